@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what wasmdev needs to build and test, from Debian's packages and npm.
+# Idempotent: a no-op (well under a second) when everything is already present.
+# Usage: scripts/setup.sh [--test]   (--test also installs the browser test tools)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+build_pkgs=(g++ cmake make pkg-config libboost1.81-dev libboost-url1.81-dev zlib1g-dev
+            libspdlog-dev libfmt-dev libcli11-dev doctest-dev)
+test_pkgs=(chromium wabt curl apache2-bin nginx-core wrk)
+
+pkgs=("${build_pkgs[@]}")
+[ $want_test = 1 ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+# Node.js and npm: any install will do (nodesource's nodejs bundles npm and conflicts with
+# Debian's npm package), so look for the commands, not the package.
+if [ $want_test = 1 ] && ! { command -v node >/dev/null && command -v npm >/dev/null; }; then
+  missing+=(nodejs npm)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || { echo "setup: error: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    sudo_cmd=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  if ! "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}" >/tmp/wasmdev-apt.log 2>&1; then
+    "${sudo_cmd[@]}" apt-get update >>/tmp/wasmdev-apt.log 2>&1 || true
+    "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}" >>/tmp/wasmdev-apt.log 2>&1 || {
+      echo "setup: error: apt-get could not install ${missing[*]}; see /tmp/wasmdev-apt.log" >&2; exit 1; }
+  fi
+fi
+
+if [ $want_test = 1 ] && [ ! -d tests/browser/node_modules/playwright-core ]; then
+  echo "setup: installing playwright-core (npm) for the browser test"
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) || {
+    echo "setup: error: npm could not install playwright-core; see the output above" >&2; exit 1; }
+fi
+exit 0

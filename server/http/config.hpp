@@ -1,0 +1,39 @@
+// What `wasmdev serve` was asked to do, as plain values (SPEC §2 options).
+// Filled by server/cli/ from flags; read by the handler and the network layer.
+// Holds no behaviour beyond defaults.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace wasmdev::http {
+
+enum class CoepMode { require_corp, credentialless, off };
+enum class CorpMode { same_origin, same_site, cross_origin, off };
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct Config {
+    std::filesystem::path root{};          // canonical, absolute
+    std::string bind = "127.0.0.1";
+    std::uint16_t port = 8000;
+    bool bind_is_loopback = true;           // decides whether the Host check applies
+    CoepMode coep = CoepMode::require_corp;
+    CorpMode corp = CorpMode::same_site;
+    HeaderList extra_headers{};             // --header, in order; override the policy
+    std::vector<std::string> allow_hosts{}; // --allow-host, lower case
+    bool follow_symlinks = false;
+    bool listing = true;
+    bool compress = true;
+    bool quiet = false;
+    unsigned threads = 0;                   // 0: one per core
+    std::size_t max_connections = 1024;
+    std::size_t max_header_bytes = 16 * 1024;
+    std::size_t max_body_bytes = 1024 * 1024;  // a GET body beyond this closes the connection
+    unsigned header_timeout_s = 15;         // idle keep-alive and slow headers
+    unsigned write_stall_timeout_s = 30;    // a client that stops reading
+};
+
+}  // namespace wasmdev::http

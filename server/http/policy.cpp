@@ -1,0 +1,84 @@
+#include "server/http/policy.hpp"
+
+#include <algorithm>
+
+namespace wasmdev::http {
+
+bool iequals(std::string_view a, std::string_view b) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+std::string_view to_string(CoepMode m) {
+    switch (m) {
+        case CoepMode::require_corp: return "require-corp";
+        case CoepMode::credentialless: return "credentialless";
+        case CoepMode::off: return "off";
+    }
+    return "off";
+}
+
+std::string_view to_string(CorpMode m) {
+    switch (m) {
+        case CorpMode::same_origin: return "same-origin";
+        case CorpMode::same_site: return "same-site";
+        case CorpMode::cross_origin: return "cross-origin";
+        case CorpMode::off: return "off";
+    }
+    return "off";
+}
+
+std::optional<CoepMode> parse_coep(std::string_view s) {
+    for (auto m : {CoepMode::require_corp, CoepMode::credentialless, CoepMode::off})
+        if (s == to_string(m)) return m;
+    return std::nullopt;
+}
+
+std::optional<CorpMode> parse_corp(std::string_view s) {
+    for (auto m : {CorpMode::same_origin, CorpMode::same_site, CorpMode::cross_origin, CorpMode::off})
+        if (s == to_string(m)) return m;
+    return std::nullopt;
+}
+
+namespace {
+bool is_tchar(char c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+}  // namespace
+
+std::optional<std::pair<std::string, std::string>> parse_header_arg(std::string_view arg) {
+    auto colon = arg.find(':');
+    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    auto name = arg.substr(0, colon);
+    if (!std::all_of(name.begin(), name.end(), is_tchar)) return std::nullopt;
+    auto value = trim(arg.substr(colon + 1));
+    if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) return std::nullopt;
+    return std::pair{std::string(name), std::string(value)};
+}
+
+HeaderList policy_headers(Config const& cfg) {
+    HeaderList h;
+    // Isolation (SharedArrayBuffer, wasm threads). COEP is on every response, workers included.
+    h.emplace_back("Cross-Origin-Opener-Policy", "same-origin");
+    if (cfg.coep != CoepMode::off) h.emplace_back("Cross-Origin-Embedder-Policy", std::string(to_string(cfg.coep)));
+    // same-site: other dev servers on localhost may embed the build; foreign sites may not.
+    if (cfg.corp != CorpMode::off) h.emplace_back("Cross-Origin-Resource-Policy", std::string(to_string(cfg.corp)));
+    h.emplace_back("X-Content-Type-Options", "nosniff");
+    // A dev server always revalidates, so a rebuild shows at once.
+    h.emplace_back("Cache-Control", "no-cache");
+    for (auto const& [name, value] : cfg.extra_headers) {
+        auto it = std::find_if(h.begin(), h.end(), [&](auto const& p) { return iequals(p.first, name); });
+        if (it != h.end()) it->second = value;
+        else h.emplace_back(name, value);
+    }
+    return h;
+}
+
+}  // namespace wasmdev::http

@@ -1,0 +1,27 @@
+// The header policy every response carries (SPEC §2.2): isolation, nosniff, revalidation.
+// This is the one list of policy headers; serve, htaccess and the other config writers
+// all render it. Whether a header also applies to a given response is not decided here.
+#pragma once
+#include <optional>
+#include <string_view>
+
+#include "server/http/config.hpp"
+
+namespace wasmdev::http {
+
+// COOP, COEP, CORP (unless turned off), nosniff and Cache-Control: no-cache, in that
+// order, with --header values replacing a same-named header (case-insensitive) or added.
+HeaderList policy_headers(Config const& cfg);
+
+std::string_view to_string(CoepMode m);
+std::string_view to_string(CorpMode m);
+std::optional<CoepMode> parse_coep(std::string_view s);
+std::optional<CorpMode> parse_corp(std::string_view s);
+
+// Parses a --header argument "Name: value". nullopt when the name is not an HTTP token or
+// the value holds CR, LF or NUL (which would let a flag split the response).
+std::optional<std::pair<std::string, std::string>> parse_header_arg(std::string_view arg);
+
+bool iequals(std::string_view a, std::string_view b);
+
+}  // namespace wasmdev::http
