@@ -27,6 +27,7 @@ struct Config {
     bool follow_symlinks = false;
     bool listing = true;
     bool compress = true;
+    std::size_t cache_bytes = 256u * 1024 * 1024;  // compressed bodies kept in memory
     bool quiet = false;
     unsigned threads = 0;                   // 0: one per core
     std::size_t max_connections = 1024;

@@ -1,0 +1,16 @@
+// The small HTML error pages (SPEC §2.4): status, reason phrase and a one-line cause.
+// Every error status in the pipeline is rendered here and nowhere else.
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace wasmdev::http {
+
+std::string_view reason_phrase(unsigned status);
+
+// HTML-escapes text for element content and attribute values.
+std::string html_escape(std::string_view text);
+
+std::string render_error_page(unsigned status, std::string_view cause);
+
+}  // namespace wasmdev::http

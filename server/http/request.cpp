@@ -1,0 +1,41 @@
+#include "server/http/request.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "server/http/policy.hpp"
+
+namespace wasmdev::http {
+
+std::optional<std::string_view> RequestHead::field(std::string_view name) const {
+    for (auto const& [n, v] : fields)
+        if (iequals(n, name)) return v;
+    return std::nullopt;
+}
+
+std::size_t RequestHead::count(std::string_view name) const {
+    std::size_t n = 0;
+    for (auto const& f : fields)
+        if (iequals(f.first, name)) ++n;
+    return n;
+}
+
+OpenFile::~OpenFile() {
+    if (fd >= 0) ::close(fd);  // read-only descriptor: nothing to flush, errors are moot
+}
+
+std::shared_ptr<OpenFile const> open_file(std::string const& path) {
+    auto f = std::make_shared<OpenFile>();
+    f->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (f->fd < 0) return nullptr;
+    struct stat st {};
+    if (::fstat(f->fd, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
+    f->size = std::uint64_t(st.st_size);
+    f->dev = std::uint64_t(st.st_dev);
+    f->ino = std::uint64_t(st.st_ino);
+    f->mtime_ns = std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    return f;
+}
+
+}  // namespace wasmdev::http

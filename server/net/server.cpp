@@ -1,0 +1,171 @@
+#include "server/net/server.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "server/net/session.hpp"
+
+namespace wasmdev::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::ip::tcp;
+
+struct Server::Impl {
+    http::Config cfg;
+    asio::io_context ioc;
+    tcp::acceptor acceptor{ioc};
+    SessionHost host;
+    std::vector<std::thread> threads;
+    std::chrono::milliseconds grace{2000};
+
+    asio::awaitable<void> accept_loop() {
+        for (;;) {
+            auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), asio::as_tuple(asio::use_awaitable));
+            if (ec == asio::error::operation_aborted || host.stopping) co_return;
+            if (ec) {
+                // EMFILE and friends: back off briefly instead of spinning.
+                spdlog::warn("accept failed: {}", ec.message());
+                asio::steady_timer t(ioc, std::chrono::milliseconds(50));
+                co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+                continue;
+            }
+            socket.set_option(tcp::no_delay(true), ec);  // best effort; latency only
+            bool const over_limit = host.active.load() >= cfg.max_connections;
+            ++host.active;
+            auto exec = socket.get_executor();
+            asio::co_spawn(exec, run_session(beast::tcp_stream(std::move(socket)), host, over_limit),
+                           [this](std::exception_ptr e) {
+                               --host.active;
+                               if (e) {
+                                   try {
+                                       std::rethrow_exception(e);
+                                   } catch (std::exception const& x) {
+                                       spdlog::error("session failed: {}", x.what());
+                                   }
+                               }
+                           });
+        }
+    }
+
+    asio::awaitable<void> drain() {
+        asio::steady_timer t(ioc);
+        auto const deadline = std::chrono::steady_clock::now() + grace;
+        while (host.active.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+            host.close_idle_sessions();
+            t.expires_after(std::chrono::milliseconds(20));
+            co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
+        ioc.stop();
+    }
+};
+
+Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
+    impl_->cfg = std::move(cfg);
+    impl_->host.cfg = &impl_->cfg;
+    auto& a = impl_->acceptor;
+    beast::error_code ec;
+    auto addr = asio::ip::make_address(impl_->cfg.bind, ec);
+    if (ec) throw StartupError(fmt::format("--bind {} is not an IP address", impl_->cfg.bind));
+    tcp::endpoint ep(addr, impl_->cfg.port);
+    a.open(ep.protocol(), ec);
+    if (ec) throw StartupError(fmt::format("cannot open a socket for {}: {}", impl_->cfg.bind, ec.message()));
+    a.set_option(tcp::acceptor::reuse_address(true), ec);
+    a.bind(ep, ec);
+    if (ec == asio::error::address_in_use)
+        throw StartupError(fmt::format("port {} is in use (try --port 0)", impl_->cfg.port));
+    if (ec == asio::error::access_denied)
+        throw StartupError(fmt::format("port {} needs privileges (try a port above 1023, or --port 0)", impl_->cfg.port));
+    if (ec) throw StartupError(fmt::format("cannot listen on {}:{}: {}", impl_->cfg.bind, impl_->cfg.port, ec.message()));
+    a.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) throw StartupError(fmt::format("cannot listen on {}:{}: {}", impl_->cfg.bind, impl_->cfg.port, ec.message()));
+    impl_->cfg.port = a.local_endpoint().port();
+}
+
+Server::~Server() {
+    if (!impl_->threads.empty()) {
+        stop();
+        wait();
+    }
+}
+
+std::uint16_t Server::port() const { return impl_->cfg.port; }
+
+http::Config const& Server::config() const { return impl_->cfg; }
+
+std::string Server::url() const {
+    auto const& b = impl_->cfg.bind;
+    auto host = b == "0.0.0.0" ? std::string("127.0.0.1") : b == "::" ? std::string("[::1]")
+              : b.find(':') != std::string::npos ? "[" + b + "]" : b;
+    return fmt::format("http://{}:{}/", host, impl_->cfg.port);
+}
+
+void Server::start() {
+    asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
+    unsigned n = impl_->cfg.threads ? impl_->cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < n; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+}
+
+void Server::wait() {
+    for (auto& t : impl_->threads)
+        if (t.joinable()) t.join();
+    impl_->threads.clear();
+}
+
+void Server::stop() {
+    asio::post(impl_->ioc, [this] {
+        if (impl_->host.stopping.exchange(true)) return;
+        beast::error_code ignored;
+        impl_->acceptor.close(ignored);  // closing a listening socket only fails if it is already closed
+        asio::co_spawn(impl_->ioc, impl_->drain(), asio::detached);
+    });
+}
+
+int run_server(http::Config const& cfg, std::function<void(std::string const& url)> const& on_ready) {
+    std::unique_ptr<Server> server;
+    try {
+        server = std::make_unique<Server>(cfg);
+    } catch (StartupError const& e) {
+        fmt::print(stderr, "error: {}\n", e.what());
+        return 1;
+    }
+    auto const url = server->url();
+    fmt::print("wasmdev serving {} at {}\n", cfg.root.native(), url);
+    std::fflush(stdout);
+    spdlog::info("self-check page: {}__wasmdev/", url);
+    if (!cfg.bind_is_loopback)
+        spdlog::warn("bound to {}: anyone on your network can read {}", cfg.bind, cfg.root.native());
+
+    // Signals are waited for on a small io_context of their own, so stop() runs off the
+    // serving threads and the server drains normally.
+    asio::io_context signals_ioc;
+    asio::signal_set signals(signals_ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](beast::error_code ec, int sig) {
+        if (ec) return;
+        spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        server->stop();
+    });
+    server->start();
+    if (on_ready) on_ready(url);
+    std::thread signal_thread([&] { signals_ioc.run(); });
+    server->wait();
+    signals_ioc.stop();
+    signal_thread.join();
+    return 0;
+}
+
+}  // namespace wasmdev::net

@@ -1,0 +1,198 @@
+#include "server/net/session.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/sendfile.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <optional>
+
+namespace wasmdev::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+struct SessionControl {
+    beast::tcp_stream* stream = nullptr;
+    bool reading = false;  // touched only on the session's strand
+};
+
+void SessionHost::close_idle_sessions() {
+    std::lock_guard lock(mutex);
+    for (auto* s : sessions) {
+        asio::post(s->stream->get_executor(), [s, this] {
+            std::lock_guard inner(mutex);
+            if (sessions.contains(s) && s->reading) s->stream->cancel();
+        });
+    }
+}
+
+namespace {
+
+struct Registration {
+    SessionHost& host;
+    SessionControl control;
+    Registration(SessionHost& h, beast::tcp_stream& s) : host(h) {
+        control.stream = &s;
+        std::lock_guard lock(host.mutex);
+        host.sessions.insert(&control);
+    }
+    ~Registration() {
+        std::lock_guard lock(host.mutex);
+        host.sessions.erase(&control);
+    }
+};
+
+http::RequestHead to_head(bhttp::request<bhttp::string_body> const& req) {
+    http::RequestHead head;
+    head.method = req.method_string();
+    head.target = req.target();
+    head.version = req.version();
+    head.keep_alive = req.keep_alive();
+    for (auto const& f : req) head.fields.emplace_back(f.name_string(), f.value());
+    return head;
+}
+
+// Streams [offset, offset+length) of fd with sendfile(2): zero-copy, and a stalled client
+// costs a timer, not a thread. False when the client vanished or stalled, or the file shrank.
+asio::awaitable<bool> send_file_range(tcp::socket& sock, int fd, std::uint64_t offset, std::uint64_t length,
+                                      std::chrono::seconds stall) {
+    sock.native_non_blocking(true);
+    asio::steady_timer timer(sock.get_executor());
+    while (length > 0) {
+        off_t off = off_t(offset);
+        auto n = ::sendfile(sock.native_handle(), fd, &off, std::min<std::uint64_t>(length, 1u << 22));
+        if (n > 0) {
+            offset += std::uint64_t(n);
+            length -= std::uint64_t(n);
+            continue;
+        }
+        if (n == 0) co_return false;  // truncated under us: the promised length cannot be kept
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN) co_return false;
+        timer.expires_after(stall);
+        auto r = co_await (sock.async_wait(tcp::socket::wait_write, use_tuple) || timer.async_wait(use_tuple));
+        if (r.index() == 1 || std::get<0>(std::get<0>(r))) co_return false;
+    }
+    co_return true;
+}
+
+asio::awaitable<bool> write_bytes(beast::tcp_stream& stream, std::string_view bytes, std::chrono::seconds stall) {
+    stream.expires_after(stall);
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes.data(), bytes.size()), use_tuple);
+    co_return !ec;
+}
+
+// Writes the plan's head and body. False when the connection must be dropped.
+asio::awaitable<bool> write_plan(beast::tcp_stream& stream, http::ResponsePlan const& plan, unsigned version,
+                                 bool keep_alive, std::chrono::seconds stall) {
+    bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(plan.status), version};
+    res.set(bhttp::field::server, "wasmdev");
+    for (auto const& [name, value] : plan.headers) res.insert(name, value);
+    bool const no_body_status = plan.status == 204 || plan.status == 304 || plan.status < 200;
+    if (!no_body_status) {
+        if (plan.content_length) res.content_length(*plan.content_length);
+        else res.chunked(true);
+    }
+    res.keep_alive(keep_alive);
+    bhttp::response_serializer<bhttp::empty_body> sr{res};
+    stream.expires_after(stall);
+    auto [ec, n] = co_await bhttp::async_write_header(stream, sr, use_tuple);
+    if (ec) co_return false;
+    if (!plan.send_body || no_body_status) co_return true;
+
+    if (plan.file) {
+        for (auto const& part : plan.parts) {
+            bool ok = part.from_file
+                          ? co_await send_file_range(stream.socket(), plan.file->fd, part.offset, part.length, stall)
+                          : co_await write_bytes(stream, part.literal, stall);
+            if (!ok) co_return false;
+        }
+        co_return true;
+    }
+    if (plan.shared_body) co_return co_await write_bytes(stream, *plan.shared_body, stall);
+    if (!plan.static_body.empty()) co_return co_await write_bytes(stream, plan.static_body, stall);
+    co_return co_await write_bytes(stream, plan.body, stall);
+}
+
+std::string_view error_cause(beast::error_code ec, unsigned& status) {
+    if (ec == bhttp::error::header_limit) {
+        status = 431;
+        return "The request's headers are too large.";
+    }
+    if (ec == bhttp::error::body_limit) {
+        status = 413;
+        return "The request's body is too large; this server only reads files.";
+    }
+    status = 400;
+    if (ec == bhttp::error::bad_content_length || ec == bhttp::error::bad_transfer_encoding)
+        return "The request's Content-Length or Transfer-Encoding is invalid or conflicting.";
+    return "The request could not be parsed as HTTP/1.1.";
+}
+
+}  // namespace
+
+asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, bool over_limit) {
+    auto const& cfg = *host.cfg;
+    std::chrono::seconds const stall{cfg.write_stall_timeout_s};
+    Registration reg(host, stream);
+    beast::error_code ignored;
+    auto const peer = stream.socket().remote_endpoint(ignored);
+    auto peer_text = fmt::format("{}:{}", peer.address().to_string(), peer.port());
+
+    if (over_limit) {
+        auto plan = http::error_response(503, "Too many open connections; try again shortly.", cfg, true);
+        co_await write_plan(stream, plan, 11, false, stall);
+    }
+    beast::flat_buffer buffer;
+    while (!over_limit && !host.stopping) {
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(std::uint32_t(cfg.max_header_bytes));
+        parser.body_limit(cfg.max_body_bytes);
+        stream.expires_after(std::chrono::seconds(cfg.header_timeout_s));
+        reg.control.reading = true;
+        auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+        reg.control.reading = false;
+        if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+            ec == asio::error::connection_reset || ec == asio::error::eof) {
+            spdlog::debug("{} closed: {}", peer_text, ec.message());
+            break;
+        }
+        auto const started = std::chrono::steady_clock::now();
+        if (ec) {
+            unsigned status = 400;
+            auto cause = error_cause(ec, status);
+            auto plan = http::error_response(status, cause, cfg, true);
+            co_await write_plan(stream, plan, 11, false, stall);
+            spdlog::info("{} \"(unparsable request)\" {} - {}", peer_text, status, ec.message());
+            break;
+        }
+        auto const& req = parser.get();
+        auto head = to_head(req);
+        auto plan = http::handle(head, cfg, host.services);
+        bool const keep_alive = req.keep_alive() && !plan.close && !host.stopping;
+        bool const ok = co_await write_plan(stream, plan, req.version(), keep_alive, stall);
+        auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+        if (!plan.log_note.empty()) spdlog::warn("{} {}", req.target(), plan.log_note);
+        spdlog::info("{} \"{} {}\" {} {} {} {:.1f}ms", peer_text, head.method, head.target, plan.status,
+                     plan.send_body && plan.content_length ? *plan.content_length : 0, plan.coding,
+                     micros.count() / 1000.0);
+        if (!ok || !keep_alive) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);  // the peer may be gone already
+    stream.close();
+}
+
+}  // namespace wasmdev::net

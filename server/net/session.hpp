@@ -1,0 +1,33 @@
+// One HTTP/1.x connection (SPEC §2.7): read a request, call handle(), write the plan,
+// repeat. Pipelined requests are answered in order because each is read after the
+// previous answer is written. Decides nothing about HTTP semantics.
+#pragma once
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <functional>
+#include <mutex>
+#include <unordered_set>
+
+#include "server/http/handler.hpp"
+
+namespace wasmdev::net {
+
+struct SessionControl;
+
+// What sessions share with the server that owns them.
+struct SessionHost {
+    http::Config const* cfg = nullptr;
+    http::Services services{};
+    std::atomic<bool> stopping{false};
+    std::atomic<std::size_t> active{0};
+    std::mutex mutex{};
+    std::unordered_set<SessionControl*> sessions{};  // for closing idle ones on shutdown
+
+    // Asks every session that is waiting for a request to close; busy ones finish first.
+    void close_idle_sessions();
+};
+
+boost::asio::awaitable<void> run_session(boost::beast::tcp_stream stream, SessionHost& host, bool over_limit);
+
+}  // namespace wasmdev::net
