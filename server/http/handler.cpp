@@ -55,9 +55,13 @@ std::optional<ResponsePlan> check_framing_and_host(RequestHead const& req, Confi
     auto hosts = req.count("Host");
     if (hosts > 1 || (hosts == 0 && req.version >= 11))
         return error_response(400, "An HTTP/1.1 request needs exactly one Host header.", cfg);
-    if (!cfg.bind_is_loopback) return std::nullopt;
     // An absolute-form target names the host itself (RFC 9112 §3.2.2); check it as well.
-    for (auto host : {req.field("Host").value_or(std::string_view{}), authority}) {
+    auto const host_field = req.field("Host").value_or(std::string_view{});
+    // RFC 9112 §3.2: a Host that is not a valid host[:port] is a 400, whatever the bind.
+    if (!host_field.empty() && host_without_port(host_field).empty())
+        return error_response(400, "The Host header is not a valid host name or address.", cfg);
+    if (!cfg.bind_is_loopback) return std::nullopt;
+    for (auto host : {host_field, authority}) {
         if (host.empty()) continue;
         if (!is_allowed_host(host, cfg.bind, cfg.allow_hosts))
             return error_response(403,

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The real binary's command line (SPEC §1, §2): --port 0 prints the URL it listens on, a
+# taken port and bad flags fail with one clear line and the right exit code, SIGINT and
+# SIGTERM stop it cleanly (exit 0), --version/--help work. Usage: cli.sh WASMDEV REPO_ROOT
+set -u
+bin=$1
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+echo hello > "$tmp/hello.txt"
+
+# Starts the server in the background; sets pid and url, or fails after 10 s.
+start() {
+  "$bin" serve "$tmp" --port 0 "$@" >"$tmp/out.log" 2>"$tmp/err.log" &
+  pid=$!; pids+=("$pid")
+  for _ in $(seq 100); do
+    url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$tmp/out.log" | head -n1)
+    [ -n "$url" ] && return 0
+    sleep 0.1
+  done
+  fail "no URL line within 10 s: $(cat "$tmp/out.log" "$tmp/err.log")"
+}
+
+"$bin" --version | grep -Eq '^wasmdev [0-9]+\.[0-9]+\.[0-9]+' || fail "--version"
+"$bin" serve --help | grep -q -- '--allow-host' || fail "serve --help lists --allow-host"
+
+# Bad usage: exit 2 and exactly one line naming the flag or value.
+for args in "serve --bogus" "serve --port 70000" "serve --coep maybe" "serve --header NoColon" \
+            "serve /definitely/not/here" "serve --bind not-an-ip"; do
+  set +e; out=$("$bin" $args 2>&1 >/dev/null); rc=$?; set -e
+  [ $rc = 2 ] || fail "'$args' exited $rc, want 2 ($out)"
+  [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || fail "'$args' printed more than one line: $out"
+  set +e
+done
+set +e
+"$bin" serve --bogus 2>&1 | grep -q -- '--bogus' || fail "the error names --bogus"
+
+# --port 0: the printed URL is the real one.
+start
+[ "$(curl -s "${url}hello.txt")" = hello ] || fail "GET via the printed URL"
+port=${url##*:}; port=${port%/}
+
+# The same port again: exit 1 with the documented sentence.
+out=$("$bin" serve "$tmp" --port "$port" 2>&1); rc=$?
+[ $rc = 1 ] || fail "a taken port exited $rc, want 1"
+[ "$out" = "error: port $port is in use (try --port 0)" ] || fail "taken-port message: $out"
+
+# The default subcommand is serve: `wasmdev DIR` works.
+"$bin" "$tmp" --port 0 >"$tmp/out2.log" 2>&1 & p2=$!; pids+=("$p2")
+sleep 0.5; grep -q 'http://127.0.0.1:' "$tmp/out2.log" || fail "wasmdev DIR did not serve"
+kill -INT "$p2"; wait "$p2"; rc=$?; [ $rc = 0 ] || fail "SIGINT exit code $rc, want 0"
+
+# SIGTERM while a download is in flight: it finishes, then exit 0.
+head -c 50000000 /dev/zero > "$tmp/big.bin"
+curl -s --limit-rate 50M -o "$tmp/got.bin" "${url}big.bin" & c=$!
+sleep 0.3
+kill -TERM "$pid"; wait "$pid"; rc=$?
+[ $rc = 0 ] || fail "SIGTERM exit code $rc, want 0"
+wait "$c"
+[ "$(stat -c %s "$tmp/got.bin")" = 50000000 ] || fail "the in-flight download was cut short by SIGTERM"
+echo "PASS: cli"

@@ -1,0 +1,157 @@
+#include "tests/integration/support.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http.hpp>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include "server/http/policy.hpp"
+
+namespace wasmdev::test {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+std::string Response::header(std::string_view name) const {
+    for (auto const& [n, v] : headers)
+        if (http::iequals(n, name)) return v;
+    return {};
+}
+
+bool Response::has(std::string_view name) const {
+    for (auto const& h : headers)
+        if (http::iequals(h.first, name)) return true;
+    return false;
+}
+
+TempDir::TempDir() {
+    static std::atomic<int> counter{0};
+    path = std::filesystem::temp_directory_path() /
+           ("wasmdev-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+    path = std::filesystem::canonical(path);
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);  // best effort; a leftover temp dir harms nobody
+}
+
+std::filesystem::path TempDir::write(std::string const& rel, std::string_view bytes) const {
+    auto p = path / rel;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+    return p;
+}
+
+http::Config config_for(std::filesystem::path const& root) {
+    http::Config cfg;
+    cfg.root = std::filesystem::canonical(root);
+    cfg.port = 0;
+    cfg.threads = 2;
+    return cfg;
+}
+
+TestServer::TestServer(http::Config cfg) : server_(std::move(cfg)) { server_.start(); }
+
+TestServer::~TestServer() {
+    server_.stop();
+    server_.wait();
+}
+
+RawClient::RawClient(std::uint16_t port, std::chrono::milliseconds deadline) : deadline_(deadline) {
+    beast::error_code ec = asio::error::would_block;
+    socket_.async_connect({asio::ip::make_address("127.0.0.1"), port}, [&](beast::error_code e) { ec = e; });
+    ioc_.run_for(deadline_);
+    if (ec) throw std::runtime_error("connect failed: " + ec.message());
+}
+
+void RawClient::send(std::string_view bytes) {
+    beast::error_code ec = asio::error::would_block;
+    ioc_.restart();
+    asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()), [&](beast::error_code e, std::size_t) { ec = e; });
+    ioc_.run_for(deadline_);
+    if (ec) throw std::runtime_error("send failed: " + ec.message());
+}
+
+std::optional<Response> RawClient::read(bool head_request) {
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(1ull << 32);
+    parser.skip(head_request);
+    beast::error_code ec = asio::error::would_block;
+    ioc_.restart();
+    bhttp::async_read(socket_, buffer_, parser, [&](beast::error_code e, std::size_t) { ec = e; });
+    ioc_.run_for(deadline_);
+    if (ec == asio::error::would_block) {
+        socket_.cancel();
+        ioc_.restart();
+        ioc_.run();
+        return std::nullopt;
+    }
+    if (ec) return std::nullopt;
+    auto const& msg = parser.get();
+    Response r;
+    r.status = msg.result_int();
+    for (auto const& f : msg) r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    r.body = msg.body();
+    r.keep_alive = msg.keep_alive();
+    return r;
+}
+
+bool RawClient::closed_by_peer(std::chrono::milliseconds deadline) {
+    char byte = 0;
+    beast::error_code ec = asio::error::would_block;
+    ioc_.restart();
+    // Anything still buffered from the server counts as "not closed yet".
+    if (buffer_.size() > 0) return false;
+    socket_.async_read_some(asio::buffer(&byte, 1), [&](beast::error_code e, std::size_t) { ec = e; });
+    ioc_.run_for(deadline);
+    if (ec == asio::error::would_block) {
+        socket_.cancel();
+        ioc_.restart();
+        ioc_.run();
+        return false;
+    }
+    return ec == asio::error::eof || ec == asio::error::connection_reset;
+}
+
+std::string request_line(std::string_view method, std::string_view target, std::vector<std::string> const& extra,
+                         std::string_view host) {
+    std::string s;
+    s.append(method).append(" ").append(target).append(" HTTP/1.1\r\n");
+    if (!host.empty()) s.append("Host: ").append(host).append("\r\n");
+    for (auto const& e : extra) s.append(e).append("\r\n");
+    s.append("\r\n");
+    return s;
+}
+
+Response request(std::uint16_t port, std::string_view method, std::string_view target,
+                 std::vector<std::string> const& extra) {
+    RawClient c(port);
+    c.send(request_line(method, target, extra));
+    auto r = c.read(method == "HEAD");
+    if (!r) throw std::runtime_error("no response to " + std::string(method) + " " + std::string(target));
+    return *r;
+}
+
+std::string read_file(std::filesystem::path const& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string pseudo_random_bytes(std::size_t n, unsigned seed) {
+    std::mt19937 gen(seed);
+    std::string s(n, '\0');
+    for (auto& c : s) c = char(gen() & 0xff);
+    return s;
+}
+
+}  // namespace wasmdev::test

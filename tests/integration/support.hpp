@@ -1,0 +1,77 @@
+// Test support for integration tests: an in-process server on 127.0.0.1 port 0, and a raw
+// HTTP/1.1 client whose every call has a deadline (blocking Beast calls have none, so all
+// I/O is async and driven with run_for).
+#pragma once
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "server/http/config.hpp"
+#include "server/net/server.hpp"
+
+namespace wasmdev::test {
+
+using namespace std::chrono_literals;
+
+struct Response {
+    unsigned status = 0;
+    std::vector<std::pair<std::string, std::string>> headers{};
+    std::string body{};
+    bool keep_alive = true;
+    std::string header(std::string_view name) const;  // "" when absent; first of that name
+    bool has(std::string_view name) const;
+};
+
+// A fresh temporary directory, removed with everything in it on destruction.
+struct TempDir {
+    std::filesystem::path path;
+    TempDir();
+    ~TempDir();
+    std::filesystem::path write(std::string const& rel, std::string_view bytes) const;
+};
+
+http::Config config_for(std::filesystem::path const& root);
+
+class TestServer {
+public:
+    explicit TestServer(http::Config cfg);
+    ~TestServer();
+    std::uint16_t port() const { return server_.port(); }
+
+private:
+    net::Server server_;
+};
+
+class RawClient {
+public:
+    explicit RawClient(std::uint16_t port, std::chrono::milliseconds deadline = 5s);
+    void send(std::string_view bytes);
+    // Reads one response; nullopt when the connection closed or the deadline passed.
+    std::optional<Response> read(bool head_request = false);
+    // True when the server closes the connection (EOF) before the deadline.
+    bool closed_by_peer(std::chrono::milliseconds deadline = 5s);
+    boost::asio::ip::tcp::socket& socket() { return socket_; }
+
+private:
+    boost::asio::io_context ioc_;
+    boost::asio::ip::tcp::socket socket_{ioc_};
+    boost::beast::flat_buffer buffer_;
+    std::chrono::milliseconds deadline_;
+};
+
+// One GET (or other method) on a new connection; extra is a list of "Name: value" lines.
+Response request(std::uint16_t port, std::string_view method, std::string_view target,
+                 std::vector<std::string> const& extra = {});
+std::string request_line(std::string_view method, std::string_view target, std::vector<std::string> const& extra = {},
+                         std::string_view host = "127.0.0.1");
+
+std::string read_file(std::filesystem::path const& p);
+std::string pseudo_random_bytes(std::size_t n, unsigned seed);
+
+}  // namespace wasmdev::test
