@@ -17,6 +17,7 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct Config {
     std::filesystem::path root{};          // canonical, absolute
+    int root_fd = -1;                       // O_PATH descriptor of root (resolve's fast path), or -1
     std::string bind = "127.0.0.1";
     std::uint16_t port = 8000;
     bool bind_is_loopback = true;           // decides whether the Host check applies

@@ -96,9 +96,9 @@ ResponsePlan serve_listing(Target const& t, Resolved const& dir, Config const& c
     return html_plan(200, render_listing(display, encode_path(t.segments, true), read_directory(dir.path)), cfg);
 }
 
-ResponsePlan serve_file(RequestHead const& req, std::string const& path, Config const& cfg, Services const& services) {
-    auto file = open_file(path);
-    if (!file) return error_response(403, "The file cannot be opened.", cfg);
+ResponsePlan serve_file(RequestHead const& req, Resolved const& found, Config const& cfg, Services const& services) {
+    auto const& path = found.path.native();
+    auto file = found.file;
     auto p = base_plan(200, cfg);
     p.headers.emplace_back("Content-Type", std::string(mime::type_for(path)));
     p.headers.emplace_back("Accept-Ranges", "bytes");
@@ -140,7 +140,7 @@ ResponsePlan handle(RequestHead const& req, Config const& cfg, Services const& s
     auto plan = [&]() -> ResponsePlan {
         if (!target->segments.empty() && target->segments.front() == reserved_prefix)
             return serve_embedded(req, *target, cfg);
-        auto found = resolve(cfg.root, target->segments, cfg.follow_symlinks);
+        auto found = resolve(cfg.root, target->segments, cfg.follow_symlinks, cfg.root_fd);
         switch (found.kind) {
             case ResolveKind::not_found: {
                 auto p = error_response(404, "Nothing at this path.", cfg);
@@ -157,11 +157,11 @@ ResponsePlan handle(RequestHead const& req, Config const& cfg, Services const& s
                 }
                 auto index_segments = target->segments;
                 index_segments.push_back("index.html");
-                auto index = resolve(cfg.root, index_segments, cfg.follow_symlinks);
-                if (index.kind == ResolveKind::file) return serve_file(req, index.path.native(), cfg, services);
+                auto index = resolve(cfg.root, index_segments, cfg.follow_symlinks, cfg.root_fd);
+                if (index.kind == ResolveKind::file) return serve_file(req, index, cfg, services);
                 return serve_listing(*target, found, cfg);
             }
-            case ResolveKind::file: return serve_file(req, found.path.native(), cfg, services);
+            case ResolveKind::file: return serve_file(req, found, cfg, services);
         }
         return error_response(500, "Unexpected resolution result.", cfg);
     }();

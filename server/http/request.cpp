@@ -31,11 +31,15 @@ std::shared_ptr<OpenFile const> open_file(std::string const& path) {
     if (f->fd < 0) return nullptr;
     struct stat st {};
     if (::fstat(f->fd, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
-    f->size = std::uint64_t(st.st_size);
-    f->dev = std::uint64_t(st.st_dev);
-    f->ino = std::uint64_t(st.st_ino);
-    f->mtime_ns = std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    fill_identity(*f, st);
     return f;
+}
+
+void fill_identity(OpenFile& f, struct stat const& st) {
+    f.size = std::uint64_t(st.st_size);
+    f.dev = std::uint64_t(st.st_dev);
+    f.ino = std::uint64_t(st.st_ino);
+    f.mtime_ns = std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
 }
 
 }  // namespace wasmdev::http

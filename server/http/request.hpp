@@ -2,6 +2,8 @@
 // The session fills a RequestHead from the parsed message and turns a ResponsePlan into
 // bytes on the wire; everything in between is handle()'s business.
 #pragma once
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -45,6 +47,9 @@ struct OpenFile {
 
 // Opens path read-only (never blocking on a FIFO) and checks it is a regular file.
 std::shared_ptr<OpenFile const> open_file(std::string const& path);
+
+// Copies size, device, inode and mtime from a stat result into file.
+void fill_identity(OpenFile& file, struct stat const& st);
 
 // One piece of a body: literal bytes, or a byte range of the plan's file.
 struct BodyPart {

@@ -1,11 +1,16 @@
 #include "server/http/resolve.hpp"
 
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 
 namespace wasmdev::http {
 namespace {
@@ -26,41 +31,75 @@ bool has_hidden_segment(std::string_view relative) {
     return false;
 }
 
+// The fast path: nullopt when it cannot decide (a symlink on the way, no openat2).
+std::optional<Resolved> resolve_beneath(std::filesystem::path const& root, std::string const& relative, int root_fd) {
+    open_how how{};
+    how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    int fd = int(::syscall(SYS_openat2, root_fd, relative.empty() ? "." : relative.c_str(), &how, sizeof how));
+    if (fd < 0) {
+        if (errno == ENOENT || errno == ENOTDIR) return Resolved{ResolveKind::not_found, {}, {}, "no such file"};
+        if (errno == EACCES) return Resolved{ResolveKind::forbidden, {}, {}, "permission denied"};
+        return std::nullopt;  // ELOOP (a symlink), EXDEV, ENOSYS, EPERM (seccomp): decide the slow way
+    }
+    auto file = std::make_shared<OpenFile>();
+    file->fd = fd;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return Resolved{ResolveKind::not_found, {}, {}, "no such file"};
+    auto path = relative.empty() ? root : root / relative;
+    if (S_ISDIR(st.st_mode)) return Resolved{ResolveKind::directory, std::move(path), {}, {}};
+    if (!S_ISREG(st.st_mode)) return Resolved{ResolveKind::forbidden, {}, {}, "not a regular file"};
+    fill_identity(*file, st);
+    return Resolved{ResolveKind::file, std::move(path), std::move(file), {}};
+}
+
 }  // namespace
+
+int open_root(std::filesystem::path const& root) { return ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC); }
 
 bool is_hidden_name(std::string_view name) { return !name.empty() && name.front() == '.'; }
 
 Resolved resolve(std::filesystem::path const& root, std::vector<std::string> const& segments,
-                 bool follow_symlinks) {
-    std::string joined = root.native();
+                 bool follow_symlinks, int root_fd) {
+    std::string relative;
     for (auto const& seg : segments) {
-        if (is_hidden_name(seg)) return {ResolveKind::not_found, {}, "hidden files are not served"};
-        if (joined.back() != '/') joined += '/';
-        joined += seg;
+        if (is_hidden_name(seg)) return {ResolveKind::not_found, {}, {}, "hidden files are not served"};
+        if (!relative.empty()) relative += '/';
+        relative += seg;
     }
-    if (joined.size() >= PATH_MAX) return {ResolveKind::not_found, {}, "path too long"};
+    if (root_fd >= 0)
+        if (auto fast = resolve_beneath(root, relative, root_fd)) return std::move(*fast);
+
+    std::string joined = root.native();
+    if (!relative.empty()) {
+        if (joined.back() != '/') joined += '/';
+        joined += relative;
+    }
+    if (joined.size() >= PATH_MAX) return {ResolveKind::not_found, {}, {}, "path too long"};
 
     std::unique_ptr<char, decltype(&std::free)> real(::realpath(joined.c_str(), nullptr), &std::free);
     if (!real) {
-        if (errno == EACCES) return {ResolveKind::forbidden, {}, "permission denied"};
-        return {ResolveKind::not_found, {}, "no such file"};
+        if (errno == EACCES) return {ResolveKind::forbidden, {}, {}, "permission denied"};
+        return {ResolveKind::not_found, {}, {}, "no such file"};
     }
     std::string_view canonical(real.get());
     std::string_view const root_s = root.native();
     if (!within(root_s, canonical)) {
         if (!follow_symlinks)
-            return {ResolveKind::forbidden, {}, "a symlink leads outside the served root (pass --follow-symlinks to allow it)"};
+            return {ResolveKind::forbidden, {}, {}, "a symlink leads outside the served root (pass --follow-symlinks to allow it)"};
     } else if (canonical.size() > root_s.size() && has_hidden_segment(canonical.substr(root_s.size() + (root_s == "/" ? 0 : 1)))) {
         // A symlink inside the root that points into .git or similar is still hidden.
-        return {ResolveKind::not_found, {}, "hidden files are not served"};
+        return {ResolveKind::not_found, {}, {}, "hidden files are not served"};
     }
 
     struct stat st {};
-    if (::stat(real.get(), &st) != 0) return {ResolveKind::not_found, {}, "no such file"};
-    if (S_ISDIR(st.st_mode)) return {ResolveKind::directory, std::filesystem::path(canonical), {}};
+    if (::stat(real.get(), &st) != 0) return {ResolveKind::not_found, {}, {}, "no such file"};
+    if (S_ISDIR(st.st_mode)) return {ResolveKind::directory, std::filesystem::path(canonical), {}, {}};
     // FIFOs, sockets and devices would block or leak: only regular files are served.
-    if (!S_ISREG(st.st_mode)) return {ResolveKind::forbidden, {}, "not a regular file"};
-    return {ResolveKind::file, std::filesystem::path(canonical), {}};
+    if (!S_ISREG(st.st_mode)) return {ResolveKind::forbidden, {}, {}, "not a regular file"};
+    auto file = open_file(real.get());
+    if (!file) return {ResolveKind::forbidden, {}, {}, "the file cannot be opened"};
+    return {ResolveKind::file, std::filesystem::path(canonical), std::move(file), {}};
 }
 
 }  // namespace wasmdev::http

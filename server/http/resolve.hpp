@@ -4,8 +4,11 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "server/http/request.hpp"
 
 namespace wasmdev::http {
 
@@ -13,13 +16,20 @@ enum class ResolveKind { file, directory, not_found, forbidden };
 
 struct Resolved {
     ResolveKind kind = ResolveKind::not_found;
-    std::filesystem::path path{};  // canonical (symlinks resolved) when kind is file or directory
+    std::filesystem::path path{};  // under root when kind is file or directory
+    std::shared_ptr<OpenFile const> file{};  // the opened file when kind is file
     std::string cause{};           // one line for the error page when refused
 };
 
 // root must be canonical. Segments come from parse_target (already free of "..", '/', NUL).
+// With root_fd (an O_PATH descriptor of root, see open_root) a symlink-free path is opened
+// in one openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) call, which the kernel confines to
+// root; paths with symlinks, and systems without openat2, take the realpath() route.
 Resolved resolve(std::filesystem::path const& root, std::vector<std::string> const& segments,
-                 bool follow_symlinks);
+                 bool follow_symlinks, int root_fd = -1);
+
+// An O_PATH|O_DIRECTORY descriptor for root, or -1.
+int open_root(std::filesystem::path const& root);
 
 // True for names the server neither serves nor lists: ".git", ".env", ".htaccess".
 bool is_hidden_name(std::string_view name);

@@ -13,10 +13,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <unistd.h>
+
 #include <chrono>
 #include <thread>
 #include <vector>
 
+#include "server/http/resolve.hpp"
 #include "server/net/session.hpp"
 
 namespace wasmdev::net {
@@ -32,6 +35,11 @@ struct Server::Impl {
     SessionHost host;
     std::vector<std::thread> threads;
     std::chrono::milliseconds grace{2000};
+    int owned_root_fd = -1;
+
+    ~Impl() {
+        if (owned_root_fd >= 0) ::close(owned_root_fd);  // read-only O_PATH descriptor
+    }
 
     asio::awaitable<void> accept_loop() {
         for (;;) {
@@ -76,6 +84,7 @@ struct Server::Impl {
 
 Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
     impl_->cfg = std::move(cfg);
+    if (impl_->cfg.root_fd < 0) impl_->owned_root_fd = impl_->cfg.root_fd = http::open_root(impl_->cfg.root);
     impl_->host.cfg = &impl_->cfg;
     auto& a = impl_->acceptor;
     beast::error_code ec;

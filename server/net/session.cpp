@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/sendfile.h>
+#include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -23,6 +24,7 @@ namespace bhttp = boost::beast::http;
 using asio::ip::tcp;
 using namespace asio::experimental::awaitable_operators;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::uint64_t small_file_limit = 64 * 1024;
 
 struct SessionControl {
     beast::tcp_stream* stream = nullptr;
@@ -69,7 +71,7 @@ http::RequestHead to_head(bhttp::request<bhttp::string_body> const& req) {
 // costs a timer, not a thread. False when the client vanished or stalled, or the file shrank.
 asio::awaitable<bool> send_file_range(tcp::socket& sock, int fd, std::uint64_t offset, std::uint64_t length,
                                       std::chrono::seconds stall) {
-    sock.native_non_blocking(true);
+    if (!sock.native_non_blocking()) sock.native_non_blocking(true);
     asio::steady_timer timer(sock.get_executor());
     while (length > 0) {
         off_t off = off_t(offset);
@@ -98,16 +100,30 @@ asio::awaitable<bool> write_bytes(beast::tcp_stream& stream, std::string_view by
 // Writes the plan's head and body. False when the connection must be dropped.
 asio::awaitable<bool> write_plan(beast::tcp_stream& stream, http::ResponsePlan const& plan, unsigned version,
                                  bool keep_alive, std::chrono::seconds stall) {
-    bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(plan.status), version};
-    res.set(bhttp::field::server, "wasmdev");
-    for (auto const& [name, value] : plan.headers) res.insert(name, value);
+    bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(plan.status), version};
+    head.set(bhttp::field::server, "wasmdev");
+    for (auto const& [name, value] : plan.headers) head.insert(name, value);
     bool const no_body_status = plan.status == 204 || plan.status == 304 || plan.status < 200;
     if (!no_body_status) {
-        if (plan.content_length) res.content_length(*plan.content_length);
-        else res.chunked(true);
+        if (plan.content_length) head.set(bhttp::field::content_length, std::to_string(*plan.content_length));
+        else head.set(bhttp::field::transfer_encoding, "chunked");
     }
-    res.keep_alive(keep_alive);
-    bhttp::response_serializer<bhttp::empty_body> sr{res};
+    head.keep_alive(keep_alive);
+
+    // Small files go out with their header in one write: one syscall, not three.
+    if (plan.file && plan.send_body && !no_body_status && plan.parts.size() == 1 && plan.parts[0].from_file &&
+        plan.parts[0].length <= small_file_limit) {
+        bhttp::response<bhttp::string_body> res{std::move(head.base())};
+        auto& body = res.body();
+        body.resize(plan.parts[0].length);
+        auto n = ::pread(plan.file->fd, body.data(), body.size(), off_t(plan.parts[0].offset));
+        if (n != ssize_t(body.size())) co_return false;  // truncated under us: the promised length cannot be kept
+        stream.expires_after(stall);
+        auto [ec, written] = co_await bhttp::async_write(stream, res, use_tuple);
+        co_return !ec;
+    }
+
+    bhttp::response_serializer<bhttp::empty_body> sr{head};
     stream.expires_after(stall);
     auto [ec, n] = co_await bhttp::async_write_header(stream, sr, use_tuple);
     if (ec) co_return false;
