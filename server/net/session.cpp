@@ -1,5 +1,7 @@
 #include "server/net/session.hpp"
 
+#include "server/http/serialize.hpp"
+
 #include <spdlog/spdlog.h>
 #include <sys/sendfile.h>
 #include <unistd.h>
@@ -13,6 +15,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <array>
 #include <chrono>
 #include <optional>
 
@@ -99,48 +102,37 @@ asio::awaitable<bool> write_bytes(beast::tcp_stream& stream, std::string_view by
 
 // Writes the plan's head and body. False when the connection must be dropped.
 asio::awaitable<bool> write_plan(beast::tcp_stream& stream, http::ResponsePlan const& plan, unsigned version,
-                                 bool keep_alive, std::chrono::seconds stall) {
-    bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(plan.status), version};
-    head.set(bhttp::field::server, "wasmdev");
-    for (auto const& [name, value] : plan.headers) head.insert(name, value);
-    bool const no_body_status = plan.status == 204 || plan.status == 304 || plan.status < 200;
-    if (!no_body_status) {
-        if (plan.content_length) head.set(bhttp::field::content_length, std::to_string(*plan.content_length));
-        else head.set(bhttp::field::transfer_encoding, "chunked");
-    }
-    head.keep_alive(keep_alive);
-
-    // Small files go out with their header in one write: one syscall, not three.
-    if (plan.file && plan.send_body && !no_body_status && plan.parts.size() == 1 && plan.parts[0].from_file &&
-        plan.parts[0].length <= small_file_limit) {
-        bhttp::response<bhttp::string_body> res{std::move(head.base())};
-        auto& body = res.body();
-        body.resize(plan.parts[0].length);
-        auto n = ::pread(plan.file->fd, body.data(), body.size(), off_t(plan.parts[0].offset));
-        if (n != ssize_t(body.size())) co_return false;  // truncated under us: the promised length cannot be kept
-        stream.expires_after(stall);
-        auto [ec, written] = co_await bhttp::async_write(stream, res, use_tuple);
-        co_return !ec;
-    }
-
-    bhttp::response_serializer<bhttp::empty_body> sr{head};
-    stream.expires_after(stall);
-    auto [ec, n] = co_await bhttp::async_write_header(stream, sr, use_tuple);
-    if (ec) co_return false;
-    if (!plan.send_body || no_body_status) co_return true;
-
-    if (plan.file) {
-        for (auto const& part : plan.parts) {
-            bool ok = part.from_file
-                          ? co_await send_file_range(stream.socket(), plan.file->fd, part.offset, part.length, stall)
-                          : co_await write_bytes(stream, part.literal, stall);
-            if (!ok) co_return false;
+                                 bool keep_alive, std::chrono::seconds stall, std::string& head, std::string& scratch) {
+    http::serialize_head(plan, version, keep_alive, {}, head);
+    bool const with_body = plan.send_body && http::status_has_body(plan.status);
+    std::string_view body;
+    if (with_body) {
+        if (plan.file && plan.parts.size() == 1 && plan.parts[0].from_file && plan.parts[0].length <= small_file_limit) {
+            // Small files go out with their header in one write: one syscall, not three.
+            scratch.resize(plan.parts[0].length);
+            auto n = ::pread(plan.file->fd, scratch.data(), scratch.size(), off_t(plan.parts[0].offset));
+            if (n != ssize_t(scratch.size())) co_return false;  // truncated under us: the length cannot be kept
+            body = scratch;
+        } else if (plan.shared_body) {
+            body = *plan.shared_body;
+        } else if (!plan.static_body.empty()) {
+            body = plan.static_body;
+        } else if (!plan.file) {
+            body = plan.body;
         }
-        co_return true;
     }
-    if (plan.shared_body) co_return co_await write_bytes(stream, *plan.shared_body, stall);
-    if (!plan.static_body.empty()) co_return co_await write_bytes(stream, plan.static_body, stall);
-    co_return co_await write_bytes(stream, plan.body, stall);
+    stream.expires_after(stall);
+    std::array<asio::const_buffer, 2> const buffers{asio::buffer(head), asio::buffer(body.data(), body.size())};
+    auto [ec, n] = co_await asio::async_write(stream, buffers, use_tuple);
+    if (ec) co_return false;
+    if (!with_body || !body.empty() || !plan.file) co_return true;
+
+    for (auto const& part : plan.parts) {
+        bool ok = part.from_file ? co_await send_file_range(stream.socket(), plan.file->fd, part.offset, part.length, stall)
+                                 : co_await write_bytes(stream, part.literal, stall);
+        if (!ok) co_return false;
+    }
+    co_return true;
 }
 
 std::string_view error_cause(beast::error_code ec, unsigned& status) {
@@ -168,9 +160,10 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, b
     auto const peer = stream.socket().remote_endpoint(ignored);
     auto peer_text = fmt::format("{}:{}", peer.address().to_string(), peer.port());
 
+    std::string head_bytes, scratch;  // reused across the connection's responses
     if (over_limit) {
         auto plan = http::error_response(503, "Too many open connections; try again shortly.", cfg, true);
-        co_await write_plan(stream, plan, 11, false, stall);
+        co_await write_plan(stream, plan, 11, false, stall, head_bytes, scratch);
     }
     beast::flat_buffer buffer;
     while (!over_limit && !host.stopping) {
@@ -191,7 +184,7 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, b
             unsigned status = 400;
             auto cause = error_cause(ec, status);
             auto plan = http::error_response(status, cause, cfg, true);
-            co_await write_plan(stream, plan, 11, false, stall);
+            co_await write_plan(stream, plan, 11, false, stall, head_bytes, scratch);
             spdlog::info("{} \"(unparsable request)\" {} - {}", peer_text, status, ec.message());
             break;
         }
@@ -199,7 +192,7 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, b
         auto head = to_head(req);
         auto plan = http::handle(head, cfg, host.services);
         bool const keep_alive = req.keep_alive() && !plan.close && !host.stopping;
-        bool const ok = co_await write_plan(stream, plan, req.version(), keep_alive, stall);
+        bool const ok = co_await write_plan(stream, plan, req.version(), keep_alive, stall, head_bytes, scratch);
         auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
         if (!plan.log_note.empty()) spdlog::warn("{} {}", req.target(), plan.log_note);
         spdlog::info("{} \"{} {}\" {} {} {} {:.1f}ms", peer_text, head.method, head.target, plan.status,
