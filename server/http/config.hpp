@@ -29,6 +29,7 @@ struct Config {
     bool listing = true;
     bool compress = true;
     std::size_t cache_bytes = 256u * 1024 * 1024;  // compressed bodies kept in memory
+    std::uint64_t min_compress_bytes = 1024;  // smaller bodies gain nothing from a coding
     bool quiet = false;
     unsigned threads = 0;                   // 0: one per core
     std::size_t max_connections = 1024;

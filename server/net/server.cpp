@@ -12,6 +12,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/compress/cache.hpp"
 #include "server/http/resolve.hpp"
 #include "server/net/session.hpp"
 
@@ -36,8 +38,12 @@ struct Server::Impl {
     std::vector<std::thread> threads;
     std::chrono::milliseconds grace{2000};
     int owned_root_fd = -1;
+    // Compression runs off the serving threads, so a cold 20 MB wasm never stalls a session.
+    asio::thread_pool compress_pool{std::max(1u, std::thread::hardware_concurrency())};
+    std::unique_ptr<compress::CompressCache> cache;
 
     ~Impl() {
+        compress_pool.join();  // jobs hold the cache; finish them before it goes
         if (owned_root_fd >= 0) ::close(owned_root_fd);  // read-only O_PATH descriptor
     }
 
@@ -86,6 +92,9 @@ Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
     impl_->cfg = std::move(cfg);
     if (impl_->cfg.root_fd < 0) impl_->owned_root_fd = impl_->cfg.root_fd = http::open_root(impl_->cfg.root);
     impl_->host.cfg = &impl_->cfg;
+    impl_->cache = std::make_unique<compress::CompressCache>(
+        impl_->cfg.cache_bytes, [pool = &impl_->compress_pool](std::function<void()> job) { asio::post(*pool, std::move(job)); });
+    impl_->host.services.cache = impl_->cache.get();
     auto& a = impl_->acceptor;
     beast::error_code ec;
     auto addr = asio::ip::make_address(impl_->cfg.bind, ec);

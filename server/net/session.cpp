@@ -1,6 +1,8 @@
 #include "server/net/session.hpp"
 
+#include "server/compress/cache.hpp"
 #include "server/http/serialize.hpp"
+#include "server/http/validators.hpp"
 
 #include <spdlog/spdlog.h>
 #include <sys/sendfile.h>
@@ -16,6 +18,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <array>
+#include <cstdio>
+#include <ctime>
 #include <chrono>
 #include <optional>
 
@@ -100,10 +104,57 @@ asio::awaitable<bool> write_bytes(beast::tcp_stream& stream, std::string_view by
     co_return !ec;
 }
 
+// The Date header, formatted once per second per thread.
+std::string_view http_date_now() {
+    thread_local std::time_t cached_second = 0;
+    thread_local std::string cached;
+    auto now = std::time(nullptr);
+    if (now != cached_second) {
+        cached_second = now;
+        cached = http::format_http_date(now);
+    }
+    return cached;
+}
+
+// Streams a compressed body as the cache produces it: chunks are written as soon as they
+// exist, so the first bytes of a cold 20 MB wasm leave within milliseconds.
+asio::awaitable<bool> write_stream(beast::tcp_stream& stream, compress::Entry const& entry, bool chunked,
+                                   std::chrono::seconds stall) {
+    asio::steady_timer timer(stream.get_executor());
+    std::size_t next = 0;
+    char size_line[24];
+    for (;;) {
+        auto const state = entry.state();  // read before the count: a "done" seen here has all its chunks
+        if (next < entry.chunk_count()) {
+            auto chunk = entry.chunk(next++);
+            stream.expires_after(stall);
+            if (chunked) {
+                auto len = std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk->size());
+                std::array<asio::const_buffer, 3> const buffers{asio::buffer(size_line, std::size_t(len)),
+                                                                asio::buffer(*chunk), asio::buffer("\r\n", 2)};
+                auto [ec, n] = co_await asio::async_write(stream, buffers, use_tuple);
+                if (ec) co_return false;
+            } else {
+                auto [ec, n] = co_await asio::async_write(stream, asio::buffer(*chunk), use_tuple);
+                if (ec) co_return false;
+            }
+            continue;
+        }
+        if (state == compress::Entry::State::done) break;
+        // A failed compression (the file changed under it) must not end like a complete
+        // body: dropping the connection tells the client the response is cut short.
+        if (state == compress::Entry::State::failed) co_return false;
+        timer.expires_after(std::chrono::milliseconds(2));
+        co_await timer.async_wait(use_tuple);
+    }
+    if (chunked) co_return co_await write_bytes(stream, "0\r\n\r\n", stall);
+    co_return true;
+}
+
 // Writes the plan's head and body. False when the connection must be dropped.
 asio::awaitable<bool> write_plan(beast::tcp_stream& stream, http::ResponsePlan const& plan, unsigned version,
                                  bool keep_alive, std::chrono::seconds stall, std::string& head, std::string& scratch) {
-    http::serialize_head(plan, version, keep_alive, {}, head);
+    http::serialize_head(plan, version, keep_alive, http_date_now(), head);
     bool const with_body = plan.send_body && http::status_has_body(plan.status);
     std::string_view body;
     if (with_body) {
@@ -125,6 +176,7 @@ asio::awaitable<bool> write_plan(beast::tcp_stream& stream, http::ResponsePlan c
     std::array<asio::const_buffer, 2> const buffers{asio::buffer(head), asio::buffer(body.data(), body.size())};
     auto [ec, n] = co_await asio::async_write(stream, buffers, use_tuple);
     if (ec) co_return false;
+    if (with_body && plan.stream) co_return co_await write_stream(stream, *plan.stream, !plan.content_length, stall);
     if (!with_body || !body.empty() || !plan.file) co_return true;
 
     for (auto const& part : plan.parts) {

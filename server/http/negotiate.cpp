@@ -1,0 +1,121 @@
+#include "server/http/negotiate.hpp"
+
+#include <array>
+
+#include "server/http/policy.hpp"
+
+namespace wasmdev::http {
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+// RFC 9110 §12.4.2 qvalue: "0" ["." 0*3DIGIT] / "1" ["." 0*3("0")], as thousandths.
+std::optional<int> parse_qvalue(std::string_view s) {
+    if (s.empty() || s.size() > 5 || (s[0] != '0' && s[0] != '1')) return std::nullopt;
+    int q = (s[0] - '0') * 1000;
+    if (s.size() == 1) return q;
+    if (s[1] != '.') return std::nullopt;
+    int scale = 100;
+    for (char c : s.substr(2)) {
+        if (c < '0' || c > '9') return std::nullopt;
+        q += (c - '0') * scale;
+        scale /= 10;
+    }
+    if (q > 1000) return std::nullopt;
+    return q;
+}
+
+struct Element {
+    std::string_view coding{};
+    int q = 1000;
+};
+
+// Parses one list element "gzip;q=0.5"; nullopt when malformed (then it is ignored).
+std::optional<Element> parse_element(std::string_view e) {
+    auto semi = e.find(';');
+    Element out{trim(e.substr(0, semi)), 1000};
+    if (out.coding.empty()) return std::nullopt;
+    while (semi != std::string_view::npos) {
+        e.remove_prefix(semi + 1);
+        semi = e.find(';');
+        auto param = trim(e.substr(0, semi));
+        auto eq = param.find('=');
+        if (eq == std::string_view::npos) return std::nullopt;
+        if (iequals(trim(param.substr(0, eq)), "q")) {
+            auto q = parse_qvalue(trim(param.substr(eq + 1)));
+            if (!q) return std::nullopt;
+            out.q = *q;
+        }
+    }
+    return out;
+}
+
+bool names(std::string_view token, ContentCoding c) {
+    if (iequals(token, to_string(c))) return true;
+    return (c == ContentCoding::gzip && iequals(token, "x-gzip"));
+}
+
+}  // namespace
+
+std::string_view to_string(ContentCoding c) {
+    switch (c) {
+        case ContentCoding::identity: return "identity";
+        case ContentCoding::zstd: return "zstd";
+        case ContentCoding::br: return "br";
+        case ContentCoding::gzip: return "gzip";
+        case ContentCoding::deflate: return "deflate";
+    }
+    return "identity";
+}
+
+std::optional<ContentCoding> negotiate_encoding(std::optional<std::string_view> accept_encoding,
+                                                std::span<ContentCoding const> available) {
+    if (!accept_encoding) return ContentCoding::identity;
+    constexpr std::array preference{ContentCoding::zstd, ContentCoding::br, ContentCoding::gzip, ContentCoding::deflate,
+                                    ContentCoding::identity};
+    // q for each coding as the client states it: explicitly, through "*", or not at all (-1).
+    std::array<int, preference.size()> explicit_q{-1, -1, -1, -1, -1};
+    int star_q = -1;
+    std::string_view list = *accept_encoding;
+    while (!list.empty()) {
+        auto comma = list.find(',');
+        auto element = parse_element(trim(list.substr(0, comma)));
+        list.remove_prefix(comma == std::string_view::npos ? list.size() : comma + 1);
+        if (!element) continue;
+        if (element->coding == "*") {
+            star_q = element->q;
+            continue;
+        }
+        for (std::size_t i = 0; i < preference.size(); ++i)
+            if (names(element->coding, preference[i])) explicit_q[i] = element->q;
+    }
+    auto q_of = [&](std::size_t i) {
+        if (explicit_q[i] >= 0) return explicit_q[i];
+        if (star_q >= 0) return star_q;
+        // Identity is acceptable unless refused (RFC 9110 §12.5.3); other codings need naming.
+        return preference[i] == ContentCoding::identity ? 1 : 0;
+    };
+    auto offered = [&](ContentCoding c) {
+        if (c == ContentCoding::identity) return true;
+        for (auto a : available)
+            if (a == c) return true;
+        return false;
+    };
+    std::optional<ContentCoding> best;
+    int best_q = 0;
+    for (std::size_t i = 0; i < preference.size(); ++i) {
+        if (!offered(preference[i])) continue;
+        int q = q_of(i);
+        if (q > best_q) {
+            best = preference[i];
+            best_q = q;
+        }
+    }
+    return best;
+}
+
+}  // namespace wasmdev::http
