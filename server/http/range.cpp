@@ -16,7 +16,7 @@ std::string_view trim(std::string_view s) {
 }
 
 std::optional<std::uint64_t> digits(std::string_view s) {
-    if (s.empty() || s.size() > 19) return std::nullopt;  // 19 digits cannot overflow 64 bits
+    if (s.empty()) return std::nullopt;
     std::uint64_t v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
