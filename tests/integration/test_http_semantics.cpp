@@ -1,0 +1,225 @@
+// Integration tests of SPEC §2.5 over real sockets: compression round trips on a large
+// file, the compress-once cache under concurrency, validators and 304s, ranges, and
+// files rewritten between requests.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "server/compress/codec.hpp"
+#include "tests/integration/support.hpp"
+
+using namespace wasmdev;
+using namespace wasmdev::test;
+
+namespace {
+
+// Compresses about 3:1 like a real wasm: runs of text among random bytes.
+std::string wasm_like(std::size_t n, unsigned seed) {
+    std::mt19937 gen(seed);
+    std::string s;
+    s.reserve(n);
+    while (s.size() < n) {
+        if (gen() % 6 == 0) {
+            for (int i = 0; i < 8 && s.size() < n; ++i) s += char(gen() & 0xff);
+        } else {
+            static constexpr std::string_view words[] = {"i32.add ", "local.get ", "call $f", "memory ", "PyObject "};
+            s += words[gen() % 5];
+        }
+    }
+    s.resize(n);
+    return s;
+}
+
+std::optional<compress::Coding> coding_named(std::string_view s) {
+    for (auto c : {compress::Coding::gzip, compress::Coding::deflate, compress::Coding::br, compress::Coding::zstd})
+        if (compress::to_string(c) == s) return c;
+    return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("compression: a 32 MB wasm round-trips byte-exact in gzip, deflate, br and zstd, cold and warm") {
+    TempDir dir;
+    auto const bytes = wasm_like(32 << 20, 1);
+    dir.write("python.wasm", bytes);
+    TestServer srv(config_for(dir.path));
+    for (std::string_view coding : {"gzip", "deflate", "br", "zstd"}) {
+        for (std::string_view pass : {"cold", "warm"}) {
+            CAPTURE(coding);
+            CAPTURE(pass);
+            auto r = request(srv.port(), "GET", "/python.wasm", {"Accept-Encoding: " + std::string(coding)});
+            REQUIRE(r.status == 200);
+            CHECK(r.header("Content-Encoding") == coding);
+            CHECK(r.header("Content-Type") == "application/wasm");
+            CHECK(r.header("Vary") == "Accept-Encoding");
+            CHECK(r.body.size() < bytes.size() / 2);
+            CHECK(compress::decompress_all(*coding_named(coding), r.body) == bytes);
+        }
+    }
+    auto identity = request(srv.port(), "GET", "/python.wasm");
+    CHECK_FALSE(identity.has("Content-Encoding"));
+    CHECK(identity.header("Vary") == "Accept-Encoding");
+    CHECK(identity.body == bytes);
+}
+
+TEST_CASE("compression: 16 concurrent clients of one uncached file get correct bytes from one compression") {
+    TempDir dir;
+    auto const bytes = wasm_like(8 << 20, 2);
+    dir.write("app.wasm", bytes);
+    TestServer srv(config_for(dir.path));
+    std::vector<std::string> bodies(16);
+    std::vector<std::thread> clients;
+    for (std::size_t i = 0; i < bodies.size(); ++i)
+        clients.emplace_back([&, i] { bodies[i] = request(srv.port(), "GET", "/app.wasm", {"Accept-Encoding: gzip"}).body; });
+    for (auto& t : clients) t.join();
+    for (auto const& b : bodies) CHECK(compress::decompress_all(compress::Coding::gzip, b) == bytes);
+    auto stats = request(srv.port(), "GET", "/__wasmdev/stats.json");
+    CHECK(stats.body.find("\"compressions_started\": 1,") != std::string::npos);
+    CHECK(stats.body.find("\"hits\": 15,") != std::string::npos);
+}
+
+TEST_CASE("compression: small, incompressible and ranged responses are sent as is") {
+    TempDir dir;
+    dir.write("tiny.js", "let x = 1;");
+    dir.write("photo.png", wasm_like(100000, 3));
+    dir.write("app.wasm", wasm_like(100000, 4));
+    TestServer srv(config_for(dir.path));
+    auto tiny = request(srv.port(), "GET", "/tiny.js", {"Accept-Encoding: gzip"});
+    CHECK_FALSE(tiny.has("Content-Encoding"));
+    auto png = request(srv.port(), "GET", "/photo.png", {"Accept-Encoding: gzip"});
+    CHECK_FALSE(png.has("Content-Encoding"));
+    CHECK_FALSE(png.has("Vary"));
+    auto ranged = request(srv.port(), "GET", "/app.wasm", {"Accept-Encoding: gzip", "Range: bytes=10-19"});
+    CHECK(ranged.status == 206);
+    CHECK_FALSE(ranged.has("Content-Encoding"));
+    CHECK(ranged.body == wasm_like(100000, 4).substr(10, 10));
+    auto refused = request(srv.port(), "GET", "/app.wasm", {"Accept-Encoding: identity;q=0, br;q=0, zstd;q=0, gzip;q=0, deflate;q=0"});
+    CHECK(refused.status == 406);
+}
+
+TEST_CASE("validators: ETag per coding, 304 with Vary and the policy headers, Last-Modified") {
+    TempDir dir;
+    dir.write("app.js", wasm_like(50000, 5));
+    TestServer srv(config_for(dir.path));
+    auto plain = request(srv.port(), "GET", "/app.js");
+    auto gz = request(srv.port(), "GET", "/app.js", {"Accept-Encoding: gzip"});
+    auto etag = plain.header("ETag");
+    CHECK(etag.starts_with("\""));
+    CHECK(gz.header("ETag") != etag);
+    CHECK(plain.header("Cache-Control") == "no-cache");
+    CHECK_FALSE(plain.header("Last-Modified").empty());
+
+    auto again = request(srv.port(), "GET", "/app.js", {"If-None-Match: " + etag});
+    CHECK(again.status == 304);
+    CHECK(again.body.empty());
+    CHECK(again.header("ETag") == etag);
+    CHECK(again.header("Vary") == "Accept-Encoding");
+    CHECK(again.header("Cross-Origin-Embedder-Policy") == "require-corp");
+    CHECK(again.header("Cross-Origin-Opener-Policy") == "same-origin");
+
+    auto gz_again = request(srv.port(), "GET", "/app.js", {"Accept-Encoding: gzip", "If-None-Match: " + gz.header("ETag")});
+    CHECK(gz_again.status == 304);
+    auto cross = request(srv.port(), "GET", "/app.js", {"Accept-Encoding: gzip", "If-None-Match: " + etag});
+    CHECK(cross.status == 200);  // the identity tag does not validate the gzip representation
+
+    auto since = request(srv.port(), "GET", "/app.js", {"If-Modified-Since: " + plain.header("Last-Modified")});
+    CHECK(since.status == 304);
+    auto head = request(srv.port(), "HEAD", "/app.js", {"If-None-Match: " + etag});
+    CHECK(head.status == 304);
+}
+
+TEST_CASE("validators: a file rewritten in place or by rename yields new bytes and a new ETag") {
+    TempDir dir;
+    auto path = dir.write("python.wasm", wasm_like(200000, 6));
+    TestServer srv(config_for(dir.path));
+    for (std::string_view coding : {"identity", "gzip"}) {
+        CAPTURE(coding);
+        auto enc = "Accept-Encoding: " + std::string(coding);
+        auto first = request(srv.port(), "GET", "/python.wasm", {enc});
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        dir.write("python.wasm", wasm_like(200000, 7));  // in place
+        auto second = request(srv.port(), "GET", "/python.wasm", {enc, "If-None-Match: " + first.header("ETag")});
+        CHECK(second.status == 200);
+        CHECK(second.header("ETag") != first.header("ETag"));
+        auto body = coding == "gzip" ? *compress::decompress_all(compress::Coding::gzip, second.body) : second.body;
+        CHECK(body == wasm_like(200000, 7));
+
+        dir.write("python.wasm.new", wasm_like(210000, 8));
+        std::filesystem::rename(dir.path / "python.wasm.new", path);  // by rename
+        auto third = request(srv.port(), "GET", "/python.wasm", {enc, "If-None-Match: " + second.header("ETag")});
+        CHECK(third.status == 200);
+        CHECK(third.header("ETag") != second.header("ETag"));
+        body = coding == "gzip" ? *compress::decompress_all(compress::Coding::gzip, third.body) : third.body;
+        CHECK(body == wasm_like(210000, 8));
+        dir.write("python.wasm", wasm_like(200000, 6));
+    }
+}
+
+TEST_CASE("ranges: single, suffix, open, multipart byte-exact; 416; If-Range; invalid syntax is a 200") {
+    TempDir dir;
+    auto const bytes = wasm_like(100000, 9);
+    dir.write("python.data", bytes);
+    TestServer srv(config_for(dir.path));
+    struct Row { std::string range; std::uint64_t first, last; };
+    Row const rows[] = {{"bytes=0-99", 0, 99}, {"bytes=-100", 99900, 99999}, {"bytes=99000-", 99000, 99999},
+                        {"bytes=5-5", 5, 5}, {"bytes=0-999999", 0, 99999}};
+    for (auto const& row : rows) {
+        CAPTURE(row.range);
+        auto r = request(srv.port(), "GET", "/python.data", {"Range: " + row.range});
+        CHECK(r.status == 206);
+        CHECK(r.header("Content-Range") == "bytes " + std::to_string(row.first) + "-" + std::to_string(row.last) + "/100000");
+        CHECK(r.body == bytes.substr(row.first, row.last - row.first + 1));
+        CHECK(r.header("Cross-Origin-Embedder-Policy") == "require-corp");
+    }
+    auto multi = request(srv.port(), "GET", "/python.data", {"Range: bytes=0-9, 50-59, 5-14"});
+    CHECK(multi.status == 206);
+    auto type = multi.header("Content-Type");
+    REQUIRE(type.starts_with("multipart/byteranges; boundary="));
+    auto boundary = type.substr(type.find('=') + 1);
+    auto expected = "\r\n--" + boundary + "\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 0-14/100000\r\n\r\n" +
+                    bytes.substr(0, 15) + "\r\n--" + boundary +
+                    "\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 50-59/100000\r\n\r\n" +
+                    bytes.substr(50, 10) + "\r\n--" + boundary + "--\r\n";
+    CHECK(multi.body == expected);
+
+    auto unsat = request(srv.port(), "GET", "/python.data", {"Range: bytes=100000-"});
+    CHECK(unsat.status == 416);
+    CHECK(unsat.header("Content-Range") == "bytes */100000");
+    auto invalid = request(srv.port(), "GET", "/python.data", {"Range: bytes=9-1"});
+    CHECK(invalid.status == 200);
+    CHECK(invalid.body == bytes);
+
+    auto etag = request(srv.port(), "HEAD", "/python.data").header("ETag");
+    auto if_range = request(srv.port(), "GET", "/python.data", {"Range: bytes=0-9", "If-Range: " + etag});
+    CHECK(if_range.status == 206);
+    auto stale = request(srv.port(), "GET", "/python.data", {"Range: bytes=0-9", "If-Range: \"old\""});
+    CHECK(stale.status == 200);
+    CHECK(stale.body == bytes);
+}
+
+TEST_CASE("sidecars: X.gz and X.br newer than X are served as X with the right headers") {
+    TempDir dir;
+    auto const bytes = wasm_like(100000, 10);
+    dir.write("python.wasm", bytes);
+    auto gz = compress::compress_all(compress::Coding::gzip, bytes, 9);
+    auto br = compress::compress_all(compress::Coding::br, bytes, 9);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    dir.write("python.wasm.gz", *gz);
+    dir.write("python.wasm.br", *br);
+    TestServer srv(config_for(dir.path));
+    auto r = request(srv.port(), "GET", "/python.wasm", {"Accept-Encoding: gzip"});
+    CHECK(r.header("Content-Encoding") == "gzip");
+    CHECK(r.header("Content-Type") == "application/wasm");
+    CHECK(r.body == *gz);  // the sidecar's exact bytes
+    auto b = request(srv.port(), "GET", "/python.wasm", {"Accept-Encoding: br, gzip"});
+    CHECK(b.header("Content-Encoding") == "br");
+    CHECK(b.body == *br);
+
+    // A sidecar older than its source is stale and ignored.
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    dir.write("python.wasm", wasm_like(100000, 11));
+    auto fresh = request(srv.port(), "GET", "/python.wasm", {"Accept-Encoding: gzip"});
+    CHECK(compress::decompress_all(compress::Coding::gzip, fresh.body) == wasm_like(100000, 11));
+}
