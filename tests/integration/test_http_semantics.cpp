@@ -40,7 +40,7 @@ std::optional<compress::Coding> coding_named(std::string_view s) {
 
 }  // namespace
 
-TEST_CASE("compression: a 32 MB wasm round-trips byte-exact in gzip, deflate, br and zstd, cold and warm") {
+TEST_CASE("compression: a 32 MB wasm round-trips byte-exact in gzip - deflate - br and zstd - cold and warm") {
     TempDir dir;
     auto const bytes = wasm_like(32 << 20, 1);
     dir.write("python.wasm", bytes);
@@ -80,7 +80,7 @@ TEST_CASE("compression: 16 concurrent clients of one uncached file get correct b
     CHECK(stats.body.find("\"hits\": 15,") != std::string::npos);
 }
 
-TEST_CASE("compression: small, incompressible and ranged responses are sent as is") {
+TEST_CASE("compression: small - incompressible and ranged responses are sent as is") {
     TempDir dir;
     dir.write("tiny.js", "let x = 1;");
     dir.write("photo.png", wasm_like(100000, 3));
@@ -99,7 +99,7 @@ TEST_CASE("compression: small, incompressible and ranged responses are sent as i
     CHECK(refused.status == 406);
 }
 
-TEST_CASE("validators: ETag per coding, 304 with Vary and the policy headers, Last-Modified") {
+TEST_CASE("validators: ETag per coding - 304 with Vary and the policy headers - Last-Modified") {
     TempDir dir;
     dir.write("app.js", wasm_like(50000, 5));
     TestServer srv(config_for(dir.path));
@@ -157,7 +157,7 @@ TEST_CASE("validators: a file rewritten in place or by rename yields new bytes a
     }
 }
 
-TEST_CASE("ranges: single, suffix, open, multipart byte-exact; 416; If-Range; invalid syntax is a 200") {
+TEST_CASE("ranges: single - suffix - open - multipart byte-exact  416  If-Range  invalid syntax is a 200") {
     TempDir dir;
     auto const bytes = wasm_like(100000, 9);
     dir.write("python.data", bytes);

@@ -43,7 +43,7 @@ void check_policy_headers(Response const& r) {
 
 }  // namespace
 
-TEST_CASE("serve: policy headers on 200, 204, 301, 403, 404, 405 and on a 400 for a malformed request") {
+TEST_CASE("serve: policy headers on 200 - 204 - 301 - 403 - 404 - 405 and on a 400 for a malformed request") {
     Site site;
     TestServer srv(config_for(site.root));
     struct Row { std::string_view method, target; unsigned status; };
@@ -68,7 +68,7 @@ TEST_CASE("serve: policy headers on 200, 204, 301, 403, 404, 405 and on a 400 fo
     check_policy_headers(*r);
 }
 
-TEST_CASE("serve: exact types for wasm and JavaScript, bytes as on disk") {
+TEST_CASE("serve: exact types for wasm and JavaScript - bytes as on disk") {
     Site site;
     TestServer srv(config_for(site.root));
     auto wasm = request(srv.port(), "GET", "/app.wasm");
@@ -84,7 +84,7 @@ TEST_CASE("serve: exact types for wasm and JavaScript, bytes as on disk") {
     CHECK(big.body == read_file(site.root / "big.bin"));
 }
 
-TEST_CASE("serve: HEAD has GET's headers and no body, and the connection stays usable") {
+TEST_CASE("serve: HEAD has GET's headers and no body - and the connection stays usable") {
     Site site;
     TestServer srv(config_for(site.root));
     RawClient c(srv.port());
@@ -179,7 +179,7 @@ TEST_CASE("serve: a malformed request gets 400 and the server keeps serving") {
     }
 }
 
-TEST_CASE("serve: a body on a GET is consumed, so it cannot smuggle a second request") {
+TEST_CASE("serve: a body on a GET is consumed - so it cannot smuggle a second request") {
     Site site;
     TestServer srv(config_for(site.root));
     RawClient c(srv.port());
@@ -213,7 +213,7 @@ TEST_CASE("serve: oversized headers get 431 and a closed connection") {
     CHECK(c.closed_by_peer());
 }
 
-TEST_CASE("serve: foreign Host headers are refused (DNS rebinding), localhost names are not") {
+TEST_CASE("serve: foreign Host headers are refused (DNS rebinding) - localhost names are not") {
     Site site;
     auto cfg = config_for(site.root);
     cfg.allow_hosts = {"dev.example"};
@@ -285,7 +285,7 @@ TEST_CASE("serve: a client that stops reading blocks nobody else") {
     }
 }
 
-TEST_CASE("serve: idle connections time out; the connection limit answers 503") {
+TEST_CASE("serve: idle connections time out  the connection limit answers 503") {
     Site site;
     auto cfg = config_for(site.root);
     cfg.header_timeout_s = 1;

@@ -16,7 +16,7 @@ std::string sample(std::size_t n, bool compressible) {
 }
 }  // namespace
 
-TEST_CASE("codecs: every coding round-trips byte-exact, whole and streamed with flushes") {
+TEST_CASE("codecs: every coding round-trips byte-exact - whole and streamed with flushes") {
     struct Input { char const* name; std::string bytes; };
     Input const inputs[] = {{"empty", ""}, {"one byte", "x"}, {"1 MiB random", sample(1 << 20, false)},
                             {"5 MiB compressible", sample(5 << 20, true)}};
@@ -38,7 +38,7 @@ TEST_CASE("codecs: every coding round-trips byte-exact, whole and streamed with 
     }
 }
 
-TEST_CASE("codecs: wire formats are the standard ones (gzip magic, zlib header for deflate)") {
+TEST_CASE("codecs: wire formats are the standard ones (gzip magic - zlib header for deflate)") {
     auto gz = compress_all(Coding::gzip, "hello hello hello", 6);
     REQUIRE(gz);
     CHECK(static_cast<unsigned char>((*gz)[0]) == 0x1f);
@@ -50,7 +50,7 @@ TEST_CASE("codecs: wire formats are the standard ones (gzip magic, zlib header f
     CHECK(((static_cast<unsigned char>((*df)[0]) << 8) | static_cast<unsigned char>((*df)[1])) % 31 == 0);
 }
 
-TEST_CASE("decompress_all: corrupt or truncated input is refused, not half-decoded") {
+TEST_CASE("decompress_all: corrupt or truncated input is refused - not half-decoded") {
     auto text = sample(100000, true);
     for (auto coding : {Coding::gzip, Coding::deflate, Coding::br, Coding::zstd}) {
         CAPTURE(to_string(coding));

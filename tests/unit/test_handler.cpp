@@ -42,7 +42,7 @@ void check_policy(ResponsePlan const& p) {
 
 }  // namespace
 
-TEST_CASE("handle: files get exact types, validators and a file body") {
+TEST_CASE("handle: files get exact types - validators and a file body") {
     auto cfg = fixture_config();
     auto wasm = get("/app.wasm", cfg);
     CHECK(wasm.status == 200);
@@ -75,7 +75,7 @@ TEST_CASE("handle: policy headers on every status the pipeline produces") {
     }
 }
 
-TEST_CASE("handle: HEAD has GET's headers and no body; OPTIONS and 405 carry Allow") {
+TEST_CASE("handle: HEAD has GET's headers and no body  OPTIONS and 405 carry Allow") {
     auto cfg = fixture_config();
     auto g = get("/app.wasm", cfg);
     auto h = get("/app.wasm", cfg, {}, "HEAD");
@@ -89,7 +89,7 @@ TEST_CASE("handle: HEAD has GET's headers and no body; OPTIONS and 405 carry All
     CHECK(header(del, "Allow") == "GET, HEAD, OPTIONS");
 }
 
-TEST_CASE("handle: directories redirect to the slash form, serve index.html, list, or refuse") {
+TEST_CASE("handle: directories redirect to the slash form - serve index.html - list - or refuse") {
     auto cfg = fixture_config();
     auto r = get("/sub?x=1", cfg);
     CHECK(r.status == 301);
@@ -115,7 +115,7 @@ TEST_CASE("handle: directories redirect to the slash form, serve index.html, lis
     CHECK(get("/", cfg).status == 200);  // index.html still served
 }
 
-TEST_CASE("handle: Host check, framing and the self-check pages") {
+TEST_CASE("handle: Host check - framing and the self-check pages") {
     auto cfg = fixture_config();
     RequestHead req;
     req.method = "GET";
@@ -148,7 +148,7 @@ TEST_CASE("handle: Host check, framing and the self-check pages") {
     CHECK(get("/__wasmdev/nothing-here", cfg).status == 404);
 }
 
-TEST_CASE("handle: --header overrides, --coep off drops COEP") {
+TEST_CASE("handle: --header overrides - --coep off drops COEP") {
     auto cfg = fixture_config();
     cfg.extra_headers = {{"Cache-Control", "max-age=5"}};
     cfg.coep = CoepMode::off;

@@ -4,7 +4,7 @@
 
 using namespace wasmdev::http;
 
-TEST_CASE("is_allowed_host: localhost names pass, everything else needs --allow-host") {
+TEST_CASE("is_allowed_host: localhost names pass - everything else needs --allow-host") {
     std::vector<std::string> const allow{"dev.example", "10.0.0.5"};
     struct Row { std::string_view host; bool allowed; };
     Row const rows[] = {
@@ -25,7 +25,7 @@ TEST_CASE("is_allowed_host: localhost names pass, everything else needs --allow-
     CHECK(is_allowed_host("127.0.0.2:80", "127.0.0.2", {}));  // the bound address itself
 }
 
-TEST_CASE("host_without_port: lower case, brackets kept, malformed is empty") {
+TEST_CASE("host_without_port: lower case - brackets kept - malformed is empty") {
     CHECK(host_without_port("Example.COM:80") == "example.com");
     CHECK(host_without_port("[::1]:80") == "[::1]");
     CHECK(host_without_port("a:b:c").empty());

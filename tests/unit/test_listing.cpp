@@ -5,7 +5,7 @@
 
 using namespace wasmdev::http;
 
-TEST_CASE("render_listing: directories first, names escaped, links percent-encoded, self-check linked") {
+TEST_CASE("render_listing: directories first - names escaped - links percent-encoded - self-check linked") {
     std::vector<ListingEntry> entries{
         {"z.wasm", false, 2048, 0},
         {"a b & <c> #%.txt", false, 5, 0},

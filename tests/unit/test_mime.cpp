@@ -42,7 +42,7 @@ TEST_CASE("type_for: the exact types browsers and DevTools need") {
     }
 }
 
-TEST_CASE("table: one entry per extension, lower case, and no parameters on application/wasm") {
+TEST_CASE("table: one entry per extension - lower case - and no parameters on application/wasm") {
     std::set<std::string_view> seen;
     for (auto const& e : table()) {
         CAPTURE(e.extension);

@@ -7,7 +7,7 @@
 using namespace wasmdev::http;
 using C = ContentCoding;
 
-TEST_CASE("negotiate_encoding: q-values, wildcards and refusals against a compressible resource") {
+TEST_CASE("negotiate_encoding: q-values - wildcards and refusals against a compressible resource") {
     constexpr std::array all{C::zstd, C::br, C::gzip, C::deflate};
     struct Row { std::optional<std::string_view> header; std::optional<C> expected; };
     Row const rows[] = {

@@ -12,7 +12,7 @@ std::string value_of(HeaderList const& h, std::string_view name) {
 }
 }  // namespace
 
-TEST_CASE("policy_headers: isolation, nosniff and revalidation by default") {
+TEST_CASE("policy_headers: isolation - nosniff and revalidation by default") {
     auto h = policy_headers(Config{});
     CHECK(value_of(h, "Cross-Origin-Opener-Policy") == "same-origin");
     CHECK(value_of(h, "Cross-Origin-Embedder-Policy") == "require-corp");
@@ -21,7 +21,7 @@ TEST_CASE("policy_headers: isolation, nosniff and revalidation by default") {
     CHECK(value_of(h, "Cache-Control") == "no-cache");
 }
 
-TEST_CASE("policy_headers: --coep, --corp and --header change or add, never duplicate") {
+TEST_CASE("policy_headers: --coep - --corp and --header change or add - never duplicate") {
     Config cfg;
     cfg.coep = CoepMode::off;
     cfg.corp = CorpMode::cross_origin;

@@ -7,7 +7,7 @@
 
 using namespace wasmdev::http;
 
-TEST_CASE("parse_range: single, suffix and open-ended forms against a 1000-byte file") {
+TEST_CASE("parse_range: single - suffix and open-ended forms against a 1000-byte file") {
     struct Row { std::string_view header; RangeKind kind; std::uint64_t first, last; };
     Row const rows[] = {
         {"bytes=0-499", RangeKind::satisfiable, 0, 499},
@@ -46,7 +46,7 @@ TEST_CASE("parse_range: single, suffix and open-ended forms against a 1000-byte 
     }
 }
 
-TEST_CASE("parse_range: several ranges are sorted and coalesced; too many are ignored") {
+TEST_CASE("parse_range: several ranges are sorted and coalesced  too many are ignored") {
     auto r = parse_range("bytes=500-599, 0-99, 50-149, 150-160, -10", 1000);
     REQUIRE(r.kind == RangeKind::satisfiable);
     REQUIRE(r.ranges.size() == 3);

@@ -38,7 +38,7 @@ struct Layout {
 
 }  // namespace
 
-TEST_CASE("resolve: traversal attempts in many encodings never leave the root, on both paths") {
+TEST_CASE("resolve: traversal attempts in many encodings never leave the root - on both paths") {
     Layout l;
     int const root_fd = open_root(l.root);
     REQUIRE(root_fd >= 0);
@@ -68,7 +68,7 @@ TEST_CASE("resolve: traversal attempts in many encodings never leave the root, o
     ::close(root_fd);
 }
 
-TEST_CASE("resolve: files, directories and symlinks inside the root; --follow-symlinks") {
+TEST_CASE("resolve: files - directories and symlinks inside the root  --follow-symlinks") {
     Layout l;
     int const root_fd = open_root(l.root);
     for (int fd : {-1, root_fd}) {

@@ -4,7 +4,7 @@
 
 using namespace wasmdev::http;
 
-TEST_CASE("serialize_head: status line, headers in order, then framing and connection headers") {
+TEST_CASE("serialize_head: status line - headers in order - then framing and connection headers") {
     ResponsePlan plan;
     plan.status = 404;
     plan.headers = {{"Cross-Origin-Opener-Policy", "same-origin"}, {"Content-Type", "text/html; charset=utf-8"}};
@@ -17,7 +17,7 @@ TEST_CASE("serialize_head: status line, headers in order, then framing and conne
           "Content-Length: 12\r\n\r\n");
 }
 
-TEST_CASE("serialize_head: keep-alive rules for HTTP/1.0 and 1.1, chunked when the length is unknown") {
+TEST_CASE("serialize_head: keep-alive rules for HTTP/1.0 and 1.1 - chunked when the length is unknown") {
     struct Row { unsigned version; bool keep_alive; bool chunked; std::string_view expected_tail; };
     Row const rows[] = {
         {11, true, false, "Content-Length: 5\r\n\r\n"},

@@ -4,7 +4,7 @@
 
 using namespace wasmdev::http;
 
-TEST_CASE("parse_target: decoding and dot segments, never above the root") {
+TEST_CASE("parse_target: decoding and dot segments - never above the root") {
     struct Row { std::string_view target; bool valid; std::string_view path; bool slash; };
     Row const rows[] = {
         {"/", true, "", true},
@@ -55,7 +55,7 @@ TEST_CASE("parse_target: decoding and dot segments, never above the root") {
     }
 }
 
-TEST_CASE("parse_target: query, authority and the asterisk form") {
+TEST_CASE("parse_target: query - authority and the asterisk form") {
     auto t = parse_target("/x?a=%20b");
     REQUIRE(t);
     CHECK(t->query == "a=%20b");
@@ -67,7 +67,7 @@ TEST_CASE("parse_target: query, authority and the asterisk form") {
     CHECK(star->asterisk);
 }
 
-TEST_CASE("encode_path: percent-encodes everything but unreserved, and never yields // or /\\") {
+TEST_CASE("encode_path: percent-encodes everything but unreserved - and never yields // or /backslash") {
     CHECK(encode_path({}, true) == "/");
     CHECK(encode_path({"a b", "c&d#e%f"}, true) == "/a%20b/c%26d%23e%25f/");
     CHECK(encode_path({"\xC3\xA9"}, false) == "/%C3%A9");

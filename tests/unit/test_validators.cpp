@@ -4,7 +4,7 @@
 
 using namespace wasmdev::http;
 
-TEST_CASE("make_etag: strong, quoted, distinct per coding and per version") {
+TEST_CASE("make_etag: strong - quoted - distinct per coding and per version") {
     auto id = make_etag(0x10, 0x20, 0x30, "identity");
     CHECK(id == "\"10-20-30\"");
     CHECK(make_etag(0x10, 0x20, 0x30, "gzip") == "\"10-20-30-gzip\"");
@@ -12,7 +12,7 @@ TEST_CASE("make_etag: strong, quoted, distinct per coding and per version") {
     CHECK(make_etag(0x10, 0x20, 0x31, "identity") != id);
 }
 
-TEST_CASE("HTTP dates: the three forms parse to the same instant, and formatting round-trips") {
+TEST_CASE("HTTP dates: the three forms parse to the same instant - and formatting round-trips") {
     std::time_t const t = 784111777;  // Sun, 06 Nov 1994 08:49:37 GMT
     CHECK(format_http_date(t) == "Sun, 06 Nov 1994 08:49:37 GMT");
     struct Row { std::string_view text; std::optional<std::time_t> expected; };
