@@ -190,12 +190,17 @@ struct Sidecar {
     std::shared_ptr<OpenFile const> file{};
 };
 
-std::vector<Sidecar> find_sidecars(Target const& t, OpenFile const& original, Config const& cfg) {
+// Only codings the client accepts are looked up: a request without Accept-Encoding costs
+// no extra open (three failed lookups per request cost a quarter of small-file throughput).
+std::vector<Sidecar> find_sidecars(RequestHead const& req, Target const& t, OpenFile const& original, Config const& cfg) {
     std::vector<Sidecar> found;
-    if (!cfg.compress || t.segments.empty()) return found;
+    auto const accept = req.field("Accept-Encoding");
+    if (!cfg.compress || t.segments.empty() || !accept) return found;
     constexpr std::pair<ContentCoding, std::string_view> kinds[] = {
         {ContentCoding::zstd, ".zst"}, {ContentCoding::br, ".br"}, {ContentCoding::gzip, ".gz"}};
     for (auto const& [coding, ext] : kinds) {
+        ContentCoding const only[] = {coding};
+        if (negotiate_encoding(accept, only) != coding) continue;
         auto segments = t.segments;
         segments.back() += ext;
         auto r = resolve(cfg.root, segments, cfg.follow_symlinks, cfg.root_fd);
@@ -212,7 +217,7 @@ ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const&
     auto const type = std::string(mime::type_for(name));
     auto const last_modified = seconds(file.mtime_ns);
     bool const compressible = cfg.compress && mime::is_compressible(name) && file.size >= cfg.min_compress_bytes;
-    auto const sidecars = find_sidecars(t, file, cfg);
+    auto const sidecars = find_sidecars(req, t, file, cfg);
 
     std::vector<ContentCoding> available;
     for (auto const& sc : sidecars) available.push_back(sc.coding);

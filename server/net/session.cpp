@@ -5,7 +5,10 @@
 #include "server/http/validators.hpp"
 
 #include <spdlog/spdlog.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -18,6 +21,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <array>
+#include <span>
 #include <cstdio>
 #include <ctime>
 #include <chrono>
@@ -104,6 +108,12 @@ asio::awaitable<bool> write_bytes(beast::tcp_stream& stream, std::string_view by
     co_return !ec;
 }
 
+void set_cork(tcp::socket& s, bool on) {
+    int v = on ? 1 : 0;
+    // Best effort: without TCP_CORK the bytes are the same, only in more segments.
+    ::setsockopt(s.native_handle(), IPPROTO_TCP, TCP_CORK, &v, sizeof v);
+}
+
 // The Date header, formatted once per second per thread.
 std::string_view http_date_now() {
     thread_local std::time_t cached_second = 0;
@@ -122,22 +132,26 @@ asio::awaitable<bool> write_stream(beast::tcp_stream& stream, compress::Entry co
                                    std::chrono::seconds stall) {
     asio::steady_timer timer(stream.get_executor());
     std::size_t next = 0;
-    char size_line[24];
     for (;;) {
         auto const state = entry.state();  // read before the count: a "done" seen here has all its chunks
-        if (next < entry.chunk_count()) {
-            auto chunk = entry.chunk(next++);
-            stream.expires_after(stall);
-            if (chunked) {
-                auto len = std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk->size());
-                std::array<asio::const_buffer, 3> const buffers{asio::buffer(size_line, std::size_t(len)),
-                                                                asio::buffer(*chunk), asio::buffer("\r\n", 2)};
-                auto [ec, n] = co_await asio::async_write(stream, buffers, use_tuple);
-                if (ec) co_return false;
-            } else {
-                auto [ec, n] = co_await asio::async_write(stream, asio::buffer(*chunk), use_tuple);
-                if (ec) co_return false;
+        if (auto const available = entry.chunk_count(); next < available) {
+            // Gather what is ready (up to 16 chunks, ~2 MiB) into one write: few syscalls per MB.
+            std::array<std::shared_ptr<std::string const>, 16> held;
+            std::array<asio::const_buffer, 16 * 3> buffers;
+            std::array<std::array<char, 24>, 16> size_lines;
+            std::size_t n = 0, count = 0;
+            for (; next < available && count < held.size(); ++next, ++count) {
+                held[count] = entry.chunk(next);
+                if (chunked) {
+                    auto len = std::snprintf(size_lines[count].data(), size_lines[count].size(), "%zx\r\n", held[count]->size());
+                    buffers[n++] = asio::buffer(size_lines[count].data(), std::size_t(len));
+                }
+                buffers[n++] = asio::buffer(*held[count]);
+                if (chunked) buffers[n++] = asio::buffer("\r\n", 2);
             }
+            stream.expires_after(stall);
+            auto [ec, written] = co_await asio::async_write(stream, std::span(buffers.data(), n), use_tuple);
+            if (ec) co_return false;
             continue;
         }
         if (state == compress::Entry::State::done) break;
@@ -172,6 +186,17 @@ asio::awaitable<bool> write_plan(beast::tcp_stream& stream, http::ResponsePlan c
             body = plan.body;
         }
     }
+    // Big bodies go out corked: full-size segments instead of one push per sendfile call
+    // (with TCP_NODELAY on, uncorked sendfile moved ~40 KB per call; corked, megabytes).
+    bool const cork = with_body && (plan.stream || (plan.file && body.empty()));
+    if (cork) set_cork(stream.socket(), true);
+    struct Uncork {
+        tcp::socket& s;
+        bool on;
+        ~Uncork() {
+            if (on) set_cork(s, false);
+        }
+    } uncork{stream.socket(), cork};
     stream.expires_after(stall);
     std::array<asio::const_buffer, 2> const buffers{asio::buffer(head), asio::buffer(body.data(), body.size())};
     auto [ec, n] = co_await asio::async_write(stream, buffers, use_tuple);
