@@ -101,8 +101,9 @@ class Server:
 
     def start(self):
         t0 = time.perf_counter()
-        self.proc = subprocess.Popen(["taskset", "-c", "0"] + self.argv, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, preexec_fn=os.setsid)
+        self.log = tempfile.NamedTemporaryFile(prefix=f"wasmdev-bench-{self.name}-", suffix=".log", delete=False)
+        self.proc = subprocess.Popen(["taskset", "-c", "0"] + self.argv, stdout=self.log,
+                                     stderr=subprocess.STDOUT, preexec_fn=os.setsid)
         host, port = self.url.split("//")[1].rstrip("/").split(":")
         while True:  # time from process start to the first answered request
             try:
@@ -132,6 +133,10 @@ class Server:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
         return float("nan")
+
+    def alive(self):
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; its log: {self.log.name}")
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -267,7 +272,9 @@ def main():
                 if name == "nginx":
                     add(name, "wasm_gzip_fly_mbps",
                         wrk(s.url + "python.wasm", 4, a.duration, headers=["Accept-Encoding: gzip"])["mbps"])
+                s.alive()
                 first, total, size = cold_gzip(s, root, name)
+                s.alive()
                 add(name, "cold_first_ms", first); add(name, "cold_total_ms", total)
                 add(name, "peak_rss_mib", s.peak_rss_mib())
                 s.stop()

@@ -16,6 +16,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <unistd.h>
 
+#include <csignal>
+
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -89,6 +91,9 @@ struct Server::Impl {
 };
 
 Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
+    // sendfile(2) has no MSG_NOSIGNAL: a client that hangs up mid-body must cost an EPIPE,
+    // not the process.
+    ::signal(SIGPIPE, SIG_IGN);
     impl_->cfg = std::move(cfg);
     if (impl_->cfg.root_fd < 0) impl_->owned_root_fd = impl_->cfg.root_fd = http::open_root(impl_->cfg.root);
     impl_->host.cfg = &impl_->cfg;

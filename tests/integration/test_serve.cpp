@@ -1,6 +1,7 @@
 // Integration tests of `serve` over real sockets (SPEC §2.1–2.4, 2.6, 2.7): the in-process
 // server on 127.0.0.1 port 0, raw HTTP/1.1 clients, every call with a deadline.
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -302,6 +303,32 @@ TEST_CASE("serve: idle connections time out  the connection limit answers 503") 
     CHECK(idle.closed_by_peer(3s));
     CHECK(idle2.closed_by_peer(3s));
     std::this_thread::sleep_for(100ms);
+    auto ok = request(srv.port(), "GET", "/app.js");
+    CHECK(ok.status == 200);
+}
+
+TEST_CASE("serve: clients that hang up in the middle of large bodies cost nothing (no SIGPIPE)") {
+    Site site;
+    site.dir.write("root/python.wasm", pseudo_random_bytes(16 << 20, 11) + std::string(16 << 20, 'w'));
+    auto cfg = config_for(site.root);
+    cfg.threads = 1;
+    TestServer srv(cfg);
+    for (std::string_view coding : {"identity", "gzip"}) {
+        CAPTURE(coding);
+        for (int i = 0; i < 5; ++i) {
+            RawClient c(srv.port());
+            c.send(request_line("GET", "/python.wasm", {"Accept-Encoding: " + std::string(coding)}));
+            // Read what has arrived, then close with an empty receive buffer: the close is a
+            // FIN, the server keeps writing, meets RST, and its next write is EPIPE.
+            int fd = c.socket().native_handle();
+            ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+            char buf[65536];
+            std::this_thread::sleep_for(20ms);
+            while (::recv(fd, buf, sizeof buf, 0) > 0) {
+            }
+        }
+    }
+    std::this_thread::sleep_for(300ms);
     auto ok = request(srv.port(), "GET", "/app.js");
     CHECK(ok.status == 200);
 }
