@@ -1,3 +1,6 @@
+// The DNS-rebinding Host check (SPEC §2.6): localhost names, loopback literals, the bound
+// address and --allow-host entries pass, with any port; everything else, and anything
+// malformed, does not.
 #include <doctest/doctest.h>
 
 #include "server/http/host_check.hpp"
@@ -5,29 +8,119 @@
 using namespace wasmdev::http;
 
 TEST_CASE("is_allowed_host: localhost names pass - everything else needs --allow-host") {
-    std::vector<std::string> const allow{"dev.example", "10.0.0.5"};
+    std::vector<std::string> const allow{"dev.example", "10.0.0.5", "[fe80::1]"};
     struct Row { std::string_view host; bool allowed; };
     Row const rows[] = {
-        {"localhost", true}, {"LOCALHOST:8000", true}, {"127.0.0.1:1", true}, {"[::1]:8000", true},
-        {"[::1]", true}, {"foo.localhost", true}, {"a.b.localhost:9", true}, {"localhost.", true},
-        {"dev.example", true}, {"DEV.example:443", true}, {"10.0.0.5:8000", true},
-        {"evil.com", false}, {"127.0.0.1.evil.com", false}, {"localhost.evil.com", false},
-        {"localhostx", false}, {"127.0.0.2", false}, {"[::1", false}, {"[::1]x", false},
-        {"localhost:abc", false}, {"localhost:", false}, {"", false}, {"local host", false},
-        {"localhost:123456", false}, {"evil.com/localhost", false}, {"[::2]", false},
+        // SPEC: localhost, 127.0.0.1, [::1] (any port), *.localhost.
+        {"localhost", true},
+        {"LOCALHOST:8000", true},
+        {"LocalHost", true},
+        {"localhost:0", true},
+        {"localhost:65535", true},
+        {"127.0.0.1", true},
+        {"127.0.0.1:1", true},
+        {"[::1]", true},
+        {"[::1]:8000", true},
+        {"foo.localhost", true},
+        {"FOO.LOCALHOST:3000", true},
+        {"a.b.localhost:9", true},
+        {"localhost.", true},            // the same host, fully qualified
+        {"localhost.:8000", true},
+        {"foo.localhost.", true},
+        // --allow-host entries, case-insensitive, any port.
+        {"dev.example", true},
+        {"DEV.example:443", true},
+        {"10.0.0.5:8000", true},
+        {"[fe80::1]:8000", true},
+        {"[FE80::1]", true},
+        // DNS rebinding and look-alikes.
+        {"evil.com", false},
+        {"evil.com:8000", false},
+        {"127.0.0.1.evil.com", false},
+        {"localhost.evil.com", false},
+        {"localhost.evil.com.", false},
+        {"evillocalhost", false},
+        {"localhostx", false},
+        {"xlocalhost", false},
+        {"sub.dev.example", false},      // an allowed name does not allow its subdomains
+        {"127.0.0.2", false},
+        {"[::2]", false},
+        {"0.0.0.0", false},
+        // Malformed.
+        {"[::1", false},
+        {"[::1]x", false},
+        {"[::1]:", false},
+        {"[::1]]", false},
+        {"::1", false},                  // IPv6 without brackets
+        {"localhost:abc", false},
+        {"localhost:", false},
+        {"localhost:123456", false},
+        {"localhost:8000:9000", false},
+        {":8000", false},
+        {"", false},
+        {" ", false},
+        {"local host", false},
+        {" localhost", false},
+        {"localhost ", false},
+        {"localhost\t", false},
+        {"evil.com/localhost", false},
+        {"evil.com\\localhost", false},
+        {"evil.com#.localhost", false},
+        {"evil.com?.localhost", false},
+        {"user@localhost", false},
+        {"localhost\r\nX: y", false},
+        {"%6cocalhost", false},
     };
     for (auto const& row : rows) {
         CAPTURE(row.host);
         CHECK(is_allowed_host(row.host, "127.0.0.1", allow) == row.allowed);
     }
-    CHECK(is_allowed_host("anything.example", "127.0.0.1", {"*"}));
-    CHECK(is_allowed_host("[::1]", "::1", {}));
-    CHECK(is_allowed_host("127.0.0.2:80", "127.0.0.2", {}));  // the bound address itself
 }
 
-TEST_CASE("host_without_port: lower case - brackets kept - malformed is empty") {
-    CHECK(host_without_port("Example.COM:80") == "example.com");
-    CHECK(host_without_port("[::1]:80") == "[::1]");
-    CHECK(host_without_port("a:b:c").empty());
-    CHECK(host_without_port("exa mple").empty());
+TEST_CASE("is_allowed_host: the bound address - a star - and allow-host entries written loosely") {
+    struct Row { std::string_view host; std::string_view bind; std::vector<std::string> allow; bool allowed; };
+    Row const rows[] = {
+        {"[::1]", "::1", {}, true},
+        {"127.0.0.2:80", "127.0.0.2", {}, true},            // the bound address itself
+        {"127.0.0.3:80", "127.0.0.2", {}, false},
+        {"anything.example", "127.0.0.1", {"*"}, true},
+        {"anything.example:1", "127.0.0.1", {"*"}, true},
+        {"dev.example", "127.0.0.1", {"Dev.Example"}, true},  // entries are compared lower-cased
+        {"dev.example", "127.0.0.1", {"dev.example:8000"}, true},
+        {"dev.example", "127.0.0.1", {"dev.example."}, true},
+        {"dev.example", "127.0.0.1", {""}, false},
+        {"dev.example", "127.0.0.1", {"other.example"}, false},
+        {"", "127.0.0.1", {"*"}, false},                     // malformed stays refused
+        {"[::1", "127.0.0.1", {"*"}, false},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.host);
+        CAPTURE(row.bind);
+        CHECK(is_allowed_host(row.host, row.bind, row.allow) == row.allowed);
+    }
+}
+
+TEST_CASE("host_without_port: lower case - brackets kept - trailing dot dropped - malformed is empty") {
+    struct Row { std::string_view in; std::string_view out; };
+    Row const rows[] = {
+        {"Example.COM:80", "example.com"},
+        {"example.com", "example.com"},
+        {"example.com.", "example.com"},
+        {"[::1]:80", "[::1]"},
+        {"[::1]", "[::1]"},
+        {"127.0.0.1:8000", "127.0.0.1"},
+        {"a:b:c", ""},
+        {"exa mple", ""},
+        {"[::1", ""},
+        {"[::1]x", ""},
+        {"host:", ""},
+        {"host:abc", ""},
+        {"", ""},
+        {"a/b", ""},
+        {"a@b", ""},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.in);
+        CHECK(host_without_port(row.in) == row.out);
+    }
 }

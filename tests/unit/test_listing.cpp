@@ -1,36 +1,168 @@
+// Directory listings and error pages (SPEC §2.4): directories first, names HTML-escaped,
+// links percent-encoded, sizes and UTC times, hidden names absent, the self-check linked.
 #include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
 
 #include "server/http/error_page.hpp"
 #include "server/http/listing.hpp"
 
 using namespace wasmdev::http;
+namespace fs = std::filesystem;
 
-TEST_CASE("render_listing: directories first - names escaped - links percent-encoded - self-check linked") {
-    std::vector<ListingEntry> entries{
-        {"z.wasm", false, 2048, 0},
-        {"a b & <c> #%.txt", false, 5, 0},
-        {"lib", true, 0, 0},
-        {"\xC3\xA9t\xC3\xA9.txt", false, 1, 0},
-    };
-    auto html = render_listing("/x <y>/", "/x%20%3Cy%3E/", entries);
-    CHECK(html.find("<title>Index of /x &lt;y&gt;/</title>") != std::string::npos);
-    CHECK(html.find("href=\"/x%20%3Cy%3E/a%20b%20%26%20%3Cc%3E%20%23%25.txt\">a b &amp; &lt;c&gt; #%.txt</a>") !=
-          std::string::npos);
-    CHECK(html.find("href=\"/x%20%3Cy%3E/%C3%A9t%C3%A9.txt\"") != std::string::npos);
-    CHECK(html.find("<c>") == std::string::npos);
-    auto lib = html.find(">lib/</a>");
-    auto first_file = html.find("a b &amp;");
-    REQUIRE(lib != std::string::npos);
-    CHECK(lib < first_file);
-    CHECK(html.find("2.0 KiB") != std::string::npos);
-    CHECK(html.find("href=\"/__wasmdev/\"") != std::string::npos);
-    CHECK(html.find("href=\"../\"") != std::string::npos);
-    CHECK(render_listing("/", "/", {}).find("href=\"../\"") == std::string::npos);
+namespace {
+
+bool contains(std::string const& haystack, std::string_view needle) {
+    return haystack.find(needle) != std::string::npos;
 }
 
-TEST_CASE("html_escape and error pages") {
-    CHECK(html_escape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        static int counter = 0;
+        path = fs::temp_directory_path() / ("wasmdev-listing-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+};
+
+}  // namespace
+
+TEST_CASE("render_listing: the row of an awkward name is escaped and percent-encoded exactly") {
+    std::vector<ListingEntry> entries{{"a b & <c> #%.txt", false, 5, 0}};
+    auto html = render_listing("/x <y>/", "/x%20%3Cy%3E/", entries);
+    CHECK(contains(html, "<title>Index of /x &lt;y&gt;/</title>"));
+    CHECK(contains(html, "<h1>Index of /x &lt;y&gt;/</h1>"));
+    CHECK(contains(html,
+                   "<tr><td><a href=\"/x%20%3Cy%3E/a%20b%20%26%20%3Cc%3E%20%23%25.txt\">a b &amp; &lt;c&gt; #%.txt</a>"
+                   "</td><td class=\"s\">5 B</td><td>1970-01-01 00:00 UTC</td></tr>\n"));
+    CHECK_FALSE(contains(html, "<c>"));
+    CHECK_FALSE(contains(html, "<y>"));
+    CHECK(html.starts_with("<!doctype html>\n"));
+    CHECK(contains(html, "<meta charset=\"utf-8\">"));
+}
+
+TEST_CASE("render_listing: quotes - non-ASCII and directory rows") {
+    std::vector<ListingEntry> entries{
+        {"q\"uote'.txt", false, 1, 0},
+        {"\xC3\xA9t\xC3\xA9.txt", false, 1, 0},
+        {"dir #1", true, 4096, 86400 + 3600 + 60},
+    };
+    auto html = render_listing("/", "/", entries);
+    CHECK(contains(html, "<a href=\"/q%22uote%27.txt\">q&quot;uote&#39;.txt</a>"));
+    CHECK(contains(html, "<a href=\"/%C3%A9t%C3%A9.txt\">\xC3\xA9t\xC3\xA9.txt</a>"));
+    // A directory: trailing slash in link and name, no size, its time in UTC.
+    CHECK(contains(html, "<tr><td><a href=\"/dir%20%231/\">dir #1/</a></td><td class=\"s\">-</td>"
+                         "<td>1970-01-02 01:01 UTC</td></tr>\n"));
+}
+
+TEST_CASE("render_listing: directories first - then names in byte order") {
+    std::vector<ListingEntry> entries{
+        {"z.wasm", false, 2048, 0}, {"b", true, 0, 0}, {"A.txt", false, 1, 0},
+        {"a.txt", false, 1, 0},     {"Z", true, 0, 0}, {"lib", true, 0, 0},
+    };
+    auto html = render_listing("/p/", "/p/", entries);
+    std::vector<std::size_t> at;
+    for (std::string_view name : {">Z/</a>", ">b/</a>", ">lib/</a>", ">A.txt</a>", ">a.txt</a>", ">z.wasm</a>"}) {
+        CAPTURE(name);
+        auto pos = html.find(name);
+        REQUIRE(pos != std::string::npos);
+        at.push_back(pos);
+    }
+    CHECK(std::is_sorted(at.begin(), at.end()));
+}
+
+TEST_CASE("render_listing: sizes in B - KiB - MiB - GiB") {
+    struct Row { std::uint64_t size; std::string_view shown; };
+    Row const rows[] = {
+        {0, ">0 B<"},          {1023, ">1023 B<"},           {1024, ">1.0 KiB<"},
+        {2048, ">2.0 KiB<"},   {1536, ">1.5 KiB<"},          {1024 * 1024, ">1.0 MiB<"},
+        {5u << 20, ">5.0 MiB<"}, {3ull << 30, ">3.0 GiB<"},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.size);
+        auto html = render_listing("/", "/", {{"f", false, row.size, 0}});
+        CHECK(contains(html, row.shown));
+    }
+}
+
+TEST_CASE("render_listing: a parent link below the root - none at the root - the self-check always") {
+    auto sub = render_listing("/a/", "/a/", {});
+    CHECK(contains(sub, "<tr><td><a href=\"../\">../</a></td><td></td><td></td></tr>\n"));
+    CHECK(contains(sub, "<a href=\"/__wasmdev/\">"));
+    auto top = render_listing("/", "/", {});
+    CHECK_FALSE(contains(top, "href=\"../\""));
+    CHECK(contains(top, "<a href=\"/__wasmdev/\">"));
+    CHECK(top.ends_with("</body></html>\n"));
+}
+
+TEST_CASE("read_directory: visible entries with kind - size and mtime  hidden and dangling left out") {
+    TempDir d;
+    std::ofstream(d.path / "a b & <c> #%.txt") << "12345";
+    std::ofstream(d.path / "\xC3\xA9.txt") << "x";
+    std::ofstream(d.path / ".env") << "TOKEN=1";
+    fs::create_directories(d.path / ".git");
+    fs::create_directories(d.path / "lib");
+    fs::create_symlink("nowhere", d.path / "dangling");
+    fs::create_symlink("lib", d.path / "lib-link");
+    fs::last_write_time(d.path / "\xC3\xA9.txt", fs::file_time_type::clock::now() - std::chrono::hours(48));
+
+    auto entries = read_directory(d.path);
+    std::sort(entries.begin(), entries.end(), [](auto const& a, auto const& b) { return a.name < b.name; });
+    REQUIRE(entries.size() == 4);
+    CHECK(entries[0].name == "a b & <c> #%.txt");
+    CHECK_FALSE(entries[0].is_directory);
+    CHECK(entries[0].size == 5);
+    CHECK(entries[1].name == "lib");
+    CHECK(entries[1].is_directory);
+    CHECK(entries[2].name == "lib-link");  // a link to a directory lists as one
+    CHECK(entries[2].is_directory);
+    CHECK(entries[3].name == "\xC3\xA9.txt");
+    CHECK(entries[3].size == 1);
+    auto const now = std::int64_t(::time(nullptr));
+    CHECK(entries[3].mtime_s < now - 47 * 3600);
+    CHECK(entries[3].mtime_s > now - 49 * 3600);
+    CHECK(entries[0].mtime_s >= now - 60);
+
+    CHECK(read_directory(d.path / "missing").empty());
+    CHECK(read_directory(d.path / "lib").empty());
+}
+
+TEST_CASE("html_escape: the five characters that matter in content and attributes") {
+    struct Row { std::string_view in; std::string_view out; };
+    Row const rows[] = {
+        {"", ""},
+        {"plain \xC3\xA9", "plain \xC3\xA9"},
+        {"<a href=\"x\">&'", "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"},
+        {"&amp;", "&amp;amp;"},
+        {"a b & <c> #%.txt", "a b &amp; &lt;c&gt; #%.txt"},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.in);
+        CHECK(html_escape(row.in) == row.out);
+    }
+}
+
+TEST_CASE("render_error_page: status - reason and an escaped one-line cause") {
     auto page = render_error_page(404, "no <such> file");
-    CHECK(page.find("<h1>404 Not Found</h1>") != std::string::npos);
-    CHECK(page.find("no &lt;such&gt; file") != std::string::npos);
+    CHECK(page.starts_with("<!doctype html>\n"));
+    CHECK(contains(page, "<title>404 Not Found</title>"));
+    CHECK(contains(page, "<h1>404 Not Found</h1>"));
+    CHECK(contains(page, "<p>no &lt;such&gt; file</p>"));
+    CHECK_FALSE(contains(page, "<such>"));
+    struct Row { unsigned status; std::string_view reason; };
+    Row const rows[] = {{301, "Moved Permanently"}, {400, "Bad Request"}, {403, "Forbidden"},
+                        {405, "Method Not Allowed"}, {416, "Range Not Satisfiable"}, {500, "Internal Server Error"},
+                        {599, "Error"}};
+    for (auto const& row : rows) {
+        CAPTURE(row.status);
+        CHECK(reason_phrase(row.status) == row.reason);
+        CHECK(contains(render_error_page(row.status, "x"), "<h1>" + std::to_string(row.status) + " " + std::string(row.reason) + "</h1>"));
+    }
 }
