@@ -1,0 +1,79 @@
+// The build pipeline (SPEC §3): turns a profile and ops into an ordered plan of steps, the
+// way wasm_build.py's main() does (clean, native build Python when missing, Emscripten
+// ports, configure when there is no Makefile, make, then the other ops), renders the plan
+// as a shell script for --dry-run, and executes it with progress and a log.
+// make_plan() is pure: it takes a snapshot of what exists on disk.
+#pragma once
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/build/checkout.hpp"
+#include "server/build/commands.hpp"
+#include "server/build/emports.hpp"
+#include "server/build/process.hpp"
+#include "server/build/profiles.hpp"
+#include "server/build/progress.hpp"
+#include "server/build/step.hpp"
+#include "server/build/toolchain.hpp"
+
+namespace wasmdev::build {
+
+inline constexpr std::string_view all_ops[] = {"build",          "configure", "compile", "pythoninfo", "test",
+                                              "hostrunnertest", "repl",      "clean",   "cleanall",   "emports"};
+bool is_op(std::string_view word);
+
+struct Request {
+    BuildProfile const* profile = nullptr;
+    std::vector<std::string> ops{};     // in order; "build" when empty
+    bool clean = false;                 // --clean: make clean first (and rebuild emports with it)
+    bool every_profile = false;         // `wasmdev build cleanall`: remove every build directory
+    BuildSettings settings{};
+    std::optional<PortsSources> ports_src{};
+};
+
+// What exists on disk, so that planning stays a pure function.
+struct FsState {
+    bool native_python = false;    // builddir/build/python
+    bool native_makefile = false;
+    bool target_makefile = false;  // builddir/PROFILE/Makefile
+    bool ports_prefix = false;     // a complete builddir/emports/PROFILE
+    bool setup_local = false;      // Modules/Setup.local (WASI builds need it to exist)
+};
+FsState probe_state(CPythonLayout const& layout, BuildProfile const& p);
+
+struct Plan {
+    std::vector<Step> steps{};
+    bool serve_browser = false;     // `repl` on a browser profile: serve after the steps
+    bool needs_native = false;      // for preflight
+    bool needs_ports = false;
+    bool offline_ports = false;
+    std::vector<std::string> notes{};  // what was skipped and why ("build Python exists: ...")
+    std::string error{};            // an op that cannot apply to this profile (usage error)
+};
+Plan make_plan(Request const& req, CPythonLayout const& layout, Toolchain const& tc, FsState const& state);
+
+// The plan as a shell script a user could paste: each step a ( subshell ) with its
+// environment changes, cd and commands. Runs nothing.
+std::string render_plan(Plan const& plan, Request const& req, CPythonLayout const& layout, Toolchain const& tc);
+
+struct RunResult {
+    bool ok = true;
+    bool interrupted = false;
+    std::size_t failed_step = 0;  // 1-based
+    Action failed_action{};
+    ProcessResult process{};
+    std::string error{};          // a file operation that failed
+};
+// Runs every step in order with base_env changed by each command's EnvChanges; stops at
+// the first failure or a Ctrl-C.
+RunResult execute_plan(Plan const& plan, Environment const& base_env, ProcessRunner const& runner, Progress& progress);
+
+// The end-of-run report: durations and artifacts, or the failed step, command, exit code,
+// log path and the last lines of output.
+std::string render_summary(Plan const& plan, RunResult const& r, Progress const& progress,
+                           std::filesystem::path const& profile_dir);
+
+}  // namespace wasmdev::build

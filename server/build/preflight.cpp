@@ -1,0 +1,171 @@
+// Preflight checks after wasm_build.py's _check_native(), _check_emscripten(),
+// _check_wasi() and _check_clean_src(), each turned into one sentence with the fix.
+#include "server/build/preflight.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <map>
+
+namespace wasmdev::build {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using K = Problem::Kind;
+
+std::string const install_native = "install a C compiler, make, pkg-config and zlib headers "
+                                   "(Debian/Ubuntu: apt install build-essential pkg-config zlib1g-dev)";
+std::string const install_emsdk = "install and activate the Emscripten SDK (emsdk install latest && emsdk activate latest, "
+                                  "then source emsdk_env.sh), or apt install emscripten";
+
+// Known-broken Emscripten versions (from wasm_build.py).
+std::map<EmVersion, std::string> const broken_emscripten{
+    {{3, 1, 14}, "https://github.com/emscripten-core/emscripten/issues/17338"},
+    {{3, 1, 16}, "https://github.com/emscripten-core/emscripten/issues/17393"},
+    {{3, 1, 20}, "https://github.com/emscripten-core/emscripten/issues/17720"},
+};
+
+std::string env_value(PreflightInput const& in, std::string const& name) {
+    for (auto it = in.extra_env.rbegin(); it != in.extra_env.rend(); ++it)
+        if (it->starts_with(name + "=")) return it->substr(name.size() + 1);
+    return env_get(in.env, name);
+}
+
+void check_native(PreflightInput const& in, std::vector<Problem>& out) {
+    auto path = env_get(in.env, "PATH");
+    if (find_executable("cc", path).empty() && find_executable("gcc", path).empty() &&
+        find_executable("clang", path).empty())
+        out.push_back({K::missing, "cc", "no C compiler (cc, gcc, clang) on PATH for the native build Python: " + install_native});
+    if (find_executable("make", path).empty())
+        out.push_back({K::missing, "make", "make is not on PATH: " + install_native});
+    if (find_executable("pkg-config", path).empty()) {
+        out.push_back({K::missing, "pkg-config", "pkg-config is not on PATH: " + install_native});
+    } else if (in.pkg_config_exists && !in.pkg_config_exists("zlib")) {
+        out.push_back({K::missing, "zlib", "pkg-config finds no zlib, which the build Python needs for zip files: " + install_native});
+    }
+}
+
+void check_emscripten(PreflightInput const& in, Toolchain const& tc, std::vector<Problem>& out) {
+    auto const& em = tc.emscripten;
+    auto const& p = *in.profile;
+    if (!em.found) {
+        out.push_back({K::missing, "Emscripten",
+                       "no Emscripten SDK found (EM_CONFIG, EMSDK and emcc on PATH are unset or empty): " + install_emsdk});
+        return;
+    }
+    if (em.emconfigure.empty()) {
+        out.push_back({K::missing, "emconfigure",
+                       fmt::format("the Emscripten at {} ({}) has no emconfigure: {}", em.root.string(), em.source, install_emsdk)});
+        return;
+    }
+    if (em.emmake.empty())
+        out.push_back({K::missing, "emmake",
+                       fmt::format("the Emscripten at {} has no emmake: {}", em.root.string(), install_emsdk)});
+    auto version_txt = em.root / "emscripten-version.txt";
+    auto version = parse_emscripten_version(em.version);
+    if (em.version.empty() || !version) {
+        out.push_back({K::missing, version_txt.string(),
+                       fmt::format("cannot read the Emscripten version from {}: {}", version_txt.string(), install_emsdk)});
+    } else {
+        auto min = fmt::format("{}.{}.{}", emscripten_min_version[0], emscripten_min_version[1], emscripten_min_version[2]);
+        if (*version < emscripten_min_version)
+            out.push_back({K::version, "Emscripten " + em.version,
+                           fmt::format("Emscripten {} in {} is older than the minimum {}: update the SDK "
+                                       "(emsdk install latest), or pass --force to try anyway",
+                                       em.version, em.root.string(), min)});
+        if (auto b = broken_emscripten.find(*version); b != broken_emscripten.end())
+            out.push_back({K::version, "Emscripten " + em.version,
+                           fmt::format("Emscripten {} in {} has known bugs ({}): install another version, or pass "
+                                       "--force to try anyway",
+                                       em.version, em.root.string(), b->second)});
+        if (p.host == Host::wasm64_emscripten && *version < EmVersion{3, 1, 21})
+            out.push_back({K::version, "Emscripten " + em.version,
+                           fmt::format("wasm64 needs Emscripten 3.1.21 or newer, {} has {}: update the SDK, or pass --force",
+                                       em.root.string(), em.version)});
+    }
+    if (!em.node_js.empty() && ::access(em.node_js.c_str(), X_OK) != 0)
+        out.push_back({K::missing, "node",
+                       fmt::format("NODE_JS {} from {} does not exist: install Node.js or fix NODE_JS there",
+                                   em.node_js.string(), em.config.string())});
+    if (in.needs_ports && !in.offline_ports) {
+        if (em.frozen_cache)
+            out.push_back({K::missing, "Emscripten ports",
+                           fmt::format("the Emscripten at {} has a frozen cache (FROZEN_CACHE in {}), so it cannot build "
+                                       "its zlib, bzip2 and sqlite3 ports: pass --ports-src DIR with their sources "
+                                       "(apt-get source zlib bzip2 sqlite3) to build them with emcc",
+                                       em.root.string(), em.config.string())});
+        else if (em.embuilder.empty())
+            out.push_back({K::missing, "embuilder",
+                           fmt::format("the Emscripten at {} has no embuilder to build its ports: pass --ports-src DIR "
+                                       "with zlib, bzip2 and sqlite3 sources instead",
+                                       em.root.string())});
+    }
+    if (!env_get(in.env, "PKG_CONFIG_PATH").empty())
+        out.push_back({K::warning, "PKG_CONFIG_PATH",
+                       "PKG_CONFIG_PATH is set, but emconfigure overrides it: use EM_PKG_CONFIG_PATH instead"});
+}
+
+void check_wasi(PreflightInput const& in, Toolchain const& tc, std::vector<Problem>& out) {
+    auto sdk = tc.wasi_sdk;
+    auto how = env_get(in.env, "WASI_SDK_PATH").empty() ? "the default /opt/wasi-sdk" : "WASI_SDK_PATH";
+    auto wasm_ld = sdk / "bin" / "wasm-ld";
+    auto clang = sdk / "bin" / "clang";
+    if (::access(wasm_ld.c_str(), X_OK) != 0 || ::access(clang.c_str(), X_OK) != 0) {
+        out.push_back({K::missing, wasm_ld.string(),
+                       fmt::format("no WASI SDK at {} ({}): {} is missing; install WASI SDK 16 or newer from "
+                                   "https://github.com/WebAssembly/wasi-sdk/releases into /opt/wasi-sdk or set "
+                                   "WASI_SDK_PATH to its root",
+                                   sdk.string(), how,
+                                   ::access(wasm_ld.c_str(), X_OK) != 0 ? "bin/wasm-ld" : "bin/clang")});
+    }
+    // wasm_build.py requires wasmtime for WASI; a --env HOSTRUNNER names another runner.
+    auto runner = env_value(in, "HOSTRUNNER");
+    std::string program = "wasmtime";
+    bool custom = false;
+    for (auto const& kv : in.extra_env)
+        if (kv.starts_with("HOSTRUNNER=")) custom = true;
+    if (custom) {
+        auto sp = runner.find(' ');
+        program = runner.substr(0, sp);
+    }
+    if (program.empty() || find_executable(program, env_get(in.env, "PATH")).empty()) {
+        if (custom)
+            out.push_back({K::missing, program,
+                           fmt::format("the HOSTRUNNER program {} is not on PATH: fix --env HOSTRUNNER=...", program)});
+        else
+            out.push_back({K::missing, "wasmtime",
+                           "wasmtime is not on PATH, and WASI builds run python.wasm with it: install wasmtime 0.38 or "
+                           "newer (https://wasmtime.dev), or pass --env HOSTRUNNER='node /path/to/runner.mjs' to use "
+                           "another WASI runtime"});
+    }
+}
+
+}  // namespace
+
+bool python_version_supported(std::string const& version) {
+    return version == "3.11" || version == "3.12" || version == "3.13";
+}
+
+std::vector<Problem> preflight(PreflightInput const& in, CPythonLayout const& layout, Toolchain const& tc) {
+    std::vector<Problem> out;
+    if (!python_version_supported(layout.version))
+        out.push_back({K::version, "Python " + layout.version,
+                       fmt::format("{} is Python {}, and wasmdev build knows the WASM build of 3.11 to 3.13: use such a "
+                                   "checkout, or pass --force to try anyway",
+                                   layout.srcdir.string(), layout.version)});
+    auto const& p = *in.profile;
+    if (in.needs_native || p.host == Host::native) check_native(in, out);
+    if (is_emscripten(p.host)) check_emscripten(in, tc, out);
+    if (is_wasi(p.host)) check_wasi(in, tc, out);
+    if (auto marker = in_tree_build_marker(layout.srcdir))
+        out.push_back({K::dirty, marker->string(),
+                       fmt::format("{} holds an in-tree build ({} exists), which breaks builds in builddir/: run "
+                                   "make -C {} distclean, or use a clean checkout",
+                                   layout.srcdir.string(), marker->lexically_relative(layout.srcdir).string(),
+                                   layout.srcdir.string())});
+    return out;
+}
+
+}  // namespace wasmdev::build

@@ -1,0 +1,258 @@
+// posix_spawn with a process group per build step; output through a pipe read with poll()
+// so the status line can tick; SIGINT/SIGTERM forwarded to the step's group, escalated to
+// SIGTERM and SIGKILL if it lingers.
+#include "server/build/process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <optional>
+
+namespace wasmdev::build {
+
+namespace {
+
+std::atomic<pid_t> g_child_pgid{0};
+volatile sig_atomic_t g_signal = 0;
+std::atomic<bool> g_ever_interrupted{false};
+
+extern "C" void forward_signal(int sig) {
+    g_signal = sig;
+    g_ever_interrupted.store(true);
+    pid_t pg = g_child_pgid.load();
+    if (pg > 0) ::kill(-pg, sig);  // kill() is async-signal-safe
+}
+
+// Installs the forwarding handlers for the lifetime of one run and restores the previous
+// ones (the server installs its own for `repl`).
+class SignalScope {
+public:
+    SignalScope() {
+        struct sigaction sa {};
+        sa.sa_handler = forward_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = 0;  // no SA_RESTART: poll() returns EINTR and the loop notices
+        ::sigaction(SIGINT, &sa, &old_int_);
+        ::sigaction(SIGTERM, &sa, &old_term_);
+        g_signal = 0;
+    }
+    ~SignalScope() {
+        ::sigaction(SIGINT, &old_int_, nullptr);
+        ::sigaction(SIGTERM, &old_term_, nullptr);
+    }
+    SignalScope(SignalScope const&) = delete;
+    SignalScope& operator=(SignalScope const&) = delete;
+
+private:
+    struct sigaction old_int_ {};
+    struct sigaction old_term_ {};
+};
+
+struct SpawnParts {
+    std::vector<std::string> envp_strings;
+    std::vector<char*> envp;
+    std::vector<char*> argv;
+};
+
+SpawnParts make_parts(std::vector<std::string> const& argv, Environment const& env) {
+    SpawnParts p;
+    p.envp_strings = to_envp(env);
+    for (auto& s : p.envp_strings) p.envp.push_back(s.data());
+    p.envp.push_back(nullptr);
+    for (auto const& a : argv) p.argv.push_back(const_cast<char*>(a.c_str()));
+    p.argv.push_back(nullptr);
+    return p;
+}
+
+// argv[0] without a slash is looked up in the child's PATH (posix_spawnp would use ours,
+// which lacks the toolchain directories the profile prepends).
+std::string resolve_program(std::string const& name, Environment const& env) {
+    if (name.find('/') != std::string::npos) return name;
+    auto found = find_executable(name, env_get(env, "PATH"));
+    return found;
+}
+
+ProcessResult finish_status(int status, ProcessResult r) {
+    if (WIFEXITED(status)) {
+        r.exit_code = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+        r.term_signal = WTERMSIG(status);
+        r.exit_code = 128 + r.term_signal;
+    }
+    r.interrupted = r.interrupted || g_signal != 0;
+    return r;
+}
+
+}  // namespace
+
+bool interrupt_requested() { return g_ever_interrupted.load(); }
+
+ProcessResult ProcessRunner::run(std::vector<std::string> const& argv, std::filesystem::path const& cwd,
+                                 Environment const& env, RunOptions const& opts) const {
+    ProcessResult r;
+    if (argv.empty()) {
+        r.spawn_failed = true;
+        r.exit_code = 127;
+        r.error = "empty command";
+        return r;
+    }
+    auto program = resolve_program(argv[0], env);
+    if (program.empty()) {
+        r.spawn_failed = true;
+        r.exit_code = 127;
+        r.error = argv[0] + ": command not found on PATH";
+        return r;
+    }
+    SignalScope signals;
+
+    int fds[2] = {-1, -1};
+    if (!opts.interactive && ::pipe2(fds, O_CLOEXEC) != 0) {
+        r.spawn_failed = true;
+        r.exit_code = 127;
+        r.error = std::string("pipe: ") + std::strerror(errno);
+        return r;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawnattr_init(&attr);
+    if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
+    short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+    if (!opts.interactive) {
+        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+        posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+        // Its own process group: a terminal Ctrl-C reaches wasmdev, which forwards it, so the
+        // child never races us for the terminal and we always know to report the stop.
+        flags |= POSIX_SPAWN_SETPGROUP;
+        posix_spawnattr_setpgroup(&attr, 0);
+    }
+    // Children start with default dispositions: wasmdev ignores SIGPIPE for its server, and
+    // an inherited SIG_IGN would change how make's pipelines end.
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP, SIGCHLD, SIGTTIN, SIGTTOU}) sigaddset(&defaults, s);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    sigset_t empty;
+    sigemptyset(&empty);
+    posix_spawnattr_setsigmask(&attr, &empty);
+    posix_spawnattr_setflags(&attr, flags);
+
+    auto parts = make_parts(argv, env);
+    pid_t pid = 0;
+    int rc = ::posix_spawn(&pid, program.c_str(), &fa, &attr, parts.argv.data(), parts.envp.data());
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    if (fds[1] >= 0) ::close(fds[1]);
+    if (rc != 0) {
+        if (fds[0] >= 0) ::close(fds[0]);
+        r.spawn_failed = true;
+        r.exit_code = 127;
+        r.error = "cannot run " + argv[0] + (cwd.empty() ? "" : " in " + cwd.string()) + ": " + std::strerror(rc);
+        return r;
+    }
+
+    if (opts.interactive) {
+        // The terminal's Ctrl-C reaches the child directly; wasmdev only waits.
+        int status = 0;
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        return finish_status(status, r);
+    }
+
+    g_child_pgid.store(pid);
+    if (g_signal != 0) ::kill(-pid, g_signal);  // a Ctrl-C between spawn and here
+
+    using clock = std::chrono::steady_clock;
+    auto last_tick = clock::now();
+    std::optional<clock::time_point> interrupted_at;
+    int escalation = 0;
+    bool child_done = false;
+    int status = 0;
+    bool pipe_open = true;
+    std::optional<clock::time_point> drain_deadline;
+    char buf[16384];
+    while (pipe_open) {
+        pollfd pfd{fds[0], POLLIN, 0};
+        int n = ::poll(&pfd, 1, 200);
+        if (n > 0) {
+            auto got = ::read(fds[0], buf, sizeof buf);
+            if (got > 0) {
+                if (opts.on_output) opts.on_output(std::string_view(buf, std::size_t(got)));
+            } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
+                pipe_open = false;
+            }
+        }
+        auto now = clock::now();
+        if (!child_done) {
+            pid_t w = ::waitpid(pid, &status, WNOHANG);
+            if (w == pid) {
+                child_done = true;
+                // Grandchildren may hold the pipe open; read what is there, then stop.
+                drain_deadline = now + std::chrono::milliseconds(500);
+            }
+        }
+        if (drain_deadline && now > *drain_deadline) break;
+        if (g_signal != 0 && !child_done) {
+            if (!interrupted_at) interrupted_at = now;
+            auto waited = now - *interrupted_at;
+            // A step that ignores Ctrl-C gets SIGTERM after 5 s and SIGKILL after 10 s.
+            if (escalation == 0 && waited > std::chrono::seconds(5)) {
+                ::kill(-pid, SIGTERM);
+                escalation = 1;
+            } else if (escalation == 1 && waited > std::chrono::seconds(10)) {
+                ::kill(-pid, SIGKILL);
+                escalation = 2;
+            }
+        }
+        if (opts.on_tick && now - last_tick >= std::chrono::seconds(1)) {
+            last_tick = now;
+            opts.on_tick();
+        }
+    }
+    ::close(fds[0]);
+    if (!child_done) {
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+    }
+    g_child_pgid.store(0);
+    return finish_status(status, r);
+}
+
+ProcessResult ProcessRunner::capture(std::vector<std::string> const& argv, std::filesystem::path const& cwd,
+                                     Environment const& env, std::string& output) const {
+    RunOptions o;
+    o.on_output = [&output](std::string_view chunk) { output.append(chunk); };
+    return run(argv, cwd, env, o);
+}
+
+bool ProcessRunner::spawn_detached(std::vector<std::string> const& argv) {
+    if (argv.empty()) return false;
+    auto env = current_environment();
+    auto program = resolve_program(argv[0], env);
+    if (program.empty()) return false;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    auto parts = make_parts(argv, env);
+    pid_t pid = 0;
+    int rc = ::posix_spawn(&pid, program.c_str(), &fa, &attr, parts.argv.data(), parts.envp.data());
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    return rc == 0;
+}
+
+}  // namespace wasmdev::build
