@@ -109,7 +109,7 @@ void check_emscripten(PreflightInput const& in, Toolchain const& tc, std::vector
 
 void check_wasi(PreflightInput const& in, Toolchain const& tc, std::vector<Problem>& out) {
     auto sdk = tc.wasi_sdk;
-    auto how = env_get(in.env, "WASI_SDK_PATH").empty() ? "the default /opt/wasi-sdk" : "WASI_SDK_PATH";
+    auto how = env_get(in.env, "WASI_SDK_PATH").empty() ? "WASI_SDK_PATH is unset" : "from WASI_SDK_PATH";
     auto wasm_ld = sdk / "bin" / "wasm-ld";
     auto clang = sdk / "bin" / "clang";
     if (::access(wasm_ld.c_str(), X_OK) != 0 || ::access(clang.c_str(), X_OK) != 0) {

@@ -81,6 +81,15 @@ void Progress::begin_step(std::size_t k, std::size_t n, Step const& step) {
 }
 
 void Progress::begin_action(Action const& a) {
+    // The log records the environment changes whenever they differ from the last command's.
+    if (a.kind == Action::Kind::run) {
+        std::string env;
+        for (auto const& e : a.cmd.env) env += "# " + render_env_change(e) + "\n";
+        if (env != last_env_) {
+            log(env);
+            last_env_ = env;
+        }
+    }
     std::string line = a.kind == Action::Kind::run && !a.cmd.cwd.empty()
                            ? fmt::format("$ cd {} && {}\n", shell_quote(a.cmd.cwd.string()), render_action(a))
                            : fmt::format("$ {}\n", render_action(a));

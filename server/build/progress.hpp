@@ -66,6 +66,7 @@ private:
     std::string last_line_{};
     std::string partial_{};
     std::string tail_{};
+    std::string last_env_{};
     bool status_shown_ = false;
     std::vector<StepTiming> timings_{};
 };
