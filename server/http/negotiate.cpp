@@ -7,13 +7,17 @@
 namespace wasmdev::http {
 namespace {
 
+// The server's order for ties in q-value; see negotiate.hpp for why.
+constexpr std::array preference{ContentCoding::zstd, ContentCoding::br, ContentCoding::gzip, ContentCoding::deflate,
+                                ContentCoding::identity};
+
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
 }
 
-// RFC 9110 §12.4.2 qvalue: "0" ["." 0*3DIGIT] / "1" ["." 0*3("0")], as thousandths.
+// RFC 9110 §12.4.2 qvalue: "0" ["." 0*3DIGIT] / "1" ["." 0*3("0")], in thousandths.
 std::optional<int> parse_qvalue(std::string_view s) {
     if (s.empty() || s.size() > 5 || (s[0] != '0' && s[0] != '1')) return std::nullopt;
     int q = (s[0] - '0') * 1000;
@@ -54,31 +58,32 @@ std::optional<Element> parse_element(std::string_view e) {
     return out;
 }
 
-bool names(std::string_view token, ContentCoding c) {
-    if (iequals(token, to_string(c))) return true;
-    return (c == ContentCoding::gzip && iequals(token, "x-gzip"));
-}
-
 }  // namespace
 
 std::string_view to_string(ContentCoding c) {
     switch (c) {
         case ContentCoding::identity: return "identity";
-        case ContentCoding::zstd: return "zstd";
-        case ContentCoding::br: return "br";
         case ContentCoding::gzip: return "gzip";
         case ContentCoding::deflate: return "deflate";
+        case ContentCoding::br: return "br";
+        case ContentCoding::zstd: return "zstd";
     }
     return "identity";
+}
+
+std::optional<ContentCoding> parse_content_coding(std::string_view token) {
+    for (auto c : preference)
+        if (iequals(token, to_string(c))) return c;
+    if (iequals(token, "x-gzip")) return ContentCoding::gzip;
+    return std::nullopt;
 }
 
 std::optional<ContentCoding> negotiate_encoding(std::optional<std::string_view> accept_encoding,
                                                 std::span<ContentCoding const> available) {
     if (!accept_encoding) return ContentCoding::identity;
-    constexpr std::array preference{ContentCoding::zstd, ContentCoding::br, ContentCoding::gzip, ContentCoding::deflate,
-                                    ContentCoding::identity};
-    // q for each coding as the client states it: explicitly, through "*", or not at all (-1).
-    std::array<int, preference.size()> explicit_q{-1, -1, -1, -1, -1};
+    // q for each coding (indexed like `preference`) as the client states it by name, and for
+    // "*"; -1 when not stated. A later element for the same coding replaces an earlier one.
+    std::array<int, preference.size()> named_q{-1, -1, -1, -1, -1};
     int star_q = -1;
     std::string_view list = *accept_encoding;
     while (!list.empty()) {
@@ -90,13 +95,16 @@ std::optional<ContentCoding> negotiate_encoding(std::optional<std::string_view> 
             star_q = element->q;
             continue;
         }
+        auto coding = parse_content_coding(element->coding);
+        if (!coding) continue;  // a coding we can't produce says nothing about the others
         for (std::size_t i = 0; i < preference.size(); ++i)
-            if (names(element->coding, preference[i])) explicit_q[i] = element->q;
+            if (preference[i] == *coding) named_q[i] = element->q;
     }
     auto q_of = [&](std::size_t i) {
-        if (explicit_q[i] >= 0) return explicit_q[i];
+        if (named_q[i] >= 0) return named_q[i];
         if (star_q >= 0) return star_q;
-        // Identity is acceptable unless refused (RFC 9110 §12.5.3); other codings need naming.
+        // Identity is acceptable unless refused (RFC 9110 §12.5.3), but unnamed it only gets
+        // the lowest non-zero q, so "gzip;q=0.5" still means gzip. Other codings need naming.
         return preference[i] == ContentCoding::identity ? 1 : 0;
     };
     auto offered = [&](ContentCoding c) {
@@ -106,11 +114,10 @@ std::optional<ContentCoding> negotiate_encoding(std::optional<std::string_view> 
         return false;
     };
     std::optional<ContentCoding> best;
-    int best_q = 0;
+    int best_q = 0;  // q=0 means "not acceptable" (RFC 9110 §12.4.2)
     for (std::size_t i = 0; i < preference.size(); ++i) {
         if (!offered(preference[i])) continue;
-        int q = q_of(i);
-        if (q > best_q) {
+        if (int q = q_of(i); q > best_q) {
             best = preference[i];
             best_q = q;
         }

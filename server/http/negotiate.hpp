@@ -8,18 +8,27 @@
 
 namespace wasmdev::http {
 
-enum class ContentCoding { identity, zstd, br, gzip, deflate };
+enum class ContentCoding { identity, gzip, deflate, br, zstd };
 
-// "identity", "zstd", "br", "gzip", "deflate" (the Content-Encoding token).
+// "identity", "gzip", "deflate", "br", "zstd": the Content-Encoding token.
 std::string_view to_string(ContentCoding c);
 
+// The coding a content-coding token names, case-insensitively, with "x-gzip" as gzip
+// (RFC 9110 §8.4.1.3); nullopt for codings we don't know ("compress", "*", garbage).
+std::optional<ContentCoding> parse_content_coding(std::string_view token);
+
 // The coding to send, or nullopt when the client accepts none of `available` and refuses
-// identity too (the caller answers 406). No header means identity. `available` need not
-// list identity: it is always on offer unless the client refuses it (identity;q=0 or *;q=0).
-// Ties in q-value go to the server's order: zstd, br, gzip, deflate, identity. For a local
-// dev server the body is compressed once and then served from memory, so what matters is
-// the wire size and the browser's decode speed: zstd and br decode fast and beat gzip's
-// ratio on wasm; gzip and deflate remain for clients without them.
+// identity too (identity;q=0, or *;q=0 without identity listed): the caller answers 406.
+// `available` need not list identity: it is always on offer and acceptable unless refused,
+// but it is chosen over a named coding only when its own q-value is higher.
+// No header (nullopt) and an empty header both mean identity. Malformed elements are
+// ignored; q-values are 0 to 1 with up to three decimals (RFC 9110 §12.4.2).
+//
+// Ties in q-value go to the server's order: zstd, br, gzip, deflate, identity. A local dev
+// server compresses each file version once, on the first (cold) request, and then serves it
+// from memory, so the one-off compression time matters less than what every later request
+// costs the browser: zstd and br decode fast and beat gzip's ratio on wasm and JS; gzip and
+// deflate stay for clients without them; identity is last because it is the largest.
 std::optional<ContentCoding> negotiate_encoding(std::optional<std::string_view> accept_encoding,
                                                 std::span<ContentCoding const> available);
 

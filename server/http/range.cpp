@@ -15,6 +15,7 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+// 1*DIGIT as an unsigned 64-bit number; nullopt for signs, other characters or overflow.
 std::optional<std::uint64_t> digits(std::string_view s) {
     if (s.empty()) return std::nullopt;
     std::uint64_t v = 0;
@@ -23,52 +24,69 @@ std::optional<std::uint64_t> digits(std::string_view s) {
     return v;
 }
 
+struct Requested {
+    ByteRange range{};
+    std::size_t order = 0;  // index of the earliest range-spec that contributed
+};
+
+// Merges overlapping and adjacent ranges (RFC 9110 §14.2 allows it), so asking for the same
+// bytes many times cannot multiply the response, then restores request order, which §14.2
+// asks multipart responses to follow.
+std::vector<ByteRange> coalesce(std::vector<Requested> in) {
+    std::sort(in.begin(), in.end(), [](auto const& x, auto const& y) { return x.range.first < y.range.first; });
+    std::vector<Requested> merged{in.front()};
+    for (std::size_t i = 1; i < in.size(); ++i) {
+        auto& back = merged.back();
+        // back.range.last < size <= UINT64_MAX, so the + 1 cannot wrap.
+        if (in[i].range.first <= back.range.last + 1) {
+            back.range.last = std::max(back.range.last, in[i].range.last);
+            back.order = std::min(back.order, in[i].order);
+        } else {
+            merged.push_back(in[i]);
+        }
+    }
+    std::sort(merged.begin(), merged.end(), [](auto const& x, auto const& y) { return x.order < y.order; });
+    std::vector<ByteRange> out;
+    out.reserve(merged.size());
+    for (auto const& m : merged) out.push_back(m.range);
+    return out;
+}
+
 }  // namespace
 
 RangeSet parse_range(std::string_view value, std::uint64_t size, std::size_t max_ranges) {
+    RangeSet const ignored{RangeKind::ignored, {}};
     value = trim(value);
+    // ranges-specifier = range-unit "=" range-set (RFC 9110 §14.1.1): no whitespace around "=".
     auto eq = value.find('=');
-    if (eq == std::string_view::npos || !iequals(trim(value.substr(0, eq)), "bytes")) return {RangeKind::ignored, {}};
+    if (eq == std::string_view::npos || !iequals(value.substr(0, eq), "bytes")) return ignored;
     std::string_view list = value.substr(eq + 1);
-    std::vector<ByteRange> ranges;
+    std::vector<Requested> ranges;
     std::size_t specs = 0;
-    while (true) {
+    while (!list.empty()) {
         auto comma = list.find(',');
         auto spec = trim(list.substr(0, comma));
-        bool const last = comma == std::string_view::npos;
-        list.remove_prefix(last ? list.size() : comma + 1);
-        if (spec.empty()) {
-            if (last) break;
-            continue;  // RFC 9110 §5.6.1: empty list elements are ignored
-        }
-        if (++specs > max_ranges) return {RangeKind::ignored, {}};
+        list.remove_prefix(comma == std::string_view::npos ? list.size() : comma + 1);
+        if (spec.empty()) continue;  // RFC 9110 §5.6.1: empty list elements are ignored
+        // Counted before coalescing: a thousand copies of one range is an attack, not a request.
+        if (++specs > max_ranges) return ignored;
         auto dash = spec.find('-');
-        if (dash == std::string_view::npos) return {RangeKind::ignored, {}};
+        if (dash == std::string_view::npos) return ignored;
         auto a = spec.substr(0, dash), b = spec.substr(dash + 1);
-        if (a.empty()) {  // suffix: the last N bytes
+        if (a.empty()) {  // suffix-range: the last N bytes; N = 0 selects nothing
             auto n = digits(b);
-            if (!n) return {RangeKind::ignored, {}};
-            if (*n > 0 && size > 0) ranges.push_back({size - std::min(*n, size), size - 1});
-        } else {
+            if (!n) return ignored;
+            if (*n > 0 && size > 0) ranges.push_back({{size - std::min(*n, size), size - 1}, specs});
+        } else {  // int-range, with last-pos omitted for "to the end"
             auto first = digits(a);
-            auto last_pos = b.empty() ? std::optional<std::uint64_t>(UINT64_MAX) : digits(b);
-            if (!first || !last_pos || *last_pos < *first) return {RangeKind::ignored, {}};
-            if (*first < size) ranges.push_back({*first, std::min(*last_pos, size - 1)});
+            auto last = b.empty() ? std::optional<std::uint64_t>(UINT64_MAX) : digits(b);
+            if (!first || !last || *last < *first) return ignored;
+            if (*first < size) ranges.push_back({{*first, std::min(*last, size - 1)}, specs});
         }
-        if (last) break;
     }
-    if (specs == 0) return {RangeKind::ignored, {}};
+    if (specs == 0) return ignored;
     if (ranges.empty()) return {RangeKind::unsatisfiable, {}};
-    // Overlapping and adjacent ranges are merged (RFC 9110 §14.2 allows it), so a request
-    // for the same bytes many times cannot multiply the response.
-    std::sort(ranges.begin(), ranges.end(), [](auto const& x, auto const& y) { return x.first < y.first; });
-    std::vector<ByteRange> merged{ranges.front()};
-    for (std::size_t i = 1; i < ranges.size(); ++i) {
-        auto& back = merged.back();
-        if (ranges[i].first <= back.last + 1) back.last = std::max(back.last, ranges[i].last);
-        else merged.push_back(ranges[i]);
-    }
-    return {RangeKind::satisfiable, std::move(merged)};
+    return {RangeKind::satisfiable, coalesce(std::move(ranges))};
 }
 
 std::string content_range(ByteRange r, std::uint64_t size) {

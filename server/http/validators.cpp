@@ -2,15 +2,22 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
-#include <charconv>
 
 namespace wasmdev::http {
 namespace {
 
 constexpr std::array<std::string_view, 7> weekdays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+constexpr std::array<std::string_view, 7> long_weekdays{"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                        "Thursday", "Friday", "Saturday"};
 constexpr std::array<std::string_view, 12> months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+constexpr std::int64_t seconds_per_day = 86400;
+// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the instants an IMF-fixdate can spell.
+constexpr std::int64_t earliest_date = -62135596800;
+constexpr std::int64_t latest_date = 253402300799;
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -18,35 +25,75 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-std::optional<int> number(std::string_view s, std::size_t digits) {
-    if (s.size() != digits) return std::nullopt;
+// Exactly `count` ASCII digits.
+std::optional<int> number(std::string_view s, std::size_t count) {
+    if (s.size() != count) return std::nullopt;
     int v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    for (char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + (c - '0');
+    }
     return v;
 }
 
-std::optional<int> month_index(std::string_view s) {
+template <std::size_t N>
+bool is_one_of(std::string_view s, std::array<std::string_view, N> const& names) {
+    return std::find(names.begin(), names.end(), s) != names.end();
+}
+
+std::optional<int> month_index(std::string_view s) {  // 1-12; month names are case-sensitive
     for (std::size_t i = 0; i < months.size(); ++i)
-        if (months[i] == s) return int(i);
+        if (months[i] == s) return int(i) + 1;
     return std::nullopt;
 }
 
+bool is_leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int days_in_month(std::int64_t y, int m) {
+    constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days_from_civil):
+// no timegm(), no time zone, no normalisation of 31 Feb into March.
+std::int64_t days_from_civil(std::int64_t y, int m, int d) {
+    y -= m <= 2;
+    std::int64_t const era = (y >= 0 ? y : y - 399) / 400;
+    std::int64_t const yoe = y - era * 400;
+    std::int64_t const doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    std::int64_t const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+struct Civil {
+    std::int64_t year = 1970;
+    int month = 1;  // 1-12
+    int day = 1;
+};
+
+Civil civil_from_days(std::int64_t z) {
+    z += 719468;
+    std::int64_t const era = (z >= 0 ? z : z - 146096) / 146097;
+    std::int64_t const doe = z - era * 146097;
+    std::int64_t const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    std::int64_t const doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    std::int64_t const mp = (5 * doy + 2) / 153;
+    int const d = int(doy - (153 * mp + 2) / 5 + 1);
+    int const m = int(mp < 10 ? mp + 3 : mp - 9);
+    return {yoe + era * 400 + (m <= 2), m, d};
+}
+
+// "hh:mm:ss" on a valid calendar day; second 60 is accepted for leap seconds (RFC 5322).
 std::optional<std::time_t> make_time(int year, int month, int day, std::string_view hms) {
     if (hms.size() != 8 || hms[2] != ':' || hms[5] != ':') return std::nullopt;
     auto h = number(hms.substr(0, 2), 2), m = number(hms.substr(3, 2), 2), s = number(hms.substr(6, 2), 2);
-    if (!h || !m || !s || *h > 23 || *m > 59 || *s > 60 || day < 1 || day > 31) return std::nullopt;
-    std::tm tm{};
-    tm.tm_year = year - 1900;
-    tm.tm_mon = month;
-    tm.tm_mday = day;
-    tm.tm_hour = *h;
-    tm.tm_min = *m;
-    tm.tm_sec = *s;
-    return ::timegm(&tm);
+    if (!h || !m || !s || *h > 23 || *m > 59 || *s > 60) return std::nullopt;
+    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return std::nullopt;
+    return std::time_t(days_from_civil(year, month, day) * seconds_per_day + *h * 3600 + *m * 60 + *s);
 }
 
-// Splits on single spaces, dropping empty pieces (asctime pads single-digit days).
+// Splits on spaces, dropping empty pieces (asctime pads single-digit days with a space).
+// count is words.size() + 1 when there are too many words for any date form.
 std::array<std::string_view, 6> words(std::string_view s, std::size_t& count) {
     std::array<std::string_view, 6> out{};
     count = 0;
@@ -82,40 +129,76 @@ std::optional<Tag> parse_tag(std::string_view s) {
     return t;
 }
 
+std::string_view etag_suffix(ContentCoding c) {
+    switch (c) {
+        case ContentCoding::identity: return "";
+        case ContentCoding::gzip: return "-gz";
+        case ContentCoding::deflate: return "-df";
+        case ContentCoding::br: return "-br";
+        case ContentCoding::zstd: return "-zs";
+    }
+    return "";
+}
+
+std::string etag_with_suffix(std::uint64_t ino, std::uint64_t size, std::int64_t mtime_ns, std::string_view suffix) {
+    // mtime_ns as its two's-complement bits: a pre-1970 mtime must not put a '-' in a field.
+    return fmt::format("\"{:x}-{:x}-{:x}{}\"", ino, size, std::uint64_t(mtime_ns), suffix);
+}
+
 }  // namespace
 
+std::string make_etag(std::uint64_t ino, std::uint64_t size, std::int64_t mtime_ns, ContentCoding coding) {
+    return etag_with_suffix(ino, size, mtime_ns, etag_suffix(coding));
+}
+
 std::string make_etag(std::uint64_t ino, std::uint64_t size, std::int64_t mtime_ns, std::string_view coding) {
-    if (coding.empty() || coding == "identity") return fmt::format("\"{:x}-{:x}-{:x}\"", ino, size, mtime_ns);
-    return fmt::format("\"{:x}-{:x}-{:x}-{}\"", ino, size, mtime_ns, coding);
+    if (coding.empty()) return make_etag(ino, size, mtime_ns, ContentCoding::identity);
+    if (auto c = parse_content_coding(coding)) return make_etag(ino, size, mtime_ns, *c);
+    // A coding this unit has no short suffix for still gets a tag of its own.
+    return etag_with_suffix(ino, size, mtime_ns, "-" + std::string(coding));
 }
 
 std::string format_http_date(std::time_t t) {
-    std::tm tm{};
-    ::gmtime_r(&t, &tm);
-    return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", weekdays[std::size_t(tm.tm_wday)], tm.tm_mday,
-                       months[std::size_t(tm.tm_mon)], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    auto const clamped = std::clamp<std::int64_t>(t, earliest_date, latest_date);
+    // Floor division, so instants before 1970 land on the right day.
+    std::int64_t days = clamped / seconds_per_day, secs = clamped % seconds_per_day;
+    if (secs < 0) {
+        secs += seconds_per_day;
+        --days;
+    }
+    auto const date = civil_from_days(days);
+    auto const weekday = ((days + 4) % 7 + 7) % 7;  // 1970-01-01 was a Thursday
+    return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", weekdays[std::size_t(weekday)], date.day,
+                       months[std::size_t(date.month - 1)], date.year, secs / 3600, secs / 60 % 60, secs % 60);
 }
 
 std::optional<std::time_t> parse_http_date(std::string_view s) {
     s = trim(s);
     std::size_t n = 0;
     auto w = words(s, n);
-    if (n == 6 && w[0].size() == 4 && w[0].back() == ',' && w[5] == "GMT") {  // IMF-fixdate
+    // The day name is checked for spelling only: RFC 9110 §5.6.7 doesn't ask recipients to
+    // check that it agrees with the date, and the date is what gets compared.
+    if (n == 6 && w[0].ends_with(',') && is_one_of(w[0].substr(0, w[0].size() - 1), weekdays) &&
+        w[5] == "GMT") {  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
         auto day = number(w[1], 2);
         auto month = month_index(w[2]);
         auto year = number(w[3], 4);
         if (!day || !month || !year) return std::nullopt;
         return make_time(*year, *month, *day, w[4]);
     }
-    if (n == 4 && w[0].ends_with(',') && w[3] == "GMT" && w[1].size() == 9 && w[1][2] == '-' && w[1][6] == '-') {
-        // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"; two-digit years within 50 years of now.
+    if (n == 4 && w[0].ends_with(',') && is_one_of(w[0].substr(0, w[0].size() - 1), long_weekdays) &&
+        w[3] == "GMT" && w[1].size() == 9 && w[1][2] == '-' && w[1][6] == '-') {
+        // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT". §5.6.7 puts a two-digit year more than
+        // 50 years in the future into the previous century. A pure function has no clock, so
+        // the pivot is fixed at 70; that differs from the rule only for 70 up to the current
+        // year minus 1950 (70-76 in 2026), years no client that still sends this form writes.
         auto day = number(w[1].substr(0, 2), 2);
         auto month = month_index(w[1].substr(3, 3));
         auto yy = number(w[1].substr(7, 2), 2);
         if (!day || !month || !yy) return std::nullopt;
         return make_time(*yy < 70 ? 2000 + *yy : 1900 + *yy, *month, *day, w[2]);
     }
-    if (n == 5 && w[0].size() == 3) {  // asctime: "Sun Nov  6 08:49:37 1994"
+    if (n == 5 && is_one_of(w[0], weekdays)) {  // asctime: "Sun Nov  6 08:49:37 1994"
         auto month = month_index(w[1]);
         auto day = w[2].size() == 1 ? number(w[2], 1) : number(w[2], 2);
         auto year = number(w[4], 4);
@@ -131,8 +214,7 @@ bool etag_list_matches(std::string_view list, std::string_view etag, bool weak_c
     auto current = parse_tag(etag);
     if (!current) return false;
     while (!list.empty()) {
-        // Entity tags cannot contain commas inside quotes that matter here: opaque-tag
-        // characters exclude DQUOTE but allow ','; split on commas outside quotes.
+        // opaque-tag characters include ',', so split only on commas outside quotes.
         std::size_t end = 0;
         bool quoted = false;
         for (; end < list.size(); ++end) {
@@ -141,7 +223,7 @@ bool etag_list_matches(std::string_view list, std::string_view etag, bool weak_c
         }
         auto tag = parse_tag(trim(list.substr(0, end)));
         list.remove_prefix(end == list.size() ? end : end + 1);
-        if (!tag) continue;
+        if (!tag) continue;  // a malformed member matches nothing; the rest still count
         if (tag->opaque != current->opaque) continue;
         if (weak_comparison || (!tag->weak && !current->weak)) return true;
     }
