@@ -223,6 +223,9 @@ ProcessResult ProcessRunner::run(std::vector<std::string> const& argv, std::file
         while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
         }
     }
+    // After a Ctrl-C, whatever is left of the step's group (background jobs ignore SIGINT
+    // in non-interactive shells) is ended too; ESRCH when nothing is left is fine.
+    if (g_signal != 0) ::kill(-pid, SIGTERM);
     g_child_pgid.store(0);
     return finish_status(status, r);
 }

@@ -1,0 +1,112 @@
+// The build's process runner: argv without a shell, cwd, env, exit codes, streamed output,
+// and Ctrl-C forwarded to the child's process group.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "server/build/process.hpp"
+
+using namespace wasmdev::build;
+using namespace std::chrono_literals;
+
+namespace {
+
+Environment base_env() { return {{"PATH", "/usr/bin:/bin"}, {"WASMDEV_T", "a b'c"}}; }
+
+}  // namespace
+
+TEST_CASE("process: argv reaches the child verbatim, no shell in between") {
+    ProcessRunner r;
+    std::string out;
+    auto res = r.capture({"printf", "%s|", "a b", "$HOME", "*", "'q'"}, "/", base_env(), out);
+    CHECK(res.ok());
+    CHECK(out == "a b|$HOME|*|'q'|");
+}
+
+TEST_CASE("process: cwd and environment are the ones given") {
+    ProcessRunner r;
+    std::string out;
+    auto res = r.capture({"sh", "-c", "pwd; echo \"$WASMDEV_T\"; echo \"${HOME-unset}\""}, "/tmp", base_env(), out);
+    CHECK(res.ok());
+    CHECK(out == "/tmp\na b'c\nunset\n");
+}
+
+TEST_CASE("process: exit codes, signals and programs that do not exist") {
+    ProcessRunner r;
+    std::string out;
+    auto res = r.capture({"sh", "-c", "echo before; exit 3"}, "/", base_env(), out);
+    CHECK(res.exit_code == 3);
+    CHECK_FALSE(res.ok());
+    CHECK(out == "before\n");
+    res = r.capture({"sh", "-c", "kill -TERM $$"}, "/", base_env(), out);
+    CHECK(res.term_signal == SIGTERM);
+    CHECK(res.exit_code == 128 + SIGTERM);
+    res = r.capture({"no-such-program-wasmdev"}, "/", base_env(), out);
+    CHECK(res.spawn_failed);
+    CHECK(res.exit_code == 127);
+    CHECK(res.error.find("not found") != std::string::npos);
+    res = r.capture({"pwd"}, "/nonexistent-dir-wasmdev", base_env(), out);
+    CHECK(res.spawn_failed);
+}
+
+TEST_CASE("process: stderr is merged, stdin is /dev/null, and SIGPIPE is default again in the child") {
+    ProcessRunner r;
+    std::string out;
+    ::signal(SIGPIPE, SIG_IGN);  // as the server does
+    auto res = r.capture({"sh", "-c", "echo err >&2; cat; grep SigIgn /proc/self/status"}, "/", base_env(), out);
+    ::signal(SIGPIPE, SIG_DFL);
+    CHECK(res.ok());
+    CHECK(out.starts_with("err\n"));
+    // SIGPIPE is signal 13: bit 12 of the ignored mask must be clear.
+    auto mask = std::stoull(out.substr(out.find(':') + 1), nullptr, 16);
+    CHECK((mask & (1ull << (SIGPIPE - 1))) == 0);
+}
+
+TEST_CASE("process: Ctrl-C is forwarded to the child's process group, grandchildren included") {
+    ProcessRunner r;
+    char tmpl[] = "/tmp/wasmdev-proc-XXXXXX";
+    std::filesystem::path dir = ::mkdtemp(tmpl);
+    auto pidfile = dir / "grandchild.pid";
+    std::thread interrupter([] {
+        std::this_thread::sleep_for(500ms);
+        ::kill(::getpid(), SIGINT);
+    });
+    auto start = std::chrono::steady_clock::now();
+    std::string out;
+    auto res = r.capture({"sh", "-c", "sleep 30 & echo $! > \"$0\"; wait", pidfile.string()}, "/", base_env(), out);
+    interrupter.join();
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    CHECK(res.interrupted);
+    CHECK(res.term_signal == SIGINT);
+    CHECK(interrupt_requested());
+    pid_t grandchild = 0;
+    std::ifstream(pidfile) >> grandchild;
+    REQUIRE(grandchild > 0);
+    std::this_thread::sleep_for(200ms);
+    // Ended (a zombie at most, when no init reaps orphans here): the group got SIGTERM after.
+    std::string stat;
+    std::getline(std::ifstream("/proc/" + std::to_string(grandchild) + "/stat"), stat);
+    auto state = stat.empty() ? 'X' : stat[stat.rfind(')') + 2];
+    CAPTURE(stat);
+    CHECK((state == 'Z' || state == 'X'));
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("process: output streams as it arrives and ticks come while the child runs") {
+    ProcessRunner r;
+    std::vector<std::string> chunks;
+    int ticks = 0;
+    RunOptions o;
+    o.on_output = [&](std::string_view c) { chunks.emplace_back(c); };
+    o.on_tick = [&] { ++ticks; };
+    auto res = r.run({"sh", "-c", "echo one; sleep 1.3; echo two"}, "/", base_env(), o);
+    CHECK(res.ok());
+    REQUIRE(chunks.size() >= 2);
+    CHECK(chunks.front() == "one\n");
+    CHECK(ticks >= 1);
+}
