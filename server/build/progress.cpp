@@ -45,10 +45,11 @@ Progress::~Progress() { clear_status(); }
 
 void Progress::log(std::string_view text) {
     std::error_code ec;
-    // cleanall may remove the log's directory mid-run: start a new file then.
+    // cleanall may remove the log's directory mid-run: a new file starts once a later step
+    // (configure) makes the directory again; cleanall alone leaves nothing behind.
     if (!log_.is_open() || !fs::exists(log_path_, ec)) {
         log_.close();
-        fs::create_directories(log_path_.parent_path(), ec);
+        if (!fs::is_directory(log_path_.parent_path(), ec)) return;
         log_.open(log_path_, std::ios::app | std::ios::binary);
     }
     log_ << text;
@@ -57,6 +58,8 @@ void Progress::log(std::string_view text) {
 
 void Progress::begin_run(std::string const& headline) {
     std::time_t now = std::time(nullptr);
+    std::error_code ec;
+    fs::create_directories(log_path_.parent_path(), ec);
     char stamp[64];
     std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", std::localtime(&now));
     log(fmt::format("\n==== {} — {}\n", headline, stamp));
