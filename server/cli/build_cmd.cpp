@@ -203,7 +203,8 @@ int run(BuildOptions const& o) {
     }
 
     // Preflight: nothing is built when a toolchain is missing.
-    bool const only_cleaning = words.every_profile || std::all_of(words.ops.begin(), words.ops.end(), [](auto const& op) {
+    // A plan without steps (`repl` on a finished browser build) needs no toolchain.
+    bool const only_cleaning = plan.steps.empty() || words.every_profile || std::all_of(words.ops.begin(), words.ops.end(), [](auto const& op) {
                                    return op == "clean" || op == "cleanall";
                                });
     if (!only_cleaning) {
