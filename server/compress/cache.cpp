@@ -4,14 +4,49 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <list>
+#include <map>
+#include <utility>
 
 namespace wasmdev::compress {
 
 namespace {
+
+// The first block is small and flushed on its own, so the first compressed bytes of a cold
+// 20 MB wasm exist about a millisecond after the job starts; later blocks are larger.
+constexpr std::size_t first_block = 64 * 1024;
 constexpr std::size_t read_block = 256 * 1024;
+// Output is handed to readers in chunks of at least this much (except the first and last):
+// few enough for the session to gather a handful per write.
 constexpr std::size_t chunk_target = 128 * 1024;
+
+enum class Outcome { completed, failed, abandoned };
+
+std::int64_t mtime_ns(struct stat const& st) {
+    return std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+// Whether fd is, right now, exactly the version the key names.
+bool is_version(int fd, FileKey const& key) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+    return FileKey{std::uint64_t(st.st_dev), std::uint64_t(st.st_ino), std::uint64_t(st.st_size), mtime_ns(st)} == key;
+}
+
+struct FdGuard {
+    int fd = -1;
+    ~FdGuard() {
+        if (fd >= 0) ::close(fd);  // read-only descriptor: nothing to report on close
+    }
+};
+
 }  // namespace
+
+// ---- Entry ----
 
 Entry::State Entry::state() const {
     std::lock_guard lock(mutex_);
@@ -33,148 +68,278 @@ std::uint64_t Entry::total_size() const {
     return bytes_;
 }
 
-void Entry::append(std::string bytes) {
-    if (bytes.empty()) return;
-    std::lock_guard lock(mutex_);
-    bytes_ += bytes.size();
-    chunks_.push_back(std::make_shared<std::string const>(std::move(bytes)));
+void Entry::on_progress(std::size_t seen_chunks, std::function<void()> fn) {
+    if (!fn) return;
+    {
+        std::lock_guard lock(mutex_);
+        if (chunks_.size() <= seen_chunks && state_ == State::filling) {
+            waiters_.push_back(std::move(fn));
+            return;
+        }
+    }
+    fn();
 }
 
-void Entry::finish() {
-    std::lock_guard lock(mutex_);
-    state_ = State::done;
+std::vector<std::function<void()>> Entry::take_waiters_locked() {
+    std::vector<std::function<void()>> taken;
+    taken.swap(waiters_);
+    return taken;
+}
+
+void Entry::append(std::string bytes) {
+    if (bytes.empty()) return;
+    std::vector<std::function<void()>> waiters;
+    {
+        std::lock_guard lock(mutex_);
+        if (state_ != State::filling) return;
+        bytes_ += bytes.size();
+        chunks_.push_back(std::make_shared<std::string const>(std::move(bytes)));
+        waiters = take_waiters_locked();
+    }
+    for (auto& w : waiters) w();
+}
+
+void Entry::complete(std::string last_bytes) {
+    std::vector<std::function<void()>> waiters;
+    {
+        std::lock_guard lock(mutex_);
+        if (state_ != State::filling) return;
+        if (!last_bytes.empty()) {
+            bytes_ += last_bytes.size();
+            chunks_.push_back(std::make_shared<std::string const>(std::move(last_bytes)));
+        }
+        // Under the same lock as the last chunk: a reader that sees `done` has every chunk.
+        state_ = State::done;
+        waiters = take_waiters_locked();
+    }
+    for (auto& w : waiters) w();
 }
 
 void Entry::fail() {
-    std::lock_guard lock(mutex_);
-    state_ = State::failed;
-}
-
-CompressCache::CompressCache(std::size_t max_bytes, Executor post_job)
-    : max_bytes_(max_bytes), post_job_(std::move(post_job)) {}
-
-CompressCache::~CompressCache() { *alive_ = false; }
-
-std::shared_ptr<Entry> CompressCache::acquire(std::string const& path, int fd, FileKey key, Coding coding) {
-    std::shared_ptr<Entry> entry;
+    std::vector<std::function<void()>> waiters;
     {
         std::lock_guard lock(mutex_);
-        auto id = std::make_pair(path, coding);
-        if (auto it = map_.find(id); it != map_.end()) {
-            auto& [existing, pos] = it->second;
-            if (existing->key() == key && existing->state() != Entry::State::failed) {
-                ++stats_.hits;
-                lru_.splice(lru_.begin(), lru_, pos);
-                return existing;
-            }
-        }
-        // A new version of the file: every coding of the old one is stale now.
-        for (auto c : {Coding::gzip, Coding::deflate, Coding::br, Coding::zstd}) {
-            auto it = map_.find({path, c});
-            if (it == map_.end()) continue;
-            // Other codings of this same version stay; this coding's entry is replaced.
-            if (c != coding && it->second.first->key() == key) continue;
-            if (it->second.first->state() == Entry::State::done) stats_.bytes_held -= it->second.first->total_size();
-            lru_.erase(it->second.second);
-            map_.erase(it);
-        }
-        ++stats_.misses;
-        ++stats_.compressions_started;
-        entry = std::make_shared<Entry>(key, coding);
-        lru_.emplace_front(id);
-        map_[id] = {entry, lru_.begin()};
-        stats_.entries = map_.size();
+        if (state_ != State::filling) return;
+        state_ = State::failed;
+        waiters = take_waiters_locked();
     }
-    int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
-    if (copy < 0) {
-        entry->fail();
-        return entry;
+    for (auto& w : waiters) w();
+}
+
+// ---- the cache's shared state ----
+
+struct CompressCache::Shared {
+    using Id = std::pair<std::string, Coding>;
+    struct Slot {
+        std::shared_ptr<Entry> entry;
+        std::list<Id>::iterator lru;
+        std::uint64_t held = 0;  // bytes counted in stats.bytes_held; set once, when completed
+        bool counted = false;
+    };
+
+    explicit Shared(std::size_t max) : max_bytes(max) {}
+
+    std::size_t const max_bytes;
+    std::atomic<bool> closing{false};
+    std::mutex mutex;
+    std::list<Id> lru;  // most recently used first
+    std::map<Id, Slot> map;
+    CacheStats stats;
+
+    void drop_locked(std::map<Id, Slot>::iterator it) {
+        stats.bytes_held -= it->second.held;
+        lru.erase(it->second.lru);
+        map.erase(it);
+        stats.entries = map.size();
     }
-    post_job_([this, alive = alive_, entry, copy, path] {
-        if (!*alive) {
-            ::close(copy);
-            entry->fail();
+
+    // Oldest first, among completed entries only: a filling entry's size is not final, and
+    // its readers need it in the map so that later requests join rather than restart.
+    void evict_locked() {
+        auto it = lru.end();
+        while (stats.bytes_held > max_bytes && it != lru.begin()) {
+            --it;
+            auto found = map.find(*it);
+            if (found == map.end() || !found->second.counted) continue;
+            ++stats.evictions;
+            it = std::next(it);  // drop_locked erases the element `it` pointed at
+            drop_locked(found);
+        }
+    }
+
+    // Records a job's end; a failed or abandoned entry leaves the map so the next request retries.
+    // Runs before the entry is marked done or failed, so a reader that sees the end also sees
+    // the counters and the map as they will be.
+    void settle(std::shared_ptr<Entry> const& entry, Id const& id, Outcome outcome, std::uint64_t input_bytes,
+                std::uint64_t output_bytes, double seconds) {
+        std::lock_guard lock(mutex);
+        stats.seconds_compressing += seconds;
+        switch (outcome) {
+            case Outcome::completed:
+                ++stats.compressions_completed;
+                stats.input_bytes_compressed += input_bytes;
+                break;
+            case Outcome::failed: ++stats.compressions_failed; break;
+            case Outcome::abandoned: ++stats.compressions_abandoned; break;
+        }
+        if (!entry) return;  // nobody held it, so it was no longer in the map either
+        auto it = map.find(id);
+        if (it == map.end() || it->second.entry != entry) return;  // replaced meanwhile
+        if (outcome != Outcome::completed) {
+            drop_locked(it);
             return;
         }
-        produce(entry, copy, path);
-    });
+        it->second.held = output_bytes;
+        it->second.counted = true;
+        stats.bytes_held += it->second.held;
+        evict_locked();
+    }
+};
+
+// The job holds the entry weakly: once the map has dropped it (the file changed) and no
+// request holds it any more, compressing on would be wasted work.
+struct CompressCache::Job {
+    std::shared_ptr<Shared> shared;
+    std::weak_ptr<Entry> entry;
+    Shared::Id id;
+    FileKey key;
+    int fd = -1;  // a dup'ed descriptor to read, or -1 to open id.first
+    bool ran = false;
+
+    Job(std::shared_ptr<Shared> s, std::shared_ptr<Entry> const& e, Shared::Id i, FileKey k, int f)
+        : shared(std::move(s)), entry(e), id(std::move(i)), key(k), fd(f) {}
+    Job(Job const&) = delete;
+    Job& operator=(Job const&) = delete;
+
+    // An executor that drops the job unrun (a stopped pool) must not leave readers polling forever.
+    ~Job() {
+        if (ran) return;
+        FdGuard close_it{fd};
+        auto e = entry.lock();
+        shared->settle(e, id, Outcome::abandoned, 0, 0, 0);
+        if (e) e->fail();
+    }
+};
+
+void CompressCache::run(Job& job) {
+    if (std::exchange(job.ran, true)) return;  // an executor that runs a copy twice
+    auto const started = std::chrono::steady_clock::now();
+    auto const& key = job.key;
+    FdGuard file{job.fd};
+    job.fd = -1;
+    std::string out;  // compressed bytes not yet handed to the entry
+
+    auto produce = [&]() -> Outcome {
+        if (job.shared->closing.load(std::memory_order_relaxed) || job.entry.expired()) return Outcome::abandoned;
+        if (file.fd < 0) {
+            // O_NONBLOCK: a FIFO put where the file was must not hang the pool; it fails the check below.
+            file.fd = ::open(job.id.first.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+            if (file.fd < 0) return Outcome::failed;
+        }
+        // A changed file must never be served from an entry made for another version.
+        if (!is_version(file.fd, key)) return Outcome::failed;
+        Compressor z(job.id.second, default_level(job.id.second));
+        if (!z.ok()) return Outcome::failed;
+        std::string in(read_block, '\0');
+        std::uint64_t offset = 0;
+        while (offset < key.size) {
+            if (job.shared->closing.load(std::memory_order_relaxed)) return Outcome::abandoned;
+            auto e = job.entry.lock();
+            if (!e) return Outcome::abandoned;
+            bool const first = offset == 0;
+            auto const want = std::min<std::uint64_t>(first ? first_block : read_block, key.size - offset);
+            auto const n = ::pread(file.fd, in.data(), std::size_t(want), off_t(offset));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return Outcome::failed;  // shrank under us, or an I/O error
+            offset += std::uint64_t(n);
+            // Flush the first block (unless it was the whole file) so readers get bytes at once.
+            bool const flush = first && offset < key.size;
+            if (!z.feed(std::string_view(in.data(), std::size_t(n)), out, flush)) return Outcome::failed;
+            if (flush || out.size() >= chunk_target) {
+                e->append(std::string(out));  // a copy sized to fit: memory held is what is counted
+                out.clear();
+            }
+        }
+        if (!z.finish(out)) return Outcome::failed;
+        // The bytes read must still be the version the key names: a file rewritten in place
+        // while we read it must not leave a mixed body in the cache.
+        if (!is_version(file.fd, key)) return Outcome::failed;
+        return Outcome::completed;
+    };
+
+    auto outcome = produce();
+    auto e = job.entry.lock();
+    if (!e && outcome == Outcome::completed) outcome = Outcome::abandoned;
+    auto const output_bytes = e ? e->total_size() + out.size() : 0;
+    auto const seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    job.shared->settle(e, job.id, outcome, key.size, output_bytes, seconds);
+    if (!e) return;
+    if (outcome == Outcome::completed)
+        e->complete(std::string(out));  // sized to fit, like every chunk
+    else
+        e->fail();
+}
+
+// ---- CompressCache ----
+
+CompressCache::CompressCache(std::size_t max_bytes, Executor post_job)
+    : shared_(std::make_shared<Shared>(max_bytes)), post_job_(std::move(post_job)) {}
+
+CompressCache::~CompressCache() {
+    shared_->closing = true;
+    std::lock_guard lock(shared_->mutex);
+    shared_->map.clear();  // readers keep their entries; jobs see `closing` and stop
+    shared_->lru.clear();
+}
+
+std::shared_ptr<Entry> CompressCache::acquire(std::string const& path, FileKey key, Coding coding) {
+    return acquire_impl(path, -1, key, coding);
+}
+
+std::shared_ptr<Entry> CompressCache::acquire(std::string const& path, int fd, FileKey key, Coding coding) {
+    return acquire_impl(path, fd, key, coding);
+}
+
+std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int fd, FileKey key, Coding coding) {
+    auto& sh = *shared_;
+    std::shared_ptr<Entry> entry;
+    Shared::Id id{path, coding};
+    {
+        std::lock_guard lock(sh.mutex);
+        if (auto it = sh.map.find(id); it != sh.map.end()) {
+            auto& slot = it->second;
+            if (slot.entry->key() == key && slot.entry->state() != Entry::State::failed) {
+                ++sh.stats.hits;
+                sh.lru.splice(sh.lru.begin(), sh.lru, slot.lru);
+                return slot.entry;
+            }
+        }
+        // A new version of the file: every coding of the old one is stale now. Other codings
+        // of this same version stay; this coding's entry (stale or failed) is replaced.
+        for (auto c : {Coding::gzip, Coding::deflate, Coding::br, Coding::zstd}) {
+            auto it = sh.map.find({path, c});
+            if (it == sh.map.end()) continue;
+            if (c != coding && it->second.entry->key() == key) continue;
+            sh.drop_locked(it);
+        }
+        ++sh.stats.misses;
+        ++sh.stats.compressions_started;
+        entry = std::make_shared<Entry>(Entry::Token{}, key, coding);
+        sh.lru.push_front(id);
+        sh.map[id] = Shared::Slot{entry, sh.lru.begin()};
+        sh.stats.entries = sh.map.size();
+    }
+    // Without a copy of fd (EMFILE), the job opens the path and checks the key instead.
+    int const copy = fd >= 0 ? ::fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+    auto job = std::make_shared<Job>(shared_, entry, std::move(id), key, copy);
+    // Posted outside the lock: an executor may run or drop the job inline.
+    post_job_([job = std::move(job)] { run(*job); });
     return entry;
 }
 
-void CompressCache::produce(std::shared_ptr<Entry> entry, int fd, std::string path) {
-    auto const started = std::chrono::steady_clock::now();
-    auto const key = entry->key();
-    Compressor z(entry->coding(), default_level(entry->coding()));
-    std::string in(read_block, '\0'), out;
-    std::uint64_t offset = 0;
-    bool ok = z.ok();
-    bool first = true;
-    while (ok && offset < key.size) {
-        auto n = ::pread(fd, in.data(), std::min<std::uint64_t>(in.size(), key.size - offset), off_t(offset));
-        if (n <= 0) {
-            ok = false;  // shrank under us, or an I/O error
-            break;
-        }
-        offset += std::uint64_t(n);
-        // Flush after the first block so the first request gets bytes within milliseconds.
-        ok = z.feed(std::string_view(in.data(), std::size_t(n)), out, first);
-        first = false;
-        if (out.size() >= chunk_target || (ok && offset == std::uint64_t(n))) {
-            entry->append(std::move(out));
-            out.clear();
-        }
-    }
-    ok = ok && z.finish(out);
-    // The bytes read must still be the version the key names; a file rewritten in place
-    // while we read it must not leave a mixed body in the cache.
-    struct stat st {};
-    ok = ok && ::fstat(fd, &st) == 0 && std::uint64_t(st.st_size) == key.size &&
-         std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec == key.mtime_ns;
-    ::close(fd);  // read-only descriptor
-    if (ok) {
-        entry->append(std::move(out));
-        entry->finish();
-    } else {
-        entry->fail();
-    }
-    std::lock_guard lock(mutex_);
-    stats_.seconds_compressing += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (ok) {
-        ++stats_.compressions_completed;
-        stats_.input_bytes_compressed += key.size;
-    } else {
-        ++stats_.compressions_failed;
-    }
-    auto it = map_.find({path, entry->coding()});
-    if (it == map_.end() || it->second.first != entry) return;  // replaced meanwhile
-    if (!ok) {
-        lru_.erase(it->second.second);
-        map_.erase(it);
-    } else {
-        stats_.bytes_held += entry->total_size();
-        evict_locked();
-    }
-    stats_.entries = map_.size();
-}
-
-void CompressCache::evict_locked() {
-    // Oldest first; entries still filling are skipped (their size is not final).
-    auto it = lru_.end();
-    while (stats_.bytes_held > max_bytes_ && it != lru_.begin()) {
-        --it;
-        auto found = map_.find(*it);
-        if (found == map_.end() || found->second.first->state() != Entry::State::done) continue;
-        stats_.bytes_held -= found->second.first->total_size();
-        ++stats_.evictions;
-        map_.erase(found);
-        it = lru_.erase(it);
-    }
-    stats_.entries = map_.size();
-}
-
 CacheStats CompressCache::stats() const {
-    std::lock_guard lock(mutex_);
-    return stats_;
+    std::lock_guard lock(shared_->mutex);
+    return shared_->stats;
 }
 
 }  // namespace wasmdev::compress

@@ -1,13 +1,13 @@
 // The compress-once cache (SPEC §2.5): one compression per file version and coding,
-// shared by every request that wants it, kept within a memory bound with LRU eviction.
-// Bodies are produced progressively on a job executor, so the first request streams
-// compressed bytes as they appear instead of waiting for the whole file.
-// Knows nothing of sockets or HTTP; the session polls an Entry for chunks.
+// shared by every request that wants it, kept within a memory bound with LRU eviction,
+// dropped as soon as the same path is asked for with a different version.
+// A body is produced progressively by a job on an injected executor, so the first request
+// streams compressed bytes as they appear instead of waiting for the whole file.
+// Knows nothing of sockets or HTTP: the session polls an Entry (or asks to be notified),
+// and the handler decides whether a compressed body is worth sending.
 #pragma once
 #include <cstdint>
 #include <functional>
-#include <list>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,7 +17,7 @@
 
 namespace wasmdev::compress {
 
-// The version of a file a compressed body was made from.
+// The version of a file a compressed body is made from: what fstat says about it.
 struct FileKey {
     std::uint64_t dev = 0;
     std::uint64_t ino = 0;
@@ -26,40 +26,61 @@ struct FileKey {
     bool operator==(FileKey const&) const = default;
 };
 
+// One compressed body, filled by a producer job, read by any number of requests.
+// Every reader function is thread-safe and never blocks on the compression.
 class Entry {
+    struct Token {};  // only CompressCache makes and fills entries
+
 public:
     enum class State { filling, done, failed };
 
+    // Read the state before the count: a `done` seen first means every chunk is already there.
     State state() const;
     std::size_t chunk_count() const;
+    // Chunks never change once appended; nullptr past the end.
     std::shared_ptr<std::string const> chunk(std::size_t i) const;
-    std::uint64_t total_size() const;  // compressed bytes so far; final once done
+    std::uint64_t total_size() const;  // compressed bytes so far; the body's length once done
+    std::uint64_t input_size() const { return key_.size; }
+    // A body that came out larger than its file (already-compressed data) is still correct;
+    // a caller may prefer identity once done.
+    bool larger_than_input() const { return state() == State::done && total_size() > input_size(); }
     FileKey key() const { return key_; }
     Coding coding() const { return coding_; }
 
-    Entry(FileKey key, Coding coding) : key_(key), coding_(coding) {}
-    void append(std::string bytes);
-    void finish();
-    void fail();
+    // Calls fn once, when chunk_count() > seen_chunks or the entry is no longer filling: at
+    // once on this thread if that already holds, else on the producer's thread right after the
+    // change (no lock held, so fn may read the entry; it must be quick and must not throw —
+    // post to your own executor). A reader re-arms it with the count it has consumed.
+    void on_progress(std::size_t seen_chunks, std::function<void()> fn);
+
+    Entry(Token, FileKey key, Coding coding) : key_(key), coding_(coding) {}
 
 private:
+    friend class CompressCache;
+    void append(std::string bytes);
+    void complete(std::string last_bytes);  // appends and marks done in one step
+    void fail();
+    std::vector<std::function<void()>> take_waiters_locked();
+
     FileKey const key_;
     Coding const coding_;
     mutable std::mutex mutex_;
     std::vector<std::shared_ptr<std::string const>> chunks_;
     std::uint64_t bytes_ = 0;
     State state_ = State::filling;
+    std::vector<std::function<void()>> waiters_;
 };
 
 struct CacheStats {
     std::uint64_t compressions_started = 0;
     std::uint64_t compressions_completed = 0;
-    std::uint64_t compressions_failed = 0;
-    std::uint64_t hits = 0;     // served from an entry that existed (done or filling)
-    std::uint64_t misses = 0;   // a new compression had to start
-    std::uint64_t evictions = 0;
-    std::uint64_t bytes_held = 0;
-    std::uint64_t entries = 0;
+    std::uint64_t compressions_failed = 0;     // the file changed or vanished, or an I/O error
+    std::uint64_t compressions_abandoned = 0;  // stopped: nobody held the entry any more, or the cache went
+    std::uint64_t hits = 0;                    // served from an entry that existed (done or filling)
+    std::uint64_t misses = 0;                  // a new compression had to start
+    std::uint64_t evictions = 0;               // dropped for the memory bound (not for a changed file)
+    std::uint64_t bytes_held = 0;              // compressed bytes of completed entries in the map
+    std::uint64_t entries = 0;                 // entries in the map, filling or done
     double seconds_compressing = 0;
     std::uint64_t input_bytes_compressed = 0;
 };
@@ -68,30 +89,36 @@ class CompressCache {
 public:
     using Executor = std::function<void(std::function<void()>)>;
 
-    // post_job runs compression jobs (the server's pool; tests may run them on a thread).
+    // max_bytes bounds the compressed bytes of completed entries; entries still filling
+    // count once done (at most one per path and coding). post_job runs compression jobs
+    // (the server's pool; tests may use threads). A job the executor destroys unrun fails
+    // its entry, so no reader waits forever.
     CompressCache(std::size_t max_bytes, Executor post_job);
+    // Running and queued jobs stop at their next block and fail their entries; they hold
+    // the cache's state themselves, so the executor may outlive the cache.
     ~CompressCache();
+    CompressCache(CompressCache const&) = delete;
+    CompressCache& operator=(CompressCache const&) = delete;
 
-    // The entry for this file version and coding: an existing one, or a new one whose
-    // compression has been posted. fd is a descriptor of that exact version (it is dup'ed,
-    // so the job reads the same inode even if the path is replaced meanwhile). A different
-    // key for the same path drops the old entries at once.
+    // The entry for this file version and coding: an existing one (a hit), or a new one whose
+    // compression has been posted (a miss). The job opens path itself (O_RDONLY|O_CLOEXEC)
+    // and fails the entry unless fstat shows exactly this key, before and after reading.
+    // A different key for the same path drops that path's old entries at once.
+    std::shared_ptr<Entry> acquire(std::string const& path, FileKey key, Coding coding);
+    // The same, reading from fd (dup'ed): a descriptor the caller already fstat'ed, so the job
+    // reads the very inode the key was taken from even if the path is replaced meanwhile.
     std::shared_ptr<Entry> acquire(std::string const& path, int fd, FileKey key, Coding coding);
 
     CacheStats stats() const;
 
 private:
-    void produce(std::shared_ptr<Entry> entry, int fd, std::string path);
-    void evict_locked();
+    struct Shared;  // the map, LRU and counters; jobs hold it too (cache.cpp)
+    struct Job;     // one compression: its file, its entry, its outcome (cache.cpp)
+    std::shared_ptr<Entry> acquire_impl(std::string const& path, int fd, FileKey key, Coding coding);
+    static void run(Job& job);
 
-    std::size_t max_bytes_;
+    std::shared_ptr<Shared> shared_;
     Executor post_job_;
-    mutable std::mutex mutex_;
-    // LRU order, most recent first; the map points into it.
-    std::list<std::pair<std::string, Coding>> lru_;
-    std::map<std::pair<std::string, Coding>, std::pair<std::shared_ptr<Entry>, std::list<std::pair<std::string, Coding>>::iterator>> map_;
-    CacheStats stats_;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace wasmdev::compress
