@@ -1,8 +1,13 @@
 // `wasmdev htaccess [DIR]`: renders the deployment config (SPEC §4) from the serve policy
-// and prints it, or writes it into DIR with -o without ever losing the user's own file.
+// and prints it, or writes it into DIR with -o without ever losing the user's own file:
+// a different file is replaced only with --force, after a backup, by an atomic rename.
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -27,6 +32,7 @@ struct HtaccessOptions {
     std::string coep = "require-corp";
     std::string corp = "same-site";
     std::vector<std::string> headers{};
+    htaccess::RenderOptions render{};  // filled from the above while parsing
 };
 
 std::string file_name_for(htaccess::Format f) {
@@ -38,109 +44,143 @@ std::string file_name_for(htaccess::Format f) {
     return ".htaccess";
 }
 
-std::optional<std::string> read_all(fs::path const& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+// Turns the flags into render options; a value no format can take is a usage error (exit 2).
+void build_render_options(HtaccessOptions& o) {
+    auto& r = o.render;
+    r.format = o.format == "nginx" ? htaccess::Format::nginx
+             : o.format == "caddy" ? htaccess::Format::caddy
+                                   : htaccess::Format::apache;
+    // IsMember has checked both already.
+    r.policy.coep = http::parse_coep(o.coep).value_or(r.policy.coep);
+    r.policy.corp = http::parse_corp(o.corp).value_or(r.policy.corp);
+    for (auto const& h : o.headers) {
+        auto parsed = http::parse_header_arg(h);
+        if (!parsed) throw CLI::ValidationError("--header", "wants 'Name: value' (no CR, LF or NUL), got '" + h + "'");
+        r.policy.extra_headers.push_back(*parsed);
+    }
+    r.precompressed = o.precompressed;
+    r.cache = o.cache;
+    if (auto why = htaccess::unrenderable(r)) throw CLI::ValidationError("--header", *why);
+}
+
+std::string errno_text() { return std::strerror(errno); }
+
+// Writes text to a new file beside target and renames it over target, so a reader (or a
+// crash) sees the old file or the new one, never half of one.
+bool replace_atomically(fs::path const& target, std::string const& text, mode_t mode) {
+    std::string tmp = target.native() + ".wasmdev-tmp-XXXXXX";
+    int fd = ::mkstemp(tmp.data());
+    if (fd < 0) {
+        fmt::print(stderr, "error: cannot create a file in {}: {}\n", target.parent_path().native(), errno_text());
+        return false;
+    }
+    // mkstemp makes it 0600; the web server's user must be able to read it.
+    bool ok = ::fchmod(fd, mode) == 0;
+    for (std::size_t done = 0; ok && done < text.size();) {
+        auto n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        ok = n > 0;
+        if (ok) done += std::size_t(n);
+    }
+    ok = ok && ::fsync(fd) == 0;
+    std::string const why = ok ? "" : errno_text();
+    ok = ::close(fd) == 0 && ok;
+    if (ok && ::rename(tmp.c_str(), target.c_str()) == 0) return true;
+    fmt::print(stderr, "error: cannot write {}: {}\n", target.native(), why.empty() ? errno_text() : why);
+    ::unlink(tmp.c_str());  // best effort: the failure is already reported
+    return false;
 }
 
 // The first free name among X.bak, X.bak.1, X.bak.2, ...
 fs::path backup_name(fs::path const& target) {
     auto candidate = fs::path(target.native() + ".bak");
-    for (int i = 1; fs::exists(candidate); ++i) candidate = fs::path(target.native() + ".bak." + std::to_string(i));
+    std::error_code ec;
+    for (int i = 1; fs::exists(fs::symlink_status(candidate, ec)); ++i)
+        candidate = fs::path(target.native() + ".bak." + std::to_string(i));
     return candidate;
 }
 
 int write_config(fs::path const& target, std::string const& text, bool force) {
     std::error_code ec;
-    if (auto existing = read_all(target)) {
-        if (*existing == text) {
-            fmt::print("{} is already up to date\n", target.native());
+    auto const st = fs::status(target, ec);
+    mode_t mode = 0644;
+    if (fs::exists(st)) {
+        if (!fs::is_regular_file(st)) {
+            fmt::print(stderr, "error: {} exists and is not a regular file; move it away first\n", target.native());
+            return 1;
+        }
+        std::ifstream in(target, std::ios::binary);
+        std::ostringstream existing;
+        existing << in.rdbuf();
+        if (!in) {
+            fmt::print(stderr, "error: cannot read {} to compare it; check its permissions\n", target.native());
+            return 1;
+        }
+        if (existing.str() == text) {
+            fmt::print("{} unchanged: it already holds this config\n", target.native());
             return 0;
         }
         if (!force) {
-            fmt::print(stderr, "error: {} exists and differs; pass --force to replace it (the old file is kept as a backup)\n",
+            fmt::print(stderr, "error: {} exists and differs; pass --force to replace it (a backup is kept)\n",
                        target.native());
             return 1;
         }
         auto backup = backup_name(target);
-        fs::copy_file(target, backup, ec);
+        fs::copy_file(target, backup, fs::copy_options::none, ec);
         if (ec) {
             fmt::print(stderr, "error: cannot back up {} to {}: {}\n", target.native(), backup.native(), ec.message());
             return 1;
         }
-        fmt::print("kept the previous file as {}\n", backup.native());
+        fmt::print("kept the previous {} as {}\n", target.filename().native(), backup.native());
+        mode = mode_t(st.permissions() & fs::perms::all);
+    } else {
+        mode_t const mask = ::umask(0);
+        ::umask(mask);
+        mode = 0666 & ~mask;
     }
-    // Write beside the target and rename over it: a crash never leaves half a config.
-    auto tmp = fs::path(target.native() + ".wasmdev-tmp-" + std::to_string(::getpid()));
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out.flush()) {
-            fmt::print(stderr, "error: cannot write {}\n", tmp.native());
-            fs::remove(tmp, ec);
-            return 1;
-        }
-    }
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        fmt::print(stderr, "error: cannot write {}: {}\n", target.native(), ec.message());
-        fs::remove(tmp, ec);
-        return 1;
-    }
+    if (!replace_atomically(target, text, mode)) return 1;
     fmt::print("wrote {}\n", target.native());
     return 0;
 }
 
 int run(HtaccessOptions const& o) {
-    htaccess::RenderOptions r;
-    r.format = o.format == "nginx" ? htaccess::Format::nginx
-             : o.format == "caddy" ? htaccess::Format::caddy
-                                   : htaccess::Format::apache;
-    r.policy.coep = *http::parse_coep(o.coep);
-    r.policy.corp = *http::parse_corp(o.corp);
-    for (auto const& h : o.headers) r.policy.extra_headers.push_back(*http::parse_header_arg(h));
-    r.precompressed = o.precompressed;
-    r.cache = o.cache;
-    auto text = htaccess::render(r);
+    auto text = htaccess::render(o.render);
     if (!o.write) {
         fmt::print("{}", text);
         return 0;
     }
     std::error_code ec;
     if (!fs::is_directory(o.dir, ec)) {
-        fmt::print(stderr, "error: {} is not a directory\n", o.dir);
+        fmt::print(stderr, "error: {} is not a directory; pass the build's directory\n", o.dir);
         return 1;
     }
-    return write_config(fs::path(o.dir) / file_name_for(r.format), text, o.force);
+    return write_config(fs::path(o.dir) / file_name_for(o.render.format), text, o.force);
 }
 
 }  // namespace
 
 Command add_htaccess_command(CLI::App& root) {
     auto o = std::make_shared<HtaccessOptions>();
-    auto* cmd = root.add_subcommand("htaccess", "Print (or write with -o) the Apache/nginx/Caddy config that "
-                                                "reproduces the serve policy");
-    cmd->add_option("DIR", o->dir, "Directory of the build (for -o)")->capture_default_str();
-    cmd->add_flag("-o,--write", o->write, "Write DIR/.htaccess (or the nginx/caddy file) instead of printing");
-    cmd->add_flag("--force", o->force, "Replace a different existing file (a .bak copy is kept)");
-    cmd->add_option("--format", o->format, "apache, nginx or caddy")
+    auto* cmd = root.add_subcommand("htaccess", "Print (or write with -o) the Apache .htaccess, nginx or Caddy "
+                                                "config that reproduces the serve policy");
+    cmd->add_option("DIR", o->dir, "The build's directory, where -o writes")->capture_default_str();
+    cmd->add_flag("-o,--write", o->write,
+                  "Write DIR/.htaccess (nginx: DIR/wasmdev-nginx.conf, caddy: DIR/wasmdev.caddy) instead of printing");
+    cmd->add_flag("--force", o->force, "With -o, replace a different existing file (kept as .bak, .bak.1, ...)");
+    cmd->add_option("--format", o->format, "apache (.htaccess), nginx (location snippet) or caddy (Caddyfile snippet)")
         ->capture_default_str()
         ->check(CLI::IsMember({"apache", "nginx", "caddy"}));
-    cmd->add_flag("--precompressed", o->precompressed, "Serve X.br / X.gz sidecars as X");
-    cmd->add_flag("--cache", o->cache, "Cache hashed asset names (app.1a2b3c4d.js) for a year");
-    cmd->add_option("--coep", o->coep, "Cross-Origin-Embedder-Policy")
+    cmd->add_flag("--precompressed", o->precompressed, "Serve X.br / X.gz sidecars in place of X");
+    cmd->add_flag("--cache", o->cache, "Cache names with a content hash (app.1a2b3c4d.js) for a year, immutable");
+    cmd->add_option("--coep", o->coep, "Cross-Origin-Embedder-Policy, as for serve")
         ->capture_default_str()
         ->check(CLI::IsMember({"require-corp", "credentialless", "off"}));
-    cmd->add_option("--corp", o->corp, "Cross-Origin-Resource-Policy")
+    cmd->add_option("--corp", o->corp, "Cross-Origin-Resource-Policy, as for serve")
         ->capture_default_str()
         ->check(CLI::IsMember({"same-origin", "same-site", "cross-origin", "off"}));
-    cmd->add_option("--header", o->headers, "Add or override a header, 'Name: value' (repeatable)")
-        ->check([](std::string const& v) {
-            return http::parse_header_arg(v) ? std::string{} : "--header wants 'Name: value' without CR/LF: " + v;
-        });
+    cmd->add_option("--header", o->headers, "Add or override a header, 'Name: value' (repeatable), as for serve");
+    // Runs inside parse(), so a ValidationError here becomes main's one-line exit 2.
+    cmd->callback([o] { build_render_options(*o); });
     return {cmd, [o] { return run(*o); }};
 }
 

@@ -1,9 +1,11 @@
 // Deployment configs (SPEC §4) rendered from the same header policy (http::policy_headers)
 // and MIME table (mime::table) that `serve` uses, so preview and production cannot drift:
 // an Apache .htaccess, an nginx location snippet, a Caddyfile snippet. Pure text; writing
-// files is the CLI's job.
+// files and reporting errors is the CLI's job.
 #pragma once
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "server/http/config.hpp"
 
@@ -13,11 +15,24 @@ enum class Format { apache, nginx, caddy };
 
 struct RenderOptions {
     Format format = Format::apache;
-    http::Config policy{};       // coep, corp and --header values
-    bool precompressed = false;  // serve X.gz / X.br sidecars as X
-    bool cache = false;          // long-lived caching for hashed asset names
+    http::Config policy{};       // coep, corp, --header values and min_compress_bytes
+    bool precompressed = false;  // serve X.gz / X.br sidecars in place of X
+    bool cache = false;          // long-lived, immutable caching for hashed asset names
 };
 
+// The config text. Total: call unrenderable() first, or a header value that the format
+// cannot express literally reaches the server with that server's own meaning.
 std::string render(RenderOptions const& options);
+
+// Why these options cannot be written faithfully in their format (nginx has no escape for
+// '$' in add_header values; Caddy reads a leading '-', '+', '?' or '>' on a header name as
+// an operator, and its raw token cannot hold a backtick), or nullopt when render()
+// reproduces the policy exactly.
+std::optional<std::string> unrenderable(RenderOptions const& options);
+
+// The --cache pattern: a file name with a hex content hash of 8 or more digits right before
+// its extension(s), "app.3f2a9c1e.js", "python-1a2b3c4d5e.wasm", "app.3f2a9c1e.js.gz".
+// Written so that PCRE (Apache, nginx) and RE2 (Caddy) read it alike.
+std::string_view hashed_asset_regex();
 
 }  // namespace wasmdev::htaccess

@@ -36,6 +36,7 @@ header() { grep -i "^$1:" "$tmp/headers" | head -n1 | cut -d' ' -f2-; }
 status() { head -n1 "$tmp/headers" | cut -d' ' -f2; }
 expect_policy() {
   [ "$(header Cross-Origin-Opener-Policy)" = same-origin ] || fail "$1: COOP is '$(header Cross-Origin-Opener-Policy)'"
+  [ "$(header Cross-Origin-Resource-Policy)" = same-site ] || fail "$1: CORP is '$(header Cross-Origin-Resource-Policy)'"
   [ "$(header Cross-Origin-Embedder-Policy)" = require-corp ] || fail "$1: COEP is '$(header Cross-Origin-Embedder-Policy)'"
   [ "$(header X-Content-Type-Options)" = nosniff ] || fail "$1: nosniff missing"
 }
@@ -60,5 +61,18 @@ cmp -s "$tmp/b" "$site/python.wasm.gz" || fail "precompressed: not the sidecar's
 [ "$(header Content-Type)" = application/wasm ] || fail "sidecar type '$(header Content-Type)'"
 get "http://127.0.0.1:$port/app.0123abcd.js"
 [ "$(header Cache-Control)" = "public, max-age=31536000, immutable" ] || fail "--cache: '$(header Cache-Control)'"
-echo "ok: --precompressed and --cache"
+get "http://127.0.0.1:$port/python.js"; [ "$(header Cache-Control)" = no-cache ] || fail "unhashed with --cache: '$(header Cache-Control)'"
+get "http://127.0.0.1:$port/missing.0123abcd.js"; [ "$(status)" = 404 ] || fail "missing hashed: status $(status)"
+expect_policy "404 of a hashed name"
+[ "$(header Cache-Control)" = no-cache ] || fail "404 of a hashed name: Cache-Control '$(header Cache-Control)'"
+echo "ok: --precompressed and --cache (not on errors)"
+
+start --coep credentialless --header 'X-Wasmdev-Check: 50% {ok} "quoted" C:\\dir\\' --header 'Cache-Control: max-age=60'
+get "http://127.0.0.1:$port/missing.wasm"
+[ "$(header Cross-Origin-Embedder-Policy)" = credentialless ] || fail "--coep: '$(header Cross-Origin-Embedder-Policy)'"
+[ "$(header X-Wasmdev-Check)" = '50% {ok} "quoted" C:\\dir\\' ] || fail "--header: '$(header X-Wasmdev-Check)'"
+[ "$(header Cache-Control)" = max-age=60 ] || fail "--header Cache-Control: '$(header Cache-Control)'"
+"$bin" htaccess --format caddy --header '-X-Bad: 1' > "$tmp/out" 2>&1
+rc=$?; [ "$rc" = 2 ] || fail "a leading '-' for Caddy: exit $rc, expected 2 (usage)"
+echo "ok: --coep and --header (with % { } \" \\) reach the wire as given; a leading '-' is refused"
 echo "PASS: htaccess --format caddy on $("$caddy" version | cut -d' ' -f1)"

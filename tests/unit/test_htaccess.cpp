@@ -1,88 +1,261 @@
-// Golden-file tests of the deployment configs. After an intended change, regenerate with
-//   WASMDEV_UPDATE_GOLDEN=1 build/tests/unit_tests -tc='render*'
-// and commit the golden files with the change.
+// The deployment configs: golden files for each format, and the properties that keep them
+// honest (one policy, one MIME table, <IfModule> around every Apache directive, escaping).
+// After an intended change, regenerate the golden files and commit them with the change:
+//   WASMDEV_UPDATE_GOLDEN=1 build/tests/unit_tests -tc='htaccess*'
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "mime/mime.hpp"
 #include "server/htaccess/render.hpp"
 #include "server/http/policy.hpp"
 
 using namespace wasmdev;
+using htaccess::Format;
 
 namespace {
 
 std::string golden_path(std::string const& name) { return std::string(WASMDEV_SOURCE_DIR) + "/tests/golden/" + name; }
 
+std::vector<std::string> lines_of(std::string const& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+}
+
+// A unified-style hunk around the changed lines, enough to see what moved.
+std::string diff_hint(std::string const& expected, std::string const& actual) {
+    auto const e = lines_of(expected), a = lines_of(actual);
+    std::size_t first = 0;
+    while (first < e.size() && first < a.size() && e[first] == a[first]) ++first;
+    std::size_t tail = 0;
+    while (tail < e.size() - first && tail < a.size() - first && e[e.size() - 1 - tail] == a[a.size() - 1 - tail]) ++tail;
+    std::size_t const from = first >= 3 ? first - 3 : 0;
+    std::ostringstream out;
+    out << "@@ -" << first + 1 << " +" << first + 1 << " @@\n";
+    for (std::size_t i = from; i < first; ++i) out << "  " << e[i] << "\n";
+    auto show = [&](std::vector<std::string> const& v, char mark) {
+        std::size_t const end = v.size() - tail;
+        for (std::size_t i = first; i < end && i < first + 15; ++i) out << mark << ' ' << v[i] << "\n";
+        if (end > first + 15) out << mark << " ... " << end - first - 15 << " more\n";
+    };
+    show(e, '-');
+    show(a, '+');
+    if (expected.size() && actual.size() && (expected.back() == '\n') != (actual.back() == '\n'))
+        out << "(the files differ in their final newline)\n";
+    return out.str();
+}
+
 void check_golden(std::string const& name, std::string const& actual) {
     CAPTURE(name);
     if (std::getenv("WASMDEV_UPDATE_GOLDEN")) {
         std::ofstream(golden_path(name), std::ios::binary) << actual;
+        MESSAGE("rewrote tests/golden/" << name);
         return;
     }
     std::ifstream in(golden_path(name), std::ios::binary);
-    REQUIRE_MESSAGE(in, "missing golden file; run with WASMDEV_UPDATE_GOLDEN=1 to create it");
+    REQUIRE_MESSAGE(in, "missing tests/golden/" << name << "; create it with WASMDEV_UPDATE_GOLDEN=1");
     std::ostringstream expected;
     expected << in.rdbuf();
     if (expected.str() != actual) {
-        // Name the first differing line, so the failure says what changed.
-        std::istringstream a(actual), e(expected.str());
-        std::string la, le;
-        int line = 1;
-        while (std::getline(e, le) && std::getline(a, la) && la == le) ++line;
-        FAIL_CHECK("output differs from tests/golden/" << name << " at line " << line << "\n  expected: " << le
-                                                      << "\n  actual:   " << la
-                                                      << "\n(intended? rerun with WASMDEV_UPDATE_GOLDEN=1)");
+        FAIL_CHECK("output differs from tests/golden/" << name << " (- golden, + now):\n"
+                                                       << diff_hint(expected.str(), actual)
+                                                       << "If the change is intended, rerun with WASMDEV_UPDATE_GOLDEN=1, "
+                                                          "review `git diff tests/golden` and commit it.");
     }
 }
+
+htaccess::RenderOptions options(Format f, bool precompressed = false, bool cache = false) {
+    htaccess::RenderOptions o;
+    o.format = f;
+    o.precompressed = precompressed;
+    o.cache = cache;
+    return o;
+}
+
+std::string_view base_type(std::string_view type) { return type.substr(0, type.find(';')); }
 
 }  // namespace
 
-TEST_CASE("render: golden Apache .htaccess - default and --precompressed --cache") {
-    htaccess::RenderOptions o;
-    check_golden("htaccess.expected", htaccess::render(o));
-    o.precompressed = true;
-    o.cache = true;
-    check_golden("htaccess-precompressed-cache.expected", htaccess::render(o));
+TEST_CASE("htaccess: golden files for each format with and without --precompressed --cache") {
+    struct Row { std::string name; htaccess::RenderOptions options; };
+    Row const rows[] = {
+        {"htaccess.expected", options(Format::apache)},
+        {"htaccess-precompressed-cache.expected", options(Format::apache, true, true)},
+        {"nginx.expected", options(Format::nginx)},
+        {"nginx-precompressed-cache.expected", options(Format::nginx, true, true)},
+        {"caddy.expected", options(Format::caddy)},
+        {"caddy-precompressed-cache.expected", options(Format::caddy, true, true)},
+    };
+    for (auto const& row : rows) check_golden(row.name, htaccess::render(row.options));
 }
 
-TEST_CASE("render: golden nginx and Caddy snippets") {
-    htaccess::RenderOptions o;
-    o.format = htaccess::Format::nginx;
-    check_golden("nginx.expected", htaccess::render(o));
-    o.precompressed = true;
-    o.cache = true;
-    check_golden("nginx-precompressed-cache.expected", htaccess::render(o));
-    o = {};
-    o.format = htaccess::Format::caddy;
-    check_golden("caddy.expected", htaccess::render(o));
-}
-
-TEST_CASE("render: every format follows the policy and the MIME table - no second list") {
-    for (auto format : {htaccess::Format::apache, htaccess::Format::nginx, htaccess::Format::caddy}) {
-        CAPTURE(int(format));
-        htaccess::RenderOptions o;
-        o.format = format;
-        o.policy.coep = http::CoepMode::credentialless;
-        o.policy.extra_headers = {{"X-Deployed-By", "wasmdev"}};
-        auto text = htaccess::render(o);
-        for (auto const& [name, value] : http::policy_headers(o.policy)) {
-            CAPTURE(name);
-            CHECK(text.find(name) != std::string::npos);
-            CHECK(text.find("\"" + value + "\"") != std::string::npos);
+TEST_CASE("htaccess: every format renders the serve policy and the whole MIME table - no second list") {
+    for (auto format : {Format::apache, Format::nginx, Format::caddy}) {
+        for (bool extras : {false, true}) {
+            CAPTURE(int(format));
+            CAPTURE(extras);
+            auto o = options(format, extras, extras);
+            o.policy.coep = http::CoepMode::credentialless;
+            o.policy.corp = http::CorpMode::cross_origin;
+            o.policy.extra_headers = {{"X-Deployed-By", "wasmdev"}, {"cache-control", "max-age=60"}};
+            auto const text = htaccess::render(o);
+            for (auto const& [name, value] : http::policy_headers(o.policy)) {
+                CAPTURE(name);
+                CHECK(text.find(name + " \"" + value + "\"") != std::string::npos);
+            }
+            CHECK(text.find("require-corp") == std::string::npos);
+            CHECK(text.find("same-site") == std::string::npos);
+            CHECK(text.find("no-cache") == std::string::npos);  // replaced by --header, case-insensitively
+            for (auto const& e : mime::table()) {
+                CAPTURE(e.extension);
+                CHECK(text.find(std::string(base_type(e.type))) != std::string::npos);
+                CHECK(text.find(std::string(e.extension)) != std::string::npos);
+            }
+            // The seed README's outdated type; browsers expect text/javascript.
+            CHECK(text.find("application/javascript") == std::string::npos);
         }
-        CHECK(text.find("require-corp") == std::string::npos);
-        for (auto const& e : mime::table()) {
-            CAPTURE(e.extension);
-            CHECK(text.find(std::string(e.extension)) != std::string::npos);
-        }
-        CHECK(text.find("application/javascript") == std::string::npos);  // the seed recipe's outdated type
     }
-    htaccess::RenderOptions apache;
-    auto text = htaccess::render(apache);
-    CHECK(text.find("    Header set") == std::string::npos);  // 2xx only in Apache: always "Header always set"
+}
+
+TEST_CASE("htaccess: Apache sets every policy header with always and declares each build type exactly") {
+    auto const text = htaccess::render(options(Format::apache));
+    auto const lines = lines_of(text);
+    // Plain "Header set" reaches 2xx responses only: a 404 or an error would lose isolation.
+    CHECK(text.find("Header set") == std::string::npos);
+    for (auto const& [name, value] : http::policy_headers({})) {
+        CAPTURE(name);
+        CHECK(text.find("    Header always set " + name + " \"" + value + "\"\n") != std::string::npos);
+    }
+    for (auto const& e : mime::table()) {
+        if (!e.wasm_relevant) continue;
+        CAPTURE(e.extension);
+        auto const prefix = "    AddType " + std::string(base_type(e.type)) + " ";
+        bool const declared = std::any_of(lines.begin(), lines.end(), [&](std::string const& l) {
+            return l.rfind(prefix, 0) == 0 && (l + " ").find(" ." + std::string(e.extension) + " ") != std::string::npos;
+        });
+        CHECK(declared);
+    }
     CHECK(text.find("AddType application/wasm .wasm\n") != std::string::npos);
+    CHECK(text.find("AddType text/javascript .js .mjs .cjs\n") != std::string::npos);
+    auto deflate = std::find_if(lines.begin(), lines.end(),
+                                [](auto const& l) { return l.find("AddOutputFilterByType DEFLATE") != std::string::npos; });
+    REQUIRE(deflate != lines.end());
+    for (auto const& e : mime::table()) {
+        CAPTURE(e.extension);
+        bool const by_type = (*deflate + " ").find(" " + std::string(base_type(e.type)) + " ") != std::string::npos;
+        // octet-stream is compressed by name (.data), never by type: .pyc and unknown files stay as they are.
+        if (e.type == mime::default_type) CHECK_FALSE(by_type);
+        else if (e.compressible) CHECK(by_type);
+    }
+    CHECK(text.find("<FilesMatch \"(?i)\\.(data)$\">\n        SetOutputFilter DEFLATE") != std::string::npos);
+}
+
+TEST_CASE("htaccess: every Apache directive sits inside an IfModule so a missing module never gives 500") {
+    for (bool extras : {false, true}) {
+        CAPTURE(extras);
+        auto const lines = lines_of(htaccess::render(options(Format::apache, extras, extras)));
+        int depth = 0;
+        for (auto const& raw : lines) {
+            auto const line = raw.substr(std::min(raw.find_first_not_of(' '), raw.size()));
+            if (line.empty() || line[0] == '#') continue;
+            if (line.rfind("<IfModule ", 0) == 0) ++depth;
+            else if (line == "</IfModule>") --depth;
+            else {
+                CAPTURE(line);
+                CHECK(depth > 0);
+            }
+        }
+        CHECK(depth == 0);
+    }
+}
+
+TEST_CASE("htaccess: header values are escaped for each config syntax") {
+    struct Row { Format format; std::string_view expected; };
+    // The value as given: 50% {ok} "q" C:\dir
+    Row const rows[] = {
+        {Format::apache, R"(Header always set X-Check "50%% {ok} \"q\" C:\\\\dir")"},
+        {Format::nginx, R"(add_header X-Check "50% {ok} \"q\" C:\\dir" always;)"},
+        {Format::caddy, R"(X-Check `50% \{ok\} "q" C:\dir`)"},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(int(row.format));
+        auto o = options(row.format);
+        o.policy.extra_headers = {{"X-Check", R"(50% {ok} "q" C:\dir)"}};
+        CHECK_FALSE(htaccess::unrenderable(o));
+        CHECK(htaccess::render(o).find(row.expected) != std::string::npos);
+    }
+}
+
+TEST_CASE("htaccess: values a format cannot express are refused with a reason") {
+    struct Row { Format format; std::string name, value; bool refused; };
+    Row const rows[] = {
+        {Format::nginx, "X-Host", "$host", true},
+        {Format::apache, "X-Host", "$host", false},
+        {Format::caddy, "X-Host", "$host", false},
+        {Format::caddy, "-X-Drop", "1", true},
+        {Format::caddy, "X-Tick", "a`b", true},
+        {Format::apache, "X-Tick", "a`b", false},
+        {Format::nginx, "X-Plain", "same-origin", false},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(int(row.format));
+        CAPTURE(row.name);
+        CAPTURE(row.value);
+        auto o = options(row.format);
+        o.policy.extra_headers = {{row.name, row.value}};
+        auto why = htaccess::unrenderable(o);
+        CHECK(bool(why) == row.refused);
+        if (why) CHECK(why->find(row.name.front() == '-' ? row.name : row.value) != std::string::npos);
+    }
+}
+
+TEST_CASE("htaccess: the --cache pattern matches content-hashed names only") {
+    struct Row { std::string_view name; bool hashed; };
+    Row const rows[] = {
+        {"app.3f2a9c1e.js", true},         {"python-1a2b3c4d5e.wasm", true}, {"app.0123abcd.js.gz", true},
+        {"python.0123ABCD.data", true},    {"python.wasm", false},           {"python.js", false},
+        {"app.3f2a9c1.js", false},         {"deadbeefcafe", false},          {"app.ghijklmn.js", false},
+        {"python311.zip", false},          {"loader.mjs", false},            {"a_0123abcd.js", false},
+    };
+    std::regex const pattern(std::string(htaccess::hashed_asset_regex()));
+    for (auto const& row : rows) {
+        CAPTURE(row.name);
+        CHECK(std::regex_search(std::string(row.name), pattern) == row.hashed);
+    }
+}
+
+TEST_CASE("htaccess: --cache never gives an error response a year of caching") {
+    auto const apache = htaccess::render(options(Format::apache, false, true));
+    CHECK(apache.find("Cache-Control \"public, max-age=31536000, immutable\" \"expr=%{REQUEST_STATUS} -lt 400\"") !=
+          std::string::npos);
+    auto const nginx = htaccess::render(options(Format::nginx, false, true));
+    CHECK(nginx.find("add_header Cache-Control \"public, max-age=31536000, immutable\";") != std::string::npos);
+    auto const caddy = htaccess::render(options(Format::caddy, false, true));
+    CHECK(caddy.find("handle_errors {\n    header Cache-Control \"no-cache\"\n}") != std::string::npos);
+}
+
+TEST_CASE("htaccess: the header comment names the command that regenerates the file") {
+    auto o = options(Format::nginx, true, true);
+    o.policy.coep = http::CoepMode::off;
+    o.policy.corp = http::CorpMode::same_origin;
+    o.policy.extra_headers = {{"X-A", "it's"}};
+    CHECK(htaccess::render(o).find("# Written by `wasmdev htaccess --format nginx --precompressed --cache --coep off "
+                                   "--corp same-origin --header 'X-A: it'\\''s'`") != std::string::npos);
+    CHECK(htaccess::render(options(Format::apache)).find("# Written by `wasmdev htaccess`;") != std::string::npos);
+}
+
+TEST_CASE("htaccess: the compression threshold comes from the serve config") {
+    auto o = options(Format::nginx);
+    o.policy.min_compress_bytes = 4096;
+    CHECK(htaccess::render(o).find("gzip_min_length 4096;") != std::string::npos);
+    o.format = Format::caddy;
+    CHECK(htaccess::render(o).find("minimum_length 4096\n") != std::string::npos);
 }
