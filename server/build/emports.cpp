@@ -133,7 +133,8 @@ OfflinePorts offline_ports_actions(BuildProfile const& p, CPythonLayout const& l
     fs::path amalgamation = src.sqlite3;
     if (!is_sqlite_amalgamation(src.sqlite3)) {
         // A full source tree: its configure and `make sqlite3.c` (tclsh) make the amalgamation natively.
-        amalgamation = obj / "sqlite3-amalgamation";
+        // Beside obj/, which the emports step starts by emptying.
+        amalgamation = prefix / "sqlite3-amalgamation";
         result.build = std::move(out);
         out.clear();
         mkdir(amalgamation);
