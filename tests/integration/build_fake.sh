@@ -171,8 +171,11 @@ fi
 # 12. Offline ports from --ports-src: three libraries with emcc, then configure gets them.
 ports=$tmp/ports
 mkdir -p "$ports/zlib-1.2.13" "$ports/bzip2-1.0.8" "$ports/sqlite-amalgamation-3400100"
-for f in zlib.h zconf.h adler32.c; do echo "/* $f */" > "$ports/zlib-1.2.13/$f"; done
-for f in bzlib.h blocksort.c; do echo "/* $f */" > "$ports/bzip2-1.0.8/$f"; done
+for f in zlib.h zconf.h adler32.c compress.c crc32.c deflate.c gzclose.c gzlib.c gzread.c gzwrite.c infback.c \
+         inffast.c inflate.c inftrees.c trees.c uncompr.c zutil.c; do echo "/* $f */" > "$ports/zlib-1.2.13/$f"; done
+for f in bzlib.h blocksort.c huffman.c crctable.c randtable.c compress.c decompress.c bzlib.c; do
+  echo "/* $f */" > "$ports/bzip2-1.0.8/$f"
+done
 for f in sqlite3.h sqlite3.c; do echo "/* $f */" > "$ports/sqlite-amalgamation-3400100/$f"; done
 rm -rf "$src/builddir/emscripten-browser"
 : > "$FAKE_LOG"
@@ -192,6 +195,19 @@ calls | grep -q "^make emscripten-browser -j[0-9]* MODULE_BINASCII_LDFLAGS=$" ||
 "$bin" build emscripten-browser --srcdir "$src" > "$tmp/out.txt" 2>&1 || fail "rebuild with the prefix failed"
 calls | grep -q "^embuilder" && fail "embuilder ran although the offline prefix exists"
 calls | grep -q "^emmake emscripten-browser make -j[0-9]* MODULE_BINASCII_LDFLAGS=$" || fail "rebuild does not use the prefix: $(calls)"
+
+# 12b. A full sqlite3 source tree: its amalgamation is made natively first, then compiled.
+rm -rf "$ports/sqlite-amalgamation-3400100" "$src/builddir/emports"
+mkdir -p "$ports/sqlite3-3.40.1/tool"
+echo "# fake" > "$ports/sqlite3-3.40.1/tool/mksqlite3c.tcl"
+printf '#!/bin/sh\n. "%s/fakebin/record.sh"\nfake_record configure "$@"\necho "# fake" > Makefile\n' "$src" \
+  > "$ports/sqlite3-3.40.1/configure"
+chmod +x "$ports/sqlite3-3.40.1/configure"
+: > "$FAKE_LOG"
+"$bin" build emscripten-browser emports --srcdir "$src" --ports-src "$ports" > "$tmp/out.txt" 2>&1 || fail "full-tree sqlite3 emports failed: $(cat "$tmp/out.txt")"
+calls | grep -q "^make sqlite3-amalgamation sqlite3.c" || fail "no native make sqlite3.c: $(calls)"
+calls | grep -q "^emcc sqlite3 .* -c $prefix/sqlite3-amalgamation/sqlite3.c" || fail "sqlite3.c not compiled from the amalgamation: $(calls | grep sqlite)"
+[ -e "$prefix/include/sqlite3.h" ] || fail "no sqlite3.h in the prefix"
 
 # 13. clean, cleanall.
 : > "$FAKE_LOG"
