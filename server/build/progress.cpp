@@ -130,7 +130,8 @@ void Progress::output(std::string_view chunk) {
         }
         if (lines > 40) tail_.erase(0, pos + 1);
     }
-    if (tty_ && !verbose_) draw_status();
+    // Redrawn at most ten times a second: make can print thousands of lines.
+    if (tty_ && !verbose_ && clock::now() - last_draw_ > std::chrono::milliseconds(100)) draw_status();
 }
 
 void Progress::tick() {
@@ -141,7 +142,10 @@ void Progress::draw_status() {
     struct winsize ws {};
     unsigned width = 100;
     if (::ioctl(::fileno(out_), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20) width = ws.ws_col;
-    auto head = fmt::format("[{}/{}] {} {}", k_, n_, current_title_, format_duration(clock::now() - step_start_));
+    auto now = clock::now();
+    last_draw_ = now;
+    auto head = fmt::format("[{}/{}] {} {} (total {})", k_, n_, current_title_, format_duration(now - step_start_),
+                            format_duration(now - run_start_));
     std::string line = head;
     if (!last_line_.empty() && head.size() + 3 < width) {
         std::string last;

@@ -62,7 +62,7 @@ private:
     std::FILE* out_ = stdout;
     std::string current_title_{};
     std::size_t k_ = 0, n_ = 0;
-    std::chrono::steady_clock::time_point run_start_{}, step_start_{};
+    std::chrono::steady_clock::time_point run_start_{}, step_start_{}, last_draw_{};
     std::string last_line_{};
     std::string partial_{};
     std::string tail_{};
