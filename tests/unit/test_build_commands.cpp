@@ -136,7 +136,7 @@ TEST_CASE("configure and make: every profile's commands match the README and was
     }
 }
 
-TEST_CASE("environment: emscripten profiles get TZ, MAKEFLAGS, PATH and the ccache wrapper as CPython sets them") {
+TEST_CASE("environment: emscripten profiles get TZ and MAKEFLAGS and PATH and the ccache wrapper as CPython sets them") {
     auto layout = layout_311();
     auto tc = readme_toolchain();
     auto env = profile_env(*find_profile("emscripten-browser"), layout, tc, jobs4());
@@ -194,7 +194,7 @@ TEST_CASE("environment: wasi gets WASI_SDK_PATH and the HOSTRUNNER of its CPytho
     CHECK(applied["FOO"] == "a=b");
 }
 
-TEST_CASE("configure and make: --silent, extra arguments and make variables reach only the target profile") {
+TEST_CASE("configure and make: --silent and extra arguments and make variables reach only the target profile") {
     auto layout = layout_311();
     auto tc = readme_toolchain();
     BuildSettings s = jobs4();
@@ -254,7 +254,7 @@ TEST_CASE("emports: embuilder and the emcc link select the variant of each profi
           "embuilder --force --pic build bzip2 sqlite3 zlib");
 }
 
-TEST_CASE("offline ports: configure gets the prefix's flags and the sqlite3 probe answers; make drops binascii's libz") {
+TEST_CASE("offline ports: configure gets the prefix flags and the sqlite3 probe answers and make drops binascii's libz") {
     auto layout = layout_311();
     auto tc = readme_toolchain();
     BuildSettings s = jobs4();

@@ -53,7 +53,7 @@ using V = std::vector<std::string>;
 
 }  // namespace
 
-TEST_CASE("plan: a fresh checkout builds the build Python, ports, configure, make in that order") {
+TEST_CASE("plan: a fresh checkout builds the build Python then ports then configure then make") {
     auto plan = make_plan(request("emscripten-browser"), layout_311(), toolchain(), FsState{});
     CHECK(titles(plan) == V{"build configure", "build make", "emscripten-browser emports", "emscripten-browser configure",
                             "emscripten-browser make"});
@@ -62,7 +62,7 @@ TEST_CASE("plan: a fresh checkout builds the build Python, ports, configure, mak
     CHECK_FALSE(plan.serve_browser);
 }
 
-TEST_CASE("plan: what exists is not redone — build Python, Makefile, offline ports") {
+TEST_CASE("plan: what exists is not redone (build Python and Makefile and offline ports)") {
     FsState st;
     st.native_python = st.native_makefile = st.target_makefile = st.ports_prefix = true;
     auto plan = make_plan(request("emscripten-browser"), layout_311(), toolchain(), st);
@@ -78,7 +78,7 @@ TEST_CASE("plan: what exists is not redone — build Python, Makefile, offline p
                     "ZLIB_LIBS=-L/src/cpython/builddir/emports/emscripten-browser/lib -lz") != conf.argv.end());
 }
 
-TEST_CASE("plan: --clean cleans the target and the build Python, which is then rebuilt") {
+TEST_CASE("plan: --clean cleans the target and the build Python which is then rebuilt") {
     FsState st;
     st.native_python = st.native_makefile = st.target_makefile = true;
     auto req = request("wasi");
@@ -87,7 +87,7 @@ TEST_CASE("plan: --clean cleans the target and the build Python, which is then r
     CHECK(titles(plan) == V{"wasi clean", "build clean", "build make", "wasi make"});
 }
 
-TEST_CASE("plan: ops run in the given order; repl on a browser profile serves afterwards") {
+TEST_CASE("plan: ops run in the given order and repl on a browser profile serves afterwards") {
     FsState st;
     st.native_python = st.native_makefile = st.target_makefile = true;
     auto plan = make_plan(request("emscripten-browser-debug", {"configure", "compile", "repl"}), layout_311(), toolchain(), st);
@@ -106,7 +106,7 @@ TEST_CASE("plan: ops that cannot apply are usage errors") {
     CHECK(plan.error.find("not an Emscripten profile") != std::string::npos);
 }
 
-TEST_CASE("plan: wasi touches Modules/Setup.local once, before its first configure") {
+TEST_CASE("plan: wasi touches Modules/Setup.local once before its first configure") {
     auto plan = make_plan(request("wasi"), layout_311(), toolchain(), FsState{});
     CHECK(titles(plan) == V{"build configure", "build make", "wasi configure", "wasi make"});
     auto touches = [](Step const& s) {
@@ -119,7 +119,7 @@ TEST_CASE("plan: wasi touches Modules/Setup.local once, before its first configu
     CHECK(plan.steps[2].actions[1].path == "/src/cpython/Modules/Setup.local");
 }
 
-TEST_CASE("plan: cleanall removes the profile; `build cleanall` without a profile removes every profile") {
+TEST_CASE("plan: cleanall removes the profile and `build cleanall` without a profile removes every profile") {
     auto plan = make_plan(request("emscripten-browser", {"cleanall"}), layout_311(), toolchain(), FsState{});
     REQUIRE(plan.steps.size() == 1);
     CHECK(plan.steps[0].actions[0].path == "/src/cpython/builddir/emscripten-browser");
@@ -155,7 +155,7 @@ TEST_CASE("plan: --ports-src builds the three libraries with emcc before configu
     CHECK(render_action(amalg[2]) == "make sqlite3.c");
 }
 
-TEST_CASE("dry run: the script has each step in a subshell with its env, cd and README-shaped commands") {
+TEST_CASE("dry run: the script has each step in a subshell with its env and cd and README-shaped commands") {
     FsState st;
     auto req = request("emscripten-browser");
     auto plan = make_plan(req, layout_311(), toolchain(), st);
@@ -209,7 +209,7 @@ TEST_CASE("preflight: a --env HOSTRUNNER replaces the wasmtime requirement by it
     CHECK(blocking(preflight(in, layout_311(), tc)) == V{"no-such-runner"});
 }
 
-TEST_CASE("preflight: Emscripten missing, too old, known broken; --force passes only version refusals") {
+TEST_CASE("preflight: Emscripten missing or too old or known broken and --force passes only version refusals") {
     auto tc = toolchain();
     tc.emscripten = Emscripten{};
     CHECK(blocking(preflight(input("emscripten-browser", {}), layout_311(), tc)) == V{"Emscripten"});
@@ -242,7 +242,7 @@ TEST_CASE("preflight: a frozen cache cannot build ports unless they come from --
     CHECK(blocking(preflight(in, layout_311(), tc)).empty());
 }
 
-TEST_CASE("preflight: the native build needs a compiler, make, pkg-config and zlib") {
+TEST_CASE("preflight: the native build needs a compiler and make and pkg-config and zlib") {
     auto in = input("build", {{"PATH", "/nonexistent"}});
     CHECK(blocking(preflight(in, layout_311(), toolchain())) == V{"cc", "make", "pkg-config"});
     in.env["PATH"] = "/usr/bin:/bin";

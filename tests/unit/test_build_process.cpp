@@ -20,7 +20,7 @@ Environment base_env() { return {{"PATH", "/usr/bin:/bin"}, {"WASMDEV_T", "a b'c
 
 }  // namespace
 
-TEST_CASE("process: argv reaches the child verbatim, no shell in between") {
+TEST_CASE("process: argv reaches the child verbatim with no shell in between") {
     ProcessRunner r;
     std::string out;
     auto res = r.capture({"printf", "%s|", "a b", "$HOME", "*", "'q'"}, "/", base_env(), out);
@@ -36,7 +36,7 @@ TEST_CASE("process: cwd and environment are the ones given") {
     CHECK(out == "/tmp\na b'c\nunset\n");
 }
 
-TEST_CASE("process: exit codes, signals and programs that do not exist") {
+TEST_CASE("process: exit codes and signals and programs that do not exist") {
     ProcessRunner r;
     std::string out;
     auto res = r.capture({"sh", "-c", "echo before; exit 3"}, "/", base_env(), out);
@@ -54,7 +54,7 @@ TEST_CASE("process: exit codes, signals and programs that do not exist") {
     CHECK(res.spawn_failed);
 }
 
-TEST_CASE("process: stderr is merged, stdin is /dev/null, and SIGPIPE is default again in the child") {
+TEST_CASE("process: stderr is merged and stdin is /dev/null and SIGPIPE is default again in the child") {
     ProcessRunner r;
     std::string out;
     ::signal(SIGPIPE, SIG_IGN);  // as the server does
@@ -67,7 +67,7 @@ TEST_CASE("process: stderr is merged, stdin is /dev/null, and SIGPIPE is default
     CHECK((mask & (1ull << (SIGPIPE - 1))) == 0);
 }
 
-TEST_CASE("process: Ctrl-C is forwarded to the child's process group, grandchildren included") {
+TEST_CASE("process: Ctrl-C is forwarded to the child's process group with grandchildren") {
     ProcessRunner r;
     char tmpl[] = "/tmp/wasmdev-proc-XXXXXX";
     std::filesystem::path dir = ::mkdtemp(tmpl);

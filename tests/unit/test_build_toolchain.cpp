@@ -67,7 +67,7 @@ TEST_CASE("parse_emconfig: what it cannot evaluate stays unset rather than wrong
     CHECK(cfg.node_js == "/home/u/node");
 }
 
-TEST_CASE("parse_emscripten_version: plain, quoted and -git versions") {
+TEST_CASE("parse_emscripten_version: plain and quoted and -git versions") {
     struct Row {
         std::string_view text;
         std::optional<EmVersion> v;
@@ -150,7 +150,7 @@ TEST_CASE("find_executable: PATH order and executability") {
     CHECK(find_executable("sh", "/nonexistent:/bin") == "/bin/sh");
 }
 
-TEST_CASE("checkout: found upwards, version from configure, in-tree build marker") {
+TEST_CASE("checkout: found upwards with the version from configure and the in-tree build marker") {
     auto root = fake_checkout();
     CHECK(find_checkout(root / "Tools" / "wasm") == root);
     CHECK(find_checkout(root) == root);
