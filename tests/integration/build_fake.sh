@@ -219,4 +219,21 @@ calls | grep -q "^make emscripten-browser clean" || fail "clean did not run make
 (cd "$src" && "$bin" build cleanall > /dev/null 2>&1) || fail "build cleanall failed"
 [ -z "$(ls "$src/builddir" | grep -v wasmdev-build.log)" ] || fail "build cleanall left $(ls "$src/builddir")"
 
+# 14. repl on a browser debug profile: the serve server on the checkout root, the python.html
+# URL, the DevTools path substitution; SIGINT stops it with exit 0.
+"$bin" build emscripten-browser-debug --srcdir "$src" > "$tmp/out.txt" 2>&1 || fail "debug build failed: $(cat "$tmp/out.txt")"
+"$bin" build emscripten-browser-debug repl --srcdir "$src" --port 0 --quiet > "$tmp/repl.txt" 2>&1 &
+srv=$!
+url=
+for _ in $(seq 100); do url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/builddir/emscripten-browser-debug/python\.html' "$tmp/repl.txt" | head -n1); [ -n "$url" ] && break; sleep 0.1; done
+[ -n "$url" ] || { kill $srv; fail "repl printed no python.html URL: $(cat "$tmp/repl.txt")"; }
+base=${url%/builddir/*}
+grep -q "path substitution: $src -> $base" "$tmp/repl.txt" || { kill $srv; fail "no DevTools path substitution: $(cat "$tmp/repl.txt")"; }
+headers=$(curl -s -D - -o "$tmp/page.html" "$url")
+kill -INT $srv; wait $srv; rc=$?
+echo "$headers" | grep -qi "^cross-origin-opener-policy: same-origin" || fail "python.html without COOP: $headers"
+echo "$headers" | grep -qi "^cross-origin-embedder-policy: require-corp" || fail "python.html without COEP: $headers"
+[ "$(cat "$tmp/page.html")" = "<html>fake</html>" ] || fail "python.html body: $(cat "$tmp/page.html")"
+[ $rc = 0 ] || fail "repl server exited $rc on SIGINT, want 0"
+
 echo "PASS: build against the fake checkout"
