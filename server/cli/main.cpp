@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("wasmdev ") + WASMDEV_VERSION);
     app.require_subcommand(0, 1);
     std::vector<wasmdev::cli::Command> commands{wasmdev::cli::add_serve_command(app),
-                                                wasmdev::cli::add_htaccess_command(app)};
+                                                wasmdev::cli::add_htaccess_command(app),
+                                                wasmdev::cli::add_build_command(app)};
 
     // No subcommand (or a path where one would be) means serve.
     std::vector<char*> args(argv, argv + argc);
