@@ -1,6 +1,8 @@
 #include "server/http/target.hpp"
 
 #include <boost/url/parse.hpp>
+#include <boost/url/ipv6_address.hpp>
+#include <cctype>
 #include <boost/url/url_view.hpp>
 
 namespace wasmdev::http {
@@ -34,6 +36,91 @@ std::optional<Target> normalise(boost::urls::url_view const& u) {
     return t;
 }
 
+// RFC 3986 §3.2.2 reg-name and §3.2.3 port, checked on the whole authority (Boost.URL 1.81's
+// absolute-URI rule stops an IPv4-looking host early: "127.0.0.1.evil.com" would become host
+// "127.0.0.1" and a rootless path). Userinfo is refused (RFC 9110 §4.2.4).
+bool is_valid_authority(std::string_view a) {
+    std::string_view host = a;
+    std::string_view port;
+    if (a.starts_with('[')) {
+        auto close = a.find(']');
+        if (close == std::string_view::npos) return false;
+        auto rest = a.substr(close + 1);
+        if (!rest.empty() && rest.front() != ':') return false;
+        if (!boost::urls::parse_ipv6_address(a.substr(1, close - 1))) return false;
+        host = a.substr(0, close + 1);
+        port = rest.empty() ? rest : rest.substr(1);
+    } else if (auto colon = a.find(':'); colon != std::string_view::npos) {
+        host = a.substr(0, colon);
+        port = a.substr(colon + 1);
+    }
+    if (host.empty()) return false;
+    for (unsigned char c : port)
+        if (c < '0' || c > '9') return false;
+    if (host.front() == '[') return true;
+    constexpr std::string_view sub_delims = "!$&'()*+,;=";
+    for (std::size_t i = 0; i < host.size(); ++i) {
+        unsigned char c = host[i];
+        if (is_unreserved(c) || sub_delims.find(char(c)) != std::string_view::npos) continue;
+        if (c == '%' && i + 2 < host.size() && std::isxdigit(static_cast<unsigned char>(host[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(host[i + 2]))) {
+            i += 2;
+            continue;
+        }
+        return false;  // '@' (userinfo), '/', ':' twice, controls...
+    }
+    return true;
+}
+
+// Browsers (WHATWG URL) send '[' ']' '|' '{' '}' '^' '`' raw in paths; RFC 3986 forbids them
+// there, so encode them before Boost.URL sees the path. Bytes >= 0x80 likewise (raw UTF-8
+// from non-browser clients). Everything else invalid (space, '<', '"', '#', '\', controls)
+// stays invalid.
+std::string encode_lenient_path(std::string_view path) {
+    constexpr std::string_view lenient = "[]|{}^`";
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(path.size());
+    for (unsigned char c : path) {
+        if (c >= 0x80 || lenient.find(char(c)) != std::string_view::npos) {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += char(c);
+        }
+    }
+    return out;
+}
+
+// The query is ignored for lookup (SPEC §2.1) and kept as sent, so it only has to be free of
+// what cannot be in a request line at all, and of '#' (a fragment is never sent).
+bool is_acceptable_query(std::string_view q) {
+    for (unsigned char c : q)
+        if (c <= 0x20 || c == 0x7f || c == '#') return false;
+    return true;
+}
+
+std::optional<Target> parse_path_and_query(std::string_view target) {
+    auto q = target.find('?');
+    auto const path = target.substr(0, q);
+    auto const query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+    if (!is_acceptable_query(query)) return std::nullopt;
+    auto const encoded = encode_lenient_path(path);
+    auto r = boost::urls::parse_origin_form(encoded);
+    if (!r || r->has_query()) return std::nullopt;
+    auto t = normalise(*r);
+    if (t) t->query = std::string(query);
+    return t;
+}
+
+bool starts_with_icase(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+    return true;
+}
+
 }  // namespace
 
 std::optional<Target> parse_target(std::string_view target) {
@@ -42,15 +129,23 @@ std::optional<Target> parse_target(std::string_view target) {
         t.asterisk = true;
         return t;
     }
-    if (target.starts_with('/')) {
-        auto r = boost::urls::parse_origin_form(target);
-        if (!r) return std::nullopt;
-        return normalise(*r);
-    }
-    auto r = boost::urls::parse_absolute_uri(target);
-    if (!r || !r->has_authority() || (r->scheme() != "http" && r->scheme() != "https")) return std::nullopt;
-    auto t = normalise(*r);
-    if (t) t->authority = std::string(r->encoded_host_and_port());
+    if (target.starts_with('/')) return parse_path_and_query(target);
+    // absolute-form (RFC 9112 §3.2.2): scheme "://" authority path-abempty ["?" query];
+    // the scheme is case-insensitive (RFC 3986 §3.1).
+    std::string_view rest;
+    if (starts_with_icase(target, "http://"))
+        rest = target.substr(7);
+    else if (starts_with_icase(target, "https://"))
+        rest = target.substr(8);
+    else
+        return std::nullopt;
+    auto const end = rest.find_first_of("/?");
+    auto const authority = rest.substr(0, end);
+    if (!is_valid_authority(authority)) return std::nullopt;
+    std::string path(end == std::string_view::npos ? std::string_view{} : rest.substr(end));
+    if (!path.starts_with('/')) path.insert(0, "/");  // "http://h" and "http://h?q" name "/"
+    auto t = parse_path_and_query(path);
+    if (t) t->authority = std::string(authority);
     return t;
 }
 
@@ -72,9 +167,10 @@ std::string encode_segment(std::string_view segment) {
 
 std::string encode_path(std::vector<std::string> const& segments, bool trailing_slash) {
     std::string out = "/";
-    for (std::size_t i = 0; i < segments.size(); ++i) {
-        if (i) out += '/';
-        out += encode_segment(segments[i]);
+    for (auto const& segment : segments) {
+        if (segment.empty()) continue;  // "//host" would be a protocol-relative redirect
+        if (out.size() > 1) out += '/';
+        out += encode_segment(segment);
     }
     if (trailing_slash && !segments.empty()) out += '/';
     return out;
