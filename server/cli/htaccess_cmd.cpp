@@ -55,7 +55,8 @@ void build_render_options(HtaccessOptions& o) {
     r.policy.corp = http::parse_corp(o.corp).value_or(r.policy.corp);
     for (auto const& h : o.headers) {
         auto parsed = http::parse_header_arg(h);
-        if (!parsed) throw CLI::ValidationError("--header", "wants 'Name: value' (no CR, LF or NUL), got '" + h + "'");
+        if (!parsed) throw CLI::ValidationError("--header", "wants 'Name: value' (a token name other than Content-Length, Transfer-Encoding, "
+                                                  "Connection, Date; no CR, LF or NUL), got '" + h + "'");
         r.policy.extra_headers.push_back(*parsed);
     }
     r.precompressed = o.precompressed;

@@ -13,6 +13,7 @@
 
 #include "server/cli/commands.hpp"
 #include "server/cli/serve_options.hpp"
+#include "server/http/host_check.hpp"
 #include "server/http/policy.hpp"
 #include "server/net/server.hpp"
 
@@ -20,6 +21,14 @@ extern char** environ;
 
 namespace wasmdev::cli {
 namespace {
+
+// --allow-host in lower case, an IPv6 address in brackets as the Host header writes it
+// ("::1" and "[::1]" both allow "Host: [::1]:8000").
+std::string normalise_allow_host(std::string h) {
+    std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (!h.starts_with('[') && std::count(h.begin(), h.end(), ':') > 1) h = "[" + h + "]";
+    return h;
+}
 
 // Opens url in the user's browser when there is a display; quietly does nothing otherwise.
 void open_browser(std::string const& url) {
@@ -46,7 +55,8 @@ void add_serve_options(CLI::App& cmd, ServeOptions& o) {
     cmd.add_option("--threads", o.threads, "Serving threads (default: one per core)")->check(CLI::Range(0, 256));
     cmd.add_option("--header", o.headers, "Add or override a response header, 'Name: value' (repeatable)")
         ->check([](std::string const& v) {
-            return http::parse_header_arg(v) ? std::string{} : "--header wants 'Name: value' without CR/LF: " + v;
+            return http::parse_header_arg(v) ? std::string{} : "--header wants 'Name: value' (a token name other than Content-Length, "
+                                                             "Transfer-Encoding, Connection, Date; no CR/LF): " + v;
         });
     cmd.add_option("--coep", o.coep, "Cross-Origin-Embedder-Policy")
         ->capture_default_str()
@@ -54,7 +64,13 @@ void add_serve_options(CLI::App& cmd, ServeOptions& o) {
     cmd.add_option("--corp", o.corp, "Cross-Origin-Resource-Policy")
         ->capture_default_str()
         ->check(CLI::IsMember({"same-origin", "same-site", "cross-origin", "off"}));
-    cmd.add_option("--allow-host", o.allow_hosts, "Also answer to this Host name (repeatable; DNS-rebinding check)");
+    cmd.add_option("--allow-host", o.allow_hosts, "Also answer to this Host name (repeatable; DNS-rebinding check)")
+        ->check([](std::string const& v) {
+            auto const n = normalise_allow_host(v);
+            return n == "*" || !http::host_without_port(n).empty()
+                       ? std::string{}
+                       : "--allow-host wants a host name or address (optionally :port), or *: " + v;
+        });
     cmd.add_flag("--follow-symlinks", o.follow_symlinks, "Serve symlinks that lead outside ROOT");
     cmd.add_flag("--no-compress", o.no_compress, "Never compress responses");
     cmd.add_flag("--no-listing", o.no_listing, "Answer 403 instead of listing directories");
@@ -82,10 +98,7 @@ std::optional<http::Config> to_config(ServeOptions const& o, std::string& error)
     cfg.coep = *http::parse_coep(o.coep);
     cfg.corp = *http::parse_corp(o.corp);
     for (auto const& h : o.headers) cfg.extra_headers.push_back(*http::parse_header_arg(h));
-    for (auto h : o.allow_hosts) {
-        std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-        cfg.allow_hosts.push_back(std::move(h));
-    }
+    for (auto const& h : o.allow_hosts) cfg.allow_hosts.push_back(normalise_allow_host(h));
     cfg.follow_symlinks = o.follow_symlinks;
     cfg.compress = !o.no_compress;
     cfg.listing = !o.no_listing;

@@ -70,6 +70,9 @@ std::optional<ResponsePlan> check_framing_and_host(RequestHead const& req, Confi
         return error_response(400, "An HTTP/1.1 request needs exactly one Host header.", cfg);
     // An absolute-form target names the host itself (RFC 9112 §3.2.2); check it as well.
     auto const host_field = req.field("Host").value_or(std::string_view{});
+    // An empty Host is only for URIs without an authority (RFC 9112 §3.2); http has one.
+    if (hosts == 1 && host_field.empty())
+        return error_response(400, "The Host header is empty; it must name this server.", cfg);
     // RFC 9112 §3.2: a Host that is not a valid host[:port] is a 400, whatever the bind.
     if (!host_field.empty() && host_without_port(host_field).empty())
         return error_response(400, "The Host header is not a valid host name or address.", cfg);
@@ -181,7 +184,17 @@ ResponsePlan serve_listing(Target const& t, Resolved const& dir, Config const& c
     if (!cfg.listing) return error_response(403, "Directory listings are turned off (--no-listing).", cfg);
     std::string display = "/";
     for (auto const& s : t.segments) display += s + "/";
-    return html_plan(200, render_listing(display, encode_path(t.segments, true), read_directory(dir.path)), cfg);
+    // A symlink is listed only when a request for it would be served: never the size and time
+    // of a file outside the root or under a hidden directory (SPEC §2.1).
+    auto entries = read_directory(dir.path);
+    std::erase_if(entries, [&](ListingEntry const& e) {
+        if (!e.is_symlink) return false;
+        auto segments = t.segments;
+        segments.push_back(e.name);
+        auto const kind = resolve(cfg.root, segments, cfg.follow_symlinks, cfg.root_fd).kind;
+        return kind != ResolveKind::file && kind != ResolveKind::directory;
+    });
+    return html_plan(200, render_listing(display, encode_path(t.segments, true), std::move(entries)), cfg);
 }
 
 // Stage: precompressed sidecars X.zst / X.br / X.gz, used when not older than X.
@@ -339,11 +352,14 @@ ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const&
 ResponsePlan error_response(unsigned status, std::string_view cause, Config const& cfg, bool close) {
     auto p = html_plan(status, render_error_page(status, cause), cfg);
     p.close = close;
+    apply_extra_headers(p.headers, cfg.extra_headers);
     return p;
 }
 
-// handle(): framing → host → method → target → reserved pages → resolve → directory → file.
-ResponsePlan handle(RequestHead const& req, Config const& cfg, Services const& services) {
+namespace {
+
+// decide(): framing → host → method → target → reserved pages → resolve → directory → file.
+ResponsePlan decide(RequestHead const& req, Config const& cfg, Services const& services) {
     auto target = parse_target(req.target);
     if (auto refused = check_framing_and_host(req, cfg, target ? std::string_view(target->authority) : ""))
         return *refused;
@@ -391,11 +407,23 @@ ResponsePlan handle(RequestHead const& req, Config const& cfg, Services const& s
                 }
                 return serve_listing(*target, found, cfg);
             }
-            case ResolveKind::file: return serve_file(req, *target, found, cfg, services);
+            case ResolveKind::file:
+                // "/app.wasm/" names a directory that is not there (nginx and Apache agree);
+                // serving the file would break every relative URL inside it.
+                if (target->trailing_slash) return error_response(404, "Nothing at this path: a file is not a directory.", cfg);
+                return serve_file(req, *target, found, cfg, services);
         }
         return error_response(500, "Unexpected resolution result.", cfg);
     }();
     if (is_head) plan.send_body = false;
+    return plan;
+}
+
+}  // namespace
+
+ResponsePlan handle(RequestHead const& req, Config const& cfg, Services const& services) {
+    auto plan = decide(req, cfg, services);
+    apply_extra_headers(plan.headers, cfg.extra_headers);
     return plan;
 }
 

@@ -32,7 +32,11 @@ std::vector<ListingEntry> read_directory(std::filesystem::path const& dir) {
         if (is_hidden_name(name)) continue;
         struct stat st {};
         if (::stat(it->path().c_str(), &st) != 0) continue;  // a dangling symlink: nothing to link to
-        out.push_back({std::move(name), S_ISDIR(st.st_mode), std::uint64_t(st.st_size), std::int64_t(st.st_mtime)});
+        if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) continue;  // nothing a request could fetch
+        bool const is_symlink = it->is_symlink(ec);
+        ec.clear();
+        out.push_back({std::move(name), S_ISDIR(st.st_mode), std::uint64_t(st.st_size), std::int64_t(st.st_mtime),
+                       is_symlink});
     }
     return out;
 }

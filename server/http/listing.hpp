@@ -15,9 +15,11 @@ struct ListingEntry {
     bool is_directory = false;
     std::uint64_t size = 0;
     std::int64_t mtime_s = 0;
+    bool is_symlink = false;  // the caller decides whether its target may be shown (resolve)
 };
 
-// The entries of dir except hidden ones, unsorted. Broken symlinks are skipped.
+// The entries of dir except hidden ones, unsorted; only regular files and directories
+// (after following symlinks). Broken symlinks, FIFOs, sockets and devices are skipped.
 std::vector<ListingEntry> read_directory(std::filesystem::path const& dir);
 
 // display_path is the decoded URL path of the directory ("/a b/"); href_base its encoded form.

@@ -58,9 +58,24 @@ std::optional<std::pair<std::string, std::string>> parse_header_arg(std::string_
     if (colon == std::string_view::npos || colon == 0) return std::nullopt;
     auto name = arg.substr(0, colon);
     if (!std::all_of(name.begin(), name.end(), is_tchar)) return std::nullopt;
+    if (is_connection_managed(name)) return std::nullopt;
     auto value = trim(arg.substr(colon + 1));
     if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) return std::nullopt;
     return std::pair{std::string(name), std::string(value)};
+}
+
+bool is_connection_managed(std::string_view name) {
+    for (std::string_view managed : {"Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade",
+                                     "Trailer", "TE", "Date"})
+        if (iequals(name, managed)) return true;
+    return false;
+}
+
+void apply_extra_headers(HeaderList& headers, HeaderList const& extra) {
+    for (auto const& [name, value] : extra) {
+        std::erase_if(headers, [&](auto const& h) { return iequals(h.first, name); });
+        headers.emplace_back(name, value);
+    }
 }
 
 HeaderList policy_headers(Config const& cfg) {

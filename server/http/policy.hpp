@@ -18,10 +18,19 @@ std::string_view to_string(CorpMode m);
 std::optional<CoepMode> parse_coep(std::string_view s);
 std::optional<CorpMode> parse_corp(std::string_view s);
 
-// Parses a --header argument "Name: value". nullopt when the name is not an HTTP token or
-// the value holds CR, LF or NUL (which would let a flag split the response).
+// Parses a --header argument "Name: value". nullopt when the name is not an HTTP token, names
+// a header the connection manages (is_connection_managed), or the value holds CR, LF or NUL
+// (which would let a flag split the response).
 std::optional<std::pair<std::string, std::string>> parse_header_arg(std::string_view arg);
 
 bool iequals(std::string_view a, std::string_view b);
+
+// Content-Length, Transfer-Encoding, Connection, Keep-Alive, Upgrade, Trailer, TE, Date: the
+// serializer writes these from the message itself; a --header for them would corrupt framing.
+bool is_connection_managed(std::string_view name);
+
+// --header wins over everything the handler set: each extra header replaces every
+// same-named one (case-insensitive) in `headers`, so no response carries two Content-Types.
+void apply_extra_headers(HeaderList& headers, HeaderList const& extra);
 
 }  // namespace wasmdev::http

@@ -28,6 +28,7 @@ start() {
 
 # Bad usage: exit 2 and exactly one line naming the flag or value.
 for args in "serve --bogus" "serve --port 70000" "serve --coep maybe" "serve --header NoColon" \
+            "serve --header Content-Length:1" "serve --allow-host a/b" \
             "serve /definitely/not/here" "serve --bind not-an-ip"; do
   set +e; out=$("$bin" $args 2>&1 >/dev/null); rc=$?; set -e
   [ $rc = 2 ] || fail "'$args' exited $rc, want 2 ($out)"

@@ -113,6 +113,12 @@ TEST_CASE("parse_header_arg: 'Name: value' with a token name and no CR - LF or N
         {"X-A: v\r\nInjected: 1", false, "", ""},
         {"X-A: v\nx", false, "", ""},
         {"X-A: v\rx", false, "", ""},
+        // the serializer owns framing: a flag must not be able to corrupt it
+        {"Content-Length: 5", false, "", ""},
+        {"transfer-encoding: chunked", false, "", ""},
+        {"Connection: close", false, "", ""},
+        {"Keep-Alive: timeout=5", false, "", ""},
+        {"DATE: Thu, 01 Jan 1970 00:00:00 GMT", false, "", ""},
     };
     for (auto const& row : rows) {
         CAPTURE(row.arg);
@@ -158,4 +164,15 @@ TEST_CASE("iequals: ASCII case-insensitive and length-sensitive") {
     CHECK_FALSE(iequals("Cache-Control", "Cache-Contro"));
     CHECK_FALSE(iequals("a", "b"));
     CHECK_FALSE(iequals("\xC3\xA9", "\xC3\x89"));  // no Unicode folding
+}
+
+TEST_CASE("apply_extra_headers: each --header replaces every same-named header - case-insensitive") {
+    HeaderList h{{"Content-Type", "text/html"}, {"X-A", "1"}, {"content-type", "text/plain"}, {"Vary", "Accept-Encoding"}};
+    apply_extra_headers(h, {{"Content-Type", "application/wasm"}, {"X-New", "n"}});
+    CHECK(count_of(h, "Content-Type") == 1);
+    CHECK(value_of(h, "Content-Type") == "application/wasm");
+    CHECK(value_of(h, "X-A") == "1");
+    CHECK(value_of(h, "Vary") == "Accept-Encoding");
+    CHECK(value_of(h, "X-New") == "n");
+    CHECK(h.size() == 4);
 }
