@@ -11,7 +11,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <unistd.h>
@@ -34,9 +34,17 @@ using asio::ip::tcp;
 
 struct Server::Impl {
     http::Config cfg;
-    asio::io_context ioc;
+    SessionHost host;  // before the contexts: sessions destroyed with them deregister here
+    // One io_context per serving thread, each run by its own thread: a connection lives on
+    // one context for its whole life, so its handlers need no strand and no lock. `ioc` is
+    // thread 0's and also runs the acceptor and shutdown; `others` belong to threads 1..n-1,
+    // kept running by work guards until shutdown. (One shared context with a strand per
+    // connection cost a mutex and a polymorphic executor hop per operation.)
+    asio::io_context ioc{1};
     tcp::acceptor acceptor{ioc};
-    SessionHost host;
+    std::vector<std::unique_ptr<asio::io_context>> others;
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+    std::size_t next_context = 0;
     std::vector<std::thread> threads;
     std::chrono::milliseconds grace{2000};
     int owned_root_fd = -1;
@@ -51,7 +59,10 @@ struct Server::Impl {
 
     asio::awaitable<void> accept_loop() {
         for (;;) {
-            auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), asio::as_tuple(asio::use_awaitable));
+            // Round-robin over the contexts: the new connection's socket belongs to the next one.
+            auto& target = next_context == 0 ? ioc : *others[next_context - 1];
+            next_context = (next_context + 1) % (others.size() + 1);
+            auto [ec, socket] = co_await acceptor.async_accept(target, asio::as_tuple(asio::use_awaitable));
             if (ec == asio::error::operation_aborted || host.stopping) co_return;
             if (ec) {
                 // EMFILE and friends: back off briefly instead of spinning.
@@ -86,6 +97,8 @@ struct Server::Impl {
             t.expires_after(std::chrono::milliseconds(20));
             co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
         }
+        keep_running.clear();
+        for (auto& other : others) other->stop();
         ioc.stop();
     }
 };
@@ -140,7 +153,12 @@ std::string Server::url() const {
 void Server::start() {
     asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
     unsigned n = impl_->cfg.threads ? impl_->cfg.threads : std::max(1u, std::thread::hardware_concurrency());
-    for (unsigned i = 0; i < n; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+    for (unsigned i = 1; i < n; ++i) {
+        auto& other = *impl_->others.emplace_back(std::make_unique<asio::io_context>(1));
+        impl_->keep_running.push_back(asio::make_work_guard(other));
+        impl_->threads.emplace_back([&other] { other.run(); });
+    }
+    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
 }
 
 void Server::wait() {

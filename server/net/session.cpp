@@ -39,7 +39,7 @@ constexpr std::uint64_t small_file_limit = 64 * 1024;
 
 struct SessionControl {
     beast::tcp_stream* stream = nullptr;
-    bool reading = false;  // touched only on the session's strand
+    bool reading = false;  // touched only on the session's own thread (its io_context)
 };
 
 void SessionHost::close_idle_sessions() {
@@ -227,6 +227,20 @@ std::string_view error_cause(beast::error_code ec, unsigned& status) {
     return "The request could not be parsed as HTTP/1.1.";
 }
 
+// Lingering close, as nginx and Apache do: after our FIN, read and drop what the client is
+// still sending (the rest of oversized headers, a refused body), for at most 2 s and 1 MiB.
+// Closing with unread input makes the kernel answer with a RST, and a RST can destroy the
+// 400/431 response before the client has read it.
+asio::awaitable<void> drain_before_close(beast::tcp_stream& stream) {
+    stream.expires_after(std::chrono::seconds(2));
+    std::array<char, 16 * 1024> sink;
+    for (std::size_t total = 0; total < (1u << 20);) {
+        auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+        if (ec) break;
+        total += n;
+    }
+}
+
 }  // namespace
 
 asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, bool over_limit) {
@@ -243,6 +257,7 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, b
         co_await write_plan(stream, plan, 11, false, stall, head_bytes, scratch);
     }
     beast::flat_buffer buffer;
+    bool we_close = over_limit;  // we end the connection, not the peer: linger before closing
     while (!over_limit && !host.stopping) {
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(std::uint32_t(cfg.max_header_bytes));
@@ -263,6 +278,7 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, b
             auto plan = http::error_response(status, cause, cfg, true);
             co_await write_plan(stream, plan, 11, false, stall, head_bytes, scratch);
             spdlog::info("{} \"(unparsable request)\" {} - {}", peer_text, status, ec.message());
+            we_close = true;
             break;
         }
         auto const& req = parser.get();
@@ -275,9 +291,13 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, b
         spdlog::info("{} \"{} {}\" {} {} {} {:.1f}ms", peer_text, head.method, head.target, plan.status,
                      plan.send_body && plan.content_length ? *plan.content_length : 0, plan.coding,
                      micros.count() / 1000.0);
-        if (!ok || !keep_alive) break;
+        if (!ok || !keep_alive) {
+            we_close = ok;
+            break;
+        }
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);  // the peer may be gone already
+    if (we_close && !host.stopping) co_await drain_before_close(stream);
     stream.close();
 }
 
