@@ -1,5 +1,7 @@
 #include "server/http/handler.hpp"
 
+#include "server/http/open_cache.hpp"
+
 #include <fmt/format.h>
 
 #include <unistd.h>
@@ -205,7 +207,8 @@ struct Sidecar {
 
 // Only codings the client accepts are looked up: a request without Accept-Encoding costs
 // no extra open (three failed lookups per request cost a quarter of small-file throughput).
-std::vector<Sidecar> find_sidecars(RequestHead const& req, Target const& t, OpenFile const& original, Config const& cfg) {
+std::vector<Sidecar> find_sidecars(RequestHead const& req, Target const& t, OpenFile const& original, Config const& cfg,
+                                   Services const& services) {
     std::vector<Sidecar> found;
     auto const accept = req.field("Accept-Encoding");
     if (!cfg.compress || t.segments.empty() || !accept) return found;
@@ -216,7 +219,7 @@ std::vector<Sidecar> find_sidecars(RequestHead const& req, Target const& t, Open
         if (negotiate_encoding(accept, only) != coding) continue;
         auto segments = t.segments;
         segments.back() += ext;
-        auto r = resolve(cfg.root, segments, cfg.follow_symlinks, cfg.root_fd);
+        auto r = resolve(cfg.root, segments, cfg.follow_symlinks, cfg.root_fd, services.open_files);
         if (r.kind == ResolveKind::file && r.file->mtime_ns >= original.mtime_ns) found.push_back({coding, r.file});
     }
     return found;
@@ -230,7 +233,7 @@ ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const&
     auto const type = std::string(mime::type_for(name));
     auto const last_modified = seconds(file.mtime_ns);
     bool const compressible = cfg.compress && mime::is_compressible(name) && file.size >= cfg.min_compress_bytes;
-    auto const sidecars = find_sidecars(req, t, file, cfg);
+    auto const sidecars = find_sidecars(req, t, file, cfg, services);
 
     std::vector<ContentCoding> available;
     for (auto const& sc : sidecars) available.push_back(sc.coding);
@@ -382,7 +385,7 @@ ResponsePlan decide(RequestHead const& req, Config const& cfg, Services const& s
     auto plan = [&]() -> ResponsePlan {
         if (!target->segments.empty() && target->segments.front() == reserved_prefix)
             return serve_embedded(req, *target, cfg, services);
-        auto found = resolve(cfg.root, target->segments, cfg.follow_symlinks, cfg.root_fd);
+        auto found = resolve(cfg.root, target->segments, cfg.follow_symlinks, cfg.root_fd, services.open_files);
         switch (found.kind) {
             case ResolveKind::not_found: {
                 auto p = error_response(404, "Nothing at this path.", cfg);
@@ -399,7 +402,7 @@ ResponsePlan decide(RequestHead const& req, Config const& cfg, Services const& s
                 }
                 auto index_segments = target->segments;
                 index_segments.push_back("index.html");
-                auto index = resolve(cfg.root, index_segments, cfg.follow_symlinks, cfg.root_fd);
+                auto index = resolve(cfg.root, index_segments, cfg.follow_symlinks, cfg.root_fd, services.open_files);
                 if (index.kind == ResolveKind::file) {
                     auto index_target = *target;
                     index_target.segments = index_segments;

@@ -11,9 +11,12 @@ class CompressCache;
 
 namespace wasmdev::http {
 
+class OpenFileCache;
+
 // Long-lived helpers the handler may use; all optional (tests can pass none).
 struct Services {
     compress::CompressCache* cache = nullptr;
+    OpenFileCache* open_files = nullptr;  // spares openat2+fstat+close on repeat requests
 };
 
 ResponsePlan handle(RequestHead const& req, Config const& cfg, Services const& services = {});

@@ -40,6 +40,7 @@ void fill_identity(OpenFile& f, struct stat const& st) {
     f.dev = std::uint64_t(st.st_dev);
     f.ino = std::uint64_t(st.st_ino);
     f.mtime_ns = std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    f.ctime_ns = std::int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
 }
 
 }  // namespace wasmdev::http

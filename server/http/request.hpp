@@ -39,6 +39,7 @@ struct OpenFile {
     std::uint64_t dev = 0;
     std::uint64_t ino = 0;
     std::int64_t mtime_ns = 0;
+    std::int64_t ctime_ns = 0;  // only for telling a rewritten file from the cached one
     OpenFile() = default;
     OpenFile(OpenFile const&) = delete;
     OpenFile& operator=(OpenFile const&) = delete;
@@ -48,7 +49,7 @@ struct OpenFile {
 // Opens path read-only (never blocking on a FIFO) and checks it is a regular file.
 std::shared_ptr<OpenFile const> open_file(std::string const& path);
 
-// Copies size, device, inode and mtime from a stat result into file.
+// Copies size, device, inode, mtime and ctime from a stat result into file.
 void fill_identity(OpenFile& file, struct stat const& st);
 
 // One piece of a body: literal bytes, or a byte range of the plan's file.

@@ -1,5 +1,7 @@
 #include "server/http/resolve.hpp"
 
+#include "server/http/open_cache.hpp"
+
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
@@ -32,7 +34,8 @@ bool has_hidden_segment(std::string_view relative) {
 }
 
 // The fast path: nullopt when it cannot decide (a symlink on the way, no openat2).
-std::optional<Resolved> resolve_beneath(std::filesystem::path const& root, std::string const& relative, int root_fd) {
+std::optional<Resolved> resolve_beneath(std::filesystem::path const& root, std::string const& relative, int root_fd,
+                                        OpenFileCache* open_files) {
     open_how how{};
     how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
@@ -50,6 +53,7 @@ std::optional<Resolved> resolve_beneath(std::filesystem::path const& root, std::
     if (S_ISDIR(st.st_mode)) return Resolved{ResolveKind::directory, std::move(path), {}, {}};
     if (!S_ISREG(st.st_mode)) return Resolved{ResolveKind::forbidden, {}, {}, "not a regular file"};
     fill_identity(*file, st);
+    if (open_files) open_files->insert(relative, file);
     return Resolved{ResolveKind::file, std::move(path), std::move(file), {}};
 }
 
@@ -60,15 +64,19 @@ int open_root(std::filesystem::path const& root) { return ::open(root.c_str(), O
 bool is_hidden_name(std::string_view name) { return !name.empty() && name.front() == '.'; }
 
 Resolved resolve(std::filesystem::path const& root, std::vector<std::string> const& segments,
-                 bool follow_symlinks, int root_fd) {
+                 bool follow_symlinks, int root_fd, OpenFileCache* open_files) {
     std::string relative;
     for (auto const& seg : segments) {
         if (is_hidden_name(seg)) return {ResolveKind::not_found, {}, {}, "hidden files are not served"};
         if (!relative.empty()) relative += '/';
         relative += seg;
     }
-    if (root_fd >= 0)
-        if (auto fast = resolve_beneath(root, relative, root_fd)) return std::move(*fast);
+    if (root_fd >= 0) {
+        if (open_files && !relative.empty())
+            if (auto file = open_files->find(root_fd, relative))
+                return {ResolveKind::file, root / relative, std::move(file), {}};
+        if (auto fast = resolve_beneath(root, relative, root_fd, open_files)) return std::move(*fast);
+    }
 
     std::string joined = root.native();
     if (!relative.empty()) {

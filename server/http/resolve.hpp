@@ -14,6 +14,8 @@ namespace wasmdev::http {
 
 enum class ResolveKind { file, directory, not_found, forbidden };
 
+class OpenFileCache;
+
 struct Resolved {
     ResolveKind kind = ResolveKind::not_found;
     std::filesystem::path path{};  // under root when kind is file or directory
@@ -25,8 +27,10 @@ struct Resolved {
 // With root_fd (an O_PATH descriptor of root, see open_root) a symlink-free path is opened
 // in one openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) call, which the kernel confines to
 // root; paths with symlinks, and systems without openat2, take the realpath() route.
+// With open_files too, a file opened by that fast path is remembered, and a later request
+// for the same path reuses it while it is still the same file (see open_cache.hpp).
 Resolved resolve(std::filesystem::path const& root, std::vector<std::string> const& segments,
-                 bool follow_symlinks, int root_fd = -1);
+                 bool follow_symlinks, int root_fd = -1, OpenFileCache* open_files = nullptr);
 
 // An O_PATH|O_DIRECTORY descriptor for root, or -1.
 int open_root(std::filesystem::path const& root);

@@ -14,6 +14,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "server/compress/cache.hpp"
+#include "server/http/open_cache.hpp"
 #include "server/http/resolve.hpp"
 #include "server/net/session.hpp"
 
@@ -31,6 +33,22 @@ namespace wasmdev::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using asio::ip::tcp;
+
+// Descriptors: raise the soft limit to the hard one (capped), as the default 1024 would
+// leave little for connections; then keep at most a quarter of them for cached open files,
+// up to 2048 (a CPython checkout's browser build reads a few hundred files).
+std::size_t open_file_capacity(http::Config const& cfg) {
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
+    rlim_t const wanted = std::min<rlim_t>(lim.rlim_max, 65536);
+    if (lim.rlim_cur < wanted) {
+        lim.rlim_cur = wanted;
+        ::setrlimit(RLIMIT_NOFILE, &lim);  // best effort: the old limit still works
+        ::getrlimit(RLIMIT_NOFILE, &lim);
+    }
+    auto const spare = lim.rlim_cur > cfg.max_connections + 64 ? lim.rlim_cur - cfg.max_connections - 64 : 0;
+    return std::min<std::size_t>(2048, std::size_t(spare / 4));
+}
 
 struct Server::Impl {
     http::Config cfg;
@@ -51,6 +69,7 @@ struct Server::Impl {
     // Compression runs off the serving threads, so a cold 20 MB wasm never stalls a session.
     asio::thread_pool compress_pool{std::max(1u, std::thread::hardware_concurrency())};
     std::unique_ptr<compress::CompressCache> cache;
+    std::unique_ptr<http::OpenFileCache> open_files;
 
     ~Impl() {
         compress_pool.join();  // jobs hold the cache; finish them before it goes
@@ -113,6 +132,8 @@ Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
     impl_->cache = std::make_unique<compress::CompressCache>(
         impl_->cfg.cache_bytes, [pool = &impl_->compress_pool](std::function<void()> job) { asio::post(*pool, std::move(job)); });
     impl_->host.services.cache = impl_->cache.get();
+    impl_->open_files = std::make_unique<http::OpenFileCache>(open_file_capacity(impl_->cfg));
+    impl_->host.services.open_files = impl_->open_files.get();
     auto& a = impl_->acceptor;
     beast::error_code ec;
     auto addr = asio::ip::make_address(impl_->cfg.bind, ec);

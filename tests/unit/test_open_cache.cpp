@@ -1,0 +1,118 @@
+// OpenFileCache through resolve() (SPEC §2.5: a rebuilt file is never answered stale): a
+// repeat request reuses the descriptor only while the path names the very same file.
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "server/http/open_cache.hpp"
+#include "server/http/resolve.hpp"
+
+using namespace wasmdev::http;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write_file(fs::path const& p, std::string_view bytes) {
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out << bytes;
+}
+
+std::string read_all(OpenFile const& f) {
+    std::string bytes(f.size, '\0');
+    auto n = ::pread(f.fd, bytes.data(), bytes.size(), 0);
+    bytes.resize(n < 0 ? 0 : std::size_t(n));
+    return bytes;
+}
+
+struct Tree {
+    fs::path root;
+    int root_fd = -1;
+    OpenFileCache cache{4};
+    Tree() {
+        static int counter = 0;
+        root = fs::temp_directory_path() / ("wasmdev-open-cache-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+        fs::remove_all(root);
+        fs::create_directories(root / "sub");
+        root = fs::canonical(root);
+        write_file(root / "sub/app.wasm", "version one");
+        write_file(root / "outside.txt", "not this");
+        root_fd = open_root(root);
+    }
+    ~Tree() {
+        ::close(root_fd);
+        fs::remove_all(root);
+    }
+    Resolved get(std::vector<std::string> segments, bool follow = false) {
+        return resolve(root, segments, follow, root_fd, &cache);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("open cache: a repeat request reuses the same open file") {
+    Tree t;
+    auto first = t.get({"sub", "app.wasm"});
+    REQUIRE(first.kind == ResolveKind::file);
+    CHECK(t.cache.size() == 1);
+    auto second = t.get({"sub", "app.wasm"});
+    REQUIRE(second.kind == ResolveKind::file);
+    CHECK(second.file == first.file);  // the same descriptor, not a new open
+    CHECK(second.path == first.path);
+    CHECK(read_all(*second.file) == "version one");
+}
+
+TEST_CASE("open cache: a file rewritten in place is opened afresh - even with its mtime restored") {
+    Tree t;
+    auto const p = t.root / "sub/app.wasm";
+    auto first = t.get({"sub", "app.wasm"});
+    REQUIRE(first.kind == ResolveKind::file);
+    struct stat before {};
+    REQUIRE(::stat(p.c_str(), &before) == 0);
+    write_file(p, "version two");  // same size
+    timespec const times[2] = {before.st_atim, before.st_mtim};
+    REQUIRE(::utimensat(AT_FDCWD, p.c_str(), times, 0) == 0);  // same mtime: only ctime differs
+    auto second = t.get({"sub", "app.wasm"});
+    REQUIRE(second.kind == ResolveKind::file);
+    CHECK(read_all(*second.file) == "version two");
+}
+
+TEST_CASE("open cache: a file replaced by rename - deleted - or swapped for a symlink is not served from the cache") {
+    Tree t;
+    auto const p = t.root / "sub/app.wasm";
+    REQUIRE(t.get({"sub", "app.wasm"}).kind == ResolveKind::file);
+
+    write_file(t.root / "sub/next.tmp", "version rename");
+    fs::rename(t.root / "sub/next.tmp", p);
+    auto renamed = t.get({"sub", "app.wasm"});
+    REQUIRE(renamed.kind == ResolveKind::file);
+    CHECK(read_all(*renamed.file) == "version rename");
+
+    fs::remove(p);
+    CHECK(t.get({"sub", "app.wasm"}).kind == ResolveKind::not_found);
+
+    write_file(p, "back");
+    REQUIRE(t.get({"sub", "app.wasm"}).kind == ResolveKind::file);
+    fs::remove(p);
+    fs::create_symlink(t.root / "outside.txt", p);
+    // A link that stays inside the root is served as its target (SPEC §2.1): the target's
+    // bytes now, not the cached file's.
+    auto linked = t.get({"sub", "app.wasm"});
+    REQUIRE(linked.kind == ResolveKind::file);
+    CHECK(read_all(*linked.file) == "not this");
+}
+
+TEST_CASE("open cache: bounded - the least recently used file is dropped") {
+    Tree t;
+    for (int i = 0; i < 6; ++i) write_file(t.root / ("f" + std::to_string(i)), "x");
+    auto keep = t.get({"f0"});
+    for (int i = 1; i < 6; ++i) {
+        REQUIRE(t.get({"f" + std::to_string(i)}).kind == ResolveKind::file);
+        REQUIRE(t.get({"f0"}).file == keep.file);  // used again: stays
+    }
+    CHECK(t.cache.size() == 4);
+}
