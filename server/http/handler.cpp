@@ -229,8 +229,8 @@ std::vector<Sidecar> find_sidecars(RequestHead const& req, Target const& t, Open
 ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const& found, Config const& cfg,
                         Services const& services) {
     auto const& file = *found.file;
-    auto const name = found.path.filename().native();
-    auto const type = std::string(mime::type_for(name));
+    auto const name = std::string_view(found.path).substr(found.path.rfind('/') + 1);
+    auto const type = mime::type_for(name);
     auto const last_modified = seconds(file.mtime_ns);
     bool const compressible = cfg.compress && mime::is_compressible(name) && file.size >= cfg.min_compress_bytes;
     auto const sidecars = find_sidecars(req, t, file, cfg, services);
@@ -268,7 +268,7 @@ ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const&
     // HTTP/1.0 has no chunked framing: it gets a coding only when the length is known.
     std::shared_ptr<compress::Entry> entry;
     if (coding != ContentCoding::identity && !sidecar && services.cache) {
-        entry = services.cache->acquire(found.path.native(), file.fd, {file.dev, file.ino, file.size, file.mtime_ns},
+        entry = services.cache->acquire(found.path, file.fd, {file.dev, file.ino, file.size, file.mtime_ns},
                                         to_compress_coding(coding));
         if (req.version < 11 && entry->state() != compress::Entry::State::done) {
             entry.reset();

@@ -22,6 +22,18 @@ bool within(std::string_view root, std::string_view path) {
     return path == root || (path.starts_with(root) && path[root.size()] == '/');
 }
 
+// root + "/" + relative as one string (a std::filesystem::path would split it into components).
+std::string join(std::filesystem::path const& root, std::string const& relative) {
+    std::string out;
+    out.reserve(root.native().size() + 1 + relative.size());
+    out = root.native();
+    if (!relative.empty()) {
+        if (out.back() != '/') out += '/';
+        out += relative;
+    }
+    return out;
+}
+
 bool has_hidden_segment(std::string_view relative) {
     while (!relative.empty()) {
         auto slash = relative.find('/');
@@ -49,7 +61,7 @@ std::optional<Resolved> resolve_beneath(std::filesystem::path const& root, std::
     file->fd = fd;
     struct stat st {};
     if (::fstat(fd, &st) != 0) return Resolved{ResolveKind::not_found, {}, {}, "no such file"};
-    auto path = relative.empty() ? root : root / relative;
+    auto path = join(root, relative);
     if (S_ISDIR(st.st_mode)) return Resolved{ResolveKind::directory, std::move(path), {}, {}};
     if (!S_ISREG(st.st_mode)) return Resolved{ResolveKind::forbidden, {}, {}, "not a regular file"};
     fill_identity(*file, st);
@@ -74,7 +86,7 @@ Resolved resolve(std::filesystem::path const& root, std::vector<std::string> con
     if (root_fd >= 0) {
         if (open_files && !relative.empty())
             if (auto file = open_files->find(root_fd, relative))
-                return {ResolveKind::file, root / relative, std::move(file), {}};
+                return {ResolveKind::file, join(root, relative), std::move(file), {}};
         if (auto fast = resolve_beneath(root, relative, root_fd, open_files)) return std::move(*fast);
     }
 
@@ -102,12 +114,12 @@ Resolved resolve(std::filesystem::path const& root, std::vector<std::string> con
 
     struct stat st {};
     if (::stat(real.get(), &st) != 0) return {ResolveKind::not_found, {}, {}, "no such file"};
-    if (S_ISDIR(st.st_mode)) return {ResolveKind::directory, std::filesystem::path(canonical), {}, {}};
+    if (S_ISDIR(st.st_mode)) return {ResolveKind::directory, std::string(canonical), {}, {}};
     // FIFOs, sockets and devices would block or leak: only regular files are served.
     if (!S_ISREG(st.st_mode)) return {ResolveKind::forbidden, {}, {}, "not a regular file"};
     auto file = open_file(real.get());
     if (!file) return {ResolveKind::forbidden, {}, {}, "the file cannot be opened"};
-    return {ResolveKind::file, std::filesystem::path(canonical), std::move(file), {}};
+    return {ResolveKind::file, std::string(canonical), std::move(file), {}};
 }
 
 }  // namespace wasmdev::http

@@ -18,7 +18,7 @@ class OpenFileCache;
 
 struct Resolved {
     ResolveKind kind = ResolveKind::not_found;
-    std::filesystem::path path{};  // under root when kind is file or directory
+    std::string path{};  // absolute, under root when kind is file or directory
     std::shared_ptr<OpenFile const> file{};  // the opened file when kind is file
     std::string cause{};           // one line for the error page when refused
 };

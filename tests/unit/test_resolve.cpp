@@ -167,7 +167,7 @@ TEST_CASE("resolve: traversal attempts in many encodings never leave the root") 
                 case refused_by_parser: break;
             }
             if (r.kind == ResolveKind::file || r.kind == ResolveKind::directory) {
-                auto rel = r.path.lexically_relative(l.root);
+                auto rel = fs::path(r.path).lexically_relative(l.root);
                 CHECK_FALSE(rel.empty());
                 CHECK_FALSE(rel.native().starts_with(".."));
             }
