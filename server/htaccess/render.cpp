@@ -148,7 +148,7 @@ std::string command_line(RenderOptions const& o) {
 }
 
 // The policy's Cache-Control (no-cache unless --header replaced it).
-std::string cache_control_of(http::HeaderList const& headers) {
+std::string cache_control_of(http::ResponseHeaders const& headers) {
     for (auto const& [name, value] : headers)
         if (http::iequals(name, "Cache-Control")) return value;
     return {};

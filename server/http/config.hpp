@@ -15,6 +15,10 @@ enum class CorpMode { same_origin, same_site, cross_origin, off };
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
+// A response's headers. Names are views: of string literals, or of Config::extra_headers,
+// so the Config must outlive the list. Spares an allocation per long name per response.
+using ResponseHeaders = std::vector<std::pair<std::string_view, std::string>>;
+
 struct Config {
     std::filesystem::path root{};          // canonical, absolute
     int root_fd = -1;                       // O_PATH descriptor of root (resolve's fast path), or -1

@@ -236,6 +236,7 @@ ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const&
     auto const sidecars = find_sidecars(req, t, file, cfg, services);
 
     std::vector<ContentCoding> available;
+    available.reserve(4);
     for (auto const& sc : sidecars) available.push_back(sc.coding);
     if (compressible)
         for (auto c : {ContentCoding::zstd, ContentCoding::br, ContentCoding::gzip, ContentCoding::deflate})

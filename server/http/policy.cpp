@@ -71,15 +71,16 @@ bool is_connection_managed(std::string_view name) {
     return false;
 }
 
-void apply_extra_headers(HeaderList& headers, HeaderList const& extra) {
+void apply_extra_headers(ResponseHeaders& headers, HeaderList const& extra) {
     for (auto const& [name, value] : extra) {
         std::erase_if(headers, [&](auto const& h) { return iequals(h.first, name); });
         headers.emplace_back(name, value);
     }
 }
 
-HeaderList policy_headers(Config const& cfg) {
-    HeaderList h;
+ResponseHeaders policy_headers(Config const& cfg) {
+    ResponseHeaders h;
+    h.reserve(12);  // room for what the handler adds, so a response grows its list once
     // Isolation (SharedArrayBuffer, wasm threads). COEP is on every response, workers included.
     h.emplace_back("Cross-Origin-Opener-Policy", "same-origin");
     if (cfg.coep != CoepMode::off) h.emplace_back("Cross-Origin-Embedder-Policy", std::string(to_string(cfg.coep)));

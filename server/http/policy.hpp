@@ -11,7 +11,8 @@ namespace wasmdev::http {
 
 // COOP, COEP, CORP (unless turned off), nosniff and Cache-Control: no-cache, in that
 // order, with --header values replacing a same-named header (case-insensitive) or added.
-HeaderList policy_headers(Config const& cfg);
+// The names view literals and cfg.extra_headers: cfg must outlive the list.
+ResponseHeaders policy_headers(Config const& cfg);
 
 std::string_view to_string(CoepMode m);
 std::string_view to_string(CorpMode m);
@@ -31,6 +32,6 @@ bool is_connection_managed(std::string_view name);
 
 // --header wins over everything the handler set: each extra header replaces every
 // same-named one (case-insensitive) in `headers`, so no response carries two Content-Types.
-void apply_extra_headers(HeaderList& headers, HeaderList const& extra);
+void apply_extra_headers(ResponseHeaders& headers, HeaderList const& extra);
 
 }  // namespace wasmdev::http

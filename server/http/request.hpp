@@ -62,7 +62,7 @@ struct BodyPart {
 
 struct ResponsePlan {
     unsigned status = 200;
-    HeaderList headers{};                       // everything but Content-Length / Transfer-Encoding
+    ResponseHeaders headers{};                  // everything but Content-Length / Transfer-Encoding
     std::string body{};                         // generated bodies: errors, listings, redirects
     std::string_view static_body{};             // embedded bytes that outlive the response
     std::shared_ptr<std::string const> shared_body{};  // cached bytes (compressed embedded assets)

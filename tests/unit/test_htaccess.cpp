@@ -109,7 +109,7 @@ TEST_CASE("htaccess: every format renders the serve policy and the whole MIME ta
             auto const text = htaccess::render(o);
             for (auto const& [name, value] : http::policy_headers(o.policy)) {
                 CAPTURE(name);
-                CHECK(text.find(name + " \"" + value + "\"") != std::string::npos);
+                CHECK(text.find(std::string(name) + " \"" + value + "\"") != std::string::npos);
             }
             CHECK(text.find("require-corp") == std::string::npos);
             CHECK(text.find("same-site") == std::string::npos);
@@ -132,7 +132,7 @@ TEST_CASE("htaccess: Apache sets every policy header with always and declares ea
     CHECK(text.find("Header set") == std::string::npos);
     for (auto const& [name, value] : http::policy_headers({})) {
         CAPTURE(name);
-        CHECK(text.find("    Header always set " + name + " \"" + value + "\"\n") != std::string::npos);
+        CHECK(text.find("    Header always set " + std::string(name) + " \"" + value + "\"\n") != std::string::npos);
     }
     for (auto const& e : mime::table()) {
         if (!e.wasm_relevant) continue;

@@ -8,13 +8,13 @@ using namespace wasmdev::http;
 
 namespace {
 
-std::string value_of(HeaderList const& h, std::string_view name) {
+std::string value_of(ResponseHeaders const& h, std::string_view name) {
     for (auto const& [n, v] : h)
         if (iequals(n, name)) return v;
     return "(absent)";
 }
 
-int count_of(HeaderList const& h, std::string_view name) {
+int count_of(ResponseHeaders const& h, std::string_view name) {
     int n = 0;
     for (auto const& p : h) n += iequals(p.first, name);
     return n;
@@ -23,7 +23,7 @@ int count_of(HeaderList const& h, std::string_view name) {
 }  // namespace
 
 TEST_CASE("policy_headers: the default list exactly and in order") {
-    HeaderList const expected{
+    ResponseHeaders const expected{
         {"Cross-Origin-Opener-Policy", "same-origin"},
         {"Cross-Origin-Embedder-Policy", "require-corp"},
         {"Cross-Origin-Resource-Policy", "same-site"},
@@ -63,7 +63,7 @@ TEST_CASE("policy_headers: --header overrides case-insensitively in place - or a
     Config cfg;
     cfg.extra_headers = {{"cache-control", "max-age=60"}, {"X-Extra", "1"}, {"cross-origin-opener-policy", "unsafe-none"}};
     auto h = policy_headers(cfg);
-    HeaderList const expected{
+    ResponseHeaders const expected{
         {"Cross-Origin-Opener-Policy", "unsafe-none"},
         {"Cross-Origin-Embedder-Policy", "require-corp"},
         {"Cross-Origin-Resource-Policy", "same-site"},
@@ -167,7 +167,7 @@ TEST_CASE("iequals: ASCII case-insensitive and length-sensitive") {
 }
 
 TEST_CASE("apply_extra_headers: each --header replaces every same-named header - case-insensitive") {
-    HeaderList h{{"Content-Type", "text/html"}, {"X-A", "1"}, {"content-type", "text/plain"}, {"Vary", "Accept-Encoding"}};
+    ResponseHeaders h{{"Content-Type", "text/html"}, {"X-A", "1"}, {"content-type", "text/plain"}, {"Vary", "Accept-Encoding"}};
     apply_extra_headers(h, {{"Content-Type", "application/wasm"}, {"X-New", "n"}});
     CHECK(count_of(h, "Content-Type") == 1);
     CHECK(value_of(h, "Content-Type") == "application/wasm");
