@@ -32,6 +32,11 @@ std::string_view reason_phrase(unsigned status) {
 std::string html_escape(std::string_view text) {
     std::string out;
     out.reserve(text.size());
+    append_html_escaped(out, text);
+    return out;
+}
+
+void append_html_escaped(std::string& out, std::string_view text) {
     for (char c : text) {
         switch (c) {
             case '&': out += "&amp;"; break;
@@ -42,7 +47,6 @@ std::string html_escape(std::string_view text) {
             default: out += c;
         }
     }
-    return out;
 }
 
 std::string render_error_page(unsigned status, std::string_view cause) {

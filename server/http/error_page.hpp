@@ -10,6 +10,8 @@ std::string_view reason_phrase(unsigned status);
 
 // HTML-escapes text for element content and attribute values.
 std::string html_escape(std::string_view text);
+// The same, appended to out.
+void append_html_escaped(std::string& out, std::string_view text);
 
 std::string render_error_page(unsigned status, std::string_view cause);
 

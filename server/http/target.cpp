@@ -150,9 +150,14 @@ std::optional<Target> parse_target(std::string_view target) {
 }
 
 std::string encode_segment(std::string_view segment) {
-    static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
     out.reserve(segment.size());
+    append_encoded_segment(out, segment);
+    return out;
+}
+
+void append_encoded_segment(std::string& out, std::string_view segment) {
+    static constexpr char hex[] = "0123456789ABCDEF";
     for (unsigned char c : segment) {
         if (is_unreserved(c)) {
             out += char(c);
@@ -162,7 +167,6 @@ std::string encode_segment(std::string_view segment) {
             out += hex[c & 15];
         }
     }
-    return out;
 }
 
 std::string encode_path(std::vector<std::string> const& segments, bool trailing_slash) {

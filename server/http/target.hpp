@@ -27,5 +27,7 @@ std::string encode_path(std::vector<std::string> const& segments, bool trailing_
 
 // Percent-encodes one path segment: everything but RFC 3986 unreserved characters.
 std::string encode_segment(std::string_view segment);
+// The same, appended to out.
+void append_encoded_segment(std::string& out, std::string_view segment);
 
 }  // namespace wasmdev::http
