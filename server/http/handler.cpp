@@ -126,11 +126,12 @@ std::shared_ptr<std::string const> compressed_asset(www::Asset const& asset, Con
 std::string stats_json(Services const& services) {
     if (!services.cache) return "{}\n";
     auto st = services.cache->stats();
+    auto const connections = services.open_connections ? services.open_connections->load() : 0;
     return fmt::format(
-        "{{\"compress_cache\": {{\"compressions_started\": {}, \"compressions_completed\": {}, "
+        "{{\"connections\": {{\"open\": {}}}, \"compress_cache\": {{\"compressions_started\": {}, \"compressions_completed\": {}, "
         "\"compressions_failed\": {}, \"hits\": {}, \"misses\": {}, \"evictions\": {}, \"entries\": {}, "
         "\"bytes_held\": {}, \"seconds_compressing\": {:.3f}, \"input_bytes_compressed\": {}}}}}\n",
-        st.compressions_started, st.compressions_completed, st.compressions_failed, st.hits, st.misses, st.evictions,
+        connections, st.compressions_started, st.compressions_completed, st.compressions_failed, st.hits, st.misses, st.evictions,
         st.entries, st.bytes_held, st.seconds_compressing, st.input_bytes_compressed);
 }
 

@@ -2,6 +2,8 @@
 // handle() is the spine: it calls one pure stage after another and returns a plan; it
 // never touches a socket. Writing the plan to the wire is server/net/session.cpp's job.
 #pragma once
+#include <atomic>
+
 #include "server/http/config.hpp"
 #include "server/http/request.hpp"
 
@@ -17,6 +19,7 @@ class OpenFileCache;
 struct Services {
     compress::CompressCache* cache = nullptr;
     OpenFileCache* open_files = nullptr;  // spares openat2+fstat+close on repeat requests
+    std::atomic<std::size_t> const* open_connections = nullptr;  // for /__wasmdev/stats.json
 };
 
 ResponsePlan handle(RequestHead const& req, Config const& cfg, Services const& services = {});

@@ -108,6 +108,16 @@ struct Server::Impl {
         }
     }
 
+    // Timeouts (SPEC §2.7): sessions keep deadlines, this enforces them every 250 ms.
+    asio::awaitable<void> sweep_deadlines() {
+        asio::steady_timer t(ioc);
+        while (!host.stopping) {
+            t.expires_after(std::chrono::milliseconds(250));
+            co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+            host.expire_overdue_sessions();
+        }
+    }
+
     asio::awaitable<void> drain() {
         asio::steady_timer t(ioc);
         auto const deadline = std::chrono::steady_clock::now() + grace;
@@ -134,6 +144,7 @@ Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
     impl_->host.services.cache = impl_->cache.get();
     impl_->open_files = std::make_unique<http::OpenFileCache>(open_file_capacity(impl_->cfg));
     impl_->host.services.open_files = impl_->open_files.get();
+    impl_->host.services.open_connections = &impl_->host.active;
     auto& a = impl_->acceptor;
     beast::error_code ec;
     auto addr = asio::ip::make_address(impl_->cfg.bind, ec);
@@ -173,6 +184,7 @@ std::string Server::url() const {
 
 void Server::start() {
     asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
+    asio::co_spawn(impl_->ioc, impl_->sweep_deadlines(), asio::detached);
     unsigned n = impl_->cfg.threads ? impl_->cfg.threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 1; i < n; ++i) {
         auto& other = *impl_->others.emplace_back(std::make_unique<asio::io_context>(1));

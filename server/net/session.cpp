@@ -37,9 +37,22 @@ using namespace asio::experimental::awaitable_operators;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint64_t small_file_limit = 64 * 1024;
 
+// Timeouts are deadlines the session stores and the server's sweeper checks a few times a
+// second (expire_overdue_sessions), instead of a timer armed and cancelled around every read
+// and write: that cost two timer operations and a handler dispatch per request.
 struct SessionControl {
     beast::tcp_stream* stream = nullptr;
     bool reading = false;  // touched only on the session's own thread (its io_context)
+    std::atomic<std::int64_t> deadline{0};  // steady_clock ticks; 0: nothing pending
+
+    void arm(std::chrono::seconds limit) {
+        deadline.store((std::chrono::steady_clock::now() + limit).time_since_epoch().count(), std::memory_order_relaxed);
+    }
+    void disarm() { deadline.store(0, std::memory_order_relaxed); }
+    bool overdue(std::int64_t now) const {
+        auto const d = deadline.load(std::memory_order_relaxed);
+        return d != 0 && now > d;
+    }
 };
 
 void SessionHost::close_idle_sessions() {
@@ -48,6 +61,22 @@ void SessionHost::close_idle_sessions() {
         asio::post(s->stream->get_executor(), [s, this] {
             std::lock_guard inner(mutex);
             if (sessions.contains(s) && s->reading) s->stream->cancel();
+        });
+    }
+}
+
+void SessionHost::expire_overdue_sessions() {
+    auto const now = std::chrono::steady_clock::now().time_since_epoch().count();
+    std::lock_guard lock(mutex);
+    for (auto* s : sessions) {
+        if (!s->overdue(now)) continue;
+        // Closed on its own thread, where it is suspended in the overdue operation (or has
+        // moved on, re-armed, and is no longer overdue): that operation ends with an error.
+        asio::post(s->stream->get_executor(), [s, this] {
+            std::lock_guard inner(mutex);
+            if (!sessions.contains(s) || !s->overdue(std::chrono::steady_clock::now().time_since_epoch().count())) return;
+            beast::error_code ignored;
+            s->stream->socket().close(ignored);
         });
     }
 }
@@ -81,10 +110,9 @@ http::RequestHead to_head(bhttp::request<bhttp::string_body> const& req) {
 
 // Streams [offset, offset+length) of fd with sendfile(2): zero-copy, and a stalled client
 // costs a timer, not a thread. False when the client vanished or stalled, or the file shrank.
-asio::awaitable<bool> send_file_range(tcp::socket& sock, int fd, std::uint64_t offset, std::uint64_t length,
-                                      std::chrono::seconds stall) {
+asio::awaitable<bool> send_file_range(tcp::socket& sock, SessionControl& ctl, int fd, std::uint64_t offset,
+                                      std::uint64_t length, std::chrono::seconds stall) {
     if (!sock.native_non_blocking()) sock.native_non_blocking(true);
-    asio::steady_timer timer(sock.get_executor());
     while (length > 0) {
         off_t off = off_t(offset);
         auto n = ::sendfile(sock.native_handle(), fd, &off, std::min<std::uint64_t>(length, 1u << 22));
@@ -96,15 +124,16 @@ asio::awaitable<bool> send_file_range(tcp::socket& sock, int fd, std::uint64_t o
         if (n == 0) co_return false;  // truncated under us: the promised length cannot be kept
         if (errno == EINTR) continue;
         if (errno != EAGAIN) co_return false;
-        timer.expires_after(stall);
-        auto r = co_await (sock.async_wait(tcp::socket::wait_write, use_tuple) || timer.async_wait(use_tuple));
-        if (r.index() == 1 || std::get<0>(std::get<0>(r))) co_return false;
+        ctl.arm(stall);  // each wait for room in the socket gets the whole stall allowance
+        auto [ec] = co_await sock.async_wait(tcp::socket::wait_write, use_tuple);
+        if (ec) co_return false;  // closed by the sweeper (stalled) or by the peer
     }
     co_return true;
 }
 
-asio::awaitable<bool> write_bytes(beast::tcp_stream& stream, std::string_view bytes, std::chrono::seconds stall) {
-    stream.expires_after(stall);
+asio::awaitable<bool> write_bytes(beast::tcp_stream& stream, SessionControl& ctl, std::string_view bytes,
+                                  std::chrono::seconds stall) {
+    ctl.arm(stall);
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes.data(), bytes.size()), use_tuple);
     co_return !ec;
 }
@@ -129,8 +158,8 @@ std::string_view http_date_now() {
 
 // Streams a compressed body as the cache produces it: chunks are written as soon as they
 // exist, so the first bytes of a cold 20 MB wasm leave within milliseconds.
-asio::awaitable<bool> write_stream(beast::tcp_stream& stream, compress::Entry const& entry, bool chunked,
-                                   std::chrono::seconds stall) {
+asio::awaitable<bool> write_stream(beast::tcp_stream& stream, SessionControl& ctl, compress::Entry const& entry,
+                                   bool chunked, std::chrono::seconds stall) {
     asio::steady_timer timer(stream.get_executor());
     std::size_t next = 0;
     for (;;) {
@@ -150,7 +179,7 @@ asio::awaitable<bool> write_stream(beast::tcp_stream& stream, compress::Entry co
                 buffers[n++] = asio::buffer(*held[count]);
                 if (chunked) buffers[n++] = asio::buffer("\r\n", 2);
             }
-            stream.expires_after(stall);
+            ctl.arm(stall);
             auto [ec, written] = co_await asio::async_write(stream, std::span(buffers.data(), n), use_tuple);
             if (ec) co_return false;
             continue;
@@ -159,15 +188,16 @@ asio::awaitable<bool> write_stream(beast::tcp_stream& stream, compress::Entry co
         // A failed compression (the file changed under it) must not end like a complete
         // body: dropping the connection tells the client the response is cut short.
         if (state == compress::Entry::State::failed) co_return false;
+        ctl.disarm();  // waiting for the compressor is not the client's stall
         timer.expires_after(std::chrono::milliseconds(2));
         co_await timer.async_wait(use_tuple);
     }
-    if (chunked) co_return co_await write_bytes(stream, "0\r\n\r\n", stall);
+    if (chunked) co_return co_await write_bytes(stream, ctl, "0\r\n\r\n", stall);
     co_return true;
 }
 
 // Writes the plan's head and body. False when the connection must be dropped.
-asio::awaitable<bool> write_plan(beast::tcp_stream& stream, http::ResponsePlan const& plan, unsigned version,
+asio::awaitable<bool> write_plan(beast::tcp_stream& stream, SessionControl& ctl, http::ResponsePlan const& plan, unsigned version,
                                  bool keep_alive, std::chrono::seconds stall, std::string& head, std::string& scratch) {
     http::serialize_head(plan, version, keep_alive, http_date_now(), head);
     bool const with_body = plan.send_body && http::status_has_body(plan.status);
@@ -198,16 +228,16 @@ asio::awaitable<bool> write_plan(beast::tcp_stream& stream, http::ResponsePlan c
             if (on) set_cork(s, false);
         }
     } uncork{stream.socket(), cork};
-    stream.expires_after(stall);
+    ctl.arm(stall);
     std::array<asio::const_buffer, 2> const buffers{asio::buffer(head), asio::buffer(body.data(), body.size())};
     auto [ec, n] = co_await asio::async_write(stream, buffers, use_tuple);
     if (ec) co_return false;
-    if (with_body && plan.stream) co_return co_await write_stream(stream, *plan.stream, !plan.content_length, stall);
+    if (with_body && plan.stream) co_return co_await write_stream(stream, ctl, *plan.stream, !plan.content_length, stall);
     if (!with_body || !body.empty() || !plan.file) co_return true;
 
     for (auto const& part : plan.parts) {
-        bool ok = part.from_file ? co_await send_file_range(stream.socket(), plan.file->fd, part.offset, part.length, stall)
-                                 : co_await write_bytes(stream, part.literal, stall);
+        bool ok = part.from_file ? co_await send_file_range(stream.socket(), ctl, plan.file->fd, part.offset, part.length, stall)
+                                 : co_await write_bytes(stream, ctl, part.literal, stall);
         if (!ok) co_return false;
     }
     co_return true;
@@ -232,8 +262,8 @@ std::string_view error_cause(beast::error_code ec, unsigned& status) {
 // still sending (the rest of oversized headers, a refused body), for at most 2 s and 1 MiB.
 // Closing with unread input makes the kernel answer with a RST, and a RST can destroy the
 // 400/431 response before the client has read it.
-asio::awaitable<void> drain_before_close(beast::tcp_stream& stream) {
-    stream.expires_after(std::chrono::seconds(2));
+asio::awaitable<void> drain_before_close(beast::tcp_stream& stream, SessionControl& ctl) {
+    ctl.arm(std::chrono::seconds(2));
     std::array<char, 16 * 1024> sink;
     for (std::size_t total = 0; total < (1u << 20);) {
         auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
@@ -255,7 +285,7 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, b
     std::string head_bytes, scratch;  // reused across the connection's responses
     if (over_limit) {
         auto plan = http::error_response(503, "Too many open connections; try again shortly.", cfg, true);
-        co_await write_plan(stream, plan, 11, false, stall, head_bytes, scratch);
+        co_await write_plan(stream, reg.control, plan, 11, false, stall, head_bytes, scratch);
     }
     beast::flat_buffer buffer;
     bool we_close = over_limit;  // we end the connection, not the peer: linger before closing
@@ -263,11 +293,11 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, b
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(std::uint32_t(cfg.max_header_bytes));
         parser.body_limit(cfg.max_body_bytes);
-        stream.expires_after(std::chrono::seconds(cfg.header_timeout_s));
+        reg.control.arm(std::chrono::seconds(cfg.header_timeout_s));
         reg.control.reading = true;
         auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
         reg.control.reading = false;
-        if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+        if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor ||
             ec == asio::error::connection_reset || ec == asio::error::eof) {
             spdlog::debug("{} closed: {}", peer_text, ec.message());
             break;
@@ -277,7 +307,7 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, b
             unsigned status = 400;
             auto cause = error_cause(ec, status);
             auto plan = http::error_response(status, cause, cfg, true);
-            co_await write_plan(stream, plan, 11, false, stall, head_bytes, scratch);
+            co_await write_plan(stream, reg.control, plan, 11, false, stall, head_bytes, scratch);
             spdlog::info("{} \"(unparsable request)\" {} - {}", peer_text, status, ec.message());
             we_close = true;
             break;
@@ -286,7 +316,7 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, b
         auto head = to_head(req);
         auto plan = http::handle(head, cfg, host.services);
         bool const keep_alive = req.keep_alive() && !plan.close && !host.stopping;
-        bool const ok = co_await write_plan(stream, plan, req.version(), keep_alive, stall, head_bytes, scratch);
+        bool const ok = co_await write_plan(stream, reg.control, plan, req.version(), keep_alive, stall, head_bytes, scratch);
         auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
         if (!plan.log_note.empty()) spdlog::warn("{} {}", req.target(), plan.log_note);
         spdlog::info("{} \"{} {}\" {} {} {} {:.1f}ms", peer_text, head.method, head.target, plan.status,
@@ -298,7 +328,7 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, b
         }
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);  // the peer may be gone already
-    if (we_close && !host.stopping) co_await drain_before_close(stream);
+    if (we_close && !host.stopping) co_await drain_before_close(stream, reg.control);
     stream.close();
 }
 

@@ -26,6 +26,10 @@ struct SessionHost {
 
     // Asks every session that is waiting for a request to close; busy ones finish first.
     void close_idle_sessions();
+
+    // Closes every session whose current read or write has passed its deadline (header
+    // timeout, write stall). The server calls it a few times a second.
+    void expire_overdue_sessions();
 };
 
 boost::asio::awaitable<void> run_session(boost::beast::tcp_stream stream, SessionHost& host, bool over_limit);

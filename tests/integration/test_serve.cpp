@@ -286,6 +286,23 @@ TEST_CASE("serve: a client that stops reading blocks nobody else") {
     }
 }
 
+TEST_CASE("serve: a client that stops reading is dropped after the write-stall timeout") {
+    Site site;
+    site.dir.write("root/huge.bin", std::string(32 << 20, 'x'));
+    auto cfg = config_for(site.root);
+    cfg.write_stall_timeout_s = 1;
+    TestServer srv(cfg);
+    RawClient stalled(srv.port());
+    ::setsockopt(stalled.socket().native_handle(), SOL_SOCKET, SO_RCVBUF, "\0\x10\0\0", 4);
+    stalled.send(request_line("GET", "/huge.bin"));
+    std::this_thread::sleep_for(3500ms);  // the timeout, plus the sweeper's period, plus slack
+    // (The kernel may still be delivering what was queued before the close; what matters is
+    // that the server let go: only the stats request itself is open now.)
+    auto stats = request(srv.port(), "GET", "/__wasmdev/stats.json");
+    CHECK(stats.body.find("\"connections\": {\"open\": 1}") != std::string::npos);
+    CHECK(request(srv.port(), "GET", "/app.js").status == 200);
+}
+
 TEST_CASE("serve: idle connections time out  the connection limit answers 503") {
     Site site;
     auto cfg = config_for(site.root);
