@@ -101,11 +101,35 @@ bool is_acceptable_query(std::string_view q) {
     return true;
 }
 
+// Most targets are plain ("/python.wasm", "/Lib/os.py"): unreserved characters and '/' only,
+// no dot segment. They need no decoding, so they are split here without Boost.URL (which
+// was a tenth of the server's user time per small request). nullopt: not plain.
+std::optional<Target> parse_plain_path(std::string_view path) {
+    Target t;
+    std::size_t start = 1;  // path starts with '/'
+    for (std::size_t i = 1; i <= path.size(); ++i) {
+        if (i < path.size() && path[i] != '/') {
+            if (!is_unreserved(static_cast<unsigned char>(path[i]))) return std::nullopt;
+            continue;
+        }
+        auto const seg = path.substr(start, i - start);
+        if (seg == "." || seg == "..") return std::nullopt;
+        if (!seg.empty()) t.segments.emplace_back(seg);
+        start = i + 1;
+    }
+    t.trailing_slash = path.back() == '/' || t.segments.empty();
+    return t;
+}
+
 std::optional<Target> parse_path_and_query(std::string_view target) {
     auto q = target.find('?');
     auto const path = target.substr(0, q);
     auto const query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
     if (!is_acceptable_query(query)) return std::nullopt;
+    if (auto plain = parse_plain_path(path)) {
+        plain->query = std::string(query);
+        return plain;
+    }
     auto const encoded = encode_lenient_path(path);
     auto r = boost::urls::parse_origin_form(encoded);
     if (!r || r->has_query()) return std::nullopt;

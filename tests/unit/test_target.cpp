@@ -1,6 +1,7 @@
 // parse_target / encode_path / encode_segment (SPEC §2.1, §2.4): decoding once, dot
 // segments that never climb above the root, and redirect paths that never start with "//".
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <string>
 
@@ -266,4 +267,29 @@ TEST_CASE("encode_path: the slash form for redirects") {
 TEST_CASE("encode_path: never starts with two slashes even for empty segments") {
     CHECK_FALSE(encode_path({"", "evil.com"}, true).starts_with("//"));
     CHECK_FALSE(encode_path({""}, false).starts_with("//"));
+}
+
+// Plain targets take a fast path that skips Boost.URL; the same path with one byte
+// percent-encoded takes the full parser. Both must agree exactly.
+TEST_CASE("parse_target: the plain-path fast route agrees with the full parser") {
+    std::string_view const plain[] = {"/", "//", "/a", "/a/", "/a//", "//a//b", "/python.wasm", "/Lib/os.py",
+                                      "/builddir/emscripten-browser/python.html", "/a-b_c~d.e/", "/...", "/.x/y",
+                                      "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p"};
+    for (auto p : plain) {
+        CAPTURE(p);
+        // Encode the first 'a'-'z' byte found, so the full parser sees the same path.
+        std::string encoded(p);
+        auto const at = encoded.find_first_of("abcdefghijklmnopqrstuvwxyz");
+        if (at != std::string::npos) encoded.replace(at, 1, fmt::format("%{:02X}", int(encoded[at])));
+        for (std::string_view query : {"", "?v=1"}) {
+            auto fast = parse_target(std::string(p) + std::string(query));
+            auto full = parse_target(encoded + std::string(query));
+            REQUIRE(fast.has_value());
+            REQUIRE(full.has_value());
+            CHECK(fast->segments == full->segments);
+            CHECK(fast->trailing_slash == full->trailing_slash);
+            CHECK(fast->query == full->query);
+            check_invariants(*fast);
+        }
+    }
 }
