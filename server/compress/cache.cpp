@@ -1,6 +1,7 @@
 #include "server/compress/cache.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <list>
 #include <map>
+#include <string_view>
 #include <utility>
 
 namespace wasmdev::compress {
@@ -44,6 +46,32 @@ struct FdGuard {
     }
 };
 
+// The whole body in a sealed memfd, or -1 (no memfd support, no memory): the caller then
+// keeps serving chunks.
+int write_body_file(std::vector<std::shared_ptr<std::string const>> const& chunks, std::string const& last) {
+    int fd = ::memfd_create("wasmdev-compressed-body", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0) return -1;
+    auto write_all = [fd](std::string_view bytes) {
+        while (!bytes.empty()) {
+            auto n = ::write(fd, bytes.data(), bytes.size());
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return false;
+            bytes.remove_prefix(std::size_t(n));
+        }
+        return true;
+    };
+    bool ok = true;
+    for (auto const& c : chunks) ok = ok && write_all(*c);
+    ok = ok && write_all(last);
+    // Sealed: nothing can change the bytes every later response sends.
+    if (ok) ok = ::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == 0;
+    if (!ok) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 }  // namespace
 
 // ---- Entry ----
@@ -55,7 +83,16 @@ Entry::State Entry::state() const {
 
 std::size_t Entry::chunk_count() const {
     std::lock_guard lock(mutex_);
-    return chunks_.size();
+    return chunk_count_;
+}
+
+int Entry::body_fd() const {
+    std::lock_guard lock(mutex_);
+    return body_fd_;
+}
+
+Entry::~Entry() {
+    if (body_fd_ >= 0) ::close(body_fd_);  // a memfd only we wrote: nothing to report
 }
 
 std::shared_ptr<std::string const> Entry::chunk(std::size_t i) const {
@@ -72,7 +109,7 @@ void Entry::on_progress(std::size_t seen_chunks, std::function<void()> fn) {
     if (!fn) return;
     {
         std::lock_guard lock(mutex_);
-        if (chunks_.size() <= seen_chunks && state_ == State::filling) {
+        if (chunk_count_ <= seen_chunks && state_ == State::filling) {
             waiters_.push_back(std::move(fn));
             return;
         }
@@ -94,21 +131,39 @@ void Entry::append(std::string bytes) {
         if (state_ != State::filling) return;
         bytes_ += bytes.size();
         chunks_.push_back(std::make_shared<std::string const>(std::move(bytes)));
+        ++chunk_count_;
         waiters = take_waiters_locked();
     }
     for (auto& w : waiters) w();
 }
 
 void Entry::complete(std::string last_bytes) {
-    std::vector<std::function<void()>> waiters;
+    // Only the producer appends, so the chunks read here are all there will be but the last.
+    std::vector<std::shared_ptr<std::string const>> so_far;
     {
         std::lock_guard lock(mutex_);
         if (state_ != State::filling) return;
+        so_far = chunks_;
+    }
+    int const fd = write_body_file(so_far, last_bytes);
+    std::vector<std::function<void()>> waiters;
+    {
+        std::lock_guard lock(mutex_);
+        if (state_ != State::filling) {
+            if (fd >= 0) ::close(fd);
+            return;
+        }
         if (!last_bytes.empty()) {
             bytes_ += last_bytes.size();
-            chunks_.push_back(std::make_shared<std::string const>(std::move(last_bytes)));
+            ++chunk_count_;
+            if (fd < 0) chunks_.push_back(std::make_shared<std::string const>(std::move(last_bytes)));
         }
-        // Under the same lock as the last chunk: a reader that sees `done` has every chunk.
+        if (fd >= 0) {
+            body_fd_ = fd;
+            chunks_.clear();  // the body lives in the memfd now; readers holding a chunk keep it
+            chunks_.shrink_to_fit();
+        }
+        // Under the same lock as the last chunk: a reader that sees `done` has every byte.
         state_ = State::done;
         waiters = take_waiters_locked();
     }

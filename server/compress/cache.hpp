@@ -37,8 +37,15 @@ public:
     // Read the state before the count: a `done` seen first means every chunk is already there.
     State state() const;
     std::size_t chunk_count() const;
-    // Chunks never change once appended; nullptr past the end.
+    // Chunks never change once appended; nullptr past the end, and nullptr for every i once
+    // the body has moved to body_fd().
     std::shared_ptr<std::string const> chunk(std::size_t i) const;
+    // Once done: a read-only memfd holding the whole body, so requests send it with
+    // sendfile(2) (zero-copy, as a server sends a precompressed .gz file) instead of copying
+    // chunks from memory. The chunks are released then; a reader that was streaming them goes
+    // on from the byte offset it reached. -1 while filling, or if no memfd could be made (then
+    // the chunks stay).
+    int body_fd() const;
     std::uint64_t total_size() const;  // compressed bytes so far; the body's length once done
     std::uint64_t input_size() const { return key_.size; }
     // A body that came out larger than its file (already-compressed data) is still correct;
@@ -54,6 +61,9 @@ public:
     void on_progress(std::size_t seen_chunks, std::function<void()> fn);
 
     Entry(Token, FileKey key, Coding coding) : key_(key), coding_(coding) {}
+    ~Entry();
+    Entry(Entry const&) = delete;
+    Entry& operator=(Entry const&) = delete;
 
 private:
     friend class CompressCache;
@@ -66,7 +76,9 @@ private:
     Coding const coding_;
     mutable std::mutex mutex_;
     std::vector<std::shared_ptr<std::string const>> chunks_;
+    std::size_t chunk_count_ = 0;  // chunks appended, also after they moved to body_fd_
     std::uint64_t bytes_ = 0;
+    int body_fd_ = -1;
     State state_ = State::filling;
     std::vector<std::function<void()>> waiters_;
 };

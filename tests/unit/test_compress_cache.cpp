@@ -137,13 +137,29 @@ std::string random_bytes(std::size_t n, unsigned seed) {
     return s;
 }
 
+// Appends what e holds beyond what out has, as the session reads it: chunks while they
+// exist, then (once done) the rest from the body's memfd at the offset reached.
+void read_on(Entry const& e, Entry::State state, std::string& out, std::size_t& next) {
+    while (next < e.chunk_count()) {
+        auto c = e.chunk(next);
+        if (!c) break;  // moved to the memfd
+        out += *c;
+        ++next;
+    }
+    if (state != Entry::State::done || e.body_fd() < 0) return;
+    std::string rest(e.total_size() - out.size(), '\0');
+    auto n = ::pread(e.body_fd(), rest.data(), rest.size(), off_t(out.size()));
+    REQUIRE(n == ssize_t(rest.size()));
+    out += rest;
+}
+
 // Reads an entry to its end by polling, as the session does.
 std::string drain(Entry const& e) {
     std::string out;
     std::size_t next = 0;
     for (;;) {
         auto const state = e.state();
-        while (next < e.chunk_count()) out += *e.chunk(next++);
+        read_on(e, state, out, next);
         if (state != Entry::State::filling) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
@@ -159,7 +175,7 @@ std::string drain_notified(Entry& e) {
     std::size_t next = 0;
     for (;;) {
         auto const state = e.state();
-        while (next < e.chunk_count()) out += *e.chunk(next++);
+        read_on(e, state, out, next);
         if (state != Entry::State::filling) return out;
         {
             std::lock_guard l(m);
@@ -494,4 +510,26 @@ TEST_CASE("Entry::on_progress: called once per registration - at once when there
     e->on_progress(e->chunk_count(), [&] { ++late; });
     CHECK(late == 1);  // already done: called on this thread before returning
     e->on_progress(0, {});  // an empty function is ignored
+}
+
+// A done entry is served from a sealed memfd (sendfile, no user-space copy): its bytes are
+// the body, and nothing can write to it.
+TEST_CASE("compress cache: a finished body lives in a sealed read-only memfd") {
+    TempDir dir;
+    auto const original = compressible(6 << 20, 5);
+    auto const path = dir.write("app.wasm", original);
+    ThreadExecutor exec;
+    CompressCache cache(64 << 20, exec.executor());
+    auto e = cache.acquire(path, key_of(path), Coding::gzip);
+    auto body = drain(*e);
+    REQUIRE(e->state() == Entry::State::done);
+    int const fd = e->body_fd();
+    REQUIRE(fd >= 0);
+    CHECK(e->chunk(0) == nullptr);  // the chunks were released
+    CHECK((decompress_all(Coding::gzip, body) == original));
+    struct stat st {};
+    REQUIRE(::fstat(fd, &st) == 0);
+    CHECK(std::uint64_t(st.st_size) == e->total_size());
+    CHECK(::write(fd, "x", 1) < 0);  // F_SEAL_WRITE
+    CHECK(::ftruncate(fd, 0) != 0);  // F_SEAL_SHRINK
 }
