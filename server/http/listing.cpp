@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <ctime>
 #include <iterator>
 
@@ -25,15 +24,30 @@ void append_human_size(std::string& out, std::uint64_t n) {
     else fmt::format_to(it, "{:.1f} GiB", double(n) / (1024.0 * 1024 * 1024));
 }
 
-// "YYYY-MM-DD HH:MM" in UTC.
+// "YYYY-MM-DD HH:MM" in UTC, written digit by digit (snprintf was a tenth of a listing's CPU).
 void append_utc_minute(std::string& out, std::int64_t seconds) {
     std::tm tm{};
     std::time_t const t = seconds;
     ::gmtime_r(&t, &tm);
-    char buf[32];
-    auto const n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                                 tm.tm_mday, tm.tm_hour, tm.tm_min);
-    if (n > 0) out.append(buf, std::size_t(std::min<int>(n, int(sizeof buf) - 1)));
+    auto two = [&](int v) {
+        out += char('0' + v / 10 % 10);
+        out += char('0' + v % 10);
+    };
+    int const year = tm.tm_year + 1900;
+    if (year < 0 || year > 9999) {
+        out += "????-??-?? ??:??";
+        return;
+    }
+    two(year / 100);
+    two(year % 100);
+    out += '-';
+    two(tm.tm_mon + 1);
+    out += '-';
+    two(tm.tm_mday);
+    out += ' ';
+    two(tm.tm_hour);
+    out += ':';
+    two(tm.tm_min);
 }
 
 }  // namespace

@@ -166,3 +166,15 @@ TEST_CASE("render_error_page: status - reason and an escaped one-line cause") {
         CHECK(contains(render_error_page(row.status, "x"), "<h1>" + std::to_string(row.status) + " " + std::string(row.reason) + "</h1>"));
     }
 }
+
+TEST_CASE("render_listing: times are the UTC minute - sizes in B - KiB - MiB - GiB") {
+    std::vector<ListingEntry> entries{{"a", false, 1023, 1795287959},
+                                      {"b", false, 1536, 951782400},  // 2000-02-29 00:00:00
+                                      {"c", false, 20u << 20, 0},
+                                      {"d", false, 3ull << 30, 0}};
+    auto html = render_listing("/", "/", entries);
+    CHECK(contains(html, "<td class=\"s\">1023 B</td><td>2026-11-21 19:05 UTC</td>"));
+    CHECK(contains(html, "<td class=\"s\">1.5 KiB</td><td>2000-02-29 00:00 UTC</td>"));
+    CHECK(contains(html, "<td class=\"s\">20.0 MiB</td>"));
+    CHECK(contains(html, "<td class=\"s\">3.0 GiB</td>"));
+}
