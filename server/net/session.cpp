@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <ctime>
 #include <chrono>
+#include <memory_resource>
 #include <optional>
 
 namespace wasmdev::net {
@@ -97,7 +98,13 @@ struct Registration {
     }
 };
 
-http::RequestHead to_head(bhttp::request<bhttp::string_body> const& req) {
+// A request's header fields live in an arena on the session's frame, rebuilt per request:
+// Beast allocates one node per field, so a browser's dozen headers cost a dozen mallocs.
+using FieldsAllocator = std::pmr::polymorphic_allocator<char>;
+using Request = bhttp::request<bhttp::string_body, bhttp::basic_fields<FieldsAllocator>>;
+constexpr std::size_t fields_arena_bytes = 4096;  // larger heads (up to the limit) spill to the heap
+
+http::RequestHead to_head(Request const& req) {
     http::RequestHead head;
     head.method = req.method_string();
     head.target = req.target();
@@ -309,9 +316,12 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, b
         co_await write_plan(stream, reg.control, plan, 11, false, stall, head_bytes, scratch);
     }
     beast::flat_buffer buffer;
+    alignas(std::max_align_t) std::array<std::byte, fields_arena_bytes> fields_arena;
     bool we_close = over_limit;  // we end the connection, not the peer: linger before closing
     while (!over_limit && !host.stopping) {
-        bhttp::request_parser<bhttp::string_body> parser;
+        std::pmr::monotonic_buffer_resource fields_memory(fields_arena.data(), fields_arena.size());
+        bhttp::request_parser<bhttp::string_body, FieldsAllocator> parser(
+            std::piecewise_construct, std::make_tuple(), std::make_tuple(FieldsAllocator(&fields_memory)));
         parser.header_limit(std::uint32_t(cfg.max_header_bytes));
         parser.body_limit(cfg.max_body_bytes);
         reg.control.arm(std::chrono::seconds(cfg.header_timeout_s));
