@@ -73,6 +73,16 @@ bool is_connection_managed(std::string_view name) {
 
 void apply_extra_headers(ResponseHeaders& headers, HeaderList const& extra) {
     for (auto const& [name, value] : extra) {
+        // Vary is a list the handler needs (Accept-Encoding on compressible resources): a
+        // --header Vary adds to it instead of removing what caches rely on.
+        if (iequals(name, "Vary")) {
+            std::string merged;
+            for (auto const& [n, v] : headers)
+                if (iequals(n, "Vary") && !iequals(v, value)) merged += (merged.empty() ? "" : ", ") + v;
+            std::erase_if(headers, [](auto const& h) { return iequals(h.first, "Vary"); });
+            headers.emplace_back("Vary", merged.empty() ? value : merged + ", " + value);
+            continue;
+        }
         std::erase_if(headers, [&](auto const& h) { return iequals(h.first, name); });
         headers.emplace_back(name, value);
     }

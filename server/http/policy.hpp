@@ -32,6 +32,7 @@ bool is_connection_managed(std::string_view name);
 
 // --header wins over everything the handler set: each extra header replaces every
 // same-named one (case-insensitive) in `headers`, so no response carries two Content-Types.
+// Vary is the exception: a --header Vary is merged into the handler's Vary list.
 void apply_extra_headers(ResponseHeaders& headers, HeaderList const& extra);
 
 }  // namespace wasmdev::http

@@ -37,6 +37,7 @@ using asio::ip::tcp;
 // Descriptors: raise the soft limit to the hard one (capped), as the default 1024 would
 // leave little for connections; then keep at most a quarter of them for cached open files,
 // up to 2048 (a CPython checkout's browser build reads a few hundred files).
+namespace {
 std::size_t open_file_capacity(http::Config const& cfg) {
     rlimit lim{};
     if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
@@ -49,6 +50,7 @@ std::size_t open_file_capacity(http::Config const& cfg) {
     auto const spare = lim.rlim_cur > cfg.max_connections + 64 ? lim.rlim_cur - cfg.max_connections - 64 : 0;
     return std::min<std::size_t>(2048, std::size_t(spare / 4));
 }
+}  // namespace
 
 struct Server::Impl {
     http::Config cfg;

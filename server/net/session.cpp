@@ -251,7 +251,7 @@ asio::awaitable<bool> write_plan(beast::tcp_stream& stream, SessionControl& ctl,
     if (cork) set_cork(stream.socket(), true);
     struct Uncork {
         tcp::socket& s;
-        bool on;
+        bool on = false;
         ~Uncork() {
             if (on) set_cork(s, false);
         }
@@ -317,7 +317,9 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, b
     }
     beast::flat_buffer buffer;
     alignas(std::max_align_t) std::array<std::byte, fields_arena_bytes> fields_arena;
-    bool we_close = over_limit;  // we end the connection, not the peer: linger before closing
+    // Linger before closing only when the client may still be sending: after a request we
+    // could not parse, or with unread input. A 503 over the connection limit never lingers.
+    bool linger = false;
     while (!over_limit && !host.stopping) {
         std::pmr::monotonic_buffer_resource fields_memory(fields_arena.data(), fields_arena.size());
         bhttp::request_parser<bhttp::string_body, FieldsAllocator> parser(
@@ -340,7 +342,7 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, b
             auto plan = http::error_response(status, cause, cfg, true);
             co_await write_plan(stream, reg.control, plan, 11, false, stall, head_bytes, scratch);
             spdlog::info("{} \"(unparsable request)\" {} - {}", peer_text, status, ec.message());
-            we_close = true;
+            linger = true;
             break;
         }
         auto const& req = parser.get();
@@ -354,12 +356,13 @@ asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, b
                      plan.send_body && plan.content_length ? *plan.content_length : 0, plan.coding,
                      micros.count() / 1000.0);
         if (!ok || !keep_alive) {
-            we_close = ok;
+            beast::error_code unread;
+            linger = ok && (buffer.size() > 0 || stream.socket().available(unread) > 0);
             break;
         }
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);  // the peer may be gone already
-    if (we_close && !host.stopping) co_await drain_before_close(stream, reg.control);
+    if (linger && !host.stopping) co_await drain_before_close(stream, reg.control);
     stream.close();
 }
 

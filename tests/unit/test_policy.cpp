@@ -176,3 +176,18 @@ TEST_CASE("apply_extra_headers: each --header replaces every same-named header -
     CHECK(value_of(h, "X-New") == "n");
     CHECK(h.size() == 4);
 }
+
+TEST_CASE("apply_extra_headers: a --header Vary adds to the handler's Vary instead of replacing it") {
+    ResponseHeaders h{{"Content-Type", "application/wasm"}, {"Vary", "Accept-Encoding"}};
+    apply_extra_headers(h, {{"Vary", "Origin"}});
+    CHECK(value_of(h, "Vary") == "Accept-Encoding, Origin");
+    CHECK(count_of(h, "Vary") == 1);
+    ResponseHeaders none{{"Content-Type", "text/plain"}};
+    apply_extra_headers(none, {{"Vary", "Origin"}});
+    CHECK(value_of(none, "Vary") == "Origin");
+    // policy_headers already placed the --header Vary; the handler added its own after it
+    ResponseHeaders twice{{"Vary", "Origin"}, {"Content-Type", "text/js"}, {"Vary", "Accept-Encoding"}};
+    apply_extra_headers(twice, {{"Vary", "Origin"}});
+    CHECK(count_of(twice, "Vary") == 1);
+    CHECK(value_of(twice, "Vary") == "Accept-Encoding, Origin");
+}
