@@ -189,7 +189,7 @@ ResponsePlan serve_listing(Target const& t, Resolved const& dir, Config const& c
     for (auto const& s : t.segments) display += s + "/";
     // A symlink is listed only when a request for it would be served: never the size and time
     // of a file outside the root or under a hidden directory (SPEC §2.1).
-    auto entries = read_directory(dir.path);
+    auto entries = dir.file ? read_directory(dir.file->fd) : read_directory(dir.path);
     std::erase_if(entries, [&](ListingEntry const& e) {
         if (!e.is_symlink) return false;
         auto segments = t.segments;

@@ -53,9 +53,23 @@ void append_utc_minute(std::string& out, std::int64_t seconds) {
 }  // namespace
 
 std::vector<ListingEntry> read_directory(std::filesystem::path const& dir) {
+    int const fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return {};
+    auto entries = read_directory(fd);
+    ::close(fd);  // read-only: nothing to report
+    return entries;
+}
+
+std::vector<ListingEntry> read_directory(int dir_fd) {
     std::vector<ListingEntry> out;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return out;
+    int const own = ::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);  // fdopendir takes the descriptor over
+    if (own < 0) return out;
+    DIR* d = ::fdopendir(own);
+    if (!d) {
+        ::close(own);
+        return out;
+    }
+    ::rewinddir(d);  // a dup shares the position: start from the first entry whatever it was
     int const fd = ::dirfd(d);
     while (dirent const* e = ::readdir(d)) {
         std::string_view const name = e->d_name;

@@ -21,6 +21,8 @@ struct ListingEntry {
 // The entries of dir except hidden ones, unsorted; only regular files and directories
 // (after following symlinks). Broken symlinks, FIFOs, sockets and devices are skipped.
 std::vector<ListingEntry> read_directory(std::filesystem::path const& dir);
+// The same for an open directory (the descriptor is not consumed).
+std::vector<ListingEntry> read_directory(int dir_fd);
 
 // display_path is the decoded URL path of the directory ("/a b/"); href_base its encoded form.
 std::string render_listing(std::string_view display_path, std::string_view href_base,

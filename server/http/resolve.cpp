@@ -62,7 +62,9 @@ std::optional<Resolved> resolve_beneath(std::filesystem::path const& root, std::
     struct stat st {};
     if (::fstat(fd, &st) != 0) return Resolved{ResolveKind::not_found, {}, {}, "no such file"};
     auto path = join(root, relative);
-    if (S_ISDIR(st.st_mode)) return Resolved{ResolveKind::directory, std::move(path), {}, {}};
+    // The directory's descriptor is kept: a listing reads this very directory, not whatever
+    // its path names by the time it is read.
+    if (S_ISDIR(st.st_mode)) return Resolved{ResolveKind::directory, std::move(path), std::move(file), {}};
     if (!S_ISREG(st.st_mode)) return Resolved{ResolveKind::forbidden, {}, {}, "not a regular file"};
     fill_identity(*file, st);
     if (open_files) open_files->insert(relative, file);

@@ -19,7 +19,8 @@ class OpenFileCache;
 struct Resolved {
     ResolveKind kind = ResolveKind::not_found;
     std::string path{};  // absolute, under root when kind is file or directory
-    std::shared_ptr<OpenFile const> file{};  // the opened file when kind is file
+    std::shared_ptr<OpenFile const> file{};  // the opened file when kind is file; the opened
+                                             // directory when the fast path found one
     std::string cause{};           // one line for the error page when refused
 };
 

@@ -1,6 +1,7 @@
 // Directory listings and error pages (SPEC §2.4): directories first, names HTML-escaped,
 // links percent-encoded, sizes and UTC times, hidden names absent, the self-check linked.
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -177,4 +178,21 @@ TEST_CASE("render_listing: times are the UTC minute - sizes in B - KiB - MiB - G
     CHECK(contains(html, "<td class=\"s\">1.5 KiB</td><td>2000-02-29 00:00 UTC</td>"));
     CHECK(contains(html, "<td class=\"s\">20.0 MiB</td>"));
     CHECK(contains(html, "<td class=\"s\">3.0 GiB</td>"));
+}
+
+TEST_CASE("read_directory: an open directory is read by its descriptor - twice - from the start") {
+    TempDir d;
+    std::ofstream(d.path / "one.txt") << "1";
+    std::ofstream(d.path / "two.txt") << "22";
+    int const fd = ::open(d.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    // Renaming the directory away does not change what the descriptor lists.
+    auto const moved = d.path.string() + "-moved";
+    fs::rename(d.path, moved);
+    fs::create_directories(d.path);
+    CHECK(read_directory(fd).size() == 2);
+    CHECK(read_directory(fd).size() == 2);
+    CHECK(read_directory(d.path).empty());
+    ::close(fd);
+    fs::remove_all(moved);
 }
