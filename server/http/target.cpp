@@ -1,7 +1,8 @@
 #include "server/http/target.hpp"
 
+#include "server/http/host_check.hpp"
+
 #include <boost/url/parse.hpp>
-#include <boost/url/ipv6_address.hpp>
 #include <cctype>
 #include <boost/url/url_view.hpp>
 
@@ -34,42 +35,6 @@ std::optional<Target> normalise(boost::urls::url_view const& u) {
     t.trailing_slash = last_was_dir;
     if (u.has_query()) t.query = std::string(u.encoded_query());
     return t;
-}
-
-// RFC 3986 §3.2.2 reg-name and §3.2.3 port, checked on the whole authority (Boost.URL 1.81's
-// absolute-URI rule stops an IPv4-looking host early: "127.0.0.1.evil.com" would become host
-// "127.0.0.1" and a rootless path). Userinfo is refused (RFC 9110 §4.2.4).
-bool is_valid_authority(std::string_view a) {
-    std::string_view host = a;
-    std::string_view port;
-    if (a.starts_with('[')) {
-        auto close = a.find(']');
-        if (close == std::string_view::npos) return false;
-        auto rest = a.substr(close + 1);
-        if (!rest.empty() && rest.front() != ':') return false;
-        if (!boost::urls::parse_ipv6_address(a.substr(1, close - 1))) return false;
-        host = a.substr(0, close + 1);
-        port = rest.empty() ? rest : rest.substr(1);
-    } else if (auto colon = a.find(':'); colon != std::string_view::npos) {
-        host = a.substr(0, colon);
-        port = a.substr(colon + 1);
-    }
-    if (host.empty()) return false;
-    for (unsigned char c : port)
-        if (c < '0' || c > '9') return false;
-    if (host.front() == '[') return true;
-    constexpr std::string_view sub_delims = "!$&'()*+,;=";
-    for (std::size_t i = 0; i < host.size(); ++i) {
-        unsigned char c = host[i];
-        if (is_unreserved(c) || sub_delims.find(char(c)) != std::string_view::npos) continue;
-        if (c == '%' && i + 2 < host.size() && std::isxdigit(static_cast<unsigned char>(host[i + 1])) &&
-            std::isxdigit(static_cast<unsigned char>(host[i + 2]))) {
-            i += 2;
-            continue;
-        }
-        return false;  // '@' (userinfo), '/', ':' twice, controls...
-    }
-    return true;
 }
 
 // Browsers (WHATWG URL) send '[' ']' '|' '{' '}' '^' '`' raw in paths; RFC 3986 forbids them
@@ -165,7 +130,10 @@ std::optional<Target> parse_target(std::string_view target) {
         return std::nullopt;
     auto const end = rest.find_first_of("/?");
     auto const authority = rest.substr(0, end);
-    if (!is_valid_authority(authority)) return std::nullopt;
+    // The authority is checked whole, as a Host header is (Boost.URL 1.81's absolute-URI rule
+    // stopped an IPv4-looking host early: "127.0.0.1.evil.com" became host "127.0.0.1" and a
+    // rootless path). '@' is not a host character, so userinfo is refused (RFC 9110 §4.2.4).
+    if (host_without_port(authority).empty()) return std::nullopt;
     std::string path(end == std::string_view::npos ? std::string_view{} : rest.substr(end));
     if (!path.starts_with('/')) path.insert(0, "/");  // "http://h" and "http://h?q" name "/"
     auto t = parse_path_and_query(path);
