@@ -35,7 +35,7 @@ constexpr std::string_view reserved_prefix = "__wasmdev";
 ResponsePlan base_plan(unsigned status, Config const& cfg) {
     ResponsePlan p;
     p.status = status;
-    p.headers = policy_headers(cfg);
+    p.headers = builtin_policy_headers(cfg);  // --header comes last, in handle()
     return p;
 }
 
@@ -44,6 +44,13 @@ ResponsePlan html_plan(unsigned status, std::string body, Config const& cfg) {
     p.headers.emplace_back("Content-Type", "text/html; charset=utf-8");
     p.content_length = body.size();
     p.body = std::move(body);
+    return p;
+}
+
+// An error page without the --header values (handle() applies them once, at the end).
+ResponsePlan error_plan(unsigned status, std::string_view cause, Config const& cfg, bool close = false) {
+    auto p = html_plan(status, render_error_page(status, cause), cfg);
+    p.close = close;
     return p;
 }
 
@@ -66,23 +73,23 @@ bool is_transfer_encoding_ok(RequestHead const& req) {
 std::optional<ResponsePlan> check_framing_and_host(RequestHead const& req, Config const& cfg,
                                                    std::string_view authority) {
     if (!is_transfer_encoding_ok(req))
-        return error_response(400, "The request's Transfer-Encoding or Content-Length cannot be trusted.", cfg, true);
+        return error_plan(400, "The request's Transfer-Encoding or Content-Length cannot be trusted.", cfg, true);
     auto hosts = req.count("Host");
     if (hosts > 1 || (hosts == 0 && req.version >= 11))
-        return error_response(400, "An HTTP/1.1 request needs exactly one Host header.", cfg);
+        return error_plan(400, "An HTTP/1.1 request needs exactly one Host header.", cfg);
     // An absolute-form target names the host itself (RFC 9112 §3.2.2); check it as well.
     auto const host_field = req.field("Host").value_or(std::string_view{});
     // An empty Host is only for URIs without an authority (RFC 9112 §3.2); http has one.
     if (hosts == 1 && host_field.empty())
-        return error_response(400, "The Host header is empty; it must name this server.", cfg);
+        return error_plan(400, "The Host header is empty; it must name this server.", cfg);
     // RFC 9112 §3.2: a Host that is not a valid host[:port] is a 400, whatever the bind.
     if (!host_field.empty() && host_without_port(host_field).empty())
-        return error_response(400, "The Host header is not a valid host name or address.", cfg);
+        return error_plan(400, "The Host header is not a valid host name or address.", cfg);
     if (!cfg.bind_is_loopback) return std::nullopt;
     for (auto host : {host_field, authority}) {
         if (host.empty()) continue;
         if (!is_allowed_host(host, cfg.bind, cfg.allow_hosts))
-            return error_response(403,
+            return error_plan(403,
                                   fmt::format("Host \"{}\" is not allowed: this server only answers to localhost "
                                               "names, to protect against DNS rebinding. If you trust this name, "
                                               "restart with --allow-host {}.",
@@ -149,13 +156,13 @@ ResponsePlan serve_embedded(RequestHead const& req, Target const& t, Config cons
         return p;
     }
     auto const* asset = www::find_asset(rel);
-    if (!asset) return error_response(404, "No such page of the wasmdev self-check.", cfg);
+    if (!asset) return error_plan(404, "No such page of the wasmdev self-check.", cfg);
     auto const name = rel.empty() || rel.ends_with('/') ? std::string("index.html") : rel;
     bool const compressible = cfg.compress && mime::is_compressible(name) && asset->data.size() >= cfg.min_compress_bytes;
     constexpr ContentCoding codings[] = {ContentCoding::zstd, ContentCoding::br, ContentCoding::gzip, ContentCoding::deflate};
     auto const available = compressible ? std::span<ContentCoding const>(codings) : std::span<ContentCoding const>();
     auto coding = negotiate_encoding(req.field("Accept-Encoding"), available);
-    if (!coding) return error_response(406, "The request's Accept-Encoding refuses every coding this page has.", cfg);
+    if (!coding) return error_plan(406, "The request's Accept-Encoding refuses every coding this page has.", cfg);
     // Embedded bytes change only with the binary: hash them for a strong validator.
     std::uint64_t hash = 1469598103934665603ull;
     for (unsigned char c : asset->data) hash = (hash ^ c) * 1099511628211ull;
@@ -171,7 +178,7 @@ ResponsePlan serve_embedded(RequestHead const& req, Target const& t, Config cons
     }
     if (*coding != ContentCoding::identity) {
         auto body = compressed_asset(*asset, *coding);
-        if (!body) return error_response(500, "Compression failed.", cfg);
+        if (!body) return error_plan(500, "Compression failed.", cfg);
         p.headers.emplace_back("Content-Encoding", std::string(to_string(*coding)));
         p.coding = to_string(*coding);
         p.content_length = body->size();
@@ -184,7 +191,7 @@ ResponsePlan serve_embedded(RequestHead const& req, Target const& t, Config cons
 }
 
 ResponsePlan serve_listing(Target const& t, Resolved const& dir, Config const& cfg) {
-    if (!cfg.listing) return error_response(403, "Directory listings are turned off (--no-listing).", cfg);
+    if (!cfg.listing) return error_plan(403, "Directory listings are turned off (--no-listing).", cfg);
     std::string display = "/";
     for (auto const& s : t.segments) display += s + "/";
     // A symlink is listed only when a request for it would be served: never the size and time
@@ -258,7 +265,7 @@ ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const&
     if (!ranged) {
         auto chosen = negotiate_encoding(req.field("Accept-Encoding"), available);
         if (!chosen) {
-            auto p = error_response(406, "The request's Accept-Encoding refuses every coding this file has.", cfg);
+            auto p = error_plan(406, "The request's Accept-Encoding refuses every coding this file has.", cfg);
             if (!available.empty()) p.headers.emplace_back("Vary", "Accept-Encoding");
             return p;
         }
@@ -294,7 +301,7 @@ ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const&
             p.send_body = false;
             return p;
         case Conditional::precondition_failed: {
-            auto e = error_response(412, "The file changed: a precondition (If-Match / If-Unmodified-Since) failed.", cfg);
+            auto e = error_plan(412, "The file changed: a precondition (If-Match / If-Unmodified-Since) failed.", cfg);
             e.headers.emplace_back("ETag", etag);
             return e;
         }
@@ -302,7 +309,7 @@ ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const&
     }
 
     if (ranges.kind == RangeKind::unsatisfiable) {
-        auto e = error_response(416, "The requested range is outside the file.", cfg);
+        auto e = error_plan(416, "The requested range is outside the file.", cfg);
         e.headers.emplace_back("Content-Range", unsatisfied_content_range(file.size));
         return e;
     }
@@ -339,9 +346,9 @@ ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const&
         // No cache (unit tests, tools): compress here, whole.
         std::string bytes(file.size, '\0');
         if (::pread(file.fd, bytes.data(), bytes.size(), 0) != ssize_t(bytes.size()))
-            return error_response(500, "The file changed while it was read.", cfg);
+            return error_plan(500, "The file changed while it was read.", cfg);
         auto z = compress::compress_all(to_compress_coding(coding), bytes, compress::default_level(to_compress_coding(coding)));
-        if (!z) return error_response(500, "Compression failed.", cfg);
+        if (!z) return error_plan(500, "Compression failed.", cfg);
         p.content_length = z->size();
         p.shared_body = std::make_shared<std::string const>(std::move(*z));
     } else {
@@ -355,8 +362,7 @@ ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const&
 }  // namespace
 
 ResponsePlan error_response(unsigned status, std::string_view cause, Config const& cfg, bool close) {
-    auto p = html_plan(status, render_error_page(status, cause), cfg);
-    p.close = close;
+    auto p = error_plan(status, cause, cfg, close);
     apply_extra_headers(p.headers, cfg.extra_headers);
     return p;
 }
@@ -378,11 +384,11 @@ ResponsePlan decide(RequestHead const& req, Config const& cfg, Services const& s
         return p;
     }
     if (req.method != "GET" && !is_head) {
-        auto p = error_response(405, fmt::format("{} is not supported; this server only reads files.", req.method), cfg);
+        auto p = error_plan(405, fmt::format("{} is not supported; this server only reads files.", req.method), cfg);
         p.headers.emplace_back("Allow", std::string(allowed_methods));
         return p;
     }
-    if (!target || target->asterisk) return error_response(400, "The request target is not a valid path.", cfg);
+    if (!target || target->asterisk) return error_plan(400, "The request target is not a valid path.", cfg);
 
     auto plan = [&]() -> ResponsePlan {
         if (!target->segments.empty() && target->segments.front() == reserved_prefix)
@@ -390,12 +396,12 @@ ResponsePlan decide(RequestHead const& req, Config const& cfg, Services const& s
         auto found = resolve(cfg.root, target->segments, cfg.follow_symlinks, cfg.root_fd, services.open_files);
         switch (found.kind) {
             case ResolveKind::not_found: {
-                auto p = error_response(404, "Nothing at this path.", cfg);
+                auto p = error_plan(404, "Nothing at this path.", cfg);
                 if (mime::type_for(target->segments.empty() ? "" : target->segments.back()) == "application/wasm")
                     p.log_note = "a .wasm was requested that does not exist: is the build finished?";
                 return p;
             }
-            case ResolveKind::forbidden: return error_response(403, found.cause, cfg);
+            case ResolveKind::forbidden: return error_plan(403, found.cause, cfg);
             case ResolveKind::directory: {
                 if (!target->trailing_slash) {
                     auto location = encode_path(target->segments, true);
@@ -415,10 +421,10 @@ ResponsePlan decide(RequestHead const& req, Config const& cfg, Services const& s
             case ResolveKind::file:
                 // "/app.wasm/" names a directory that is not there (nginx and Apache agree);
                 // serving the file would break every relative URL inside it.
-                if (target->trailing_slash) return error_response(404, "Nothing at this path: a file is not a directory.", cfg);
+                if (target->trailing_slash) return error_plan(404, "Nothing at this path: a file is not a directory.", cfg);
                 return serve_file(req, *target, found, cfg, services);
         }
-        return error_response(500, "Unexpected resolution result.", cfg);
+        return error_plan(500, "Unexpected resolution result.", cfg);
     }();
     if (is_head) plan.send_body = false;
     return plan;

@@ -88,7 +88,7 @@ void apply_extra_headers(ResponseHeaders& headers, HeaderList const& extra) {
     }
 }
 
-ResponseHeaders policy_headers(Config const& cfg) {
+ResponseHeaders builtin_policy_headers(Config const& cfg) {
     ResponseHeaders h;
     h.reserve(12);  // room for what the handler adds, so a response grows its list once
     // Isolation (SharedArrayBuffer, wasm threads). COEP is on every response, workers included.
@@ -99,6 +99,11 @@ ResponseHeaders policy_headers(Config const& cfg) {
     h.emplace_back("X-Content-Type-Options", "nosniff");
     // A dev server always revalidates, so a rebuild shows at once.
     h.emplace_back("Cache-Control", "no-cache");
+    return h;
+}
+
+ResponseHeaders policy_headers(Config const& cfg) {
+    auto h = builtin_policy_headers(cfg);
     for (auto const& [name, value] : cfg.extra_headers) {
         auto it = std::find_if(h.begin(), h.end(), [&](auto const& p) { return iequals(p.first, name); });
         if (it != h.end()) it->second = value;

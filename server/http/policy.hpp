@@ -14,6 +14,10 @@ namespace wasmdev::http {
 // The names view literals and cfg.extra_headers: cfg must outlive the list.
 ResponseHeaders policy_headers(Config const& cfg);
 
+// The same without --header: what a response starts with before apply_extra_headers()
+// settles the --header values once, over everything the handler added.
+ResponseHeaders builtin_policy_headers(Config const& cfg);
+
 std::string_view to_string(CoepMode m);
 std::string_view to_string(CorpMode m);
 std::optional<CoepMode> parse_coep(std::string_view s);
