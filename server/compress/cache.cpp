@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <list>
 #include <map>
 #include <string_view>
@@ -22,9 +23,8 @@ namespace {
 // 20 MB wasm exist about a millisecond after the job starts; later blocks are larger.
 constexpr std::size_t first_block = 64 * 1024;
 constexpr std::size_t read_block = 256 * 1024;
-// Output is handed to readers in chunks of at least this much (except the first and last):
-// few enough for the session to gather a handful per write.
-constexpr std::size_t chunk_target = 128 * 1024;
+// Output is published to readers in steps of at least this much (except the first and last).
+constexpr std::size_t publish_step = 128 * 1024;
 
 enum class Outcome { completed, failed, abandoned };
 
@@ -46,58 +46,35 @@ struct FdGuard {
     }
 };
 
-// The whole body in a sealed memfd, or -1 (no memfd support, no memory): the caller then
-// keeps serving chunks.
-int write_body_file(std::vector<std::shared_ptr<std::string const>> const& chunks, std::string const& last) {
-    int fd = ::memfd_create("wasmdev-compressed-body", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    if (fd < 0) return -1;
-    auto write_all = [fd](std::string_view bytes) {
-        while (!bytes.empty()) {
-            auto n = ::write(fd, bytes.data(), bytes.size());
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) return false;
-            bytes.remove_prefix(std::size_t(n));
-        }
-        return true;
-    };
-    bool ok = true;
-    for (auto const& c : chunks) ok = ok && write_all(*c);
-    ok = ok && write_all(last);
-    // Sealed: nothing can change the bytes every later response sends.
-    if (ok) ok = ::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == 0;
-    if (!ok) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
+std::size_t page_size() {
+    static std::size_t const size = std::size_t(::sysconf(_SC_PAGESIZE));
+    return size;
+}
+
+std::size_t round_up_to_page(std::size_t n) {
+    auto const page = page_size();
+    return (n + page - 1) / page * page;
+}
+
+// The most a coding can turn `input` bytes into, with room to spare: zlib's deflateBound
+// (about n/4096 plus a header), brotli's and zstd's bounds (under n/256) and our one sync
+// flush all fit. A body that would exceed it fails its entry rather than overflow.
+std::size_t max_compressed_size(std::uint64_t input) {
+    return std::size_t(input + input / 128 + 64 * 1024);
 }
 
 }  // namespace
 
 // ---- Entry ----
 
+Entry::View Entry::view() const {
+    std::lock_guard lock(mutex_);
+    return {state_, std::string_view(base_, std::size_t(bytes_))};
+}
+
 Entry::State Entry::state() const {
     std::lock_guard lock(mutex_);
     return state_;
-}
-
-std::size_t Entry::chunk_count() const {
-    std::lock_guard lock(mutex_);
-    return chunk_count_;
-}
-
-int Entry::body_fd() const {
-    std::lock_guard lock(mutex_);
-    return body_fd_;
-}
-
-Entry::~Entry() {
-    if (body_fd_ >= 0) ::close(body_fd_);  // a memfd only we wrote: nothing to report
-}
-
-std::shared_ptr<std::string const> Entry::chunk(std::size_t i) const {
-    std::lock_guard lock(mutex_);
-    return i < chunks_.size() ? chunks_[i] : nullptr;
 }
 
 std::uint64_t Entry::total_size() const {
@@ -105,11 +82,15 @@ std::uint64_t Entry::total_size() const {
     return bytes_;
 }
 
-void Entry::on_progress(std::size_t seen_chunks, std::function<void()> fn) {
+Entry::~Entry() {
+    if (base_) ::munmap(base_, mapped_);  // our own mapping: nothing to report
+}
+
+void Entry::on_progress(std::uint64_t seen_bytes, std::function<void()> fn) {
     if (!fn) return;
     {
         std::lock_guard lock(mutex_);
-        if (chunk_count_ <= seen_chunks && state_ == State::filling) {
+        if (bytes_ <= seen_bytes && state_ == State::filling) {
             waiters_.push_back(std::move(fn));
             return;
         }
@@ -123,47 +104,55 @@ std::vector<std::function<void()>> Entry::take_waiters_locked() {
     return taken;
 }
 
-void Entry::append(std::string bytes) {
-    if (bytes.empty()) return;
+bool Entry::reserve(std::size_t capacity) {
+    auto const size = round_up_to_page(std::max<std::size_t>(capacity, 1));
+    // MAP_NORESERVE: the reservation is address space; memory is used as the body is written.
+    void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return false;
+    std::lock_guard lock(mutex_);
+    if (base_) ::munmap(base_, mapped_);
+    base_ = static_cast<char*>(p);
+    mapped_ = size;
+    capacity_ = capacity;
+    return true;
+}
+
+bool Entry::append(std::string_view bytes) {
+    if (bytes.empty()) return true;
+    // Only the producer writes, and only past bytes_, which no reader looks at yet; the
+    // bytes become visible when bytes_ moves, under the lock.
+    std::uint64_t at = 0;
+    {
+        std::lock_guard lock(mutex_);
+        if (state_ != State::filling || bytes.size() > capacity_ - bytes_) return false;
+        at = bytes_;
+    }
+    std::memcpy(base_ + at, bytes.data(), bytes.size());
     std::vector<std::function<void()>> waiters;
     {
         std::lock_guard lock(mutex_);
-        if (state_ != State::filling) return;
-        bytes_ += bytes.size();
-        chunks_.push_back(std::make_shared<std::string const>(std::move(bytes)));
-        ++chunk_count_;
+        bytes_ = at + bytes.size();
         waiters = take_waiters_locked();
     }
     for (auto& w : waiters) w();
+    return true;
 }
 
-void Entry::complete(std::string last_bytes) {
-    // Only the producer appends, so the chunks read here are all there will be but the last.
-    std::vector<std::shared_ptr<std::string const>> so_far;
+void Entry::complete() {
+    std::size_t size = 0;
     {
         std::lock_guard lock(mutex_);
         if (state_ != State::filling) return;
-        so_far = chunks_;
+        size = std::size_t(bytes_);
     }
-    int const fd = write_body_file(so_far, last_bytes);
+    // Trim the unused reservation and make the body read-only. Readers only look below
+    // bytes_, so neither disturbs them. Best effort: a failure costs address space, not bytes.
+    auto const keep = std::max(round_up_to_page(size), page_size());
+    if (base_ && keep < mapped_ && ::munmap(base_ + keep, mapped_ - keep) == 0) mapped_ = keep;
+    if (base_) ::mprotect(base_, mapped_, PROT_READ);
     std::vector<std::function<void()>> waiters;
     {
         std::lock_guard lock(mutex_);
-        if (state_ != State::filling) {
-            if (fd >= 0) ::close(fd);
-            return;
-        }
-        if (!last_bytes.empty()) {
-            bytes_ += last_bytes.size();
-            ++chunk_count_;
-            if (fd < 0) chunks_.push_back(std::make_shared<std::string const>(std::move(last_bytes)));
-        }
-        if (fd >= 0) {
-            body_fd_ = fd;
-            chunks_.clear();  // the body lives in the memfd now; readers holding a chunk keep it
-            chunks_.shrink_to_fit();
-        }
-        // Under the same lock as the last chunk: a reader that sees `done` has every byte.
         state_ = State::done;
         waiters = take_waiters_locked();
     }
@@ -282,10 +271,15 @@ void CompressCache::run(Job& job) {
     auto const& key = job.key;
     FdGuard file{job.fd};
     job.fd = -1;
-    std::string out;  // compressed bytes not yet handed to the entry
+    std::string out;  // compressed bytes not yet published to the entry
 
     auto produce = [&]() -> Outcome {
-        if (job.shared->closing.load(std::memory_order_relaxed) || job.entry.expired()) return Outcome::abandoned;
+        if (job.shared->closing.load(std::memory_order_relaxed)) return Outcome::abandoned;
+        if (auto e = job.entry.lock(); !e) {
+            return Outcome::abandoned;
+        } else if (!e->reserve(max_compressed_size(key.size))) {
+            return Outcome::failed;  // no address space: the next request retries
+        }
         if (file.fd < 0) {
             // O_NONBLOCK: a FIFO put where the file was must not hang the pool; it fails the check below.
             file.fd = ::open(job.id.first.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -296,6 +290,7 @@ void CompressCache::run(Job& job) {
         Compressor z(job.id.second, default_level(job.id.second));
         if (!z.ok()) return Outcome::failed;
         std::string in(read_block, '\0');
+        out.reserve(publish_step + read_block);
         std::uint64_t offset = 0;
         while (offset < key.size) {
             if (job.shared->closing.load(std::memory_order_relaxed)) return Outcome::abandoned;
@@ -310,8 +305,8 @@ void CompressCache::run(Job& job) {
             // Flush the first block (unless it was the whole file) so readers get bytes at once.
             bool const flush = first && offset < key.size;
             if (!z.feed(std::string_view(in.data(), std::size_t(n)), out, flush)) return Outcome::failed;
-            if (flush || out.size() >= chunk_target) {
-                e->append(std::string(out));  // a copy sized to fit: memory held is what is counted
+            if (flush || out.size() >= publish_step) {
+                if (!e->append(out)) return Outcome::failed;
                 out.clear();
             }
         }
@@ -325,12 +320,15 @@ void CompressCache::run(Job& job) {
     auto outcome = produce();
     auto e = job.entry.lock();
     if (!e && outcome == Outcome::completed) outcome = Outcome::abandoned;
-    auto const output_bytes = e ? e->total_size() + out.size() : 0;
+    // The last bytes go in before the outcome is settled, so a body that does not fit is a
+    // failure the counters see as one.
+    if (outcome == Outcome::completed && !e->append(out)) outcome = Outcome::failed;
+    auto const output_bytes = e ? e->total_size() : 0;
     auto const seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     job.shared->settle(e, job.id, outcome, key.size, output_bytes, seconds);
     if (!e) return;
     if (outcome == Outcome::completed)
-        e->complete(std::string(out));  // sized to fit, like every chunk
+        e->complete();
     else
         e->fail();
 }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "server/compress/codec.hpp"
@@ -28,24 +29,25 @@ struct FileKey {
 
 // One compressed body, filled by a producer job, read by any number of requests.
 // Every reader function is thread-safe and never blocks on the compression.
+//
+// The body grows in one anonymous mapping reserved up front at the largest size the coding
+// can reach (pages exist only once written), so the bytes never move: a reader's view stays
+// valid while it holds the entry, streaming needs no chunk list, and a finished body is one
+// contiguous buffer a session writes with a few large send(2) calls. Once done, the mapping
+// is trimmed to the body and made read-only: nothing can change what later responses send.
 class Entry {
     struct Token {};  // only CompressCache makes and fills entries
 
 public:
     enum class State { filling, done, failed };
 
-    // Read the state before the count: a `done` seen first means every chunk is already there.
+    // The state and the compressed bytes at one instant; a `done` view holds the whole body.
+    struct View {
+        State state = State::filling;
+        std::string_view bytes;
+    };
+    View view() const;
     State state() const;
-    std::size_t chunk_count() const;
-    // Chunks never change once appended; nullptr past the end, and nullptr for every i once
-    // the body has moved to body_fd().
-    std::shared_ptr<std::string const> chunk(std::size_t i) const;
-    // Once done: a read-only memfd holding the whole body, so requests send it with
-    // sendfile(2) (zero-copy, as a server sends a precompressed .gz file) instead of copying
-    // chunks from memory. The chunks are released then; a reader that was streaming them goes
-    // on from the byte offset it reached. -1 while filling, or if no memfd could be made (then
-    // the chunks stay).
-    int body_fd() const;
     std::uint64_t total_size() const;  // compressed bytes so far; the body's length once done
     std::uint64_t input_size() const { return key_.size; }
     // A body that came out larger than its file (already-compressed data) is still correct;
@@ -54,11 +56,11 @@ public:
     FileKey key() const { return key_; }
     Coding coding() const { return coding_; }
 
-    // Calls fn once, when chunk_count() > seen_chunks or the entry is no longer filling: at
-    // once on this thread if that already holds, else on the producer's thread right after the
+    // Calls fn once, when total_size() > seen_bytes or the entry is no longer filling: at once
+    // on this thread if that already holds, else on the producer's thread right after the
     // change (no lock held, so fn may read the entry; it must be quick and must not throw —
-    // post to your own executor). A reader re-arms it with the count it has consumed.
-    void on_progress(std::size_t seen_chunks, std::function<void()> fn);
+    // post to your own executor). A reader re-arms it with the byte count it has consumed.
+    void on_progress(std::uint64_t seen_bytes, std::function<void()> fn);
 
     Entry(Token, FileKey key, Coding coding) : key_(key), coding_(coding) {}
     ~Entry();
@@ -67,18 +69,22 @@ public:
 
 private:
     friend class CompressCache;
-    void append(std::string bytes);
-    void complete(std::string last_bytes);  // appends and marks done in one step
+    // Producer side. reserve() maps room for `capacity` bytes; append() copies into it and
+    // publishes them; both are false when that cannot be done (no memory, a bound exceeded).
+    // complete() trims the mapping to the body, makes it read-only and marks the entry done.
+    bool reserve(std::size_t capacity);
+    bool append(std::string_view bytes);
+    void complete();
     void fail();
     std::vector<std::function<void()>> take_waiters_locked();
 
     FileKey const key_;
     Coding const coding_;
     mutable std::mutex mutex_;
-    std::vector<std::shared_ptr<std::string const>> chunks_;
-    std::size_t chunk_count_ = 0;  // chunks appended, also after they moved to body_fd_
-    std::uint64_t bytes_ = 0;
-    int body_fd_ = -1;
+    char* base_ = nullptr;      // the mapping; fixed once reserved
+    std::size_t mapped_ = 0;    // bytes mapped at base_
+    std::size_t capacity_ = 0;  // bytes the producer may write (<= mapped_)
+    std::uint64_t bytes_ = 0;   // bytes written and published
     State state_ = State::filling;
     std::vector<std::function<void()>> waiters_;
 };

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <thread>
 #include <utility>
 
@@ -137,30 +138,20 @@ std::string random_bytes(std::size_t n, unsigned seed) {
     return s;
 }
 
-// Appends what e holds beyond what out has, as the session reads it: chunks while they
-// exist, then (once done) the rest from the body's memfd at the offset reached.
-void read_on(Entry const& e, Entry::State state, std::string& out, std::size_t& next) {
-    while (next < e.chunk_count()) {
-        auto c = e.chunk(next);
-        if (!c) break;  // moved to the memfd
-        out += *c;
-        ++next;
-    }
-    if (state != Entry::State::done || e.body_fd() < 0) return;
-    std::string rest(e.total_size() - out.size(), '\0');
-    auto n = ::pread(e.body_fd(), rest.data(), rest.size(), off_t(out.size()));
-    REQUIRE(n == ssize_t(rest.size()));
-    out += rest;
+// Appends what e holds beyond what out has, as the session reads it; returns the state seen.
+Entry::State read_on(Entry const& e, std::string& out) {
+    auto const [state, bytes] = e.view();
+    REQUIRE(bytes.size() >= out.size());
+    REQUIRE((bytes.substr(0, out.size()) == out));  // bytes once seen never change
+    out += bytes.substr(out.size());
+    return state;
 }
 
 // Reads an entry to its end by polling, as the session does.
 std::string drain(Entry const& e) {
     std::string out;
-    std::size_t next = 0;
     for (;;) {
-        auto const state = e.state();
-        read_on(e, state, out, next);
-        if (state != Entry::State::filling) break;
+        if (read_on(e, out) != Entry::State::filling) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     return out;
@@ -172,16 +163,13 @@ std::string drain_notified(Entry& e) {
     std::condition_variable cv;
     bool woken = false;
     std::string out;
-    std::size_t next = 0;
     for (;;) {
-        auto const state = e.state();
-        read_on(e, state, out, next);
-        if (state != Entry::State::filling) return out;
+        if (read_on(e, out) != Entry::State::filling) return out;
         {
             std::lock_guard l(m);
             woken = false;
         }
-        e.on_progress(next, [&] {
+        e.on_progress(out.size(), [&] {
             std::lock_guard l(m);
             woken = true;
             cv.notify_one();
@@ -191,7 +179,7 @@ std::string drain_notified(Entry& e) {
     }
 }
 
-// What a gzip decoder makes of a stream's first chunk, before the rest exists.
+// What a gzip decoder makes of a stream's first bytes, before the rest exists.
 std::string inflate_prefix(std::string_view gz) {
     z_stream z{};
     REQUIRE(inflateInit2(&z, 15 + 16) == Z_OK);
@@ -241,7 +229,7 @@ TEST_CASE("compress cache: 16 concurrent requests for one uncached file share on
     }
 }
 
-TEST_CASE("compress cache: the first chunk of a 30 MB file is readable while the rest is still compressing") {
+TEST_CASE("compress cache: the first bytes of a 30 MB file are readable while the rest is still compressing") {
     TempDir tmp;
     auto const bytes = compressible(30 << 20, 2);
     auto const path = tmp.write("big.wasm", bytes);
@@ -249,31 +237,32 @@ TEST_CASE("compress cache: the first chunk of a 30 MB file is readable while the
     CompressCache cache(256 << 20, gate.executor());
     auto e = cache.acquire(path, key_of(path), Coding::gzip);
     CHECK(e->state() == Entry::State::filling);
-    CHECK(e->chunk_count() == 0);  // the job has not run yet
+    CHECK(e->total_size() == 0);  // the job has not run yet
 
-    // The hook runs on the producer's thread right after the first chunk is appended, so the
-    // producer is provably not done while it looks: no timing involved.
+    // The hook runs on the producer's thread right after the first bytes are published, so
+    // the producer is provably not done while it looks: no timing involved.
     struct Seen {
         Entry::State state = Entry::State::done;
-        std::size_t chunks = 0;
+        std::uint64_t bytes = 0;
         std::string first_decoded;
     } seen;
     e->on_progress(0, [&] {
-        seen.state = e->state();
-        seen.chunks = e->chunk_count();
-        seen.first_decoded = inflate_prefix(*e->chunk(0));
+        auto const v = e->view();
+        seen.state = v.state;
+        seen.bytes = v.bytes.size();
+        seen.first_decoded = inflate_prefix(v.bytes);
     });
     std::thread producer([&] { gate.run_all(); });
     auto const body = drain(*e);
     producer.join();
 
     CHECK(seen.state == Entry::State::filling);
-    CHECK(seen.chunks == 1);
-    // The first chunk is a flushed 64 KiB block: a browser can decode it at once.
+    CHECK(seen.bytes > 0);
+    CHECK(seen.bytes < body.size() / 10);
+    // The first bytes are a flushed 64 KiB block: a browser can decode them at once.
     CHECK(seen.first_decoded.size() == 64 * 1024);
     CHECK((seen.first_decoded == std::string_view(bytes).substr(0, 64 * 1024)));
     CHECK(e->state() == Entry::State::done);
-    CHECK(e->chunk_count() > 10);
     CHECK(e->total_size() == body.size());
     CHECK(e->input_size() == bytes.size());
     CHECK((decompress_all(Coding::gzip, body) == bytes));
@@ -353,7 +342,7 @@ TEST_CASE("compress cache: a key the file no longer has fails the entry - which 
                                            : cache.acquire(path, o.fd, wrong, Coding::gzip);
             gate.run_all();
             CHECK(e->state() == Entry::State::failed);
-            CHECK(e->chunk_count() == 0);  // not one byte of another version
+            CHECK(e->total_size() == 0);  // not one byte of another version
             CHECK(cache.stats().entries == 0);
             CHECK(cache.stats().compressions_failed == 1);
 
@@ -392,7 +381,7 @@ TEST_CASE("compress cache: a file modified in place while it is compressed fails
     CompressCache cache(64 << 20, gate.executor());
     Opened o(path);
     auto e = cache.acquire(path, o.fd, o.key, Coding::gzip);
-    // After the first chunk, on the producer's thread: a build tool rewrites the file.
+    // After the first bytes, on the producer's thread: a build tool rewrites the file.
     e->on_progress(0, [&] {
         tmp.write("moving.wasm", compressible(2 << 20, 10));
         bump_mtime(path, 1);
@@ -505,31 +494,40 @@ TEST_CASE("Entry::on_progress: called once per registration - at once when there
     e->on_progress(0, [&] { ++early; });
     CHECK(early == 0);  // nothing yet: waits
     gate.run_all();
-    CHECK(early == 1);  // once, although many chunks followed
+    CHECK(early == 1);  // once, although many publications followed
     REQUIRE(e->state() == Entry::State::done);
-    e->on_progress(e->chunk_count(), [&] { ++late; });
+    e->on_progress(e->total_size(), [&] { ++late; });
     CHECK(late == 1);  // already done: called on this thread before returning
     e->on_progress(0, {});  // an empty function is ignored
 }
 
-// A done entry is served from a sealed memfd (sendfile, no user-space copy): its bytes are
-// the body, and nothing can write to it.
-TEST_CASE("compress cache: a finished body lives in a sealed read-only memfd") {
+// A done entry's body is one read-only buffer: what a reader saw while it was filling is
+// what it sees after, and nothing in the process can write to it any more.
+TEST_CASE("compress cache: a finished body is one read-only buffer that never moved") {
     TempDir dir;
     auto const original = compressible(6 << 20, 5);
     auto const path = dir.write("app.wasm", original);
-    ThreadExecutor exec;
-    CompressCache cache(64 << 20, exec.executor());
+    GatedExecutor gate;
+    CompressCache cache(64 << 20, gate.executor());
     auto e = cache.acquire(path, key_of(path), Coding::gzip);
-    auto body = drain(*e);
-    REQUIRE(e->state() == Entry::State::done);
-    int const fd = e->body_fd();
-    REQUIRE(fd >= 0);
-    CHECK(e->chunk(0) == nullptr);  // the chunks were released
+    char const* first_seen = nullptr;
+    e->on_progress(0, [&] { first_seen = e->view().bytes.data(); });
+    gate.run_all();
+    auto const [state, body] = e->view();
+    REQUIRE(state == Entry::State::done);
+    CHECK(body.data() == first_seen);  // streaming readers' views stay valid
     CHECK((decompress_all(Coding::gzip, body) == original));
-    struct stat st {};
-    REQUIRE(::fstat(fd, &st) == 0);
-    CHECK(std::uint64_t(st.st_size) == e->total_size());
-    CHECK(::write(fd, "x", 1) < 0);  // F_SEAL_WRITE
-    CHECK(::ftruncate(fd, 0) != 0);  // F_SEAL_SHRINK
+    // The mapping holding the body is read-only now.
+    auto const addr = reinterpret_cast<std::uintptr_t>(body.data());
+    std::ifstream maps("/proc/self/maps");
+    std::string line, perms;
+    while (std::getline(maps, line)) {
+        std::uintptr_t lo = 0, hi = 0;
+        char dash = 0;
+        std::istringstream in(line);
+        in >> std::hex >> lo >> dash >> hi >> perms;
+        if (lo <= addr && addr < hi) break;
+        perms.clear();
+    }
+    CHECK(perms.substr(0, 2) == "r-");
 }
