@@ -59,10 +59,11 @@ struct SessionControl {
 
 void SessionHost::close_idle_sessions() {
     std::lock_guard lock(mutex);
-    for (auto* s : sessions) {
-        asio::post(s->stream->get_executor(), [s, this] {
+    for (auto const& [id, s] : sessions) {
+        asio::post(s->stream->get_executor(), [id, this] {
             std::lock_guard inner(mutex);
-            if (sessions.contains(s) && s->reading) s->stream->cancel();
+            auto it = sessions.find(id);
+            if (it != sessions.end() && it->second->reading) it->second->stream->cancel();
         });
     }
 }
@@ -70,15 +71,17 @@ void SessionHost::close_idle_sessions() {
 void SessionHost::expire_overdue_sessions() {
     auto const now = std::chrono::steady_clock::now().time_since_epoch().count();
     std::lock_guard lock(mutex);
-    for (auto* s : sessions) {
+    for (auto const& [id, s] : sessions) {
         if (!s->overdue(now)) continue;
         // Closed on its own thread, where it is suspended in the overdue operation (or has
         // moved on, re-armed, and is no longer overdue): that operation ends with an error.
-        asio::post(s->stream->get_executor(), [s, this] {
+        asio::post(s->stream->get_executor(), [id, this] {
             std::lock_guard inner(mutex);
-            if (!sessions.contains(s) || !s->overdue(std::chrono::steady_clock::now().time_since_epoch().count())) return;
+            auto it = sessions.find(id);
+            if (it == sessions.end() || !it->second->overdue(std::chrono::steady_clock::now().time_since_epoch().count()))
+                return;
             beast::error_code ignored;
-            s->stream->socket().close(ignored);
+            it->second->stream->socket().close(ignored);
         });
     }
 }
@@ -88,14 +91,16 @@ namespace {
 struct Registration {
     SessionHost& host;
     SessionControl control;
+    std::uint64_t id = 0;
     Registration(SessionHost& h, beast::tcp_stream& s) : host(h) {
         control.stream = &s;
         std::lock_guard lock(host.mutex);
-        host.sessions.insert(&control);
+        id = ++host.next_session_id;
+        host.sessions.emplace(id, &control);
     }
     ~Registration() {
         std::lock_guard lock(host.mutex);
-        host.sessions.erase(&control);
+        host.sessions.erase(id);
     }
 };
 

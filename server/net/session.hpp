@@ -7,7 +7,8 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <functional>
 #include <mutex>
-#include <unordered_set>
+#include <cstdint>
+#include <unordered_map>
 
 #include "server/http/handler.hpp"
 
@@ -22,7 +23,10 @@ struct SessionHost {
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> active{0};
     std::mutex mutex{};
-    std::unordered_set<SessionControl*> sessions{};  // for closing idle ones on shutdown
+    // Live sessions by an id never reused: work posted to a session's thread finds it by id,
+    // so it cannot touch a newer session that happens to live at a freed one's address.
+    std::unordered_map<std::uint64_t, SessionControl*> sessions{};
+    std::uint64_t next_session_id = 0;  // under mutex
 
     // Asks every session that is waiting for a request to close; busy ones finish first.
     void close_idle_sessions();
