@@ -1,6 +1,6 @@
 #include "server/http/validators.hpp"
 
-#include <fmt/format.h>
+#include <charconv>
 
 #include <algorithm>
 #include <array>
@@ -140,9 +140,30 @@ std::string_view etag_suffix(ContentCoding c) {
     return "";
 }
 
+void append_hex(std::string& out, std::uint64_t v) {
+    std::array<char, 16> digits;
+    auto const [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size(), v, 16);
+    out.append(digits.data(), end);  // 16 hex digits hold any 64-bit value: ec is always success
+}
+
+// "INO-SIZE-MTIME" in hex, then the suffix. Formatted by hand: it runs for every response,
+// and fmt's format-string machinery cost more than the rest of the tag.
 std::string etag_with_suffix(std::uint64_t ino, std::uint64_t size, std::int64_t mtime_ns, std::string_view suffix) {
+    std::string tag;
+    tag.reserve(3 * 16 + 4 + suffix.size());
+    tag.push_back('"');
+    append_hex(tag, ino);
+    tag.push_back('-');
+    append_hex(tag, size);
+    tag.push_back('-');
     // mtime_ns as its two's-complement bits: a pre-1970 mtime must not put a '-' in a field.
-    return fmt::format("\"{:x}-{:x}-{:x}{}\"", ino, size, std::uint64_t(mtime_ns), suffix);
+    append_hex(tag, std::uint64_t(mtime_ns));
+    tag.append(suffix).push_back('"');
+    return tag;
+}
+
+void put_digits(char* at, std::int64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) at[i] = char('0' + value % 10);
 }
 
 }  // namespace
@@ -168,8 +189,16 @@ std::string format_http_date(std::time_t t) {
     }
     auto const date = civil_from_days(days);
     auto const weekday = ((days + 4) % 7 + 7) % 7;  // 1970-01-01 was a Thursday
-    return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", weekdays[std::size_t(weekday)], date.day,
-                       months[std::size_t(date.month - 1)], date.year, secs / 3600, secs / 60 % 60, secs % 60);
+    // "Sun, 06 Nov 1994 08:49:37 GMT": fixed width (the clamp keeps the year at four digits).
+    std::string out = "Ddd, DD Mmm YYYY hh:mm:ss GMT";
+    out.replace(0, 3, weekdays[std::size_t(weekday)]);
+    put_digits(&out[5], date.day, 2);
+    out.replace(8, 3, months[std::size_t(date.month - 1)]);
+    put_digits(&out[12], date.year, 4);
+    put_digits(&out[17], secs / 3600, 2);
+    put_digits(&out[20], secs / 60 % 60, 2);
+    put_digits(&out[23], secs % 60, 2);
+    return out;
 }
 
 std::optional<std::time_t> parse_http_date(std::string_view s) {
