@@ -83,7 +83,7 @@ struct Server::Impl {
             // Round-robin over the contexts: the new connection's socket belongs to the next one.
             auto& target = next_context == 0 ? ioc : *others[next_context - 1];
             next_context = (next_context + 1) % (others.size() + 1);
-            auto [ec, socket] = co_await acceptor.async_accept(target, asio::as_tuple(asio::use_awaitable));
+            auto [ec, socket] = co_await acceptor.async_accept(target.get_executor(), asio::as_tuple(asio::use_awaitable));
             if (ec == asio::error::operation_aborted || host.stopping) co_return;
             if (ec) {
                 // EMFILE and friends: back off briefly instead of spinning.
@@ -96,7 +96,7 @@ struct Server::Impl {
             bool const over_limit = host.active.load() >= cfg.max_connections;
             ++host.active;
             auto exec = socket.get_executor();
-            asio::co_spawn(exec, run_session(beast::tcp_stream(std::move(socket)), host, over_limit),
+            asio::co_spawn(exec, run_session(Stream(std::move(socket)), host, over_limit),
                            [this](std::exception_ptr e) {
                                --host.active;
                                if (e) {

@@ -36,14 +36,20 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using asio::ip::tcp;
 using namespace asio::experimental::awaitable_operators;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+// Every session runs on one io_context: its concrete executor type, not the type-erased
+// any_io_executor, spares a copy through a vtable at every suspension point.
+template <class T>
+using Task = asio::awaitable<T, Executor>;
+using Socket = Stream::socket_type;
+using Timer = asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>, Executor>;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable_t<Executor>{});
 constexpr std::uint64_t small_file_limit = 64 * 1024;
 
 // Timeouts are deadlines the session stores and the server's sweeper checks a few times a
 // second (expire_overdue_sessions), instead of a timer armed and cancelled around every read
 // and write: that cost two timer operations and a handler dispatch per request.
 struct SessionControl {
-    beast::tcp_stream* stream = nullptr;
+    Stream* stream = nullptr;
     bool reading = false;  // touched only on the session's own thread (its io_context)
     std::atomic<std::int64_t> deadline{0};  // steady_clock ticks; 0: nothing pending
 
@@ -92,7 +98,7 @@ struct Registration {
     SessionHost& host;
     SessionControl control;
     std::uint64_t id = 0;
-    Registration(SessionHost& h, beast::tcp_stream& s) : host(h) {
+    Registration(SessionHost& h, Stream& s) : host(h) {
         control.stream = &s;
         std::lock_guard lock(host.mutex);
         id = ++host.next_session_id;
@@ -123,7 +129,7 @@ http::RequestHead to_head(Request const& req) {
 
 // Streams [offset, offset+length) of fd with sendfile(2): zero-copy, and a stalled client
 // costs a timer, not a thread. False when the client vanished or stalled, or the file shrank.
-asio::awaitable<bool> send_file_range(tcp::socket& sock, SessionControl& ctl, int fd, std::uint64_t offset,
+Task<bool> send_file_range(Socket& sock, SessionControl& ctl, int fd, std::uint64_t offset,
                                       std::uint64_t length, std::chrono::seconds stall) {
     if (!sock.native_non_blocking()) sock.native_non_blocking(true);
     while (length > 0) {
@@ -138,20 +144,20 @@ asio::awaitable<bool> send_file_range(tcp::socket& sock, SessionControl& ctl, in
         if (errno == EINTR) continue;
         if (errno != EAGAIN) co_return false;
         ctl.arm(stall);  // each wait for room in the socket gets the whole stall allowance
-        auto [ec] = co_await sock.async_wait(tcp::socket::wait_write, use_tuple);
+        auto [ec] = co_await sock.async_wait(Socket::wait_write, use_tuple);
         if (ec) co_return false;  // closed by the sweeper (stalled) or by the peer
     }
     co_return true;
 }
 
-asio::awaitable<bool> write_bytes(beast::tcp_stream& stream, SessionControl& ctl, std::string_view bytes,
+Task<bool> write_bytes(Stream& stream, SessionControl& ctl, std::string_view bytes,
                                   std::chrono::seconds stall) {
     ctl.arm(stall);
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes.data(), bytes.size()), use_tuple);
     co_return !ec;
 }
 
-void set_cork(tcp::socket& s, bool on) {
+void set_cork(Socket& s, bool on) {
     int v = on ? 1 : 0;
     // Best effort: without TCP_CORK the bytes are the same, only in more segments.
     ::setsockopt(s.native_handle(), IPPROTO_TCP, TCP_CORK, &v, sizeof v);
@@ -172,7 +178,7 @@ std::string_view http_date_now() {
 // Writes every byte of iov with non-blocking sendmsg(2): as much per call as the socket takes
 // (asio's async_write stops each call at 64 KiB), and a stalled client costs a deadline, not
 // a thread. False when the client vanished or stalled.
-asio::awaitable<bool> send_all(tcp::socket& sock, SessionControl& ctl, std::span<iovec> iov, std::chrono::seconds stall) {
+Task<bool> send_all(Socket& sock, SessionControl& ctl, std::span<iovec> iov, std::chrono::seconds stall) {
     if (!sock.native_non_blocking()) sock.native_non_blocking(true);
     std::size_t first = 0;
     while (first < iov.size()) {
@@ -192,7 +198,7 @@ asio::awaitable<bool> send_all(tcp::socket& sock, SessionControl& ctl, std::span
         if (errno == EINTR) continue;
         if (errno != EAGAIN) co_return false;
         ctl.arm(stall);  // each wait for room in the socket gets the whole stall allowance
-        auto [ec] = co_await sock.async_wait(tcp::socket::wait_write, use_tuple);
+        auto [ec] = co_await sock.async_wait(Socket::wait_write, use_tuple);
         if (ec) co_return false;  // closed by the sweeper (stalled) or by the peer
     }
     co_return true;
@@ -203,11 +209,11 @@ asio::awaitable<bool> send_all(tcp::socket& sock, SessionControl& ctl, std::span
 // one contiguous buffer that goes out in a few large sends. (A copy into the socket, not
 // sendfile from a memfd: the copy lands in large socket pages, which a local client, the
 // usual bottleneck here, reads about 1.5x faster than a memfd's 4 KiB pages; bench/README.)
-asio::awaitable<bool> write_stream(beast::tcp_stream& stream, SessionControl& ctl, compress::Entry const& entry,
+Task<bool> write_stream(Stream& stream, SessionControl& ctl, compress::Entry const& entry,
                                    bool chunked, std::chrono::seconds stall) {
     static constexpr std::string_view crlf = "\r\n", crlf_last = "\r\n0\r\n\r\n", last = "0\r\n\r\n";
     auto const iov_of = [](std::string_view s) { return iovec{const_cast<char*>(s.data()), s.size()}; };
-    asio::steady_timer timer(stream.get_executor());
+    Timer timer(stream.get_executor());
     std::uint64_t sent = 0;  // body bytes written so far
     for (;;) {
         auto const [state, bytes] = entry.view();
@@ -243,7 +249,7 @@ asio::awaitable<bool> write_stream(beast::tcp_stream& stream, SessionControl& ct
 }
 
 // Writes the plan's head and body. False when the connection must be dropped.
-asio::awaitable<bool> write_plan(beast::tcp_stream& stream, SessionControl& ctl, http::ResponsePlan const& plan, unsigned version,
+Task<bool> write_plan(Stream& stream, SessionControl& ctl, http::ResponsePlan const& plan, unsigned version,
                                  bool keep_alive, std::chrono::seconds stall, std::string& head, std::string& scratch) {
     http::serialize_head(plan, version, keep_alive, http_date_now(), head);
     bool const with_body = plan.send_body && http::status_has_body(plan.status);
@@ -268,7 +274,7 @@ asio::awaitable<bool> write_plan(beast::tcp_stream& stream, SessionControl& ctl,
     bool const cork = with_body && (plan.stream || (plan.file && body.empty()));
     if (cork) set_cork(stream.socket(), true);
     struct Uncork {
-        tcp::socket& s;
+        Socket& s;
         bool on = false;
         ~Uncork() {
             if (on) set_cork(s, false);
@@ -308,7 +314,7 @@ std::string_view error_cause(beast::error_code ec, unsigned& status) {
 // still sending (the rest of oversized headers, a refused body), for at most 2 s and 1 MiB.
 // Closing with unread input makes the kernel answer with a RST, and a RST can destroy the
 // 400/431 response before the client has read it.
-asio::awaitable<void> drain_before_close(beast::tcp_stream& stream, SessionControl& ctl) {
+Task<void> drain_before_close(Stream& stream, SessionControl& ctl) {
     ctl.arm(std::chrono::seconds(2));
     std::array<char, 16 * 1024> sink;
     for (std::size_t total = 0; total < (1u << 20);) {
@@ -320,7 +326,7 @@ asio::awaitable<void> drain_before_close(beast::tcp_stream& stream, SessionContr
 
 }  // namespace
 
-asio::awaitable<void> run_session(beast::tcp_stream stream, SessionHost& host, bool over_limit) {
+Task<void> run_session(Stream stream, SessionHost& host, bool over_limit) {
     auto const& cfg = *host.cfg;
     std::chrono::seconds const stall{cfg.write_stall_timeout_s};
     Registration reg(host, stream);

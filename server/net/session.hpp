@@ -4,6 +4,7 @@
 #pragma once
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <functional>
 #include <mutex>
@@ -15,6 +16,9 @@
 namespace wasmdev::net {
 
 struct SessionControl;
+
+using Executor = boost::asio::io_context::executor_type;
+using Stream = boost::beast::basic_stream<boost::asio::ip::tcp, Executor>;
 
 // What sessions share with the server that owns them.
 struct SessionHost {
@@ -36,6 +40,6 @@ struct SessionHost {
     void expire_overdue_sessions();
 };
 
-boost::asio::awaitable<void> run_session(boost::beast::tcp_stream stream, SessionHost& host, bool over_limit);
+boost::asio::awaitable<void, Executor> run_session(Stream stream, SessionHost& host, bool over_limit);
 
 }  // namespace wasmdev::net
