@@ -9,7 +9,7 @@ and wasmdev/nginx ratios. Servers are pinned to core 0 and wrk/curl to core 1, s
 load generator does not steal the server's CPU and CPU per request is comparable.
 Stdlib only. Run through bench/run.sh.
 """
-import argparse, ctypes, gzip, hashlib, http.client, os, platform, random, re, resource, shutil
+import argparse, ctypes, gzip, json, hashlib, http.client, os, platform, random, re, resource, shutil
 import signal, socket, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -510,6 +510,14 @@ def main():
                     add(name, "cold_first_ms", v[0]); add(name, "cold_total_ms", v[1])
                 worker, master = s.peak_rss_mib()
                 add(name, "peak_rss_mib", worker)
+                if name == "wasmdev":
+                    # The RSS target allows nginx's RSS plus the compressed bodies wasmdev holds.
+                    try:
+                        _, stats = fetch(s.port, "/__wasmdev/stats.json")
+                        held = json.loads(stats)["compress_cache"]["bytes_held"]
+                        add(name, "bodies_held_mib", held / (1 << 20))
+                    except (OSError, ValueError, KeyError) as e:
+                        na[name]["bodies_held_mib"] = f"stats.json: {e}"
                 if master is not None:
                     add(name, "peak_rss_master_mib", master)
                 s.stop()
@@ -541,6 +549,7 @@ def main():
         ("cold never-seen 20 MB wasm, gzip: full download (ms)", "cold_total_ms", False),
         ("start to first answered request (ms)", "start_ms", False),
         ("peak RSS, VmHWM (MiB; nginx: the worker)", "peak_rss_mib", False),
+        ("compressed bodies held at the end of the round (MiB; wasmdev's stats.json)", "bodies_held_mib", False),
     ]
     names = ["wasmdev", "nginx"]
     lines = ["| metric | wasmdev | nginx | wasmdev/nginx | better |", "|---|---:|---:|---:|---|"]
