@@ -233,7 +233,8 @@ struct CompressCache::Shared {
             drop_locked(it);
             return;
         }
-        it->second.held = output_bytes;
+        // What the body's mapping takes: whole pages, so many small bodies stay within the bound.
+        it->second.held = round_up_to_page(std::size_t(output_bytes));
         it->second.counted = true;
         stats.bytes_held += it->second.held;
         evict_locked();
@@ -274,12 +275,7 @@ void CompressCache::run(Job& job) {
     std::string out;  // compressed bytes not yet published to the entry
 
     auto produce = [&]() -> Outcome {
-        if (job.shared->closing.load(std::memory_order_relaxed)) return Outcome::abandoned;
-        if (auto e = job.entry.lock(); !e) {
-            return Outcome::abandoned;
-        } else if (!e->reserve(max_compressed_size(key.size))) {
-            return Outcome::failed;  // no address space: the next request retries
-        }
+        if (job.shared->closing.load(std::memory_order_relaxed) || job.entry.expired()) return Outcome::abandoned;
         if (file.fd < 0) {
             // O_NONBLOCK: a FIFO put where the file was must not hang the pool; it fails the check below.
             file.fd = ::open(job.id.first.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -376,8 +372,14 @@ std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int 
             sh.drop_locked(it);
         }
         ++sh.stats.misses;
-        ++sh.stats.compressions_started;
         entry = std::make_shared<Entry>(Entry::Token{}, key, coding);
+        // Room for the body now, before a response promises it: without address space (a
+        // ulimit -v, strict overcommit) the caller sends identity instead of a body cut short.
+        if (!entry->reserve(max_compressed_size(key.size))) {
+            ++sh.stats.compressions_failed;
+            return nullptr;
+        }
+        ++sh.stats.compressions_started;
         sh.lru.push_front(id);
         sh.map[id] = Shared::Slot{entry, sh.lru.begin()};
         sh.stats.entries = sh.map.size();

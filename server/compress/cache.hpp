@@ -92,12 +92,12 @@ private:
 struct CacheStats {
     std::uint64_t compressions_started = 0;
     std::uint64_t compressions_completed = 0;
-    std::uint64_t compressions_failed = 0;     // the file changed or vanished, or an I/O error
+    std::uint64_t compressions_failed = 0;     // the file changed or vanished, an I/O error, no memory
     std::uint64_t compressions_abandoned = 0;  // stopped: nobody held the entry any more, or the cache went
     std::uint64_t hits = 0;                    // served from an entry that existed (done or filling)
     std::uint64_t misses = 0;                  // a new compression had to start
     std::uint64_t evictions = 0;               // dropped for the memory bound (not for a changed file)
-    std::uint64_t bytes_held = 0;              // compressed bytes of completed entries in the map
+    std::uint64_t bytes_held = 0;              // memory of completed entries in the map (whole pages)
     std::uint64_t entries = 0;                 // entries in the map, filling or done
     double seconds_compressing = 0;
     std::uint64_t input_bytes_compressed = 0;
@@ -119,7 +119,8 @@ public:
     CompressCache& operator=(CompressCache const&) = delete;
 
     // The entry for this file version and coding: an existing one (a hit), or a new one whose
-    // compression has been posted (a miss). The job opens path itself (O_RDONLY|O_CLOEXEC)
+    // compression has been posted (a miss), or nullptr when no memory could be set aside for
+    // a new body (then send the file as it is). The job opens path itself (O_RDONLY|O_CLOEXEC)
     // and fails the entry unless fstat shows exactly this key, before and after reading.
     // A different key for the same path drops that path's old entries at once.
     std::shared_ptr<Entry> acquire(std::string const& path, FileKey key, Coding coding);

@@ -279,7 +279,7 @@ ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const&
     if (coding != ContentCoding::identity && !sidecar && services.cache) {
         entry = services.cache->acquire(found.path, file.fd, {file.dev, file.ino, file.size, file.mtime_ns},
                                         to_compress_coding(coding));
-        if (req.version < 11 && entry->state() != compress::Entry::State::done) {
+        if (!entry || (req.version < 11 && entry->state() != compress::Entry::State::done)) {
             entry.reset();
             coding = ContentCoding::identity;
         }

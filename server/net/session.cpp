@@ -16,7 +16,6 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -127,12 +126,21 @@ http::RequestHead to_head(Request const& req) {
     return head;
 }
 
+// After EAGAIN: waits for room in the socket, with the whole stall allowance for each wait.
+// False when the sweeper closed the socket (the client stalled) or the peer did.
+Task<bool> wait_writable(Socket& sock, SessionControl& ctl, std::chrono::seconds stall) {
+    ctl.arm(stall);
+    auto [ec] = co_await sock.async_wait(Socket::wait_write, use_tuple);
+    co_return !ec;
+}
+
 // Streams [offset, offset+length) of fd with sendfile(2): zero-copy, and a stalled client
 // costs a timer, not a thread. False when the client vanished or stalled, or the file shrank.
-Task<bool> send_file_range(Socket& sock, SessionControl& ctl, int fd, std::uint64_t offset,
-                                      std::uint64_t length, std::chrono::seconds stall) {
+Task<bool> send_file_range(Socket& sock, SessionControl& ctl, int fd, std::uint64_t offset, std::uint64_t length,
+                           std::chrono::seconds stall) {
     if (!sock.native_non_blocking()) sock.native_non_blocking(true);
     while (length > 0) {
+        ctl.arm(stall);  // a body that keeps moving is never a stall, however long it takes
         off_t off = off_t(offset);
         auto n = ::sendfile(sock.native_handle(), fd, &off, std::min<std::uint64_t>(length, 1u << 22));
         if (n > 0) {
@@ -142,16 +150,12 @@ Task<bool> send_file_range(Socket& sock, SessionControl& ctl, int fd, std::uint6
         }
         if (n == 0) co_return false;  // truncated under us: the promised length cannot be kept
         if (errno == EINTR) continue;
-        if (errno != EAGAIN) co_return false;
-        ctl.arm(stall);  // each wait for room in the socket gets the whole stall allowance
-        auto [ec] = co_await sock.async_wait(Socket::wait_write, use_tuple);
-        if (ec) co_return false;  // closed by the sweeper (stalled) or by the peer
+        if (errno != EAGAIN || !co_await wait_writable(sock, ctl, stall)) co_return false;
     }
     co_return true;
 }
 
-Task<bool> write_bytes(Stream& stream, SessionControl& ctl, std::string_view bytes,
-                                  std::chrono::seconds stall) {
+Task<bool> write_bytes(Stream& stream, SessionControl& ctl, std::string_view bytes, std::chrono::seconds stall) {
     ctl.arm(stall);
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes.data(), bytes.size()), use_tuple);
     co_return !ec;
@@ -182,6 +186,7 @@ Task<bool> send_all(Socket& sock, SessionControl& ctl, std::span<iovec> iov, std
     if (!sock.native_non_blocking()) sock.native_non_blocking(true);
     std::size_t first = 0;
     while (first < iov.size()) {
+        ctl.arm(stall);  // a body that keeps moving is never a stall, however long it takes
         msghdr msg{};
         msg.msg_iov = iov.data() + first;
         msg.msg_iovlen = iov.size() - first;
@@ -196,10 +201,7 @@ Task<bool> send_all(Socket& sock, SessionControl& ctl, std::span<iovec> iov, std
             continue;
         }
         if (errno == EINTR) continue;
-        if (errno != EAGAIN) co_return false;
-        ctl.arm(stall);  // each wait for room in the socket gets the whole stall allowance
-        auto [ec] = co_await sock.async_wait(Socket::wait_write, use_tuple);
-        if (ec) co_return false;  // closed by the sweeper (stalled) or by the peer
+        if (errno != EAGAIN || !co_await wait_writable(sock, ctl, stall)) co_return false;
     }
     co_return true;
 }
@@ -209,8 +211,8 @@ Task<bool> send_all(Socket& sock, SessionControl& ctl, std::span<iovec> iov, std
 // one contiguous buffer that goes out in a few large sends. (A copy into the socket, not
 // sendfile from a memfd: the copy lands in large socket pages, which a local client, the
 // usual bottleneck here, reads about 1.5x faster than a memfd's 4 KiB pages; bench/README.)
-Task<bool> write_stream(Stream& stream, SessionControl& ctl, compress::Entry const& entry,
-                                   bool chunked, std::chrono::seconds stall) {
+Task<bool> write_stream(Stream& stream, SessionControl& ctl, compress::Entry const& entry, bool chunked,
+                        std::chrono::seconds stall) {
     static constexpr std::string_view crlf = "\r\n", crlf_last = "\r\n0\r\n\r\n", last = "0\r\n\r\n";
     auto const iov_of = [](std::string_view s) { return iovec{const_cast<char*>(s.data()), s.size()}; };
     Timer timer(stream.get_executor());
@@ -250,7 +252,7 @@ Task<bool> write_stream(Stream& stream, SessionControl& ctl, compress::Entry con
 
 // Writes the plan's head and body. False when the connection must be dropped.
 Task<bool> write_plan(Stream& stream, SessionControl& ctl, http::ResponsePlan const& plan, unsigned version,
-                                 bool keep_alive, std::chrono::seconds stall, std::string& head, std::string& scratch) {
+                      bool keep_alive, std::chrono::seconds stall, std::string& head, std::string& scratch) {
     http::serialize_head(plan, version, keep_alive, http_date_now(), head);
     bool const with_body = plan.send_body && http::status_has_body(plan.status);
     std::string_view body;

@@ -6,9 +6,9 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <cstdint>
 #include <functional>
 #include <mutex>
-#include <cstdint>
 #include <unordered_map>
 
 #include "server/http/handler.hpp"
