@@ -210,7 +210,8 @@ Task<bool> send_all(Socket& sock, SessionControl& ctl, std::span<iovec> iov, std
 // exist, so the first bytes of a cold 20 MB wasm leave within milliseconds; a warm body is
 // one contiguous buffer that goes out in a few large sends. (A copy into the socket, not
 // sendfile from a memfd: the copy lands in large socket pages, which a local client, the
-// usual bottleneck here, reads about 1.5x faster than a memfd's 4 KiB pages; bench/README.)
+// usual bottleneck here, reads about 1.5x faster than a memfd's 4 KiB pages; see
+// bench/README.md, "What moved the numbers".)
 Task<bool> write_stream(Stream& stream, SessionControl& ctl, compress::Entry const& entry, bool chunked,
                         std::chrono::seconds stall) {
     static constexpr std::string_view crlf = "\r\n", crlf_last = "\r\n0\r\n\r\n", last = "0\r\n\r\n";
