@@ -27,6 +27,7 @@
 #include <chrono>
 #include <memory_resource>
 #include <optional>
+#include <utility>
 
 namespace wasmdev::net {
 
@@ -206,14 +207,14 @@ Task<bool> send_all(Socket& sock, SessionControl& ctl, std::span<iovec> iov, std
     co_return true;
 }
 
-// Streams a compressed body as the cache produces it: new bytes are written as soon as they
-// exist, so the first bytes of a cold 20 MB wasm leave within milliseconds; a warm body is
-// one contiguous buffer that goes out in a few large sends. (A copy into the socket, not
-// sendfile from a memfd: the copy lands in large socket pages, which a local client, the
-// usual bottleneck here, reads about 1.5x faster than a memfd's 4 KiB pages; see
-// bench/README.md, "What moved the numbers".)
-Task<bool> write_stream(Stream& stream, SessionControl& ctl, compress::Entry const& entry, bool chunked,
-                        std::chrono::seconds stall) {
+// Streams a compressed body, after the response head, as the cache produces it: new bytes
+// are written as soon as they exist, uncorked, so the first bytes of a cold 20 MB wasm leave
+// within milliseconds; a warm body is one contiguous buffer that goes out with its head in a
+// few large sends. (A copy into the socket, not sendfile from a memfd: the copy lands in
+// large socket pages, which a local client, the usual bottleneck here, reads about 1.5x
+// faster than a memfd's 4 KiB pages; see bench/README.md, "What moved the numbers".)
+Task<bool> write_stream(Stream& stream, SessionControl& ctl, std::string_view head, compress::Entry const& entry,
+                        bool chunked, std::chrono::seconds stall) {
     static constexpr std::string_view crlf = "\r\n", crlf_last = "\r\n0\r\n\r\n", last = "0\r\n\r\n";
     auto const iov_of = [](std::string_view s) { return iovec{const_cast<char*>(s.data()), s.size()}; };
     Timer timer(stream.get_executor());
@@ -221,30 +222,28 @@ Task<bool> write_stream(Stream& stream, SessionControl& ctl, compress::Entry con
     for (;;) {
         auto const [state, bytes] = entry.view();
         bool const done = state == compress::Entry::State::done;
+        std::array<char, 24> line;
+        std::array<iovec, 4> iov;
+        std::size_t n = 0;
+        if (!head.empty()) iov[n++] = iov_of(std::exchange(head, {}));  // the head goes with the first bytes, or alone
         if (sent < bytes.size()) {
             auto const fresh = bytes.substr(std::size_t(sent));
-            std::array<char, 24> line;
-            std::array<iovec, 3> iov;
-            std::size_t n = 0;
             if (chunked) {
                 auto len = std::snprintf(line.data(), line.size(), "%zx\r\n", fresh.size());
                 iov[n++] = iov_of(std::string_view(line.data(), std::size_t(len)));
             }
             iov[n++] = iov_of(fresh);
             if (chunked) iov[n++] = iov_of(done ? crlf_last : crlf);  // the last chunk ends the body too
-            if (!co_await send_all(stream.socket(), ctl, std::span(iov.data(), n), stall)) co_return false;
             sent = bytes.size();
-            if (done) co_return true;
-            continue;
+        } else if (done && chunked) {
+            iov[n++] = iov_of(last);
         }
-        if (done) {
-            if (!chunked) co_return true;
-            std::array<iovec, 1> iov{iov_of(last)};
-            co_return co_await send_all(stream.socket(), ctl, iov, stall);
-        }
+        if (n > 0 && !co_await send_all(stream.socket(), ctl, std::span(iov.data(), n), stall)) co_return false;
+        if (done) co_return true;
         // A failed compression (the file changed under it) must not end like a complete
         // body: dropping the connection tells the client the response is cut short.
         if (state == compress::Entry::State::failed) co_return false;
+        if (sent < entry.total_size()) continue;  // more arrived while we were sending
         ctl.disarm();  // waiting for the compressor is not the client's stall
         timer.expires_after(std::chrono::milliseconds(2));
         co_await timer.async_wait(use_tuple);
@@ -272,9 +271,11 @@ Task<bool> write_plan(Stream& stream, SessionControl& ctl, http::ResponsePlan co
             body = plan.body;
         }
     }
-    // Big bodies go out corked: full-size segments instead of one push per sendfile call
+    if (with_body && plan.stream)
+        co_return co_await write_stream(stream, ctl, head, *plan.stream, !plan.content_length, stall);
+    // Files sent with sendfile go out corked: full-size segments instead of one push per call
     // (with TCP_NODELAY on, uncorked sendfile moved ~40 KB per call; corked, megabytes).
-    bool const cork = with_body && (plan.stream || (plan.file && body.empty()));
+    bool const cork = with_body && plan.file && body.empty();
     if (cork) set_cork(stream.socket(), true);
     struct Uncork {
         Socket& s;
@@ -287,7 +288,6 @@ Task<bool> write_plan(Stream& stream, SessionControl& ctl, http::ResponsePlan co
     std::array<asio::const_buffer, 2> const buffers{asio::buffer(head), asio::buffer(body.data(), body.size())};
     auto [ec, n] = co_await asio::async_write(stream, buffers, use_tuple);
     if (ec) co_return false;
-    if (with_body && plan.stream) co_return co_await write_stream(stream, ctl, *plan.stream, !plan.content_length, stall);
     if (!with_body || !body.empty() || !plan.file) co_return true;
 
     for (auto const& part : plan.parts) {
