@@ -317,19 +317,58 @@ def wrk(url, conns, seconds, headers=(), script=None):
             "client_cpu": ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime}
 
 
+# The cold client: a raw HTTP/1.1 GET timing the first byte of the *body* (curl's
+# time_starttransfer would count a head sent before any compressed byte exists) and the
+# whole response; run pinned to the client core. Prints "status first_ms total_ms" and
+# writes the decoded (de-chunked) body and the head to the files given.
+COLD_CLIENT = r"""
+import socket, sys, time
+port, path, body_file, head_file = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+t0 = time.perf_counter()
+s = socket.create_connection(("127.0.0.1", port))
+s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n".encode())
+buf, first = b"", None
+while b"\r\n\r\n" not in buf:
+    d = s.recv(65536)
+    if not d: sys.exit("connection closed in the head")
+    buf += d
+head, rest = buf.split(b"\r\n\r\n", 1)
+chunks = [rest]
+if rest: first = time.perf_counter()
+while True:
+    d = s.recv(1 << 20)
+    if not d: break
+    if first is None: first = time.perf_counter()
+    chunks.append(d)
+total = time.perf_counter()
+raw = b"".join(chunks)
+if b"\r\ntransfer-encoding: chunked" in head.lower():
+    out, i = [], 0
+    while True:
+        j = raw.index(b"\r\n", i); n = int(raw[i:j].split(b";")[0], 16)
+        if n == 0: break
+        out.append(raw[j + 2:j + 2 + n]); i = j + 2 + n + 2
+    raw = b"".join(out)
+open(body_file, "wb").write(raw); open(head_file, "wb").write(head)
+print(head.split(b" ")[1].decode(), (first - t0) * 1000 if first else -1, (total - t0) * 1000)
+"""
+
+
 def cold_gzip(port, root, tag):
-    """First byte and full time of a never-seen 20 MB wasm (new name, new inode) with gzip."""
+    """First body byte and full time of a never-seen 20 MB wasm (new name, new inode) with gzip."""
     name = f"cold-{tag}-{time.monotonic_ns()}.wasm"
     src, dst = os.path.join(root, "python.wasm"), os.path.join(root, name)
     shutil.copyfile(src, dst)
     with tempfile.TemporaryDirectory(prefix="wasmdev-bench-cold-") as d:
         body, hdrs = os.path.join(d, "body"), os.path.join(d, "headers")
-        out = subprocess.run(["taskset", "-c", CLIENT_CORE, "curl", "-s", "-o", body, "-D", hdrs,
-                              "-H", "Accept-Encoding: gzip", "-w", "%{http_code} %{time_starttransfer} %{time_total}",
-                              f"http://127.0.0.1:{port}/{name}"], capture_output=True, text=True).stdout.split()
+        run = subprocess.run(["taskset", "-c", CLIENT_CORE, sys.executable, "-c", COLD_CLIENT, str(port), f"/{name}",
+                              body, hdrs], capture_output=True, text=True)
         os.remove(dst)
-        status, first, total = out[0], float(out[1]) * 1000, float(out[2]) * 1000
-        ce = re.search(r"^content-encoding:\s*(\S+)", open(hdrs).read(), re.I | re.M)
+        if run.returncode != 0:
+            return None, f"cold client failed: {run.stderr.strip()[-200:]}"
+        out = run.stdout.split()
+        status, first, total = out[0], float(out[1]), float(out[2])
+        ce = re.search(r"^content-encoding:\s*(\S+)", open(hdrs, errors="replace").read(), re.I | re.M)
         if status != "200":
             return None, f"status {status}"
         if not ce or ce.group(1).lower() != "gzip":
@@ -545,7 +584,7 @@ def main():
         ("python.wasm gzip warm (MB/s on the wire; wasmdev: its cache, nginx: gzip_static)", "wasm_gzip_warm", True),
         ("server CPU per GB sent, gzip warm (ms)", "cpu_ms_per_gb_gzip", False),
         ("python.wasm gzip from a `.gz` sidecar (MB/s; both serve the file)", "wasm_gzip_sidecar", True),
-        ("cold never-seen 20 MB wasm, gzip: first byte (ms)", "cold_first_ms", False),
+        ("cold never-seen 20 MB wasm, gzip: first body byte (ms)", "cold_first_ms", False),
         ("cold never-seen 20 MB wasm, gzip: full download (ms)", "cold_total_ms", False),
         ("start to first answered request (ms)", "start_ms", False),
         ("peak RSS, VmHWM (MiB; nginx: the worker)", "peak_rss_mib", False),
@@ -608,7 +647,7 @@ def main():
     who = " and ".join({"wasmdev": "wasmdev `--threads 1 --quiet`", "nginx": "nginx `worker_processes 1`"}[n]
                        for n in servers)
     pinned = (f"{who} pinned to core {SERVER_CORE} "
-              f"(`taskset -c {SERVER_CORE}`); wrk (`-t1`) and curl pinned to core {CLIENT_CORE}, so the load "
+              f"(`taskset -c {SERVER_CORE}`); wrk (`-t1`), curl and the cold client pinned to core {CLIENT_CORE}, so the load "
               "generator does not take the server's CPU")
     report = "\n".join([
         "# wasmdev beside nginx",
@@ -628,7 +667,8 @@ def main():
         "`keepalive_requests 1000000`, the five policy headers with `always`, `gzip on` (level 6, wasm/js/html/"
         "octet-stream), a second server block with `gzip_static on`, `autoindex on` for small/.",
         f"- Cold: a fresh copy of python.wasm under a new name per sample ({COLD_SAMPLES} per round), fetched once "
-        "with curl and `Accept-Encoding: gzip`; nginx `gzip on` compresses every response, so it is always cold. "
+        "with `Accept-Encoding: gzip` by a raw-socket client that times the first byte of the body (not of the "
+        "head) and the whole response; nginx `gzip on` compresses every response, so it is always cold. "
         f"Start: launch under taskset, poll GET /python.html until 200, median of {START_LAUNCHES} launches per "
         "round. CPU: utime+stime of the serving process from /proc/PID/stat around each wrk run. Bytes and "
         "headers were checked once per server before timing (sha256 of identity bodies, gunzip of gzip bodies).",
