@@ -180,6 +180,33 @@ std::string_view http_date_now() {
     return cached;
 }
 
+iovec iov_of(std::string_view s) {
+    return iovec{const_cast<char*>(s.data()), s.size()};
+}
+
+// Sends what the socket takes now, without waiting: the bytes sent (maybe 0), or -1 when the
+// connection is gone.
+ssize_t send_now(Socket& sock, std::span<iovec> iov) {
+    if (!sock.native_non_blocking()) sock.native_non_blocking(true);
+    msghdr msg{};
+    msg.msg_iov = iov.data();
+    msg.msg_iovlen = iov.size();
+    for (;;) {
+        auto const n = ::sendmsg(sock.native_handle(), &msg, MSG_NOSIGNAL);
+        if (n >= 0) return n;
+        if (errno == EINTR) continue;
+        return errno == EAGAIN ? 0 : -1;
+    }
+}
+
+// Small files are read into a buffer the thread's sessions share instead of one per session
+// (up to 64 KiB each, kept for the connection's life): send_response is done with it before
+// its session can be suspended.
+std::string& thread_file_buffer() {
+    thread_local std::string buffer;
+    return buffer;
+}
+
 // Writes every byte of iov with non-blocking sendmsg(2): as much per call as the socket takes
 // (asio's async_write stops each call at 64 KiB), and a stalled client costs a deadline, not
 // a thread. False when the client vanished or stalled.
@@ -216,7 +243,6 @@ Task<bool> send_all(Socket& sock, SessionControl& ctl, std::span<iovec> iov, std
 Task<bool> write_stream(Stream& stream, SessionControl& ctl, std::string_view head, compress::Entry const& entry,
                         bool chunked, std::chrono::seconds stall) {
     static constexpr std::string_view crlf = "\r\n", crlf_last = "\r\n0\r\n\r\n", last = "0\r\n\r\n";
-    auto const iov_of = [](std::string_view s) { return iovec{const_cast<char*>(s.data()), s.size()}; };
     Timer timer(stream.get_executor());
     std::uint64_t sent = 0;  // body bytes written so far
     for (;;) {
@@ -250,19 +276,43 @@ Task<bool> write_stream(Stream& stream, SessionControl& ctl, std::string_view he
     }
 }
 
+// Sends a response that is all in memory: in one call when the socket takes it all, as it
+// almost always does; otherwise the rest is copied to `rest`, which the session owns, and
+// sent as the client reads. `body` may be the thread's file buffer: it is not read again
+// after the first call, before any suspension.
+Task<bool> send_response(Socket& sock, SessionControl& ctl, std::string_view head, std::string_view body,
+                         std::string& rest, std::chrono::seconds stall) {
+    std::array<iovec, 2> iov{iov_of(head), iov_of(body)};
+    auto const sent = send_now(sock, iov);
+    if (sent < 0) co_return false;
+    auto const done = std::size_t(sent);
+    if (done == head.size() + body.size()) co_return true;
+    rest.clear();
+    if (done < head.size()) rest.append(head.substr(done)).append(body);
+    else rest.append(body.substr(done - head.size()));
+    std::array<iovec, 1> left{iov_of(rest)};
+    bool const ok = co_await send_all(sock, ctl, left, stall);
+    rest.clear();
+    rest.shrink_to_fit();  // a slow client's rest is not kept for the connection's life
+    co_return ok;
+}
+
 // Writes the plan's head and body. False when the connection must be dropped.
 Task<bool> write_plan(Stream& stream, SessionControl& ctl, http::ResponsePlan const& plan, unsigned version,
-                      bool keep_alive, std::chrono::seconds stall, std::string& head, std::string& scratch) {
+                      bool keep_alive, std::chrono::seconds stall, std::string& head, std::string& rest) {
     http::serialize_head(plan, version, keep_alive, http_date_now(), head);
     bool const with_body = plan.send_body && http::status_has_body(plan.status);
+    if (with_body && plan.stream)
+        co_return co_await write_stream(stream, ctl, head, *plan.stream, !plan.content_length, stall);
     std::string_view body;
     if (with_body) {
         if (plan.file && plan.parts.size() == 1 && plan.parts[0].from_file && plan.parts[0].length <= small_file_limit) {
             // Small files go out with their header in one write: one syscall, not three.
-            scratch.resize(plan.parts[0].length);
-            auto n = ::pread(plan.file->fd, scratch.data(), scratch.size(), off_t(plan.parts[0].offset));
-            if (n != ssize_t(scratch.size())) co_return false;  // truncated under us: the length cannot be kept
-            body = scratch;
+            auto& buffer = thread_file_buffer();
+            buffer.resize(plan.parts[0].length);
+            auto n = ::pread(plan.file->fd, buffer.data(), buffer.size(), off_t(plan.parts[0].offset));
+            if (n != ssize_t(buffer.size())) co_return false;  // truncated under us: the length cannot be kept
+            body = buffer;
         } else if (plan.shared_body) {
             body = *plan.shared_body;
         } else if (!plan.static_body.empty()) {
@@ -271,25 +321,17 @@ Task<bool> write_plan(Stream& stream, SessionControl& ctl, http::ResponsePlan co
             body = plan.body;
         }
     }
-    if (with_body && plan.stream)
-        co_return co_await write_stream(stream, ctl, head, *plan.stream, !plan.content_length, stall);
+    if (!with_body || !plan.file || !body.empty()) co_return co_await send_response(stream.socket(), ctl, head, body, rest, stall);
+
     // Files sent with sendfile go out corked: full-size segments instead of one push per call
     // (with TCP_NODELAY on, uncorked sendfile moved ~40 KB per call; corked, megabytes).
-    bool const cork = with_body && plan.file && body.empty();
-    if (cork) set_cork(stream.socket(), true);
+    set_cork(stream.socket(), true);
     struct Uncork {
         Socket& s;
-        bool on = false;
-        ~Uncork() {
-            if (on) set_cork(s, false);
-        }
-    } uncork{stream.socket(), cork};
-    ctl.arm(stall);
-    std::array<asio::const_buffer, 2> const buffers{asio::buffer(head), asio::buffer(body.data(), body.size())};
-    auto [ec, n] = co_await asio::async_write(stream, buffers, use_tuple);
-    if (ec) co_return false;
-    if (!with_body || !body.empty() || !plan.file) co_return true;
-
+        ~Uncork() { set_cork(s, false); }
+    } uncork{stream.socket()};
+    std::array<iovec, 1> head_only{iov_of(head)};
+    if (!co_await send_all(stream.socket(), ctl, head_only, stall)) co_return false;
     for (auto const& part : plan.parts) {
         bool ok = part.from_file ? co_await send_file_range(stream.socket(), ctl, plan.file->fd, part.offset, part.length, stall)
                                  : co_await write_bytes(stream, ctl, part.literal, stall);
@@ -337,10 +379,10 @@ Task<void> run_session(Stream stream, SessionHost& host, bool over_limit) {
     auto const peer = stream.socket().remote_endpoint(ignored);
     auto peer_text = fmt::format("{}:{}", peer.address().to_string(), peer.port());
 
-    std::string head_bytes, scratch;  // reused across the connection's responses
+    std::string head_bytes, rest;  // reused across the connection's responses
     if (over_limit) {
         auto plan = http::error_response(503, "Too many open connections; try again shortly.", cfg, true);
-        co_await write_plan(stream, reg.control, plan, 11, false, stall, head_bytes, scratch);
+        co_await write_plan(stream, reg.control, plan, 11, false, stall, head_bytes, rest);
     }
     beast::flat_buffer buffer;
     alignas(std::max_align_t) std::array<std::byte, fields_arena_bytes> fields_arena;
@@ -367,7 +409,7 @@ Task<void> run_session(Stream stream, SessionHost& host, bool over_limit) {
             unsigned status = 400;
             auto cause = error_cause(ec, status);
             auto plan = http::error_response(status, cause, cfg, true);
-            co_await write_plan(stream, reg.control, plan, 11, false, stall, head_bytes, scratch);
+            co_await write_plan(stream, reg.control, plan, 11, false, stall, head_bytes, rest);
             spdlog::info("{} \"(unparsable request)\" {} - {}", peer_text, status, ec.message());
             linger = true;
             break;
@@ -376,7 +418,7 @@ Task<void> run_session(Stream stream, SessionHost& host, bool over_limit) {
         auto head = to_head(req);
         auto plan = http::handle(head, cfg, host.services);
         bool const keep_alive = req.keep_alive() && !plan.close && !host.stopping;
-        bool const ok = co_await write_plan(stream, reg.control, plan, req.version(), keep_alive, stall, head_bytes, scratch);
+        bool const ok = co_await write_plan(stream, reg.control, plan, req.version(), keep_alive, stall, head_bytes, rest);
         auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
         if (!plan.log_note.empty()) spdlog::warn("{} {}", req.target(), plan.log_note);
         spdlog::info("{} \"{} {}\" {} {} {} {:.1f}ms", peer_text, head.method, head.target, plan.status,

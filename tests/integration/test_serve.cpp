@@ -119,6 +119,40 @@ TEST_CASE("serve: pipelined requests are answered in order on one connection") {
     CHECK(r4->body == "awkward");
 }
 
+// Small files are read into a buffer the thread's sessions share; a client that stops
+// reading leaves part of a response unsent, which must then be held by its own session.
+// Two clients on one thread pipeline many requests for different 40-64 KB files, read
+// nothing until the socket buffers are full, then read it all: every body must be its own.
+TEST_CASE("serve: small files stay intact when clients stop reading mid-response on one thread") {
+    TempDir dir;
+    std::vector<std::string> bodies;
+    for (unsigned i = 0; i < 6; ++i) {
+        bodies.push_back(pseudo_random_bytes(40000 + i * 4000, 100 + i));
+        dir.write("f" + std::to_string(i) + ".bin", bodies.back());
+    }
+    auto cfg = config_for(dir.path);
+    cfg.threads = 1;
+    TestServer srv(cfg);
+    constexpr unsigned per_client = 400;  // ~20 MB each: more than the socket buffers hold
+    RawClient a(srv.port(), 10s), b(srv.port(), 10s);
+    std::string pipeline_a, pipeline_b;
+    for (unsigned i = 0; i < per_client; ++i) {
+        pipeline_a += request_line("GET", "/f" + std::to_string(i % 6) + ".bin");
+        pipeline_b += request_line("GET", "/f" + std::to_string((i + 3) % 6) + ".bin");
+    }
+    a.send(pipeline_a);
+    b.send(pipeline_b);
+    std::this_thread::sleep_for(300ms);  // both sessions now wait on full sockets, mid-response
+    for (unsigned i = 0; i < per_client; ++i) {
+        CAPTURE(i);
+        auto ra = a.read();
+        auto rb = b.read();
+        REQUIRE((ra && rb));
+        CHECK(ra->body == bodies[i % 6]);
+        CHECK(rb->body == bodies[(i + 3) % 6]);
+    }
+}
+
 TEST_CASE("serve: traversal in raw request targets never reaches outside the root") {
     Site site;
     TestServer srv(config_for(site.root));
