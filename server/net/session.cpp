@@ -14,7 +14,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -25,6 +24,7 @@
 #include <cstdio>
 #include <ctime>
 #include <chrono>
+#include <memory>
 #include <memory_resource>
 #include <optional>
 #include <utility>
@@ -35,7 +35,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using asio::ip::tcp;
-using namespace asio::experimental::awaitable_operators;
 // Every session runs on one io_context: its concrete executor type, not the type-erased
 // any_io_executor, spares a copy through a vtable at every suspension point.
 template <class T>
@@ -199,12 +198,12 @@ ssize_t send_now(Socket& sock, std::span<iovec> iov) {
     }
 }
 
-// Small files are read into a buffer the thread's sessions share instead of one per session
-// (up to 64 KiB each, kept for the connection's life): send_response is done with it before
-// its session can be suspended.
-std::string& thread_file_buffer() {
-    thread_local std::string buffer;
-    return buffer;
+// Small files are read into a buffer the thread's sessions share, not into one per session
+// that would keep up to 64 KiB for the connection's life: send_response is done with it
+// before its session can be suspended. Allocated once per thread, never zero-filled.
+char* thread_file_buffer() {
+    thread_local std::unique_ptr<char[]> const buffer(new char[small_file_limit]);
+    return buffer.get();
 }
 
 // Writes every byte of iov with non-blocking sendmsg(2): as much per call as the socket takes
@@ -269,7 +268,8 @@ Task<bool> write_stream(Stream& stream, SessionControl& ctl, std::string_view he
         // A failed compression (the file changed under it) must not end like a complete
         // body: dropping the connection tells the client the response is cut short.
         if (state == compress::Entry::State::failed) co_return false;
-        if (sent < entry.total_size()) continue;  // more arrived while we were sending
+        // More bytes, or the end, arrived while we were sending: no need to wait.
+        if (auto const now = entry.view(); sent < now.bytes.size() || now.state != compress::Entry::State::filling) continue;
         ctl.disarm();  // waiting for the compressor is not the client's stall
         timer.expires_after(std::chrono::milliseconds(2));
         co_await timer.async_wait(use_tuple);
@@ -277,23 +277,25 @@ Task<bool> write_stream(Stream& stream, SessionControl& ctl, std::string_view he
 }
 
 // Sends a response that is all in memory: in one call when the socket takes it all, as it
-// almost always does; otherwise the rest is copied to `rest`, which the session owns, and
-// sent as the client reads. `body` may be the thread's file buffer: it is not read again
-// after the first call, before any suspension.
+// almost always does; otherwise the rest goes out as the client reads. A body in the thread's
+// file buffer is copied to `rest`, which the session owns, before anything can suspend;
+// other bodies (the plan's own, shared or static) stay valid and are sent from where they are.
 Task<bool> send_response(Socket& sock, SessionControl& ctl, std::string_view head, std::string_view body,
-                         std::string& rest, std::chrono::seconds stall) {
+                         bool body_in_thread_buffer, std::string& rest, std::chrono::seconds stall) {
     std::array<iovec, 2> iov{iov_of(head), iov_of(body)};
     auto const sent = send_now(sock, iov);
     if (sent < 0) co_return false;
     auto const done = std::size_t(sent);
     if (done == head.size() + body.size()) co_return true;
-    rest.clear();
-    if (done < head.size()) rest.append(head.substr(done)).append(body);
-    else rest.append(body.substr(done - head.size()));
-    std::array<iovec, 1> left{iov_of(rest)};
-    bool const ok = co_await send_all(sock, ctl, left, stall);
-    rest.clear();
-    rest.shrink_to_fit();  // a slow client's rest is not kept for the connection's life
+    auto const head_left = done < head.size() ? head.substr(done) : std::string_view();
+    auto body_left = body.substr(done - (head.size() - head_left.size()));
+    if (body_in_thread_buffer) body_left = rest.assign(body_left);
+    iov = {iov_of(head_left), iov_of(body_left)};
+    bool const ok = co_await send_all(sock, ctl, iov, stall);
+    if (body_in_thread_buffer) {
+        rest.clear();
+        rest.shrink_to_fit();  // a slow client's rest is not kept for the connection's life
+    }
     co_return ok;
 }
 
@@ -305,14 +307,16 @@ Task<bool> write_plan(Stream& stream, SessionControl& ctl, http::ResponsePlan co
     if (with_body && plan.stream)
         co_return co_await write_stream(stream, ctl, head, *plan.stream, !plan.content_length, stall);
     std::string_view body;
+    bool const small_file = with_body && plan.file && plan.parts.size() == 1 && plan.parts[0].from_file &&
+                            plan.parts[0].length <= small_file_limit;
     if (with_body) {
-        if (plan.file && plan.parts.size() == 1 && plan.parts[0].from_file && plan.parts[0].length <= small_file_limit) {
+        if (small_file) {
             // Small files go out with their header in one write: one syscall, not three.
-            auto& buffer = thread_file_buffer();
-            buffer.resize(plan.parts[0].length);
-            auto n = ::pread(plan.file->fd, buffer.data(), buffer.size(), off_t(plan.parts[0].offset));
-            if (n != ssize_t(buffer.size())) co_return false;  // truncated under us: the length cannot be kept
-            body = buffer;
+            char* const buffer = thread_file_buffer();
+            auto const length = std::size_t(plan.parts[0].length);
+            auto n = ::pread(plan.file->fd, buffer, length, off_t(plan.parts[0].offset));
+            if (n != ssize_t(length)) co_return false;  // truncated under us: the length cannot be kept
+            body = std::string_view(buffer, length);
         } else if (plan.shared_body) {
             body = *plan.shared_body;
         } else if (!plan.static_body.empty()) {
@@ -321,7 +325,8 @@ Task<bool> write_plan(Stream& stream, SessionControl& ctl, http::ResponsePlan co
             body = plan.body;
         }
     }
-    if (!with_body || !plan.file || !body.empty()) co_return co_await send_response(stream.socket(), ctl, head, body, rest, stall);
+    if (!with_body || !plan.file || small_file)
+        co_return co_await send_response(stream.socket(), ctl, head, body, small_file, rest, stall);
 
     // Files sent with sendfile go out corked: full-size segments instead of one push per call
     // (with TCP_NODELAY on, uncorked sendfile moved ~40 KB per call; corked, megabytes).

@@ -64,6 +64,27 @@ TEST_CASE("compression: a 32 MB wasm round-trips byte-exact in gzip - deflate - 
     CHECK(identity.body == bytes);
 }
 
+// The head of a streamed response (200, chunked) is out before the body exists; when the
+// file is cut short under the compressor, the only honest ending is a dropped connection:
+// a terminating chunk would tell the browser a truncated body is complete.
+TEST_CASE("compression: a file cut short while its body streams ends the connection - never the body") {
+    TempDir dir;
+    dir.write("python.wasm", wasm_like(64 << 20, 9));
+    TestServer srv(config_for(dir.path));
+    RawClient c(srv.port(), 20s);
+    c.send(request_line("GET", "/python.wasm", {"Accept-Encoding: gzip"}));
+    std::this_thread::sleep_for(30ms);  // the head is out and compression is under way
+    std::filesystem::resize_file(dir.path / "python.wasm", 1 << 20);
+    auto const started = std::chrono::steady_clock::now();
+    auto r = c.read();
+    CHECK_FALSE(r);  // not a complete response: the client sees the body cut short
+    CHECK(std::chrono::steady_clock::now() - started < 15s);  // closed by the server, not timed out
+    // The next request gets the file as it is now.
+    auto again = request(srv.port(), "GET", "/python.wasm", {"Accept-Encoding: gzip"});
+    REQUIRE(again.status == 200);
+    CHECK(compress::decompress_all(compress::Coding::gzip, again.body)->size() == (1u << 20));
+}
+
 TEST_CASE("compression: 16 concurrent clients of one uncached file get correct bytes from one compression") {
     TempDir dir;
     auto const bytes = wasm_like(8 << 20, 2);
