@@ -392,6 +392,32 @@ std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int 
     return entry;
 }
 
+std::size_t CompressCache::drop_stale() {
+    auto& sh = *shared_;
+    std::vector<std::pair<Shared::Id, std::shared_ptr<Entry>>> done;
+    {
+        std::lock_guard lock(sh.mutex);
+        done.reserve(sh.map.size());
+        for (auto const& [id, slot] : sh.map)
+            if (slot.counted) done.emplace_back(id, slot.entry);
+    }
+    std::size_t dropped = 0;
+    for (auto const& [id, entry] : done) {
+        struct stat st {};
+        bool const current = ::stat(id.first.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+                             FileKey{std::uint64_t(st.st_dev), std::uint64_t(st.st_ino), std::uint64_t(st.st_size),
+                                     mtime_ns(st)} == entry->key();
+        if (current) continue;
+        std::lock_guard lock(sh.mutex);
+        auto it = sh.map.find(id);
+        if (it == sh.map.end() || it->second.entry != entry) continue;  // replaced meanwhile
+        sh.drop_locked(it);
+        ++sh.stats.stale_dropped;
+        ++dropped;
+    }
+    return dropped;
+}
+
 CacheStats CompressCache::stats() const {
     std::lock_guard lock(shared_->mutex);
     return shared_->stats;

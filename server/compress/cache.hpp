@@ -97,6 +97,7 @@ struct CacheStats {
     std::uint64_t hits = 0;                    // served from an entry that existed (done or filling)
     std::uint64_t misses = 0;                  // a new compression had to start
     std::uint64_t evictions = 0;               // dropped for the memory bound (not for a changed file)
+    std::uint64_t stale_dropped = 0;           // dropped by drop_stale(): the file went or changed
     std::uint64_t bytes_held = 0;              // memory of completed entries in the map (whole pages)
     std::uint64_t entries = 0;                 // entries in the map, filling or done
     double seconds_compressing = 0;
@@ -127,6 +128,12 @@ public:
     // The same, reading from fd (dup'ed): a descriptor the caller already fstat'ed, so the job
     // reads the very inode the key was taken from even if the path is replaced meanwhile.
     std::shared_ptr<Entry> acquire(std::string const& path, int fd, FileKey key, Coding coding);
+
+    // Drops finished bodies whose file is gone or is no longer the version they were made
+    // from: a rebuild that writes new names (content-hashed bundles) leaves the old bodies
+    // behind, and nothing would ask for them again. Stats each path once, outside the lock.
+    // The server calls it every few seconds. Returns how many were dropped.
+    std::size_t drop_stale();
 
     CacheStats stats() const;
 

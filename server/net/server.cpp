@@ -110,13 +110,15 @@ struct Server::Impl {
         }
     }
 
-    // Timeouts (SPEC §2.7): sessions keep deadlines, this enforces them every 250 ms.
+    // Timeouts (SPEC §2.7): sessions keep deadlines, this enforces them every 250 ms. Every
+    // 2 s it also frees the compressed bodies of files that were deleted or changed.
     asio::awaitable<void> sweep_deadlines() {
         asio::steady_timer t(ioc);
-        while (!host.stopping) {
+        for (unsigned tick = 1; !host.stopping; ++tick) {
             t.expires_after(std::chrono::milliseconds(250));
             co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
             host.expire_overdue_sessions();
+            if (tick % 8 == 0 && cache) cache->drop_stale();
         }
     }
 

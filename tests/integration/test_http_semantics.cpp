@@ -244,3 +244,25 @@ TEST_CASE("sidecars: X.gz and X.br newer than X are served as X with the right h
     auto fresh = request(srv.port(), "GET", "/python.wasm", {"Accept-Encoding: gzip"});
     CHECK(compress::decompress_all(compress::Coding::gzip, fresh.body) == wasm_like(100000, 11));
 }
+
+// A rebuild that renames its outputs (app.3f2a.js -> app.9b1c.js) must not leave the old
+// compressed bodies in memory for the rest of the day: the server sweeps them within seconds.
+TEST_CASE("compression: the body of a deleted file is freed by the server within seconds") {
+    TempDir dir;
+    dir.write("app.3f2a.js", wasm_like(1 << 20, 4));
+    TestServer srv(config_for(dir.path));
+    auto r = request(srv.port(), "GET", "/app.3f2a.js", {"Accept-Encoding: gzip"});
+    REQUIRE(r.header("Content-Encoding") == "gzip");
+    auto held = [&] {
+        auto s = request(srv.port(), "GET", "/__wasmdev/stats.json").body;
+        auto at = s.find("\"bytes_held\": ");
+        REQUIRE(at != std::string::npos);
+        return std::stoull(s.substr(at + 14));
+    };
+    CHECK(held() > 0);
+    std::filesystem::remove(dir.path / "app.3f2a.js");
+    auto const deadline = std::chrono::steady_clock::now() + 10s;
+    while (held() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(100ms);
+    CHECK(held() == 0);
+    CHECK(request(srv.port(), "GET", "/__wasmdev/stats.json").body.find("\"stale_dropped\": 1") != std::string::npos);
+}

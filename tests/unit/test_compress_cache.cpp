@@ -540,3 +540,38 @@ TEST_CASE("compress cache: a finished body is one read-only buffer that never mo
     }
     CHECK(perms.substr(0, 2) == "r-");
 }
+
+// A rebuild that writes new names (content-hashed bundles) leaves old bodies nobody asks for
+// again: drop_stale frees those whose file went or changed, and only those.
+TEST_CASE("compress cache: drop_stale frees the bodies of deleted and changed files - not current or filling ones") {
+    TempDir dir;
+    auto const kept = dir.write("kept.js", compressible(200000, 21));
+    auto const deleted = dir.write("app.3f2a.js", compressible(200000, 22));
+    auto const changed = dir.write("changed.js", compressible(200000, 23));
+    auto const filling = dir.write("filling.js", compressible(200000, 24));
+    GatedExecutor gate;
+    CompressCache cache(64 << 20, gate.executor());
+    std::vector<std::shared_ptr<Entry>> held;
+    for (auto const& p : {kept, deleted, changed}) held.push_back(cache.acquire(p, key_of(p), Coding::gzip));
+    gate.run_all();
+    for (auto const& e : held) REQUIRE(e->state() == Entry::State::done);
+    auto const held_before = cache.stats().bytes_held;
+    auto in_progress = cache.acquire(filling, key_of(filling), Coding::gzip);  // its job has not run
+
+    CHECK(cache.drop_stale() == 0);  // nothing changed yet
+    fs::remove(deleted);
+    dir.write("changed.js", compressible(200001, 23));
+    fs::remove(filling);  // a filling entry is its job's business: it fails by itself
+    CHECK(cache.drop_stale() == 2);
+
+    auto const st = cache.stats();
+    CHECK(st.stale_dropped == 2);
+    CHECK(st.entries == 2);  // kept.js and the filling one
+    CHECK(st.bytes_held < held_before / 2);
+    CHECK(cache.acquire(kept, key_of(kept), Coding::gzip) == held[0]);  // still a hit
+    CHECK(cache.stats().hits == 1);
+    // Readers that held a dropped entry keep reading it whole.
+    CHECK((decompress_all(Coding::gzip, held[1]->view().bytes) == compressible(200000, 22)));
+    gate.run_all();
+    CHECK(in_progress->state() == Entry::State::failed);
+}
