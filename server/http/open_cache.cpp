@@ -3,6 +3,9 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <utility>
+#include <vector>
+
 namespace wasmdev::http {
 
 std::shared_ptr<OpenFile const> OpenFileCache::find(int root_fd, std::string const& relative) {
@@ -48,6 +51,27 @@ void OpenFileCache::insert(std::string const& relative, std::shared_ptr<OpenFile
     }
     order_.push_front(relative);
     slots_.emplace(relative, Slot{std::move(file), order_.begin()});
+}
+
+std::size_t OpenFileCache::drop_unlinked() {
+    std::vector<std::pair<std::string, std::shared_ptr<OpenFile const>>> all;
+    {
+        std::lock_guard lock(mutex_);
+        all.reserve(slots_.size());
+        for (auto const& [relative, slot] : slots_) all.emplace_back(relative, slot.file);
+    }
+    std::size_t dropped = 0;
+    for (auto const& [relative, file] : all) {  // fstat outside the lock: lookups go on meanwhile
+        struct stat st {};
+        if (::fstat(file->fd, &st) != 0 || st.st_nlink > 0) continue;
+        std::lock_guard lock(mutex_);
+        auto it = slots_.find(relative);
+        if (it == slots_.end() || it->second.file != file) continue;  // replaced meanwhile
+        order_.erase(it->second.position);
+        slots_.erase(it);
+        ++dropped;
+    }
+    return dropped;
 }
 
 std::size_t OpenFileCache::size() const {

@@ -28,6 +28,11 @@ public:
     // Remembers a file resolve() just opened safely, evicting the least recently used.
     void insert(std::string const& relative, std::shared_ptr<OpenFile const> file);
 
+    // Forgets files deleted since they were opened (no link left): their descriptors would
+    // hold the disk space of a replaced 20 MB build until the path is asked for again. The
+    // server calls it every few seconds. Returns how many were dropped.
+    std::size_t drop_unlinked();
+
     std::size_t size() const;
 
 private:

@@ -111,14 +111,18 @@ struct Server::Impl {
     }
 
     // Timeouts (SPEC §2.7): sessions keep deadlines, this enforces them every 250 ms. Every
-    // 2 s it also frees the compressed bodies of files that were deleted or changed.
+    // 2 s it also frees the compressed bodies of files that were deleted or changed, and
+    // closes cached descriptors of deleted files.
     asio::awaitable<void> sweep_deadlines() {
         asio::steady_timer t(ioc);
         for (unsigned tick = 1; !host.stopping; ++tick) {
             t.expires_after(std::chrono::milliseconds(250));
             co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
             host.expire_overdue_sessions();
-            if (tick % 8 == 0 && cache) cache->drop_stale();
+            if (tick % 8 == 0) {
+                if (cache) cache->drop_stale();
+                if (open_files) open_files->drop_unlinked();
+            }
         }
     }
 

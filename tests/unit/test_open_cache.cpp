@@ -116,3 +116,20 @@ TEST_CASE("open cache: bounded - the least recently used file is dropped") {
     }
     CHECK(t.cache.size() == 4);
 }
+
+TEST_CASE("open cache: drop_unlinked closes the files deleted since - keeps the rest") {
+    Tree t;
+    write_file(t.root / "sub/old.wasm", "an old build");
+    auto kept = t.get({"sub", "app.wasm"});
+    auto gone = t.get({"sub", "old.wasm"});
+    REQUIRE((kept.file && gone.file));
+    REQUIRE(t.cache.size() == 2);
+    CHECK(t.cache.drop_unlinked() == 0);
+    fs::remove(t.root / "sub/old.wasm");
+    CHECK(t.cache.drop_unlinked() == 1);
+    CHECK(t.cache.size() == 1);
+    CHECK(t.get({"sub", "app.wasm"}).file == kept.file);  // still cached: the same descriptor
+    // A request still holding the dropped file reads it to the end.
+    CHECK(read_all(*gone.file) == "an old build");
+    gone.file.reset();  // the last holder: now the descriptor closes and the space is free
+}
