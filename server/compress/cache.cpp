@@ -237,6 +237,7 @@ struct CompressCache::Shared {
         it->second.held = round_up_to_page(std::size_t(output_bytes));
         it->second.counted = true;
         stats.bytes_held += it->second.held;
+        stats.bytes_held_peak = std::max(stats.bytes_held_peak, stats.bytes_held);
         evict_locked();
     }
 };

@@ -99,6 +99,7 @@ struct CacheStats {
     std::uint64_t evictions = 0;               // dropped for the memory bound (not for a changed file)
     std::uint64_t stale_dropped = 0;           // dropped by drop_stale(): the file went or changed
     std::uint64_t bytes_held = 0;              // memory of completed entries in the map (whole pages)
+    std::uint64_t bytes_held_peak = 0;         // the most bytes_held has been
     std::uint64_t entries = 0;                 // entries in the map, filling or done
     double seconds_compressing = 0;
     std::uint64_t input_bytes_compressed = 0;

@@ -137,9 +137,9 @@ std::string stats_json(Services const& services) {
     return fmt::format(
         "{{\"connections\": {{\"open\": {}}}, \"compress_cache\": {{\"compressions_started\": {}, \"compressions_completed\": {}, "
         "\"compressions_failed\": {}, \"hits\": {}, \"misses\": {}, \"evictions\": {}, \"stale_dropped\": {}, \"entries\": {}, "
-        "\"bytes_held\": {}, \"seconds_compressing\": {:.3f}, \"input_bytes_compressed\": {}}}}}\n",
+        "\"bytes_held\": {}, \"bytes_held_peak\": {}, \"seconds_compressing\": {:.3f}, \"input_bytes_compressed\": {}}}}}\n",
         connections, st.compressions_started, st.compressions_completed, st.compressions_failed, st.hits, st.misses, st.evictions,
-        st.stale_dropped, st.entries, st.bytes_held, st.seconds_compressing, st.input_bytes_compressed);
+        st.stale_dropped, st.entries, st.bytes_held, st.bytes_held_peak, st.seconds_compressing, st.input_bytes_compressed);
 }
 
 // /__wasmdev/: the embedded self-check site, and stats.json (the compression cache's counters).

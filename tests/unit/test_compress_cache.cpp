@@ -568,6 +568,7 @@ TEST_CASE("compress cache: drop_stale frees the bodies of deleted and changed fi
     CHECK(st.stale_dropped == 2);
     CHECK(st.entries == 2);  // kept.js and the filling one
     CHECK(st.bytes_held < held_before / 2);
+    CHECK(st.bytes_held_peak == held_before);  // the most it held, for comparing with a peak RSS
     CHECK(cache.acquire(kept, key_of(kept), Coding::gzip) == held[0]);  // still a hit
     CHECK(cache.stats().hits == 1);
     // Readers that held a dropped entry keep reading it whole.
