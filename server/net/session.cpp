@@ -426,9 +426,12 @@ Task<void> run_session(Stream stream, SessionHost& host, bool over_limit) {
         bool const ok = co_await write_plan(stream, reg.control, plan, req.version(), keep_alive, stall, head_bytes, rest);
         auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
         if (!plan.log_note.empty()) spdlog::warn("{} {}", req.target(), plan.log_note);
-        spdlog::info("{} \"{} {}\" {} {} {} {:.1f}ms", peer_text, head.method, head.target, plan.status,
-                     plan.send_body && plan.content_length ? *plan.content_length : 0, plan.coding,
-                     micros.count() / 1000.0);
+        // Body bytes: a streamed body's length is known only once it is done.
+        auto const body_bytes = !plan.send_body ? 0
+                                : plan.stream   ? plan.stream->total_size()
+                                                : plan.content_length.value_or(0);
+        spdlog::info("{} \"{} {}\" {} {} {} {:.1f}ms", peer_text, head.method, head.target, plan.status, body_bytes,
+                     plan.coding, micros.count() / 1000.0);
         if (!ok || !keep_alive) {
             beast::error_code unread;
             linger = ok && (buffer.size() > 0 || stream.socket().available(unread) > 0);

@@ -12,9 +12,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { CHROMIUM, CHROMIUM_ARGS } from '../browser/harness.mjs';
+
 const here = dirname(fileURLToPath(import.meta.url));
 const xtermDir = join(here, 'node_modules', 'xterm');
 const playwrightDir = join(here, '..', 'browser', 'node_modules', 'playwright-core');
