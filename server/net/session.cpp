@@ -233,13 +233,23 @@ Task<bool> send_all(Socket& sock, SessionControl& ctl, std::span<iovec> iov, std
     co_return true;
 }
 
+// How a response went out.
+enum class Sent {
+    whole,    // every byte
+    cut,      // not whole: the connection must be dropped (client gone or stalled, body cut short)
+    nothing,  // not one byte: its compressed body failed before it began (the file changed)
+};
+
 // Streams a compressed body, after the response head, as the cache produces it: new bytes
 // are written as soon as they exist, uncorked, so the first bytes of a cold 20 MB wasm leave
 // within milliseconds; a warm body is one contiguous buffer that goes out with its head in a
 // few large sends. (A copy into the socket, not sendfile from a memfd: the copy lands in
 // large socket pages, which a local client, the usual bottleneck here, reads about 1.5x
 // faster than a memfd's 4 KiB pages; see bench/README.md, "What moved the numbers".)
-Task<bool> write_stream(Stream& stream, SessionControl& ctl, std::string_view head, compress::Entry const& entry,
+// The head waits for the first bytes (a millisecond or two): a compression that fails
+// before them (the file changed) has promised nothing yet, and the request can be decided
+// again instead of answered with a 200 cut short.
+Task<Sent> write_stream(Stream& stream, SessionControl& ctl, std::string_view head, compress::Entry const& entry,
                         bool chunked, std::chrono::seconds stall) {
     static constexpr std::string_view crlf = "\r\n", crlf_last = "\r\n0\r\n\r\n", last = "0\r\n\r\n";
     Timer timer(stream.get_executor());
@@ -247,27 +257,31 @@ Task<bool> write_stream(Stream& stream, SessionControl& ctl, std::string_view he
     for (;;) {
         auto const [state, bytes] = entry.view();
         bool const done = state == compress::Entry::State::done;
-        std::array<char, 24> line;
-        std::array<iovec, 4> iov;
-        std::size_t n = 0;
-        if (!head.empty()) iov[n++] = iov_of(std::exchange(head, {}));  // the head goes with the first bytes, or alone
-        if (sent < bytes.size()) {
-            auto const fresh = bytes.substr(std::size_t(sent));
-            if (chunked) {
-                auto len = std::snprintf(line.data(), line.size(), "%zx\r\n", fresh.size());
-                iov[n++] = iov_of(std::string_view(line.data(), std::size_t(len)));
+        bool const failed = state == compress::Entry::State::failed;
+        if (failed && !head.empty()) co_return Sent::nothing;
+        if (done || sent < bytes.size()) {
+            std::array<char, 24> line;
+            std::array<iovec, 4> iov;
+            std::size_t n = 0;
+            if (!head.empty()) iov[n++] = iov_of(std::exchange(head, {}));  // the head goes with the first bytes
+            if (sent < bytes.size()) {
+                auto const fresh = bytes.substr(std::size_t(sent));
+                if (chunked) {
+                    auto len = std::snprintf(line.data(), line.size(), "%zx\r\n", fresh.size());
+                    iov[n++] = iov_of(std::string_view(line.data(), std::size_t(len)));
+                }
+                iov[n++] = iov_of(fresh);
+                if (chunked) iov[n++] = iov_of(done ? crlf_last : crlf);  // the last chunk ends the body too
+                sent = bytes.size();
+            } else if (chunked) {
+                iov[n++] = iov_of(last);  // done, nothing new: only the end of the body
             }
-            iov[n++] = iov_of(fresh);
-            if (chunked) iov[n++] = iov_of(done ? crlf_last : crlf);  // the last chunk ends the body too
-            sent = bytes.size();
-        } else if (done && chunked) {
-            iov[n++] = iov_of(last);
+            if (n > 0 && !co_await send_all(stream.socket(), ctl, std::span(iov.data(), n), stall)) co_return Sent::cut;
+            if (done) co_return Sent::whole;
         }
-        if (n > 0 && !co_await send_all(stream.socket(), ctl, std::span(iov.data(), n), stall)) co_return false;
-        if (done) co_return true;
-        // A failed compression (the file changed under it) must not end like a complete
-        // body: dropping the connection tells the client the response is cut short.
-        if (state == compress::Entry::State::failed) co_return false;
+        // A compression that fails once bytes are out (the file changed under it) must not
+        // end like a complete body: dropping the connection tells the client it is cut short.
+        if (failed) co_return Sent::cut;
         // More bytes, or the end, arrived while we were sending: no need to wait.
         if (auto const now = entry.view(); sent < now.bytes.size() || now.state != compress::Entry::State::filling) continue;
         ctl.disarm();  // waiting for the compressor is not the client's stall
@@ -299,8 +313,8 @@ Task<bool> send_response(Socket& sock, SessionControl& ctl, std::string_view hea
     co_return ok;
 }
 
-// Writes the plan's head and body. False when the connection must be dropped.
-Task<bool> write_plan(Stream& stream, SessionControl& ctl, http::ResponsePlan const& plan, unsigned version,
+// Writes the plan's head and body.
+Task<Sent> write_plan(Stream& stream, SessionControl& ctl, http::ResponsePlan const& plan, unsigned version,
                       bool keep_alive, std::chrono::seconds stall, std::string& head, std::string& rest) {
     http::serialize_head(plan, version, keep_alive, http_date_now(), head);
     bool const with_body = plan.send_body && http::status_has_body(plan.status);
@@ -315,7 +329,7 @@ Task<bool> write_plan(Stream& stream, SessionControl& ctl, http::ResponsePlan co
             char* const buffer = thread_file_buffer();
             auto const length = std::size_t(plan.parts[0].length);
             auto n = ::pread(plan.file->fd, buffer, length, off_t(plan.parts[0].offset));
-            if (n != ssize_t(length)) co_return false;  // truncated under us: the length cannot be kept
+            if (n != ssize_t(length)) co_return Sent::cut;  // truncated under us: the length cannot be kept
             body = std::string_view(buffer, length);
         } else if (plan.shared_body) {
             body = *plan.shared_body;
@@ -325,8 +339,10 @@ Task<bool> write_plan(Stream& stream, SessionControl& ctl, http::ResponsePlan co
             body = plan.body;
         }
     }
-    if (!with_body || !plan.file || small_file)
-        co_return co_await send_response(stream.socket(), ctl, head, body, small_file, rest, stall);
+    if (!with_body || !plan.file || small_file) {
+        bool const ok = co_await send_response(stream.socket(), ctl, head, body, small_file, rest, stall);
+        co_return ok ? Sent::whole : Sent::cut;
+    }
 
     // Files sent with sendfile go out corked: full-size segments instead of one push per call
     // (with TCP_NODELAY on, uncorked sendfile moved ~40 KB per call; corked, megabytes).
@@ -336,13 +352,13 @@ Task<bool> write_plan(Stream& stream, SessionControl& ctl, http::ResponsePlan co
         ~Uncork() { set_cork(s, false); }
     } uncork{stream.socket()};
     std::array<iovec, 1> head_only{iov_of(head)};
-    if (!co_await send_all(stream.socket(), ctl, head_only, stall)) co_return false;
+    if (!co_await send_all(stream.socket(), ctl, head_only, stall)) co_return Sent::cut;
     for (auto const& part : plan.parts) {
         bool ok = part.from_file ? co_await send_file_range(stream.socket(), ctl, plan.file->fd, part.offset, part.length, stall)
                                  : co_await write_bytes(stream, ctl, part.literal, stall);
-        if (!ok) co_return false;
+        if (!ok) co_return Sent::cut;
     }
-    co_return true;
+    co_return Sent::whole;
 }
 
 std::string_view error_cause(beast::error_code ec, unsigned& status) {
@@ -422,8 +438,17 @@ Task<void> run_session(Stream stream, SessionHost& host, bool over_limit) {
         auto const& req = parser.get();
         auto head = to_head(req);
         auto plan = http::handle(head, cfg, host.services);
-        bool const keep_alive = req.keep_alive() && !plan.close && !host.stopping;
-        bool const ok = co_await write_plan(stream, reg.control, plan, req.version(), keep_alive, stall, head_bytes, rest);
+        bool keep_alive = req.keep_alive() && !plan.close && !host.stopping;
+        auto sent = co_await write_plan(stream, reg.control, plan, req.version(), keep_alive, stall, head_bytes, rest);
+        if (sent == Sent::nothing) {
+            // The file changed before its compressed body began: nothing was promised, so the
+            // request is decided again and gets the file as it is now. Once: a file rewritten
+            // without pause gets its connection dropped instead.
+            plan = http::handle(head, cfg, host.services);
+            keep_alive = req.keep_alive() && !plan.close && !host.stopping;
+            sent = co_await write_plan(stream, reg.control, plan, req.version(), keep_alive, stall, head_bytes, rest);
+        }
+        bool const ok = sent == Sent::whole;
         auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
         if (!plan.log_note.empty()) spdlog::warn("{} {}", req.target(), plan.log_note);
         // Body bytes: a streamed body's length is known only once it is done.

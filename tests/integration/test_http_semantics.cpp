@@ -266,3 +266,36 @@ TEST_CASE("compression: the body of a deleted file is freed by the server within
     CHECK(held() == 0);
     CHECK(request(srv.port(), "GET", "/__wasmdev/stats.json").body.find("\"stale_dropped\": 1") != std::string::npos);
 }
+
+// A rebuild that lands while every compression thread is busy (a page loading python.wasm and
+// python.data cold): the changed file's compression fails before its first byte, nothing has
+// been promised yet, and the request is answered with the file as it is now, not with a 200
+// cut short.
+TEST_CASE("compression: a file changed before its compressed body began is answered as it is now") {
+    TempDir dir;
+    dir.write("big.wasm", wasm_like(32 << 20, 11));
+    unsigned const pool = std::max(1u, std::thread::hardware_concurrency());  // the server's compression threads
+    for (unsigned i = 0; i < pool; ++i)  // one cold compression per thread, of one file's bytes
+        std::filesystem::create_hard_link(dir.path / "big.wasm", dir.path / ("big" + std::to_string(i) + ".wasm"));
+    auto const v1 = wasm_like(1 << 20, 12), v2 = wasm_like((1 << 20) + 7, 13);
+    dir.write("app.js", v1);
+    TestServer srv(config_for(dir.path));
+
+    std::vector<std::unique_ptr<RawClient>> busy;
+    for (unsigned i = 0; i < pool; ++i) {
+        busy.push_back(std::make_unique<RawClient>(srv.port(), 30s));
+        busy.back()->send(request_line("GET", "/big" + std::to_string(i) + ".wasm", {"Accept-Encoding: gzip"}));
+    }
+    std::this_thread::sleep_for(50ms);  // every compression thread is on a 32 MB file now
+    RawClient c(srv.port(), 30s);
+    c.send(request_line("GET", "/app.js", {"Accept-Encoding: gzip"}));
+    std::this_thread::sleep_for(30ms);  // decided for v1; its compression waits for a thread
+    dir.write("app.js", v2);
+
+    auto r = c.read();
+    REQUIRE(r);  // a whole response, not one cut short
+    CHECK(r->status == 200);
+    CHECK(r->header("Content-Encoding") == "gzip");
+    CHECK((compress::decompress_all(compress::Coding::gzip, r->body) == v2));
+    for (auto& b : busy) CHECK(b->read());  // the big ones were not disturbed
+}
