@@ -32,11 +32,16 @@ std::int64_t mtime_ns(struct stat const& st) {
     return std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
 }
 
+// Whether a stat result is, exactly, the regular file version the key names.
+bool is_version(int stat_result, struct stat const& st, FileKey const& key) {
+    return stat_result == 0 && S_ISREG(st.st_mode) &&
+           FileKey{std::uint64_t(st.st_dev), std::uint64_t(st.st_ino), std::uint64_t(st.st_size), mtime_ns(st)} == key;
+}
+
 // Whether fd is, right now, exactly the version the key names.
 bool is_version(int fd, FileKey const& key) {
     struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
-    return FileKey{std::uint64_t(st.st_dev), std::uint64_t(st.st_ino), std::uint64_t(st.st_size), mtime_ns(st)} == key;
+    return is_version(::fstat(fd, &st), st, key);
 }
 
 struct FdGuard {
@@ -405,10 +410,7 @@ std::size_t CompressCache::drop_stale() {
     std::size_t dropped = 0;
     for (auto const& [id, entry] : done) {
         struct stat st {};
-        bool const current = ::stat(id.first.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-                             FileKey{std::uint64_t(st.st_dev), std::uint64_t(st.st_ino), std::uint64_t(st.st_size),
-                                     mtime_ns(st)} == entry->key();
-        if (current) continue;
+        if (is_version(::stat(id.first.c_str(), &st), st, entry->key())) continue;
         std::lock_guard lock(sh.mutex);
         auto it = sh.map.find(id);
         if (it == sh.map.end() || it->second.entry != entry) continue;  // replaced meanwhile

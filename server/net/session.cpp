@@ -16,7 +16,6 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <array>
@@ -153,12 +152,6 @@ Task<bool> send_file_range(Socket& sock, SessionControl& ctl, int fd, std::uint6
         if (errno != EAGAIN || !co_await wait_writable(sock, ctl, stall)) co_return false;
     }
     co_return true;
-}
-
-Task<bool> write_bytes(Stream& stream, SessionControl& ctl, std::string_view bytes, std::chrono::seconds stall) {
-    ctl.arm(stall);
-    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(bytes.data(), bytes.size()), use_tuple);
-    co_return !ec;
 }
 
 void set_cork(Socket& s, bool on) {
@@ -354,8 +347,9 @@ Task<Sent> write_plan(Stream& stream, SessionControl& ctl, http::ResponsePlan co
     std::array<iovec, 1> head_only{iov_of(head)};
     if (!co_await send_all(stream.socket(), ctl, head_only, stall)) co_return Sent::cut;
     for (auto const& part : plan.parts) {
+        std::array<iovec, 1> literal{iov_of(part.literal)};
         bool ok = part.from_file ? co_await send_file_range(stream.socket(), ctl, plan.file->fd, part.offset, part.length, stall)
-                                 : co_await write_bytes(stream, ctl, part.literal, stall);
+                                 : co_await send_all(stream.socket(), ctl, literal, stall);
         if (!ok) co_return Sent::cut;
     }
     co_return Sent::whole;
