@@ -11,23 +11,14 @@
 
 #include "server/http/open_cache.hpp"
 #include "server/http/resolve.hpp"
+#include "tests/unit/files.hpp"
 
 using namespace wasmdev::http;
+using wasmdev::test::read_all;
+using wasmdev::test::write_file;
 namespace fs = std::filesystem;
 
 namespace {
-
-void write_file(fs::path const& p, std::string_view bytes) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out << bytes;
-}
-
-std::string read_all(OpenFile const& f) {
-    std::string bytes(f.size, '\0');
-    auto n = ::pread(f.fd, bytes.data(), bytes.size(), 0);
-    bytes.resize(n < 0 ? 0 : std::size_t(n));
-    return bytes;
-}
 
 struct Tree {
     fs::path root;

@@ -18,25 +18,16 @@
 
 #include "server/http/resolve.hpp"
 #include "server/http/target.hpp"
+#include "tests/unit/files.hpp"
 
 using namespace wasmdev::http;
+using wasmdev::test::read_all;
+using wasmdev::test::write_file;
 namespace fs = std::filesystem;
 
 namespace {
 
 constexpr std::string_view secret_content = "TOP SECRET";
-
-void write_file(fs::path const& p, std::string_view bytes) {
-    std::ofstream out(p, std::ios::binary);
-    out << bytes;
-}
-
-std::string read_all(OpenFile const& f) {
-    std::string bytes(f.size, '\0');
-    auto n = ::pread(f.fd, bytes.data(), bytes.size(), 0);
-    bytes.resize(n < 0 ? 0 : std::size_t(n));
-    return bytes;
-}
 
 // tmp/secret.txt and tmp/root-evil/secret.txt beside tmp/root/ (the served tree), with
 // links, a FIFO and a socket inside the root.
