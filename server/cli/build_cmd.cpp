@@ -1,21 +1,21 @@
 // `wasmdev build [PROFILE] [OP...]`: CPython's WebAssembly build pipeline (SPEC §3), then,
 // for `repl` on a browser profile, the same server as `wasmdev serve` on the checkout root.
-// Turns flags into a build::Request, prints preflight problems, the dry-run script or the
-// run's progress and summary; server/build/ does the work.
+// Turns flags into a cpython::Request, prints preflight problems, the dry-run script or the
+// run's progress and summary; server/cpython/ does the work.
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <memory>
 
-#include "server/build/checkout.hpp"
-#include "server/build/emports.hpp"
-#include "server/build/pipeline.hpp"
-#include "server/build/preflight.hpp"
-#include "server/build/process.hpp"
-#include "server/build/profiles.hpp"
-#include "server/build/progress.hpp"
-#include "server/build/toolchain.hpp"
+#include "server/cpython/checkout.hpp"
+#include "server/cpython/emports.hpp"
+#include "server/cpython/pipeline.hpp"
+#include "server/cpython/preflight.hpp"
+#include "server/cpython/process.hpp"
+#include "server/cpython/profiles.hpp"
+#include "server/cpython/progress.hpp"
+#include "server/cpython/toolchain.hpp"
 #include "server/cli/commands.hpp"
 #include "server/cli/serve_options.hpp"
 #include "server/net/server.hpp"
@@ -24,7 +24,7 @@ namespace wasmdev::cli {
 namespace {
 
 namespace fs = std::filesystem;
-namespace b = wasmdev::build;
+namespace b = wasmdev::cpython;
 
 constexpr std::string_view default_profile = "emscripten-browser";
 

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <string>
 
-#include "server/build/commands.hpp"
-#include "server/build/profiles.hpp"
+#include "server/cpython/commands.hpp"
+#include "server/cpython/profiles.hpp"
 
-using namespace wasmdev::build;
+using namespace wasmdev::cpython;
 
 namespace {
 

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "server/build/pipeline.hpp"
-#include "server/build/preflight.hpp"
+#include "server/cpython/pipeline.hpp"
+#include "server/cpython/preflight.hpp"
 
-using namespace wasmdev::build;
+using namespace wasmdev::cpython;
 namespace fs = std::filesystem;
 
 namespace {

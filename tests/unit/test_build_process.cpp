@@ -9,9 +9,9 @@
 #include <fstream>
 #include <thread>
 
-#include "server/build/process.hpp"
+#include "server/cpython/process.hpp"
 
-using namespace wasmdev::build;
+using namespace wasmdev::cpython;
 using namespace std::chrono_literals;
 
 namespace {

@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "server/build/checkout.hpp"
-#include "server/build/toolchain.hpp"
+#include "server/cpython/checkout.hpp"
+#include "server/cpython/toolchain.hpp"
 
-using namespace wasmdev::build;
+using namespace wasmdev::cpython;
 namespace fs = std::filesystem;
 
 namespace {

@@ -1,12 +1,12 @@
 // Checkout discovery and layout, after wasm_build.py's SRCDIR, read_python_version() and
 // _check_clean_src().
-#include "server/build/checkout.hpp"
+#include "server/cpython/checkout.hpp"
 
 #include <fstream>
 #include <regex>
 #include <sstream>
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 namespace fs = std::filesystem;
 
@@ -79,4 +79,4 @@ std::optional<fs::path> in_tree_build_marker(fs::path const& srcdir) {
     return std::nullopt;
 }
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

@@ -1,7 +1,7 @@
 // Shell rendering of plan steps: single quotes unless a word is plainly safe.
-#include "server/build/step.hpp"
+#include "server/cpython/step.hpp"
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 namespace {
 
 // For text inside "...": $, `, " and \ lose their meaning.
@@ -82,4 +82,4 @@ std::string render_action(Action const& a) {
     return {};
 }
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

@@ -10,13 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "server/build/checkout.hpp"
-#include "server/build/commands.hpp"
-#include "server/build/profiles.hpp"
-#include "server/build/step.hpp"
-#include "server/build/toolchain.hpp"
+#include "server/cpython/checkout.hpp"
+#include "server/cpython/commands.hpp"
+#include "server/cpython/profiles.hpp"
+#include "server/cpython/step.hpp"
+#include "server/cpython/toolchain.hpp"
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 struct PortsSources {
     std::filesystem::path zlib{};     // has zlib.h and adler32.c
@@ -47,4 +47,4 @@ struct OfflinePorts {
 OfflinePorts offline_ports_actions(BuildProfile const& p, CPythonLayout const& layout, Toolchain const& tc,
                                           BuildSettings const& s, PortsSources const& src);
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

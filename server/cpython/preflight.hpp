@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "server/build/checkout.hpp"
-#include "server/build/env.hpp"
-#include "server/build/profiles.hpp"
-#include "server/build/toolchain.hpp"
+#include "server/cpython/checkout.hpp"
+#include "server/cpython/env.hpp"
+#include "server/cpython/profiles.hpp"
+#include "server/cpython/toolchain.hpp"
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 struct Problem {
     enum class Kind { missing, version, dirty, warning };
@@ -39,4 +39,4 @@ std::vector<Problem> preflight(PreflightInput const& in, CPythonLayout const& la
 // The Python versions this tool knows the layout of; others are a --force refusal.
 bool python_version_supported(std::string const& version);
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

@@ -1,5 +1,5 @@
 // Environment values and PATH search.
-#include "server/build/env.hpp"
+#include "server/cpython/env.hpp"
 
 #include <unistd.h>
 
@@ -7,7 +7,7 @@
 
 extern char** environ;
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 Environment current_environment() {
     Environment env;
@@ -70,4 +70,4 @@ std::string find_executable(std::string_view name, std::string_view path_value) 
     return {};
 }
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

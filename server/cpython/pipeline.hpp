@@ -10,16 +10,16 @@
 #include <string>
 #include <vector>
 
-#include "server/build/checkout.hpp"
-#include "server/build/commands.hpp"
-#include "server/build/emports.hpp"
-#include "server/build/process.hpp"
-#include "server/build/profiles.hpp"
-#include "server/build/progress.hpp"
-#include "server/build/step.hpp"
-#include "server/build/toolchain.hpp"
+#include "server/cpython/checkout.hpp"
+#include "server/cpython/commands.hpp"
+#include "server/cpython/emports.hpp"
+#include "server/cpython/process.hpp"
+#include "server/cpython/profiles.hpp"
+#include "server/cpython/progress.hpp"
+#include "server/cpython/step.hpp"
+#include "server/cpython/toolchain.hpp"
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 inline constexpr std::string_view all_ops[] = {"build",          "configure", "compile", "pythoninfo", "test",
                                               "hostrunnertest", "repl",      "clean",   "cleanall",   "emports"};
@@ -76,4 +76,4 @@ RunResult execute_plan(Plan const& plan, Environment const& base_env, ProcessRun
 std::string render_summary(Plan const& plan, RunResult const& r, Progress const& progress,
                            std::filesystem::path const& profile_dir);
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

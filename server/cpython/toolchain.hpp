@@ -10,9 +10,9 @@
 #include <string>
 #include <string_view>
 
-#include "server/build/env.hpp"
+#include "server/cpython/env.hpp"
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 // What a .emscripten file sets; nullopt where it does not (or uses what we can't evaluate).
 struct EmConfig {
@@ -58,4 +58,4 @@ struct Toolchain {
 };
 Toolchain discover_toolchain(Environment const& env);
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

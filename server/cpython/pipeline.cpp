@@ -1,13 +1,13 @@
 // Planning, dry-run rendering and execution of a build. The order follows wasm_build.py's
 // main(): --clean, the native build Python, Emscripten ports, then each op in turn.
-#include "server/build/pipeline.hpp"
+#include "server/cpython/pipeline.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <fstream>
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 namespace fs = std::filesystem;
 
@@ -399,4 +399,4 @@ std::string render_summary(Plan const& plan, RunResult const& r, Progress const&
     return out;
 }
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "server/build/step.hpp"
+#include "server/cpython/step.hpp"
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 struct StepTiming {
     std::string title{};
@@ -71,4 +71,4 @@ private:
     std::vector<StepTiming> timings_{};
 };
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

@@ -1,10 +1,10 @@
 // The profile table, kept in the order and with the switches of wasm_build.py.
-#include "server/build/profiles.hpp"
+#include "server/cpython/profiles.hpp"
 
 #include <algorithm>
 #include <array>
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 namespace {
 
 using enum Host;
@@ -81,4 +81,4 @@ std::string_view python_exe(Host h) {
     return "python";
 }
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

@@ -1,6 +1,6 @@
 // Toolchain discovery, after wasm_build.py's parse_emconfig(), _check_emscripten() and
 // WASI_SDK_PATH, extended to the packaged Emscripten Debian ships.
-#include "server/build/toolchain.hpp"
+#include "server/cpython/toolchain.hpp"
 
 #include <sched.h>
 #include <sys/utsname.h>
@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 namespace fs = std::filesystem;
 
@@ -394,4 +394,4 @@ Toolchain discover_toolchain(Environment const& env) {
     return t;
 }
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "server/build/env.hpp"
+#include "server/cpython/env.hpp"
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 struct ProcessResult {
     int exit_code = 0;        // the exit status; 128+N when killed by signal N
@@ -44,4 +44,4 @@ public:
 // True once SIGINT or SIGTERM arrived while a child was being run.
 bool interrupt_requested();
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

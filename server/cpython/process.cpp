@@ -1,7 +1,7 @@
 // posix_spawn with a process group per build step; output through a pipe read with poll()
 // so the status line can tick; SIGINT/SIGTERM forwarded to the step's group, escalated to
 // SIGTERM and SIGKILL if it lingers.
-#include "server/build/process.hpp"
+#include "server/cpython/process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -16,7 +16,7 @@
 #include <cstring>
 #include <optional>
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 namespace {
 
@@ -258,4 +258,4 @@ bool ProcessRunner::spawn_detached(std::vector<std::string> const& argv) {
     return rc == 0;
 }
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

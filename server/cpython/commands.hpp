@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "server/build/checkout.hpp"
-#include "server/build/env.hpp"
-#include "server/build/profiles.hpp"
-#include "server/build/step.hpp"
-#include "server/build/toolchain.hpp"
+#include "server/cpython/checkout.hpp"
+#include "server/cpython/env.hpp"
+#include "server/cpython/profiles.hpp"
+#include "server/cpython/step.hpp"
+#include "server/cpython/toolchain.hpp"
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 // What the user asked for beyond the profile. Extra arguments apply to the requested
 // profile's configure and make only, never to the native build Python.
@@ -68,4 +68,4 @@ std::vector<std::string> port_variant_flags(BuildProfile const& p);
 // how emports built the library and crash old binaryen versions when probed.
 std::vector<std::string> ports_prefix_configure_args(std::filesystem::path const& prefix);
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

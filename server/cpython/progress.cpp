@@ -1,5 +1,5 @@
 // Status line, log file and timings.
-#include "server/build/progress.hpp"
+#include "server/cpython/progress.hpp"
 
 #include <fmt/format.h>
 #include <sys/ioctl.h>
@@ -7,7 +7,7 @@
 
 #include <ctime>
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 namespace fs = std::filesystem;
 using clock = std::chrono::steady_clock;
@@ -187,4 +187,4 @@ void Progress::note(std::string const& line) {
     std::fflush(out_);
 }
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 struct CPythonLayout {
     std::filesystem::path srcdir{};  // absolute
@@ -35,4 +35,4 @@ std::optional<CPythonLayout> load_layout(std::filesystem::path const& srcdir, st
 // CPython's configure refuses out-of-tree builds next to one.
 std::optional<std::filesystem::path> in_tree_build_marker(std::filesystem::path const& srcdir);
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

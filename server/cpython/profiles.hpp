@@ -6,7 +6,7 @@
 #include <span>
 #include <string_view>
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 enum class Host { native, wasm32_emscripten, wasm64_emscripten, wasm32_wasi };
 enum class EmscriptenTarget { none, browser, browser_debug, node, node_debug };
@@ -41,4 +41,4 @@ bool is_debug(BuildProfile const& p);  // DWARF builds: browser-debug and node-d
 // The interpreter make produces in the profile's build directory.
 std::string_view python_exe(Host h);
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

@@ -1,8 +1,8 @@
 // argv and environment generation, following wasm_build.py's BuildProfile.configure_cmd,
 // make_cmd and getenv(), with the README's relative CONFIG_SITE and `make -jN`.
-#include "server/build/commands.hpp"
+#include "server/cpython/commands.hpp"
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 namespace fs = std::filesystem;
 
@@ -189,4 +189,4 @@ std::vector<std::string> ports_prefix_configure_args(fs::path const& prefix) {
     return a;
 }
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

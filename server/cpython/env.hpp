@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 using Environment = std::map<std::string, std::string>;
 
@@ -29,4 +29,4 @@ std::vector<std::string> to_envp(Environment const& env);
 // returned as they are when executable.
 std::string find_executable(std::string_view name, std::string_view path_value);
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "server/build/env.hpp"
+#include "server/cpython/env.hpp"
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 struct Command {
     std::vector<std::string> argv{};
@@ -48,4 +48,4 @@ std::string render_env_change(EnvChange const& c);
 // The action as pasteable shell (without the cd and env lines of its command).
 std::string render_action(Action const& a);
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

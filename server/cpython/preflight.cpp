@@ -1,13 +1,13 @@
 // Preflight checks after wasm_build.py's _check_native(), _check_emscripten(),
 // _check_wasi() and _check_clean_src(), each turned into one sentence with the fix.
-#include "server/build/preflight.hpp"
+#include "server/cpython/preflight.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <map>
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 namespace fs = std::filesystem;
 
@@ -168,4 +168,4 @@ std::vector<Problem> preflight(PreflightInput const& in, CPythonLayout const& la
     return out;
 }
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython

@@ -1,9 +1,9 @@
 // Offline ports: the same libraries Emscripten's ports build, compiled from local sources.
-#include "server/build/emports.hpp"
+#include "server/cpython/emports.hpp"
 
 #include <algorithm>
 
-namespace wasmdev::build {
+namespace wasmdev::cpython {
 
 namespace fs = std::filesystem;
 
@@ -162,4 +162,4 @@ OfflinePorts offline_ports_actions(BuildProfile const& p, CPythonLayout const& l
     return result;
 }
 
-}  // namespace wasmdev::build
+}  // namespace wasmdev::cpython
