@@ -9,7 +9,9 @@ constexpr std::uint8_t import_section_id = 2;
 constexpr std::uint8_t memory_section_id = 5;
 
 // limits: flags, min, [max] (core spec 5.3.7; threads adds 0x02 shared, memory64 0x04).
-bool read_limits(ByteReader& r, MemoryInfo& out) {
+// out changes only when the whole limits were read.
+bool read_limits(ByteReader& r, MemoryInfo& result) {
+    MemoryInfo out = result;
     auto flags = r.u8();
     auto min = flags ? r.uleb() : std::nullopt;
     if (!min) return false;
@@ -21,6 +23,7 @@ bool read_limits(ByteReader& r, MemoryInfo& out) {
         if (!max) return false;
         out.max_pages = *max;
     }
+    result = out;
     return true;
 }
 

@@ -101,6 +101,11 @@ TEST_CASE("read_memory: shared imported memory (threads), plain defined memory, 
 
     auto cut = test::module({{2, Bytes{}.uleb(1).name("env").name("memory").u8(0x02).u8(0x03)}});
     CHECK_FALSE(wasm::read_memory(wasm::read_sections(cut)).present);
+    // Found by fuzz_wasm_sections: limits cut after the flags must not leave "shared" behind.
+    auto cut_max = test::module({{2, Bytes{}.uleb(1).name("env").name("memory").u8(0x02).u8(0x03).uleb(1)}});
+    auto cm = wasm::read_memory(wasm::read_sections(cut_max));
+    CHECK_FALSE(cm.present);
+    CHECK_FALSE(cm.shared);
     auto unknown_kind = test::module({{2, Bytes{}.uleb(2).name("a").name("b").u8(0x07).name("env").name("memory")
                                                    .u8(0x02).u8(0x03).uleb(1).uleb(1)}});
     CHECK_FALSE(wasm::read_memory(wasm::read_sections(unknown_kind)).present);
