@@ -16,5 +16,6 @@ struct Command {
 Command add_serve_command(CLI::App& root);
 Command add_htaccess_command(CLI::App& root);
 Command add_build_command(CLI::App& root);
+Command add_doctor_command(CLI::App& root);
 
 }  // namespace wasmdev::cli

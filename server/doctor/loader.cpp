@@ -1,0 +1,107 @@
+#include "server/doctor/loader.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+namespace wasmdev::doctor {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool has_hidden_segment(std::string const& rel) {
+    std::size_t i = 0;
+    while (i < rel.size()) {
+        std::size_t j = rel.find('/', i);
+        if (j == std::string::npos) j = rel.size();
+        if (j > i && rel[i] == '.') return true;
+        i = j + 1;
+    }
+    return false;
+}
+
+// The file rel names under root, when the server would serve it.
+std::optional<fs::path> servable(fs::path const& root, fs::path const& canonical_root, std::string const& rel) {
+    if (rel.empty() || rel.find('\0') != std::string::npos || has_hidden_segment(rel)) return std::nullopt;
+    std::error_code ec;
+    auto p = root / rel;
+    auto c = fs::canonical(p, ec);
+    if (ec) return std::nullopt;
+    auto [a, b] = std::mismatch(canonical_root.begin(), canonical_root.end(), c.begin(), c.end());
+    if (a != canonical_root.end()) return std::nullopt;  // a symlink leads out of ROOT
+    if (!fs::is_regular_file(c, ec)) return std::nullopt;
+    return c;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::uint8_t>> read_whole_file(fs::path const& p, std::uint64_t max_bytes) {
+    std::error_code ec;
+    auto size = fs::file_size(p, ec);
+    if (ec || size > max_bytes) return std::nullopt;
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::vector<std::uint8_t> data(size);
+    in.read(reinterpret_cast<char*>(data.data()), std::streamsize(size));
+    if (std::uint64_t(in.gcount()) != size) return std::nullopt;
+    return data;
+}
+
+FileAccess root_file_access(fs::path const& root) {
+    std::error_code ec;
+    auto canonical_root = fs::canonical(root, ec);
+    if (ec) canonical_root = root;
+    FileAccess a;
+    a.exists = [root, canonical_root](std::string const& rel) { return servable(root, canonical_root, rel).has_value(); };
+    a.read = [root, canonical_root](std::string const& rel) -> std::optional<std::vector<std::uint8_t>> {
+        auto p = servable(root, canonical_root, rel);
+        if (!p) return std::nullopt;
+        return read_whole_file(*p);
+    };
+    return a;
+}
+
+ModuleList find_modules(fs::path const& dir, fs::path const& root, std::size_t limit) {
+    ModuleList out;
+    std::error_code ec;
+    fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+    std::size_t visited = 0;
+    for (; !ec && it != end; it.increment(ec)) {
+        if (++visited > 200000 || out.relative.size() >= limit) {
+            out.truncated = true;
+            break;
+        }
+        auto const name = it->path().filename().string();
+        std::error_code sec;
+        if (!name.empty() && name[0] == '.') {
+            if (it->is_directory(sec)) it.disable_recursion_pending();
+            continue;
+        }
+        if (it->is_symlink(sec) && it->is_directory(sec)) {
+            it.disable_recursion_pending();
+            continue;
+        }
+        // NAME.debug.wasm is Emscripten's separate DWARF file: checked through the module naming it.
+        if (name.size() > 5 && name.ends_with(".wasm") && !name.ends_with(".debug.wasm") && it->is_regular_file(sec)) {
+            auto rel = fs::relative(it->path(), root, sec);
+            if (!sec) out.relative.push_back(rel.generic_string());
+        }
+    }
+    std::sort(out.relative.begin(), out.relative.end());
+    return out;
+}
+
+std::vector<std::string> root_spellings(fs::path const& root) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    auto add = [&](fs::path p) {
+        auto s = p.lexically_normal().generic_string();
+        while (s.size() > 1 && s.back() == '/') s.pop_back();
+        if (!s.empty() && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    };
+    add(fs::absolute(root, ec));
+    auto c = fs::canonical(root, ec);
+    if (!ec) add(c);
+    return out;
+}
+
+}  // namespace wasmdev::doctor
