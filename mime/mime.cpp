@@ -22,6 +22,14 @@ constexpr auto entries = std::to_array<MimeEntry>({
     {"map", "application/json", true, true},
     {"pyc", "application/octet-stream", false, true},
     {"whl", "application/zip", false, true},
+    // Split DWARF for DevTools' C/C++ extension (#11). No media type is registered for DWARF
+    // objects and the loaders read them as bytes, so octet-stream. Not compressed: the
+    // extension loads .dwo files with Emscripten's lazy file, which asks HEAD for an exact
+    // identity Content-Length and then reads 1 MiB ranges (a compressed answer makes it
+    // download the whole file), and a .dwp can be hundreds of MB, too big for the body cache.
+    // `.debug.wasm` is a .wasm and `.wasm.map` a .map: both are covered above.
+    {"dwo", "application/octet-stream", false, false},
+    {"dwp", "application/octet-stream", false, false},
     // Sources, shown as text so DevTools' DWARF support and the browser can display them.
     {"c", text_plain, true, false},
     {"h", text_plain, true, false},
