@@ -3,11 +3,16 @@
 // maps, threads, MIME type, and the URLs the server will watch for.
 #include <doctest/doctest.h>
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
 #include "server/doctor/diagnose.hpp"
 #include "server/doctor/hints.hpp"
+#include "server/doctor/loader.hpp"
 #include "server/doctor/render.hpp"
 #include "tests/unit/wasm_builder.hpp"
 
@@ -220,4 +225,34 @@ TEST_CASE("render: JSON carries the verdict, the counts and the substitutions; t
     RenderOptions coloured;
     coloured.color = true;
     CHECK(render_text(reports, coloured).find("\x1b[32mverdict: loads") != std::string::npos);
+}
+
+TEST_CASE("repl_hint and the loader: a real ROOT on disk, substitutions for build ... repl, hidden and escaping paths refused") {
+    namespace fs = std::filesystem;
+    char tmpl[] = "/tmp/wasmdev-doctor-XXXXXX";
+    REQUIRE(::mkdtemp(tmpl) != nullptr);
+    fs::path const root = fs::canonical(tmpl);
+    auto write = [&](fs::path const& rel, std::vector<std::uint8_t> const& bytes) {
+        fs::create_directories((root / rel).parent_path());
+        std::ofstream(root / rel, std::ios::binary).write(reinterpret_cast<char const*>(bytes.data()), std::streamsize(bytes.size()));
+    };
+    write("builddir/web-debug/python.wasm", dwarf_module(root.string() + "/builddir/web-debug", {"../../Python/ceval.c"}));
+    write("Python/ceval.c", text("int x;"));
+    write(".git/config", text("x"));
+    fs::create_symlink("/etc/hostname", root / "escape.c");
+
+    auto h = repl_hint(root / "builddir/web-debug/python.wasm", root, "http://127.0.0.1:8000/");
+    CHECK(h.exit_code == 0);
+    CHECK(h.substitutions_json == R"([{"from":")" + root.string() + R"(/","to":"http://127.0.0.1:8000/"}])");
+    CHECK(h.paragraph.find("-ffile-prefix-map=" + root.string() + "=../..") != std::string::npos);
+
+    auto files = root_file_access(root);
+    CHECK(files.exists("Python/ceval.c"));
+    CHECK_FALSE(files.exists(".git/config"));   // hidden, as the server refuses it
+    CHECK_FALSE(files.exists("escape.c"));      // a symlink out of ROOT
+    CHECK_FALSE(files.exists("Python"));        // directories are not files
+    CHECK(files.read("Python/ceval.c") == text("int x;"));
+    auto found = find_modules(root, root);
+    CHECK(found.relative == std::vector<std::string>{"builddir/web-debug/python.wasm"});
+    fs::remove_all(root);
 }
