@@ -50,7 +50,8 @@ out=$("$bin" serve "$tmp" --port "$port" 2>&1); rc=$?
 
 # The default subcommand is serve: `wasmdev DIR` works.
 "$bin" "$tmp" --port 0 >"$tmp/out2.log" 2>&1 & p2=$!; pids+=("$p2")
-sleep 0.5; grep -q 'http://127.0.0.1:' "$tmp/out2.log" || fail "wasmdev DIR did not serve"
+for _ in $(seq 100); do grep -q 'http://127.0.0.1:' "$tmp/out2.log" && break; sleep 0.1; done
+grep -q 'http://127.0.0.1:' "$tmp/out2.log" || fail "wasmdev DIR did not serve (no URL line within 10 s)"
 kill -INT "$p2"; wait "$p2"; rc=$?; [ $rc = 0 ] || fail "SIGINT exit code $rc, want 0"
 
 # SIGTERM while a download is in flight: it finishes, then exit 0.
