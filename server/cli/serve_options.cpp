@@ -106,7 +106,7 @@ std::optional<http::Config> to_config(ServeOptions const& o, std::string& error)
         return std::nullopt;
     }
     cfg.bind = addr.to_string();
-    cfg.bind_is_loopback = addr.is_loopback();
+    cfg.bind_is_loopback = http::is_loopback_address(cfg.bind);
     cfg.port = o.port;
     apply_policy(o.policy, cfg);
     for (auto const& h : o.allow_hosts) cfg.allow_hosts.push_back(normalise_allow_host(h));

@@ -54,6 +54,18 @@ for _ in $(seq 100); do grep -q 'http://127.0.0.1:' "$tmp/out2.log" && break; sl
 grep -q 'http://127.0.0.1:' "$tmp/out2.log" || fail "wasmdev DIR did not serve (no URL line within 10 s)"
 kill -INT "$p2"; wait "$p2"; rc=$?; [ $rc = 0 ] || fail "SIGINT exit code $rc, want 0"
 
+# An IPv4-mapped loopback bind is loopback: no network warning, and the Host check holds (#12).
+"$bin" serve "$tmp" --port 0 --bind ::ffff:127.0.0.1 >"$tmp/out3.log" 2>&1 & p3=$!; pids+=("$p3")
+for _ in $(seq 100); do grep -q 'http://\[::ffff:127.0.0.1\]:' "$tmp/out3.log" && break; sleep 0.1; done
+port3=$(grep -o 'http://\[::ffff:127.0.0.1\]:[0-9]*/' "$tmp/out3.log" | head -n1 | sed 's/.*://; s,/,,')
+[ -n "$port3" ] || fail "--bind ::ffff:127.0.0.1: no URL line: $(cat "$tmp/out3.log")"
+grep -q 'network' "$tmp/out3.log" && fail "--bind ::ffff:127.0.0.1 warned about the network: $(cat "$tmp/out3.log")"
+code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H 'Host: evil.test' "http://127.0.0.1:$port3/hello.txt")
+[ "$code" = 403 ] || fail "--bind ::ffff:127.0.0.1: Host evil.test got $code, want 403"
+code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://[::ffff:127.0.0.1]:$port3/hello.txt")
+[ "$code" = 200 ] || fail "--bind ::ffff:127.0.0.1: its own URL got $code, want 200"
+kill "$p3"
+
 # SIGTERM while a download is in flight: it finishes, then exit 0.
 head -c 50000000 /dev/zero > "$tmp/big.bin"
 curl -s --limit-rate 50M -o "$tmp/got.bin" "${url}big.bin" & c=$!
