@@ -43,6 +43,14 @@ start
 [ "$(curl -s "${url}hello.txt")" = hello ] || fail "GET via the printed URL"
 port=${url##*:}; port=${port%/}
 
+# A file whose name holds a backslash is not listed: the target grammar refuses every
+# backslash (SPEC §2.1), so its link could only answer 400 (#12).
+printf 'back' > "$tmp/a\\b.txt"
+curl -s -m 5 "$url" > "$tmp/listing.html"
+grep -q 'hello.txt' "$tmp/listing.html" || fail "the listing lacks hello.txt"
+grep -q 'a%5Cb.txt\|a\\b.txt' "$tmp/listing.html" && fail "the listing links a\\b.txt, which answers 400"
+rm "$tmp/a\\b.txt"
+
 # The same port again: exit 1 with the documented sentence.
 out=$("$bin" serve "$tmp" --port "$port" 2>&1); rc=$?
 [ $rc = 1 ] || fail "a taken port exited $rc, want 1"
