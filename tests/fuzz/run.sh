@@ -33,7 +33,7 @@ if [ $stale = 0 ]; then
 fi
 if [ $stale = 1 ]; then
   echo "building fuzz_$name"
-  "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I"$repo" \
+  "$cxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Wno-trigraphs -I"$repo" \
     -DWASMDEV_VERSION='"fuzz"' "$src" "${sources[@]}" "${libs[@]}" -o "$bin.tmp" || { echo "FAIL: fuzz_$name does not build"; exit 1; }
   mv "$bin.tmp" "$bin"
 fi
