@@ -10,7 +10,7 @@ want_test=0
 
 build_pkgs=(g++ cmake make pkg-config libboost1.81-dev libboost-url1.81-dev zlib1g-dev
             libspdlog-dev libfmt-dev libcli11-dev doctest-dev libbrotli-dev libzstd-dev)
-test_pkgs=(chromium wabt curl apache2-bin nginx-core caddy wrk brotli)
+test_pkgs=(chromium wabt curl apache2-bin nginx-core caddy wrk brotli clang-14 libclang-rt-14-dev)  # clang: tests/fuzz
 
 pkgs=("${build_pkgs[@]}")
 [ $want_test = 1 ] && pkgs+=("${test_pkgs[@]}")
