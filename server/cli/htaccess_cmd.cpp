@@ -14,8 +14,8 @@
 #include <sstream>
 
 #include "server/cli/commands.hpp"
+#include "server/cli/serve_options.hpp"
 #include "server/htaccess/render.hpp"
-#include "server/http/policy.hpp"
 
 namespace wasmdev::cli {
 namespace {
@@ -29,9 +29,7 @@ struct HtaccessOptions {
     bool force = false;
     bool precompressed = false;
     bool cache = false;
-    std::string coep = "require-corp";
-    std::string corp = "same-site";
-    std::vector<std::string> headers{};
+    PolicyOptions policy{};
     htaccess::RenderOptions render{};  // filled from the above while parsing
 };
 
@@ -50,15 +48,7 @@ void build_render_options(HtaccessOptions& o) {
     r.format = o.format == "nginx" ? htaccess::Format::nginx
              : o.format == "caddy" ? htaccess::Format::caddy
                                    : htaccess::Format::apache;
-    // IsMember has checked both already.
-    r.policy.coep = http::parse_coep(o.coep).value_or(r.policy.coep);
-    r.policy.corp = http::parse_corp(o.corp).value_or(r.policy.corp);
-    for (auto const& h : o.headers) {
-        auto parsed = http::parse_header_arg(h);
-        if (!parsed) throw CLI::ValidationError("--header", "wants 'Name: value' (a token name other than Content-Length, Transfer-Encoding, "
-                                                  "Connection, Date; no CR, LF or NUL), got '" + h + "'");
-        r.policy.extra_headers.push_back(*parsed);
-    }
+    apply_policy(o.policy, r.policy);  // add_policy_options has checked every value
     r.precompressed = o.precompressed;
     r.cache = o.cache;
     if (auto why = htaccess::unrenderable(r)) throw CLI::ValidationError("--header", *why);
@@ -173,13 +163,8 @@ Command add_htaccess_command(CLI::App& root) {
         ->check(CLI::IsMember({"apache", "nginx", "caddy"}));
     cmd->add_flag("--precompressed", o->precompressed, "Serve X.br / X.gz sidecars in place of X");
     cmd->add_flag("--cache", o->cache, "Cache names with a content hash (app.1a2b3c4d.js) for a year, immutable");
-    cmd->add_option("--coep", o->coep, "Cross-Origin-Embedder-Policy, as for serve")
-        ->capture_default_str()
-        ->check(CLI::IsMember({"require-corp", "credentialless", "off"}));
-    cmd->add_option("--corp", o->corp, "Cross-Origin-Resource-Policy, as for serve")
-        ->capture_default_str()
-        ->check(CLI::IsMember({"same-origin", "same-site", "cross-origin", "off"}));
-    cmd->add_option("--header", o->headers, "Add or override a header, 'Name: value' (repeatable), as for serve");
+    add_policy_options(*cmd, o->policy);
+    take_one_value_each(*cmd);
     // Runs inside parse(), so a ValidationError here becomes main's one-line exit 2.
     cmd->callback([o] { build_render_options(*o); });
     return {cmd, [o] { return run(*o); }};

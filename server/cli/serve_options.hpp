@@ -1,5 +1,7 @@
-// The `serve` flags as parsed strings and numbers, shared by `serve` and `build ... repl`
-// (which serves the checkout with the same flags). to_config() validates and converts.
+// The `serve` flags as parsed strings and numbers, shared by `serve` and `build ... repl` (which
+// serves the checkout with the same flags), and the policy flags (--coep, --corp, --header),
+// defined once here for those two and `htaccess`. Defaults come from http::Config; to_config()
+// validates and converts. Running the server is serve_cmd.cpp's job.
 #pragma once
 #include <CLI/CLI.hpp>
 #include <optional>
@@ -7,27 +9,45 @@
 #include <vector>
 
 #include "server/http/config.hpp"
+#include "server/http/policy.hpp"
 
 namespace wasmdev::cli {
 
+// The header policy as flags: what every response (or a generated config) carries.
+struct PolicyOptions {
+    std::string coep = std::string(http::to_string(http::Config{}.coep));
+    std::string corp = std::string(http::to_string(http::Config{}.corp));
+    std::vector<std::string> headers{};  // "Name: value", checked by parse_header_arg
+};
+
+// Adds --coep, --corp and --header (repeatable) to cmd, each value checked while parsing.
+void add_policy_options(CLI::App& cmd, PolicyOptions& o);
+// Writes the parsed policy into cfg's coep, corp and extra_headers (add_policy_options checked it).
+void apply_policy(PolicyOptions const& o, http::Config& cfg);
+
+// Every repeatable option of cmd (its option groups' too) takes one value each time it is
+// given: `--header 'X-A: b' DIR` is a header and a directory, not two headers (#13).
+void take_one_value_each(CLI::App& cmd);
+
 struct ServeOptions {
     std::string root = ".";
-    std::string bind = "127.0.0.1";
-    std::uint16_t port = 8000;
+    std::string bind = http::Config{}.bind;
+    std::uint16_t port = http::Config{}.port;
     std::optional<std::string> open_path{};
     bool quiet = false;
     std::string log_level = "info";
     unsigned threads = 0;
-    std::vector<std::string> headers{};
-    std::string coep = "require-corp";
-    std::string corp = "same-site";
+    PolicyOptions policy{};
     std::vector<std::string> allow_hosts{};
     bool follow_symlinks = false;
     bool no_compress = false;
     bool no_listing = false;
-    unsigned cache_mb = 256;
+    unsigned cache_mb = unsigned(http::Config{}.cache_bytes >> 20);
 };
 
+// The serve flags; then take_one_value_each() on the command they join (cmd itself, or the
+// command that owns cmd when cmd is an option group), so its own repeatable options before a
+// positional behave too.
 void add_serve_options(CLI::App& cmd, ServeOptions& o);
 std::optional<http::Config> to_config(ServeOptions const& o, std::string& error);
 void configure_logging(ServeOptions const& o);

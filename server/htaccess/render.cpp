@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mime/mime.hpp"
+#include "server/htaccess/quote.hpp"
 #include "server/http/policy.hpp"
 
 namespace wasmdev::htaccess {
@@ -87,41 +88,6 @@ std::string join(std::vector<std::string_view> const& v, std::string_view sep, s
     return out;
 }
 
-// A double-quoted nginx token: '"' and '\' get a backslash.
-std::string dquote(std::string_view v) {
-    std::string out = "\"";
-    for (char c : v) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
-
-// mod_headers reads '%' as the start of a format specifier ("%t", "%{VAR}e"), so "%%" is one
-// '%'; it also unescapes backslashes after the config parser has, so one backslash needs four.
-std::string apache_value(std::string_view v) {
-    std::string out = "\"";
-    for (char c : v) {
-        if (c == '%') out += "%%";
-        else if (c == '\\') out += R"(\\\\)";
-        else if (c == '"') out += R"(\")";
-        else out += c;
-    }
-    return out + "\"";
-}
-
-// A Caddyfile backtick token is raw ("..." keeps a backslash unless a quote follows it);
-// Caddy still expands {placeholders} at run time, and "\{", "\}" are literal braces there.
-std::string caddy_value(std::string_view v) {
-    if (v.find_first_of("\\\"{}") == std::string_view::npos) return fmt::format("\"{}\"", v);
-    std::string out = "`";
-    for (char c : v) {
-        if (c == '{' || c == '}') out += '\\';
-        out += c;
-    }
-    return out + "`";
-}
-
 std::string shell_quote(std::string_view s) {
     bool const plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) ||
@@ -133,8 +99,8 @@ std::string shell_quote(std::string_view s) {
     return out + "'";
 }
 
-// The command that writes this very file, so the config says how to regenerate it.
-std::string command_line(RenderOptions const& o) {
+// The command that writes this very file, without its --header values.
+std::string command_base(RenderOptions const& o) {
     http::Config const defaults{};
     std::string out = "wasmdev htaccess";
     if (o.format == Format::nginx) out += " --format nginx";
@@ -143,7 +109,26 @@ std::string command_line(RenderOptions const& o) {
     if (o.cache) out += " --cache";
     if (o.policy.coep != defaults.coep) out += fmt::format(" --coep {}", http::to_string(o.policy.coep));
     if (o.policy.corp != defaults.corp) out += fmt::format(" --corp {}", http::to_string(o.policy.corp));
-    for (auto const& [name, value] : o.policy.extra_headers) out += " --header " + shell_quote(name + ": " + value);
+    return out;
+}
+
+std::string header_arg(std::pair<std::string, std::string> const& h) {
+    return "--header " + shell_quote(h.first + ": " + h.second);
+}
+
+// The comment lines that say how to regenerate the file: one line while it is short, else the
+// command's words one --header a line (Apache refuses .htaccess lines longer than 8 KB, and a
+// trailing backslash would join the comment lines back into one).
+constexpr std::size_t one_line_command = 200;
+
+std::string written_by(RenderOptions const& o) {
+    std::string command = command_base(o);
+    for (auto const& h : o.policy.extra_headers) command += " " + header_arg(h);
+    auto const line = fmt::format("# Written by `{}`; regenerate it rather than edit it.\n", command);
+    if (line.size() <= one_line_command) return line;
+    std::string out = fmt::format("# Written by this command (one line, split here); regenerate it rather than edit it:\n"
+                                  "#     {}\n", command_base(o));
+    for (auto const& h : o.policy.extra_headers) out += fmt::format("#     {}\n", header_arg(h));
     return out;
 }
 
@@ -170,7 +155,7 @@ std::string render_apache(RenderOptions const& o) {
     std::string out;
     out += fmt::format(
         "# .htaccess for a WebAssembly build: the headers, types and compression of `wasmdev serve`.\n"
-        "# Written by `{}`; regenerate it rather than edit it.\n"
+        "{}"
         "#\n"
         "# Apache 2.4 reads this file only where the server's config allows it, for example\n"
         "#     <Directory /var/www/html/python>\n"
@@ -181,14 +166,14 @@ std::string render_apache(RenderOptions const& o) {
         "# Modules: mod_headers (isolation headers), mod_mime (types), mod_filter and mod_deflate\n"
         "# (compression){}. Debian: a2enmod headers deflate{}.\n"
         "# Each block sits in <IfModule>: a missing module loses its feature, never the site.\n\n",
-        command_line(o), o.precompressed ? ", Rewrite*" : "", o.precompressed ? ", mod_rewrite (sidecars)" : "",
+        written_by(o), o.precompressed ? ", Rewrite*" : "", o.precompressed ? ", mod_rewrite (sidecars)" : "",
         o.precompressed ? " rewrite" : "");
 
     // "always" puts the headers on errors too: plain "Header set" only reaches 2xx responses,
     // and a 404 page or a worker script without COEP breaks isolation.
     out += policy_comment(o, "", " (\"always\")") + "<IfModule mod_headers.c>\n";
     for (auto const& [name, value] : headers)
-        out += fmt::format("    Header always set {} {}\n", name, apache_value(value));
+        out += fmt::format("    Header always set {} {}\n", apache_word(name), apache_value(value));
     if (o.cache) {
         out += fmt::format(
             "    # --cache: a content hash in the name means the bytes never change: keep them a year.\n"
@@ -271,9 +256,9 @@ std::string render_nginx(RenderOptions const& o) {
     std::string out;
     out += fmt::format(
         "# nginx snippet for a WebAssembly build: the headers, types and compression of `wasmdev serve`.\n"
-        "# Written by `{}`; regenerate it rather than edit it.\n"
+        "{}"
         "# Include it in a server {{}} block whose root is the build; it is that server's location /.\n",
-        command_line(o));
+        written_by(o));
     out += "location / {\n";
     out += "    # A types {} block replaces the inherited map, so it lists every type wasmdev knows.\n"
            "    types {\n";
@@ -285,7 +270,8 @@ std::string render_nginx(RenderOptions const& o) {
     out += fmt::format("    charset utf-8;\n    charset_types {};\n\n", join(utf8_types, " "));
 
     out += policy_comment(o, "    ", " (\"always\")");
-    for (auto const& [name, value] : headers) out += fmt::format("    add_header {} {} always;\n", name, dquote(value));
+    for (auto const& [name, value] : headers)
+        out += fmt::format("    add_header {} {} always;\n", nginx_name(name), nginx_string(value));
 
     out += fmt::format("\n    gzip on;\n    gzip_vary on;\n    gzip_min_length {};\n", o.policy.min_compress_bytes);
     out += fmt::format("    gzip_types {};\n", join(compressible_types(groups, false), " "));  // text/html is implicit
@@ -308,7 +294,8 @@ std::string render_nginx(RenderOptions const& o) {
         for (auto const& [name, value] : headers) {
             bool const cache_control = http::iequals(name, "Cache-Control");
             auto const shown = cache_control ? immutable : std::string_view(value);
-            out += fmt::format("        add_header {} {}{};\n", name, dquote(shown), cache_control ? "" : " always");
+            out += fmt::format("        add_header {} {}{};\n", nginx_name(name), nginx_string(shown),
+                               cache_control ? "" : " always");
         }
         out += data_location("        ");
         out += "    }\n";
@@ -325,14 +312,14 @@ std::string render_caddy(RenderOptions const& o) {
     std::string out;
     out += fmt::format(
         "# Caddyfile snippet for a WebAssembly build: the headers, types and compression of `wasmdev serve`.\n"
-        "# Written by `{}`; regenerate it rather than edit it.\n"
+        "{}"
         "# Paste or import it inside the site block whose root is the build.\n",
-        command_line(o));
+        written_by(o));
     out += policy_comment(o, "", "") + "header {\n";
     for (auto const& [name, value] : headers) {
         // Caddy runs the more specific @hashed header first; "?" keeps what it set.
         bool const default_only = o.cache && http::iequals(name, "Cache-Control");
-        out += fmt::format("    {}{} {}\n", default_only ? "?" : "", name, caddy_value(value));
+        out += fmt::format("    {}{} {}\n", default_only ? "?" : "", caddy_name(name), caddy_value(value));
     }
     out += "}\n";
     out += "# Exact types, whatever the host's mime.types says.\n";
@@ -375,15 +362,21 @@ std::string render(RenderOptions const& o) {
 
 std::optional<std::string> unrenderable(RenderOptions const& o) {
     for (auto const& [name, value] : o.policy.extra_headers) {
-        bool const operator_prefix = name.find_first_of("-+?>") == 0;
-        if (o.format == Format::nginx && (name + value).find('$') != std::string::npos)
-            return fmt::format("nginx would read the '$' in \"{}: {}\" as a variable and has no escape for it",
-                               name, value);
-        if (o.format == Format::caddy && operator_prefix)
-            return fmt::format("Caddy would read the leading '{}' of the header name \"{}\" as an operator",
-                               name.front(), name);
-        if (o.format == Format::caddy && value.find('`') != std::string::npos)
-            return fmt::format("the Caddyfile token that keeps \"{}\" literal cannot hold a backtick", value);
+        std::optional<std::string> why;
+        switch (o.format) {
+            case Format::apache: why = apache_refusal(name, value); break;
+            case Format::nginx: why = nginx_refusal(name, value); break;
+            case Format::caddy: why = caddy_refusal(name, value); break;
+        }
+        if (why) return why;
+        if (o.format == Format::apache) {
+            // The header's directive line, and its comment line when the command is split.
+            auto const directive = fmt::format("    Header always set {} {}", apache_word(name), apache_value(value));
+            auto const comment = fmt::format("#     {}", header_arg({name, value}));
+            if (std::max(directive.size(), comment.size()) > apache_max_line)
+                return fmt::format("the .htaccess line for the header \"{:.40}\" would be longer than the {} bytes "
+                                   "Apache reads from a line", name, apache_max_line);
+        }
     }
     return std::nullopt;
 }

@@ -24,10 +24,10 @@ struct RenderOptions {
 // cannot express literally reaches the server with that server's own meaning.
 std::string render(RenderOptions const& options);
 
-// Why these options cannot be written faithfully in their format (nginx has no escape for
-// '$' in add_header values; Caddy reads a leading '-', '+', '?' or '>' on a header name as
-// an operator, and its raw token cannot hold a backtick), or nullopt when render()
-// reproduces the policy exactly.
+// Why these options cannot be written faithfully in their format, one line naming the header
+// (quote.hpp lists each format's refusals: nginx's '$', Apache's "${" and "expr=", Caddy's
+// "{$" and operator prefixes, control characters, line limits), or nullopt when render()
+// makes the server send exactly the policy.
 std::optional<std::string> unrenderable(RenderOptions const& options);
 
 // The --cache pattern: a file name with a hex content hash of 8 or more digits right before

@@ -1,6 +1,9 @@
 #include "server/http/host_check.hpp"
 
 #include <algorithm>
+#include <boost/url/ipv4_address.hpp>
+#include <boost/url/ipv6_address.hpp>
+#include <optional>
 
 namespace wasmdev::http {
 namespace {
@@ -16,7 +19,24 @@ bool valid_host_char(char c) {
            c == '[' || c == ']';
 }
 
+// The 16 bytes of an IP address (IPv4 as its mapped IPv6 form), or nullopt for anything else.
+std::optional<boost::urls::ipv6_address::bytes_type> address_bytes(std::string_view s) {
+    if (auto v4 = boost::urls::parse_ipv4_address(s)) return boost::urls::ipv6_address(*v4).to_bytes();
+    if (auto v6 = boost::urls::parse_ipv6_address(s)) return v6->to_bytes();
+    return std::nullopt;
+}
+
 }  // namespace
+
+bool is_loopback_address(std::string_view address) {
+    if (auto v4 = boost::urls::parse_ipv4_address(address)) return v4->is_loopback();
+    auto v6 = boost::urls::parse_ipv6_address(address);
+    if (!v6) return false;
+    if (v6->is_loopback()) return true;
+    if (!v6->is_v4_mapped()) return false;
+    auto const b = v6->to_bytes();
+    return boost::urls::ipv4_address(boost::urls::ipv4_address::bytes_type{b[12], b[13], b[14], b[15]}).is_loopback();
+}
 
 std::string host_without_port(std::string_view v) {
     std::string host;
@@ -46,6 +66,9 @@ bool is_allowed_host(std::string_view host_header, std::string_view bind_address
     std::string bind(bind_address);
     std::transform(bind.begin(), bind.end(), bind.begin(), lower);
     if (host == bind || host == "[" + bind + "]") return true;
+    auto const unbracketed = host.starts_with('[') ? std::string_view(host).substr(1, host.size() - 2) : host;
+    if (auto bound = address_bytes(bind); bound && host.starts_with('[') && address_bytes(unbracketed) == bound)
+        return true;
     for (auto const& allowed : allow_hosts)
         if (allowed == "*" || host_without_port(allowed) == host) return true;
     return false;

@@ -50,6 +50,19 @@ void append_utc_minute(std::string& out, std::int64_t seconds) {
     two(tm.tm_min);
 }
 
+// Whether the link render_listing writes for name comes back from parse_target as exactly that
+// name. Not so for a backslash, which the target grammar refuses in any spelling (SPEC §2.1):
+// such a link would answer 400, so the entry is left out (#12). Plain names skip the parse.
+bool is_linkable(std::string_view name) {
+    bool const plain = std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+               c == '_' || c == '~';
+    });
+    if (plain) return true;
+    auto const t = parse_target("/" + encode_segment(name));
+    return t && t->segments.size() == 1 && t->segments.front() == name;
+}
+
 }  // namespace
 
 std::vector<ListingEntry> read_directory(std::filesystem::path const& dir) {
@@ -73,7 +86,7 @@ std::vector<ListingEntry> read_directory(int dir_fd) {
     int const fd = ::dirfd(d);
     while (dirent const* e = ::readdir(d)) {
         std::string_view const name = e->d_name;
-        if (name == "." || name == ".." || is_hidden_name(name)) continue;
+        if (name == "." || name == ".." || is_hidden_name(name) || !is_linkable(name)) continue;
         struct stat st {};
         // Relative to the directory: no path walk from the root per entry.
         if (::fstatat(fd, e->d_name, &st, 0) != 0) continue;  // a dangling symlink: nothing to link to

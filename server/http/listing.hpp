@@ -19,7 +19,8 @@ struct ListingEntry {
 };
 
 // The entries of dir except hidden ones, unsorted; only regular files and directories
-// (after following symlinks). Broken symlinks, FIFOs, sockets and devices are skipped.
+// (after following symlinks). Broken symlinks, FIFOs, sockets and devices are skipped, and
+// so are names no request target can name (a backslash: its link would answer 400).
 std::vector<ListingEntry> read_directory(std::filesystem::path const& dir);
 // The same for an open directory (the descriptor is not consumed).
 std::vector<ListingEntry> read_directory(int dir_fd);

@@ -83,7 +83,8 @@ void apply_extra_headers(ResponseHeaders& headers, HeaderList const& extra) {
             headers.emplace_back("Vary", merged.empty() ? value : merged + ", " + value);
             continue;
         }
-        std::erase_if(headers, [&](auto const& h) { return iequals(h.first, name); });
+        // A named copy: clang 14 (the fuzz build) cannot capture a structured binding.
+        std::erase_if(headers, [n = std::string_view(name)](auto const& h) { return iequals(h.first, n); });
         headers.emplace_back(name, value);
     }
 }
@@ -105,7 +106,7 @@ ResponseHeaders builtin_policy_headers(Config const& cfg) {
 ResponseHeaders policy_headers(Config const& cfg) {
     auto h = builtin_policy_headers(cfg);
     for (auto const& [name, value] : cfg.extra_headers) {
-        auto it = std::find_if(h.begin(), h.end(), [&](auto const& p) { return iequals(p.first, name); });
+        auto it = std::find_if(h.begin(), h.end(), [n = std::string_view(name)](auto const& p) { return iequals(p.first, n); });
         if (it != h.end()) it->second = value;
         else h.emplace_back(name, value);
     }

@@ -205,4 +205,27 @@ expect "flags" Cross-Origin-Resource-Policy cross-origin
 expect "flags" X-Wasmdev-Check '50% {ok} "quoted" C:\\dir\\'
 expect "flags" Cache-Control max-age=60
 echo "ok: --coep, --corp and --header (with % { } \" \\) reach the wire as given"
+
+# --- Hostile names and values: quoted so Apache sends them as given, or refused ----------
+. "$(dirname "$0")/htaccess_hostile.bash"
+"$bin" htaccess "$site" -o --force --precompressed --cache "${hostile_args[@]}" --header 'X-Dollar: $HOME $ {HOME}' \
+  > /dev/null || fail "-o with hostile headers"
+hostile+=('X-Dollar: $HOME $ {HOME}')
+start mime headers filter deflate rewrite
+get "$url/python.js"; expect_status "hostile 200" 200; expect_hostile "200"; expect_body "hostile 200" "$site/python.js"
+get "$url/missing.wasm"; expect_status "hostile 404" 404; expect_hostile "404"
+get "$url/app.0123abcd.js"; expect_status "hostile hashed" 200; expect_hostile "hashed" Cache-Control
+expect "hostile hashed" Cache-Control "public, max-age=31536000, immutable"
+grep -q 'AH00111' "$tmp/error.log" && fail "Apache looked up a \${variable} from the .htaccess"
+expect_refused apache 'X-Env: ${HOME}' '${'
+expect_refused apache 'X-Expr: expr=%{REQUEST_URI}' 'expr='
+expect_refused apache "X-Ctl: a$(printf '\033')b" control
+expect_refused apache "X-Long: $(head -c 9000 /dev/zero | tr '\0' a)" 8000
+# Many long headers: the comment naming the command is split so no line passes Apache's limit.
+long=(); for i in $(seq 30); do long+=(--header "X-Long-$i: $(head -c 400 /dev/zero | tr '\0' v)"); done
+"$bin" htaccess "$site" -o --force "${long[@]}" > /dev/null || fail "-o with 30 long headers"
+start mime headers filter deflate rewrite
+get "$url/python.js"; expect_status "30 long headers" 200
+[ "$(header X-Long-30)" = "$(head -c 400 /dev/zero | tr '\0' v)" ] || fail "30 long headers: X-Long-30 is '$(header X-Long-30)'"
+echo "ok: names and values with # ' \` ; { } \\ \" % and placeholders arrive exactly, nothing injected; \${, expr=, control, too long refused"
 echo "PASS: htaccess on $("$httpd" -v | head -n1 | cut -d' ' -f3)"

@@ -75,4 +75,22 @@ get "http://127.0.0.1:$port/missing.wasm"
 "$bin" htaccess --format caddy --header '-X-Bad: 1' > "$tmp/out" 2>&1
 rc=$?; [ "$rc" = 2 ] || fail "a leading '-' for Caddy: exit $rc, expected 2 (usage)"
 echo "ok: --coep and --header (with % { } \" \\) reach the wire as given; a leading '-' is refused"
+
+# --- Hostile names and values: quoted so Caddy sends them as given, or refused -----------
+. "$(dirname "$0")/htaccess_hostile.bash"
+export WASMDEV_CADDY_SECRET=leaked  # a {$VAR} the file must never expand (Caddy inherits it)
+start --precompressed --cache "${hostile_args[@]}" --header 'X-Env-Like: { $WASMDEV_CADDY_SECRET } {env.WASMDEV_CADDY_SECRET}'
+hostile+=('X-Env-Like: { $WASMDEV_CADDY_SECRET } {env.WASMDEV_CADDY_SECRET}')
+get "http://127.0.0.1:$port/python.js"; [ "$(status)" = 200 ] || fail "hostile 200: status $(status)"; expect_hostile "200"
+cmp -s "$tmp/b" "$site/python.js" || fail "hostile 200: body differs"
+get "http://127.0.0.1:$port/missing.wasm"; [ "$(status)" = 404 ] || fail "hostile 404: status $(status)"; expect_hostile "404"
+get "http://127.0.0.1:$port/app.0123abcd.js"; expect_hostile "hashed" Cache-Control
+[ "$(header Cache-Control)" = "public, max-age=31536000, immutable" ] || fail "hostile hashed: '$(header Cache-Control)'"
+grep -q leaked "$tmp/headers" && fail "an environment variable reached a header"
+expect_refused caddy '+X-Add: 1' "'+'"
+expect_refused caddy 'X-Env: {$WASMDEV_CADDY_SECRET}' '{$'
+expect_refused caddy "X-Latin1: caf$(printf '\351')" UTF-8
+expect_refused caddy 'X-Both: `\"' backtick
+expect_refused caddy "X-Ctl: a$(printf '\177')b" control
+echo "ok: names and values with # ' \` ; { } \\ \" and placeholders arrive exactly, nothing injected; + - {\$ invalid UTF-8, control refused"
 echo "PASS: htaccess --format caddy on $("$caddy" version | cut -d' ' -f1)"

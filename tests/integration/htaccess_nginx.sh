@@ -140,4 +140,18 @@ expect "flags" Cache-Control max-age=60
 rc=$?; [ "$rc" = 2 ] || fail "a '\$' for nginx: exit $rc, expected 2 (usage)"
 grep -q 'nginx' "$tmp/out" || fail "a '\$' for nginx: the error does not say why: $(cat "$tmp/out")"
 echo "ok: --coep, --corp and --header (with % { } \" \\) reach the wire as given; '\$' is refused"
+
+# --- Hostile names and values: quoted so nginx sends them as given, or refused ------------
+. "$(dirname "$0")/htaccess_hostile.bash"
+start --precompressed --cache "${hostile_args[@]}"
+get "$url/python.js"; expect_status "hostile 200" 200; expect_hostile "200"; expect_body "hostile 200" "$site/python.js"
+expect_policy "hostile 200" 'max-age=60, "quoted\"'
+get "$url/missing.wasm"; expect_status "hostile 404" 404; expect_hostile "404"
+get "$url/app.0123abcd.js"; expect_status "hostile hashed" 200; expect_hostile "hashed" Cache-Control
+expect "hostile hashed" Cache-Control "public, max-age=31536000, immutable"
+expect_refused nginx 'X-Host: $host' "'\$'"
+expect_refused nginx 'X-Empty:' empty
+expect_refused nginx "X-Ctl: a$(printf '\001')b" control
+expect_refused nginx "X-Long: $(head -c 5000 /dev/zero | tr '\0' a)" 4000
+echo "ok: names and values with # ' \` ; { } \\ \" and placeholders arrive exactly, nothing injected; \$, empty, control, too long refused"
 echo "PASS: htaccess --format nginx on $("$nginx" -v 2>&1 | cut -d' ' -f3)"

@@ -92,6 +92,12 @@ TEST_CASE("is_allowed_host: the bound address - a star - and allow-host entries 
         {"dev.example", "127.0.0.1", {"other.example"}, false},
         {"", "127.0.0.1", {"*"}, false},                     // malformed stays refused
         {"[::1", "127.0.0.1", {"*"}, false},
+        // An IPv4-mapped bind: the Host a browser sends is the address, spelled either way.
+        {"[::ffff:127.0.0.1]:8000", "::ffff:127.0.0.1", {}, true},
+        {"[::ffff:7f00:1]:8000", "::ffff:127.0.0.1", {}, true},
+        {"[::FFFF:7F00:1]", "::ffff:127.0.0.1", {}, true},
+        {"[::ffff:7f00:2]", "::ffff:127.0.0.1", {}, false},
+        {"evil.test", "::ffff:127.0.0.1", {}, false},
     };
     for (auto const& row : rows) {
         CAPTURE(row.host);
@@ -122,5 +128,33 @@ TEST_CASE("host_without_port: lower case - brackets kept - trailing dot dropped 
     for (auto const& row : rows) {
         CAPTURE(row.in);
         CHECK(host_without_port(row.in) == row.out);
+    }
+}
+
+TEST_CASE("is_loopback_address: loopback binds keep the Host check - IPv4-mapped loopback included") {
+    struct Row { std::string_view address; bool loopback; };
+    Row const rows[] = {
+        {"127.0.0.1", true},
+        {"127.1.2.3", true},  // all of 127.0.0.0/8
+        {"::1", true},
+        {"0:0:0:0:0:0:0:1", true},
+        {"::ffff:127.0.0.1", true},  // IPv4-mapped: the kernel routes it to 127.0.0.1 (#12)
+        {"::FFFF:7f00:1", true},
+        {"::ffff:127.255.0.9", true},
+        {"0.0.0.0", false},
+        {"::", false},
+        {"::ffff:10.0.0.1", false},
+        {"::ffff:0.0.0.0", false},
+        {"::127.0.0.1", false},  // IPv4-compatible (deprecated) is not loopback
+        {"10.0.0.1", false},
+        {"fe80::1", false},
+        {"localhost", false},  // --bind takes an address
+        {"[::1]", false},
+        {"", false},
+        {"127.0.0.1 ", false},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.address);
+        CHECK(is_loopback_address(row.address) == row.loopback);
     }
 }

@@ -196,3 +196,18 @@ TEST_CASE("read_directory: an open directory is read by its descriptor - twice -
     ::close(fd);
     fs::remove_all(moved);
 }
+
+TEST_CASE("read_directory: a name no request target can name is not listed - a backslash") {
+    // parse_target refuses every backslash (SPEC §2.1), so a link to "a\b.txt" would answer
+    // 400; the listing shows only what a click can fetch (#12).
+    TempDir d;
+    std::ofstream(d.path / "a\\b.txt") << "x";
+    std::ofstream(d.path / "\\") << "x";
+    std::ofstream(d.path / "plain.txt") << "x";
+    std::ofstream(d.path / "a b %5C.txt") << "x";  // the escape spelled out is an ordinary name
+    auto entries = read_directory(d.path);
+    std::sort(entries.begin(), entries.end(), [](auto const& a, auto const& b) { return a.name < b.name; });
+    REQUIRE(entries.size() == 2);
+    CHECK(entries[0].name == "a b %5C.txt");
+    CHECK(entries[1].name == "plain.txt");
+}

@@ -1,0 +1,131 @@
+#include "server/cli/serve_options.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/ip/address.hpp>
+#include <filesystem>
+
+#include "server/http/host_check.hpp"
+
+namespace wasmdev::cli {
+namespace {
+
+constexpr http::CoepMode coep_modes[] = {http::CoepMode::require_corp, http::CoepMode::credentialless,
+                                         http::CoepMode::off};
+constexpr http::CorpMode corp_modes[] = {http::CorpMode::same_origin, http::CorpMode::same_site,
+                                         http::CorpMode::cross_origin, http::CorpMode::off};
+
+template <class Modes>
+std::vector<std::string> names_of(Modes const& modes) {
+    std::vector<std::string> out;
+    for (auto m : modes) out.emplace_back(http::to_string(m));
+    return out;
+}
+
+// --allow-host in lower case, an IPv6 address in brackets as the Host header writes it
+// ("::1" and "[::1]" both allow "Host: [::1]:8000").
+std::string normalise_allow_host(std::string h) {
+    std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (!h.starts_with('[') && std::count(h.begin(), h.end(), ':') > 1) h = "[" + h + "]";
+    return h;
+}
+
+}  // namespace
+
+void add_policy_options(CLI::App& cmd, PolicyOptions& o) {
+    cmd.add_option("--coep", o.coep, "Cross-Origin-Embedder-Policy")
+        ->capture_default_str()
+        ->check(CLI::IsMember(names_of(coep_modes)));
+    cmd.add_option("--corp", o.corp, "Cross-Origin-Resource-Policy")
+        ->capture_default_str()
+        ->check(CLI::IsMember(names_of(corp_modes)));
+    cmd.add_option("--header", o.headers, "Add or override a response header, 'Name: value' (repeatable)")
+        ->check([](std::string const& v) {
+            return http::parse_header_arg(v) ? std::string{}
+                                             : "wants 'Name: value' (a token name other than Content-Length, "
+                                               "Transfer-Encoding, Connection, Keep-Alive, Upgrade, Trailer, TE, "
+                                               "Date; no CR, LF or NUL), got '" + v + "'";
+        });
+}
+
+void apply_policy(PolicyOptions const& o, http::Config& cfg) {
+    cfg.coep = http::parse_coep(o.coep).value_or(cfg.coep);
+    cfg.corp = http::parse_corp(o.corp).value_or(cfg.corp);
+    for (auto const& h : o.headers)
+        if (auto parsed = http::parse_header_arg(h)) cfg.extra_headers.push_back(*parsed);
+}
+
+void take_one_value_each(CLI::App& cmd) {
+    for (auto* opt : cmd.get_options([](CLI::Option* opt) {
+             return opt->nonpositional() && opt->get_items_expected_max() >= CLI::detail::expected_max_vector_size;
+         }))
+        opt->allow_extra_args(false);
+}
+
+void add_serve_options(CLI::App& cmd, ServeOptions& o) {
+    cmd.add_option("--bind", o.bind, "Address to listen on (IPv6 literals work)")->capture_default_str();
+    cmd.add_option("--port", o.port, "Port to listen on; 0 picks a free one")->capture_default_str()->check(CLI::Range(0, 65535));
+    cmd.add_option("--open", o.open_path, "Open the default browser at PATH (default /)")->expected(0, 1)->default_str("/");
+    cmd.add_flag("--quiet,-q", o.quiet, "Drop access log lines");
+    cmd.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+    cmd.add_option("--threads", o.threads, "Serving threads (default: one per core)")->check(CLI::Range(0, 256));
+    add_policy_options(cmd, o.policy);
+    cmd.add_option("--allow-host", o.allow_hosts, "Also answer to this Host name (repeatable; DNS-rebinding check)")
+        ->check([](std::string const& v) {
+            auto const n = normalise_allow_host(v);
+            return n == "*" || !http::host_without_port(n).empty()
+                       ? std::string{}
+                       : "--allow-host wants a host name or address (optionally :port), or *: " + v;
+        });
+    cmd.add_flag("--follow-symlinks", o.follow_symlinks, "Serve symlinks that lead outside ROOT");
+    cmd.add_flag("--no-compress", o.no_compress, "Never compress responses");
+    cmd.add_flag("--no-listing", o.no_listing, "Answer 403 instead of listing directories");
+    cmd.add_option("--cache-mb", o.cache_mb, "Memory for compressed bodies, MiB")->capture_default_str()->check(CLI::Range(0, 1 << 20));
+    auto* owner = dynamic_cast<CLI::Option_group*>(&cmd) ? cmd.get_parent() : &cmd;
+    take_one_value_each(owner ? *owner : cmd);
+}
+
+std::optional<http::Config> to_config(ServeOptions const& o, std::string& error) {
+    http::Config cfg;
+    std::error_code ec;
+    auto root = std::filesystem::canonical(o.root, ec);
+    if (ec || !std::filesystem::is_directory(root, ec)) {
+        error = fmt::format("ROOT {} is not a directory", o.root);
+        return std::nullopt;
+    }
+    cfg.root = root;
+    boost::system::error_code aec;
+    auto addr = boost::asio::ip::make_address(o.bind, aec);
+    if (aec) {
+        error = fmt::format("--bind {} is not an IP address", o.bind);
+        return std::nullopt;
+    }
+    cfg.bind = addr.to_string();
+    cfg.bind_is_loopback = http::is_loopback_address(cfg.bind);
+    cfg.port = o.port;
+    apply_policy(o.policy, cfg);
+    for (auto const& h : o.allow_hosts) cfg.allow_hosts.push_back(normalise_allow_host(h));
+    cfg.follow_symlinks = o.follow_symlinks;
+    cfg.compress = !o.no_compress;
+    cfg.listing = !o.no_listing;
+    cfg.quiet = o.quiet;
+    cfg.threads = o.threads;
+    cfg.cache_bytes = std::size_t(o.cache_mb) * 1024 * 1024;
+    return cfg;
+}
+
+void configure_logging(ServeOptions const& o) {
+    auto logger = spdlog::stdout_color_mt("wasmdev");
+    logger->set_pattern("%^[%H:%M:%S.%e] %v%$");
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(spdlog::level::from_str(o.log_level));
+    // --quiet drops access lines (info) but keeps warnings a developer should fix.
+    if (o.quiet && spdlog::get_level() < spdlog::level::warn) spdlog::set_level(spdlog::level::warn);
+}
+
+}  // namespace wasmdev::cli
