@@ -398,6 +398,23 @@ std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int 
     return entry;
 }
 
+std::shared_ptr<Entry> CompressCache::find(std::string const& path, FileKey key, Coding coding) const {
+    auto& sh = *shared_;
+    std::lock_guard lock(sh.mutex);
+    auto it = sh.map.find({path, coding});
+    if (it == sh.map.end() || !(it->second.entry->key() == key) || it->second.entry->state() == Entry::State::failed)
+        return nullptr;
+    return it->second.entry;
+}
+
+bool CompressCache::has_room_for(std::uint64_t input_size) {
+    auto const size = round_up_to_page(std::max<std::size_t>(max_compressed_size(input_size), 1));
+    void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return false;
+    ::munmap(p, size);
+    return true;
+}
+
 std::size_t CompressCache::drop_stale() {
     auto& sh = *shared_;
     std::vector<std::pair<Shared::Id, std::shared_ptr<Entry>>> done;

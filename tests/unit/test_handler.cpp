@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <string>
 
 #include "mime/mime.hpp"
+#include "server/compress/cache.hpp"
 #include "server/http/error_page.hpp"
 #include "server/http/handler.hpp"
 #include "server/http/policy.hpp"
@@ -701,4 +703,48 @@ TEST_CASE("handle: targets as browsers send them still find the file") {
         CHECK(p.status == 200);
         CHECK(body_of(p) == row.bytes);
     }
+}
+
+// Decide, then act (#13): the compression starts only for a GET that will send its body.
+TEST_CASE("handle: a 304 - 412 - 416 and a HEAD start no compression  the GET that sends the body does") {
+    TempSite site;
+    auto cfg = config_for(site.root);
+    cfg.root_fd = site.root_fd;
+    std::string js(200000, 'x');
+    for (std::size_t i = 0; i < js.size(); i += 7) js[i] = char('a' + i % 26);
+    std::ofstream(site.root / "big.js") << js;
+    std::vector<std::function<void()>> queued;  // jobs are held, not run: the test sees what was asked
+    wasmdev::compress::CompressCache cache(1 << 26, [&](std::function<void()> job) { queued.push_back(std::move(job)); });
+    Services const services{&cache};
+    auto call = [&](std::string_view method, Fields extra) {
+        RequestHead req;
+        req.method = method;
+        req.target = "/big.js";
+        req.fields = {{"Host", "localhost"}, {"Accept-Encoding", "gzip"}};
+        for (auto const& f : extra) req.fields.push_back(f);
+        return handle(req, cfg, services);
+    };
+    auto const head = call("HEAD", {});
+    CHECK(head.status == 200);
+    CHECK(header(head, "Content-Encoding") == "gzip");
+    CHECK_FALSE(head.content_length);  // announced as chunked, as a GET of a body not made yet
+    CHECK_FALSE(head.stream);
+    auto const etag = header(head, "ETag");
+    struct Row { std::string_view name, value; unsigned status; };
+    Row const rows[] = {
+        {"If-None-Match", etag, 304},
+        {"If-Match", "\"another\"", 412},
+        {"Range", "bytes=999999-", 416},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.name);
+        auto const p = call("GET", {{row.name, row.value}});
+        CHECK(p.status == row.status);
+        CHECK_FALSE(p.stream);
+    }
+    CHECK(cache.stats().compressions_started == 0);
+    auto const get = call("GET", {});
+    CHECK(get.stream);
+    CHECK(get.headers == head.headers);
+    CHECK(cache.stats().compressions_started == 1);
 }
