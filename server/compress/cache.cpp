@@ -371,7 +371,7 @@ std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int 
         }
         // A new version of the file: every coding of the old one is stale now. Other codings
         // of this same version stay; this coding's entry (stale or failed) is replaced.
-        for (auto c : {Coding::gzip, Coding::deflate, Coding::br, Coding::zstd}) {
+        for (auto c : codings::made_codings()) {
             auto it = sh.map.find({path, c});
             if (it == sh.map.end()) continue;
             if (c != coding && it->second.entry->key() == key) continue;

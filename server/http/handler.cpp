@@ -107,15 +107,6 @@ ConditionalHeaders conditional_headers(RequestHead const& req) {
             req.field("If-Unmodified-Since")};
 }
 
-compress::Coding to_compress_coding(ContentCoding c) {
-    switch (c) {
-        case ContentCoding::zstd: return compress::Coding::zstd;
-        case ContentCoding::br: return compress::Coding::br;
-        case ContentCoding::deflate: return compress::Coding::deflate;
-        default: return compress::Coding::gzip;
-    }
-}
-
 std::string stats_json(Services const& services) {
     if (!services.cache) return "{}\n";
     auto st = services.cache->stats();
@@ -167,9 +158,8 @@ void find_sidecars(RequestHead const& req, Target const& t, OpenFile const& orig
                    Services const& services, Resource& res) {
     auto const accept = req.field("Accept-Encoding");
     if (!cfg.compress || t.segments.empty() || !accept) return;
-    constexpr std::pair<ContentCoding, std::string_view> kinds[] = {
-        {ContentCoding::zstd, ".zst"}, {ContentCoding::br, ".br"}, {ContentCoding::gzip, ".gz"}};
-    for (auto const& [coding, ext] : kinds) {
+    for (auto const& [coding, token, alias, etag_suffix, ext, made] : codings::table) {
+        if (ext.empty()) continue;
         ContentCoding const only[] = {coding};
         if (negotiate_encoding(accept, only) != coding) continue;
         auto segments = t.segments;
@@ -311,7 +301,7 @@ bool attach_file_body(ResponsePlan& p, RequestHead const& req, Resolved const& f
             return true;
         case Source::made: break;
     }
-    auto const coding = to_compress_coding(rep.coding);
+    auto const coding = rep.coding;  // the codec id is the coding (server/codings/)
     if (services.cache) {
         if (is_head) {
             auto entry = services.cache->find(found.path, key_of(file), coding);
@@ -347,7 +337,7 @@ bool attach_file_body(ResponsePlan& p, RequestHead const& req, Resolved const& f
 bool made_body_ready(RequestHead const& req, Resolved const& found, Representation rep, Services const& services) {
     if (req.version >= 11 || rep.source != Source::made || !services.cache) return true;
     auto const key = key_of(*found.file);
-    auto const coding = to_compress_coding(rep.coding);
+    auto const coding = rep.coding;
     if (auto e = services.cache->find(found.path, key, coding); e && e->state() == compress::Entry::State::done) return true;
     if (req.method == "GET") services.cache->acquire(found.path, found.file->fd, key, coding);
     return false;
@@ -382,8 +372,7 @@ std::shared_ptr<std::string const> compressed_asset(www::Asset const& asset, Con
     std::lock_guard lock(mutex);
     auto& slot = made[{asset.path, coding}];
     if (!slot && make) {
-        auto c = to_compress_coding(coding);
-        auto z = compress::compress_all(c, asset.data, compress::default_level(c));
+        auto z = compress::compress_all(coding, asset.data, compress::default_level(coding));
         if (!z) return nullptr;
         slot = std::make_shared<std::string const>(std::move(*z));
     }

@@ -16,7 +16,7 @@ std::optional<Representation> choose_representation(std::optional<std::string_vi
     };
     for (auto c : offer.sidecars) add(c);
     if (offer.compressible)
-        for (auto c : {ContentCoding::zstd, ContentCoding::br, ContentCoding::gzip, ContentCoding::deflate}) add(c);
+        for (auto c : codings::made_codings()) add(c);
     auto const coding = negotiate_encoding(accept_encoding, std::span(available.data(), n));
     if (!coding) return std::nullopt;
     if (*coding == ContentCoding::identity) return Representation{};
