@@ -44,7 +44,7 @@ ResponsePlan html_plan(unsigned status, std::string body, Config const& cfg) {
     auto p = base_plan(status, cfg);
     p.headers.emplace_back("Content-Type", "text/html; charset=utf-8");
     p.content_length = body.size();
-    p.body = std::move(body);
+    p.body = TextBody{std::move(body)};
     return p;
 }
 
@@ -237,7 +237,7 @@ std::optional<ResponsePlan> answer_conditionals(RequestHead const& req, Resource
     switch (evaluate_conditionals(conditional_headers(req), etag, res.is_file ? seconds(res.mtime_ns) : 0)) {
         case Conditional::not_modified:
             head.status = 304;
-            head.send_body = false;
+            head.body = NoBody{};
             return std::move(head);
         case Conditional::precondition_failed: {
             auto e = error_plan(412, "The file changed: a precondition (If-Match / If-Unmodified-Since) failed.", cfg);
@@ -258,19 +258,20 @@ ResponsePlan answer_ranges(RangeSet const& ranges, Resource const& res, Resolved
         return e;
     }
     p.status = 206;
-    p.file = found.file;
+    FileBody body{found.file, {}};
     if (ranges.ranges.size() == 1) {
         auto const r = ranges.ranges.front();
         p.headers.emplace_back("Content-Range", content_range(r, res.size));
-        p.parts.push_back({{}, r.first, r.length(), true});
+        body.parts.push_back({{}, r.first, r.length(), true});
         p.content_length = r.length();
     } else {
         auto boundary = make_boundary(std::uint64_t(res.mtime_ns) ^ res.id ^ res.size);
         for (auto& h : p.headers)
             if (h.first == "Content-Type") h.second = "multipart/byteranges; boundary=" + boundary;
-        p.parts = multipart_parts(ranges.ranges, res.size, res.type, boundary);
-        p.content_length = total_length(p.parts);
+        body.parts = multipart_parts(ranges.ranges, res.size, res.type, boundary);
+        p.content_length = total_length(body.parts);
     }
+    p.body = std::move(body);
     return p;
 }
 
@@ -287,16 +288,15 @@ bool attach_file_body(ResponsePlan& p, RequestHead const& req, Resolved const& f
     bool const is_head = req.method == "HEAD";
     switch (rep.source) {
         case Source::original:
-            p.file = found.file;
-            p.parts.push_back({{}, 0, file.size, true});
+            p.body = FileBody{found.file, {{{}, 0, file.size, true}}};
             p.content_length = file.size;
             return true;
         case Source::sidecar:
             for (std::size_t i = 0; i < res.sidecar_codings.size(); ++i)
                 if (res.sidecar_codings[i] == rep.coding) {
-                    p.file = res.sidecar_files[i];
-                    p.parts.push_back({{}, 0, p.file->size, true});
-                    p.content_length = p.file->size;
+                    auto const& sidecar = res.sidecar_files[i];
+                    p.body = FileBody{sidecar, {{{}, 0, sidecar->size, true}}};
+                    p.content_length = sidecar->size;
                 }
             return true;
         case Source::made: break;
@@ -312,7 +312,7 @@ bool attach_file_body(ResponsePlan& p, RequestHead const& req, Resolved const& f
         auto entry = services.cache->acquire(found.path, file.fd, key_of(file), coding);
         if (!entry) return false;
         if (entry->state() == compress::Entry::State::done) p.content_length = entry->total_size();
-        p.stream = std::move(entry);
+        p.body = StreamBody{std::move(entry)};
         return true;
     }
     if (is_head) return true;  // no cache (unit tests, tools): nothing is compressed for a HEAD
@@ -328,7 +328,7 @@ bool attach_file_body(ResponsePlan& p, RequestHead const& req, Resolved const& f
         return true;
     }
     p.content_length = z->size();
-    p.shared_body = std::make_shared<std::string const>(std::move(*z));
+    p.body = SharedBody{std::make_shared<std::string const>(std::move(*z))};
     return true;
 }
 
@@ -388,8 +388,9 @@ ResponsePlan serve_embedded(RequestHead const& req, Target const& t, Config cons
     if (rel == "stats.json") {
         auto p = base_plan(200, cfg);
         p.headers.emplace_back("Content-Type", "application/json");
-        p.body = stats_json(services);
-        p.content_length = p.body.size();
+        auto json = stats_json(services);
+        p.content_length = json.size();
+        p.body = TextBody{std::move(json)};
         return p;
     }
     auto const* asset = www::find_asset(rel);
@@ -409,14 +410,14 @@ ResponsePlan serve_embedded(RequestHead const& req, Target const& t, Config cons
     add_content_encoding(p, *rep);
     if (rep->source == Source::original) {
         p.content_length = asset->data.size();
-        p.static_body = asset->data;
+        p.body = StaticBody{asset->data};
         return p;
     }
     bool const is_head = req.method == "HEAD";
     auto body = compressed_asset(*asset, rep->coding, !is_head);
     if (body) p.content_length = body->size();
     else if (!is_head) return error_plan(500, "Compression failed.", cfg);
-    if (body && !is_head) p.shared_body = std::move(body);
+    if (body && !is_head) p.body = SharedBody{std::move(body)};
     return p;
 }
 
@@ -441,7 +442,7 @@ ResponsePlan decide(RequestHead const& req, Config const& cfg, Services const& s
         auto p = base_plan(204, cfg);
         p.headers.emplace_back("Allow", std::string(allowed_methods));
         p.content_length = 0;
-        p.send_body = false;
+        p.body = NoBody{};
         return p;
     }
     if (req.method != "GET" && !is_head) {
@@ -487,7 +488,7 @@ ResponsePlan decide(RequestHead const& req, Config const& cfg, Services const& s
         }
         return error_plan(500, "Unexpected resolution result.", cfg);
     }();
-    if (is_head) plan.send_body = false;
+    if (is_head) plan.body = NoBody{};  // the head (and its Content-Length) as the GET's
     return plan;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "server/http/config.hpp"
@@ -60,20 +61,36 @@ struct BodyPart {
     bool from_file = false;
 };
 
+// The body of a response: exactly one of these, written by server/net/writer.cpp alone.
+struct NoBody {};  // HEAD, 204, 304: the head may still announce a length (what the GET would send)
+struct TextBody {  // generated: error pages, listings, redirects, stats.json
+    std::string bytes{};
+};
+struct StaticBody {  // embedded bytes that outlive the response
+    std::string_view bytes{};
+};
+struct SharedBody {  // cached bytes: compressed embedded assets, a whole compression without a cache
+    std::shared_ptr<std::string const> bytes{};
+};
+struct FileBody {  // byte ranges of an open file, with literals between them (multipart/byteranges)
+    std::shared_ptr<OpenFile const> file{};
+    std::vector<BodyPart> parts{};
+};
+struct StreamBody {  // a compressed body being produced; its length may be unknown (then chunked)
+    std::shared_ptr<compress::Entry> entry{};
+};
+using Body = std::variant<NoBody, TextBody, StaticBody, SharedBody, FileBody, StreamBody>;
+
 struct ResponsePlan {
     unsigned status = 200;
-    ResponseHeaders headers{};                  // everything but Content-Length / Transfer-Encoding
-    std::string body{};                         // generated bodies: errors, listings, redirects
-    std::string_view static_body{};             // embedded bytes that outlive the response
-    std::shared_ptr<std::string const> shared_body{};  // cached bytes (compressed embedded assets)
-    std::shared_ptr<OpenFile const> file{};     // when set, the body is `parts`
-    std::vector<BodyPart> parts{};
-    std::shared_ptr<compress::Entry> stream{};  // a compressed body being produced; length may be unknown
-    std::optional<std::uint64_t> content_length{};  // nullopt: chunked (only for `stream`)
-    bool send_body = true;                      // false for HEAD, 204, 304
-    bool close = false;                         // Connection: close after this response
-    std::string_view coding = "identity";       // for the access log
-    std::string log_note{};                     // a warning worth a log line ("missing .wasm")
+    ResponseHeaders headers{};                      // everything but Content-Length / Transfer-Encoding
+    Body body{};
+    std::optional<std::uint64_t> content_length{};  // nullopt: chunked (a stream, or its HEAD)
+    bool close = false;                             // Connection: close after this response
+    std::string_view coding = "identity";           // of the representation, for the access log
+    std::string log_note{};                         // a warning worth a log line ("missing .wasm")
+
+    bool has_body() const { return !std::holds_alternative<NoBody>(body); }
 };
 
 }  // namespace wasmdev::http

@@ -26,6 +26,7 @@
 #include "server/compress/cache.hpp"
 #include "server/http/open_cache.hpp"
 #include "server/http/resolve.hpp"
+#include "server/net/access_log.hpp"
 #include "server/net/session.hpp"
 
 namespace wasmdev::net {
@@ -54,6 +55,7 @@ std::size_t open_file_capacity(http::Config const& cfg) {
 
 struct Server::Impl {
     http::Config cfg;
+    std::unique_ptr<AccessLog> access_log;  // outlives the sessions that write to it
     SessionHost host;  // before the contexts: sessions destroyed with them deregister here
     // One io_context per serving thread, each run by its own thread: a connection lives on
     // one context for its whole life, so its handlers need no strand and no lock. `ioc` is
@@ -153,6 +155,11 @@ Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
     impl_->open_files = std::make_unique<http::OpenFileCache>(open_file_capacity(impl_->cfg));
     impl_->host.services.open_files = impl_->open_files.get();
     impl_->host.services.open_connections = &impl_->host.active;
+    // Access lines are info: --quiet (or --log-level warn) turns them off, and then they cost nothing.
+    if (!impl_->cfg.quiet && spdlog::should_log(spdlog::level::info)) {
+        impl_->access_log = std::make_unique<AccessLog>(STDOUT_FILENO);
+        impl_->host.access_log = impl_->access_log.get();
+    }
     auto& a = impl_->acceptor;
     beast::error_code ec;
     auto addr = asio::ip::make_address(impl_->cfg.bind, ec);
