@@ -27,6 +27,7 @@
 #include "server/http/open_cache.hpp"
 #include "server/http/resolve.hpp"
 #include "server/net/access_log.hpp"
+#include "server/net/cpus.hpp"
 #include "server/net/session.hpp"
 
 namespace wasmdev::net {
@@ -71,7 +72,7 @@ struct Server::Impl {
     std::chrono::milliseconds grace{2000};
     int owned_root_fd = -1;
     // Compression runs off the serving threads, so a cold 20 MB wasm never stalls a session.
-    asio::thread_pool compress_pool{std::max(1u, std::thread::hardware_concurrency())};
+    asio::thread_pool compress_pool{usable_cpus()};
     std::unique_ptr<compress::CompressCache> cache;
     std::unique_ptr<http::OpenFileCache> open_files;
 
@@ -200,7 +201,7 @@ std::string Server::url() const {
 void Server::start() {
     asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
     asio::co_spawn(impl_->ioc, impl_->sweep_deadlines(), asio::detached);
-    unsigned n = impl_->cfg.threads ? impl_->cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+    unsigned n = impl_->cfg.threads ? impl_->cfg.threads : usable_cpus();
     for (unsigned i = 1; i < n; ++i) {
         auto& other = *impl_->others.emplace_back(std::make_unique<asio::io_context>(1));
         impl_->keep_running.push_back(asio::make_work_guard(other));
