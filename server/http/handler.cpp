@@ -1,6 +1,6 @@
 #include "server/http/handler.hpp"
 
-#include "server/http/open_cache.hpp"
+#include "server/fs/open_cache.hpp"
 
 #include <fmt/format.h>
 
@@ -23,11 +23,16 @@
 #include "server/http/host_check.hpp"
 #include "server/http/listing.hpp"
 #include "server/http/policy.hpp"
-#include "server/http/resolve.hpp"
+#include "server/fs/resolve.hpp"
 #include "server/http/target.hpp"
 #include "server/www/assets.hpp"
 
 namespace wasmdev::http {
+
+using fs::resolve;
+using fs::Resolved;
+using fs::ResolveKind;
+
 namespace {
 
 constexpr std::string_view allowed_methods = "GET, HEAD, OPTIONS";

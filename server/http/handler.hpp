@@ -10,15 +10,16 @@
 namespace wasmdev::compress {
 class CompressCache;
 }
+namespace wasmdev::fs {
+class OpenFileCache;
+}
 
 namespace wasmdev::http {
-
-class OpenFileCache;
 
 // Long-lived helpers the handler may use; all optional (tests can pass none).
 struct Services {
     compress::CompressCache* cache = nullptr;
-    OpenFileCache* open_files = nullptr;  // spares openat2+fstat+close on repeat requests
+    fs::OpenFileCache* open_files = nullptr;  // spares openat2+fstat+close on repeat requests
     std::atomic<std::size_t> const* open_connections = nullptr;  // for /__wasmdev/stats.json
 };
 

@@ -2,8 +2,6 @@
 // The session fills a RequestHead from the parsed message and turns a ResponsePlan into
 // bytes on the wire; everything in between is handle()'s business.
 #pragma once
-#include <sys/stat.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -13,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "server/fs/open_file.hpp"
 #include "server/http/config.hpp"
 
 namespace wasmdev::compress {
@@ -20,6 +19,9 @@ class Entry;
 }
 
 namespace wasmdev::http {
+
+// Files are server/fs/'s; the plan holds them.
+using fs::OpenFile;
 
 struct RequestHead {
     std::string_view method{};
@@ -32,26 +34,6 @@ struct RequestHead {
     std::optional<std::string_view> field(std::string_view name) const;
     std::size_t count(std::string_view name) const;
 };
-
-// An open regular file; its fstat identity is the version the response describes.
-struct OpenFile {
-    int fd = -1;
-    std::uint64_t size = 0;
-    std::uint64_t dev = 0;
-    std::uint64_t ino = 0;
-    std::int64_t mtime_ns = 0;
-    std::int64_t ctime_ns = 0;  // only for telling a rewritten file from the cached one
-    OpenFile() = default;
-    OpenFile(OpenFile const&) = delete;
-    OpenFile& operator=(OpenFile const&) = delete;
-    ~OpenFile();
-};
-
-// Opens path read-only (never blocking on a FIFO) and checks it is a regular file.
-std::shared_ptr<OpenFile const> open_file(std::string const& path);
-
-// Copies size, device, inode, mtime and ctime from a stat result into file.
-void fill_identity(OpenFile& file, struct stat const& st);
 
 // One piece of a body: literal bytes, or a byte range of the plan's file.
 struct BodyPart {

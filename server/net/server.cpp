@@ -24,8 +24,8 @@
 #include <vector>
 
 #include "server/compress/cache.hpp"
-#include "server/http/open_cache.hpp"
-#include "server/http/resolve.hpp"
+#include "server/fs/open_cache.hpp"
+#include "server/fs/resolve.hpp"
 #include "server/net/access_log.hpp"
 #include "server/net/cpus.hpp"
 #include "server/net/session.hpp"
@@ -74,7 +74,7 @@ struct Server::Impl {
     // Compression runs off the serving threads, so a cold 20 MB wasm never stalls a session.
     asio::thread_pool compress_pool{usable_cpus()};
     std::unique_ptr<compress::CompressCache> cache;
-    std::unique_ptr<http::OpenFileCache> open_files;
+    std::unique_ptr<fs::OpenFileCache> open_files;
 
     ~Impl() {
         compress_pool.join();  // jobs hold the cache; finish them before it goes
@@ -148,12 +148,12 @@ Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
     // not the process.
     ::signal(SIGPIPE, SIG_IGN);
     impl_->cfg = std::move(cfg);
-    if (impl_->cfg.root_fd < 0) impl_->owned_root_fd = impl_->cfg.root_fd = http::open_root(impl_->cfg.root);
+    if (impl_->cfg.root_fd < 0) impl_->owned_root_fd = impl_->cfg.root_fd = fs::open_root(impl_->cfg.root);
     impl_->host.cfg = &impl_->cfg;
     impl_->cache = std::make_unique<compress::CompressCache>(
         impl_->cfg.cache_bytes, [pool = &impl_->compress_pool](std::function<void()> job) { asio::post(*pool, std::move(job)); });
     impl_->host.services.cache = impl_->cache.get();
-    impl_->open_files = std::make_unique<http::OpenFileCache>(open_file_capacity(impl_->cfg));
+    impl_->open_files = std::make_unique<fs::OpenFileCache>(open_file_capacity(impl_->cfg));
     impl_->host.services.open_files = impl_->open_files.get();
     impl_->host.services.open_connections = &impl_->host.active;
     // Access lines are info: --quiet (or --log-level warn) turns them off, and then they cost nothing.

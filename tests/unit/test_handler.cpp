@@ -15,7 +15,7 @@
 #include "server/http/error_page.hpp"
 #include "server/http/handler.hpp"
 #include "server/http/policy.hpp"
-#include "server/http/resolve.hpp"
+#include "server/fs/resolve.hpp"
 #include "server/www/assets.hpp"
 
 using namespace wasmdev::http;
@@ -130,7 +130,7 @@ struct TempSite {
         std::ofstream(root / "__wasmdev/index.html") << "shadow";
         std::ofstream(root / "x[1].js") << "bracket";
         REQUIRE(::mkfifo((root / "fifo").c_str(), 0600) == 0);
-        root_fd = open_root(root);
+        root_fd = wasmdev::fs::open_root(root);
         REQUIRE(root_fd >= 0);
     }
     ~TempSite() {
