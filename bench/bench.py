@@ -397,6 +397,11 @@ def main():
     ap.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     ap.add_argument("--quick", action="store_true", help="1 round of 2 s (does not write RESULTS.md)")
     ap.add_argument("--only", choices=("wasmdev", "nginx"))
+    ap.add_argument("--retries", type=int, default=RETRIES,
+                    help=f"repeats of a run other processes disturbed (default {RETRIES}); 0 on a machine that is "
+                         "never quiet: every run is kept and the disturbed ones are listed as contended")
+    ap.add_argument("--quiet-wait", type=int, default=60, metavar="S",
+                    help="seconds to wait for an idle machine before each round and repeat (default 60)")
     ap.add_argument("--results", help="markdown file to write (default bench/RESULTS.md for full runs of "
                                       "both servers; '-' for none)")
     a = ap.parse_args()
@@ -471,7 +476,7 @@ def main():
             """One wrk run; records the throughput and, if asked, server CPU per request or per GB.
             The machine is shared: CPU used by anything but the server and wrk during the run is
             'foreign'; above FOREIGN_MAX of a core the run is repeated (up to RETRIES times)."""
-            for attempt in range(RETRIES + 1):
+            for attempt in range(a.retries + 1):
                 cpu0, m0 = s.cpu_seconds(), machine_busy_seconds()
                 w = wrk(url, conns, a.duration, **kw)
                 cpu, m = s.cpu_seconds() - cpu0, machine_busy_seconds() - m0
@@ -480,9 +485,9 @@ def main():
                 if foreign <= FOREIGN_MAX:
                     break
                 log(f"bench: {srv} {metric}: other processes used {foreign:.0%} of a core during the run"
-                    + ("; again when quiet" if attempt < RETRIES else "; kept, marked contended"))
-                if attempt < RETRIES:
-                    wait_quiet(60)
+                    + ("; again when quiet" if attempt < a.retries else "; kept, marked contended"))
+                if attempt < a.retries:
+                    wait_quiet(a.quiet_wait)
             if foreign > FOREIGN_MAX:
                 contended.append(f"{srv} {metric} round {rnd + 1} ({foreign:.0%} of a core)")
             bad = w["non2xx"] or (w["errors"] and re.search(r"[1-9]", w["errors"]))
@@ -499,7 +504,7 @@ def main():
         for rnd in range(a.rounds):
             for name, s in servers.items():  # alternate the servers within each round
                 log(f"bench: round {rnd + 1}/{a.rounds}: {name}")
-                wait_quiet(60)
+                wait_quiet(a.quiet_wait)
                 starts = []
                 for i in range(START_LAUNCHES):
                     starts.append(s.start())
@@ -645,7 +650,7 @@ def main():
             notes.append(f"- {n}, % of a core used by server/wrk/others during the runs (a server well below "
                          f"100% was limited by the client or the kernel): {', '.join(busy)}.")
     if contended:
-        notes.append(f"- **contended** (other processes above {FOREIGN_MAX:.0%} of a core after {RETRIES} "
+        notes.append(f"- **contended** (other processes above {FOREIGN_MAX:.0%} of a core after {a.retries} "
                      f"repeats): {', '.join(contended)}.")
     if caps.get("wasmdev") and caps.get("nginx"):
         notes.append(f"- listing body: wasmdev {caps['wasmdev']['listing_bytes']:,} bytes, nginx autoindex "

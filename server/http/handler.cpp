@@ -337,15 +337,12 @@ bool attach_file_body(ResponsePlan& p, RequestHead const& req, Resolved const& f
     return true;
 }
 
-// HTTP/1.0 has no chunked framing: a made coding only once its body is finished. The GET
-// still starts the compression, so a later request finds it done.
+// HTTP/1.0 has no chunked framing: a made coding only once its body is finished (a look
+// into the cache; nothing starts here).
 bool made_body_ready(RequestHead const& req, Resolved const& found, Representation rep, Services const& services) {
     if (req.version >= 11 || rep.source != Source::made || !services.cache) return true;
-    auto const key = key_of(*found.file);
-    auto const coding = rep.coding;
-    if (auto e = services.cache->find(found.path, key, coding); e && e->state() == compress::Entry::State::done) return true;
-    if (req.method == "GET") services.cache->acquire(found.path, found.file->fd, key, coding);
-    return false;
+    auto const e = services.cache->find(found.path, key_of(*found.file), rep.coding);
+    return e && e->state() == compress::Entry::State::done;
 }
 
 // serve_file(): describe → ranges → representation → head → conditionals → range → body.
@@ -358,7 +355,11 @@ ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const&
     offer.compressible = offer.compressible && may_compress;
     auto rep = choose_representation(req.field("Accept-Encoding"), is_ranged(ranges), offer);
     if (!rep) return not_acceptable(res, cfg);
-    if (!made_body_ready(req, found, *rep, services)) rep = Representation{};
+    std::optional<ContentCoding> make_for_later;  // an HTTP/1.0 GET sends identity now, warms the cache
+    if (!made_body_ready(req, found, *rep, services)) {
+        make_for_later = rep->coding;
+        rep = Representation{};
+    }
     auto etag = etag_of(res, *rep);
     auto p = representation_head(res, *rep, etag, cfg);
     if (auto answered = answer_conditionals(req, res, etag, p, cfg)) return std::move(*answered);
@@ -366,6 +367,8 @@ ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const&
     add_content_encoding(p, *rep);
     // Without memory for a compressed body, the file goes as it is (decided again as identity).
     if (!attach_file_body(p, req, found, res, *rep, cfg, services)) return serve_file(req, t, found, cfg, services, false);
+    if (make_for_later && req.method == "GET")
+        services.cache->acquire(found.path, found.file->fd, key_of(*found.file), *make_for_later);
     return p;
 }
 
