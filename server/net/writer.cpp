@@ -124,8 +124,9 @@ struct BodyWriter {
     // the compressor reports progress (Entry::on_progress), not on a timer.
     Task<WriteResult> write_stream(compress::Entry& entry) {
         // Shared with the progress callback, which may run on the compressor's thread after
-        // this frame is gone: it only posts a cancel to the timer it keeps alive.
-        auto wake = std::make_shared<Timer>(t.executor());
+        // this frame is gone: it only posts a cancel to the timer it keeps alive. Made at the
+        // first wait: a warm body never waits.
+        std::shared_ptr<Timer> wake;
         std::uint64_t sent = 0;  // body bytes written so far
         for (;;) {
             auto const [state, bytes] = entry.view();
@@ -153,6 +154,7 @@ struct BodyWriter {
             // end like a complete body: dropping the connection tells the client it is cut short.
             if (failed) co_return WriteResult{Sent::cut, sent};
             t.not_waiting_for_client();
+            if (!wake) wake = std::make_shared<Timer>(t.executor());
             // The wait ends when the compressor has more than `sent` bytes or stops filling; the
             // callback runs at once when that already holds. The expiry is only a backstop.
             wake->expires_after(std::chrono::seconds(1));
