@@ -1,6 +1,6 @@
 // The request → response decision for `serve` (SPEC §2), shared by every transport.
 // handle() is the spine: it calls one pure stage after another and returns a plan; it
-// never touches a socket. Writing the plan to the wire is server/net/session.cpp's job.
+// never touches a socket. Writing the plan to the wire is server/net/writer.cpp's job.
 #pragma once
 #include <atomic>
 

@@ -1,6 +1,6 @@
 // The request and response shapes the pure pipeline works on, free of Beast and Asio.
-// The session fills a RequestHead from the parsed message and turns a ResponsePlan into
-// bytes on the wire; everything in between is handle()'s business.
+// The session fills a RequestHead from the parsed message; server/net/writer.cpp turns a
+// ResponsePlan into bytes on the wire; everything in between is handle()'s business.
 #pragma once
 #include <cstdint>
 #include <memory>
