@@ -56,7 +56,7 @@ def make_fixture(root):
     for d in ("small", "static"):
         os.makedirs(os.path.join(root, d), exist_ok=True)
     files = {
-        "python.html": b"<!doctype html><title>python</title>\n" + b"<p>REPL page</p>\n" * 110,
+        "python.html": b"<!doctype html><title>python</title>\n" + b"<p>REPL page</p>\n" * 142,  # 2.6 KB
         "python.js": wasm_like(250_000, 1),
         "python.wasm": wasm_like(20_000_000, 2),
         "python.data": wasm_like(10_000_000, 3),
@@ -397,6 +397,11 @@ def main():
     ap.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     ap.add_argument("--quick", action="store_true", help="1 round of 2 s (does not write RESULTS.md)")
     ap.add_argument("--only", choices=("wasmdev", "nginx"))
+    ap.add_argument("--retries", type=int, default=RETRIES,
+                    help=f"repeats of a run other processes disturbed (default {RETRIES}); 0 on a machine that is "
+                         "never quiet: every run is kept and the disturbed ones are listed as contended")
+    ap.add_argument("--quiet-wait", type=int, default=60, metavar="S",
+                    help="seconds to wait for an idle machine before each round and repeat (default 60)")
     ap.add_argument("--results", help="markdown file to write (default bench/RESULTS.md for full runs of "
                                       "both servers; '-' for none)")
     a = ap.parse_args()
@@ -446,6 +451,8 @@ def main():
             pw = free_port()
             servers["wasmdev"] = Server("wasmdev", [binary, "serve", root, "--port", str(pw), "--quiet",
                                                     "--threads", "1"], pw)
+            # The default, with the access log on; its stdout is a file (Server.start).
+            logged = Server("wasmdev-log", [binary, "serve", root, "--port", str(pw), "--threads", "1"], pw)
         pn = ps = None
         if a.only != "wasmdev":
             pn, ps = free_port(), free_port()
@@ -469,7 +476,7 @@ def main():
             """One wrk run; records the throughput and, if asked, server CPU per request or per GB.
             The machine is shared: CPU used by anything but the server and wrk during the run is
             'foreign'; above FOREIGN_MAX of a core the run is repeated (up to RETRIES times)."""
-            for attempt in range(RETRIES + 1):
+            for attempt in range(a.retries + 1):
                 cpu0, m0 = s.cpu_seconds(), machine_busy_seconds()
                 w = wrk(url, conns, a.duration, **kw)
                 cpu, m = s.cpu_seconds() - cpu0, machine_busy_seconds() - m0
@@ -478,9 +485,9 @@ def main():
                 if foreign <= FOREIGN_MAX:
                     break
                 log(f"bench: {srv} {metric}: other processes used {foreign:.0%} of a core during the run"
-                    + ("; again when quiet" if attempt < RETRIES else "; kept, marked contended"))
-                if attempt < RETRIES:
-                    wait_quiet(60)
+                    + ("; again when quiet" if attempt < a.retries else "; kept, marked contended"))
+                if attempt < a.retries:
+                    wait_quiet(a.quiet_wait)
             if foreign > FOREIGN_MAX:
                 contended.append(f"{srv} {metric} round {rnd + 1} ({foreign:.0%} of a core)")
             bad = w["non2xx"] or (w["errors"] and re.search(r"[1-9]", w["errors"]))
@@ -497,7 +504,7 @@ def main():
         for rnd in range(a.rounds):
             for name, s in servers.items():  # alternate the servers within each round
                 log(f"bench: round {rnd + 1}/{a.rounds}: {name}")
-                wait_quiet(60)
+                wait_quiet(a.quiet_wait)
                 starts = []
                 for i in range(START_LAUNCHES):
                     starts.append(s.start())
@@ -516,6 +523,9 @@ def main():
                 w = run_wrk(name, s, "small64", s.url, 64, "cpu_us_per_req", script=script)
                 add(name, "small64_p99", w["p99"])
                 run_wrk(name, s, "small256", s.url, 256, script=script)
+                # One hot small page, no Accept-Encoding: the cost of a request itself.
+                run_wrk(name, s, "hot64", s.url + "python.html", 64, "cpu_us_hot")
+                run_wrk(name, s, "hot256", s.url + "python.html", 256)
                 if c["listing"][0]:
                     run_wrk(name, s, "listing", s.url + "small/", 16)
                 else:
@@ -561,6 +571,11 @@ def main():
                 if master is not None:
                     add(name, "peak_rss_master_mib", master)
                 s.stop()
+                if name == "wasmdev":
+                    # The same hot page with the access log on (wasmdev's default), to a file.
+                    logged.start()
+                    run_wrk(name, logged, "hot64_log", logged.url + "python.html", 64, "cpu_us_hot_log")
+                    logged.stop()
         load.append(open("/proc/loadavg").read().split()[0])
     finally:
         for s in servers.values():
@@ -579,6 +594,11 @@ def main():
         ("small files, keep-alive, 256 conns (req/s)", "small256", True),
         ("small files, 64 conns: p99 latency (ms)", "small64_p99", False),
         ("server CPU per small-file request (µs)", "cpu_us_per_req", False),
+        ("hot python.html 2.6 KB, no Accept-Encoding, 64 conns (req/s)", "hot64", True),
+        ("hot python.html, 256 conns (req/s)", "hot256", True),
+        ("server CPU per hot python.html request (µs)", "cpu_us_hot", False),
+        ("hot python.html, 64 conns, access log on, to a file (req/s; wasmdev's default)", "hot64_log", True),
+        ("server CPU per hot request, access log on (µs)", "cpu_us_hot_log", False),
         ("directory listing, 500 entries, 16 conns (req/s)", "listing", True),
         ("python.wasm identity, 4 conns (MB/s)", "wasm_identity", True),
         ("server CPU per GB sent, identity wasm (ms)", "cpu_ms_per_gb", False),
@@ -630,15 +650,15 @@ def main():
             notes.append(f"- {n}, % of a core used by server/wrk/others during the runs (a server well below "
                          f"100% was limited by the client or the kernel): {', '.join(busy)}.")
     if contended:
-        notes.append(f"- **contended** (other processes above {FOREIGN_MAX:.0%} of a core after {RETRIES} "
+        notes.append(f"- **contended** (other processes above {FOREIGN_MAX:.0%} of a core after {a.retries} "
                      f"repeats): {', '.join(contended)}.")
     if caps.get("wasmdev") and caps.get("nginx"):
         notes.append(f"- listing body: wasmdev {caps['wasmdev']['listing_bytes']:,} bytes, nginx autoindex "
                      f"{caps['nginx']['listing_bytes']:,} bytes.")
     for n in servers:
         rounds = "; ".join(f"{k} " + "/".join(fmt(x) for x in v) for k, v in res[n].items()
-                           if k in ("small64", "small256", "wasm_identity", "wasm_gzip_warm", "cold_total_ms",
-                                    "start_ms"))
+                           if k in ("small64", "small256", "hot64", "hot64_log", "wasm_identity", "wasm_gzip_warm",
+                                    "cold_total_ms", "start_ms"))
         notes.append(f"- {n} per round: {rounds}.")
 
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
@@ -661,7 +681,7 @@ def main():
         f"- Tools: {nginx_v}; {wrk_v}; {curl_v}.",
         f"- wasmdev: {binary_desc or 'not run'}.",
         f"- Pinning: {pinned}.",
-        f"- Fixture (deterministic, seeded): python.html 2 KB, python.js 250 KB, python.wasm 20 MB "
+        f"- Fixture (deterministic, seeded): python.html 2.6 KB, python.js 250 KB, python.wasm 20 MB "
         f"(gzip -6 ratio {gz_ratio:.2f}:1), python.data 10 MB, small/ with 500 files of 200–2000 bytes "
         "(wrk rotates over them with a Lua script), static/python.wasm with a python.wasm.gz sidecar.",
         "- nginx: its own temp config and prefix, `daemon off`, `access_log off`, `sendfile on`, `tcp_nopush on`, "

@@ -371,7 +371,7 @@ std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int 
         }
         // A new version of the file: every coding of the old one is stale now. Other codings
         // of this same version stay; this coding's entry (stale or failed) is replaced.
-        for (auto c : {Coding::gzip, Coding::deflate, Coding::br, Coding::zstd}) {
+        for (auto c : codings::made_codings()) {
             auto it = sh.map.find({path, c});
             if (it == sh.map.end()) continue;
             if (c != coding && it->second.entry->key() == key) continue;
@@ -396,6 +396,23 @@ std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int 
     // Posted outside the lock: an executor may run or drop the job inline.
     post_job_([job = std::move(job)] { run(*job); });
     return entry;
+}
+
+std::shared_ptr<Entry> CompressCache::find(std::string const& path, FileKey key, Coding coding) const {
+    auto& sh = *shared_;
+    std::lock_guard lock(sh.mutex);
+    auto it = sh.map.find({path, coding});
+    if (it == sh.map.end() || !(it->second.entry->key() == key) || it->second.entry->state() == Entry::State::failed)
+        return nullptr;
+    return it->second.entry;
+}
+
+bool CompressCache::has_room_for(std::uint64_t input_size) {
+    auto const size = round_up_to_page(std::max<std::size_t>(max_compressed_size(input_size), 1));
+    void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return false;
+    ::munmap(p, size);
+    return true;
 }
 
 std::size_t CompressCache::drop_stale() {

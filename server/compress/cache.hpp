@@ -3,8 +3,8 @@
 // dropped as soon as the same path is asked for with a different version.
 // A body is produced progressively by a job on an injected executor, so the first request
 // streams compressed bytes as they appear instead of waiting for the whole file.
-// Knows nothing of sockets or HTTP: the session polls an Entry (or asks to be notified),
-// and the handler decides whether a compressed body is worth sending.
+// Knows nothing of sockets or HTTP: a reader asks an Entry to be notified of progress, and
+// the handler decides whether a compressed body is worth sending.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -129,6 +129,13 @@ public:
     // The same, reading from fd (dup'ed): a descriptor the caller already fstat'ed, so the job
     // reads the very inode the key was taken from even if the path is replaced meanwhile.
     std::shared_ptr<Entry> acquire(std::string const& path, int fd, FileKey key, Coding coding);
+
+    // The entry for this file version and coding if one exists (filling or done), without
+    // starting anything or counting a hit: a HEAD learns whether a length is known (#13).
+    std::shared_ptr<Entry> find(std::string const& path, FileKey key, Coding coding) const;
+    // Whether a body for a file of this size could be set aside now (what acquire() needs
+    // before it starts): a HEAD answers as its GET would, without starting anything.
+    static bool has_room_for(std::uint64_t input_size);
 
     // Drops finished bodies whose file is gone or is no longer the version they were made
     // from: a rebuild that writes new names (content-hashed bundles) leaves the old bodies

@@ -16,16 +16,6 @@ namespace {
 constexpr std::size_t zlib_piece = std::size_t(1) << 30;
 }  // namespace
 
-std::string_view to_string(Coding c) {
-    switch (c) {
-        case Coding::gzip: return "gzip";
-        case Coding::deflate: return "deflate";
-        case Coding::br: return "br";
-        case Coding::zstd: return "zstd";
-    }
-    return "gzip";
-}
-
 // Measured through this Compressor in 256 KiB blocks, the first one flushed, as the cache
 // feeds it; best of 4 runs on a 2-core machine shared with other builds, so single figures
 // move by up to ~40% between runs while their order and the ratios stay put:
@@ -65,8 +55,9 @@ int default_level(Coding c) {
         case Coding::deflate: return 4;
         case Coding::br: return 2;
         case Coding::zstd: return 3;
+        case Coding::identity: return 0;
     }
-    return 4;
+    return 0;
 }
 
 struct Compressor::Impl {
@@ -96,6 +87,7 @@ struct Compressor::Impl {
                 zs = ZSTD_createCCtx();
                 ok = zs && !ZSTD_isError(ZSTD_CCtx_setParameter(zs, ZSTD_c_compressionLevel, level));
                 break;
+            case Coding::identity: ok = false; break;  // no codec: nothing to make
         }
     }
     ~Impl() {
@@ -184,6 +176,7 @@ bool Compressor::feed(std::string_view in, std::string& out, bool flush) {
                         (!flush || impl_->run_brotli({}, out, BROTLI_OPERATION_FLUSH));
             break;
         case Coding::zstd: impl_->ok = impl_->run_zstd(in, out, flush ? ZSTD_e_flush : ZSTD_e_continue); break;
+        case Coding::identity: impl_->ok = false; break;
     }
     return impl_->ok;
 }
@@ -196,6 +189,7 @@ bool Compressor::finish(std::string& out) {
         case Coding::deflate: impl_->ok = impl_->run_zlib({}, out, Z_FINISH); break;
         case Coding::br: impl_->ok = impl_->run_brotli({}, out, BROTLI_OPERATION_FINISH); break;
         case Coding::zstd: impl_->ok = impl_->run_zstd({}, out, ZSTD_e_end); break;
+        case Coding::identity: impl_->ok = false; break;
     }
     return impl_->ok;
 }
@@ -286,6 +280,7 @@ std::optional<std::string> decompress_all(Coding c, std::string_view in) {
         case Coding::deflate: return inflate_all(c, in);
         case Coding::br: return unbrotli_all(in);
         case Coding::zstd: return unzstd_all(in);
+        case Coding::identity: return std::nullopt;
     }
     return std::nullopt;
 }

@@ -8,11 +8,14 @@
 #include <string>
 #include <string_view>
 
+#include "server/codings/coding.hpp"
+
 namespace wasmdev::compress {
 
-enum class Coding { gzip, deflate, br, zstd };
-
-std::string_view to_string(Coding c);  // the Content-Encoding token
+// The codec id is the coding itself (server/codings/coding.hpp); identity has no codec: a
+// Compressor for it is never ok().
+using Coding = codings::Coding;
+using codings::to_string;
 
 // The level a dev server uses for each coding; see codec.cpp for the measurements behind them.
 // Speed wins: on a local connection the cold first load of a wasm receives its bytes as fast

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mime/mime.hpp"
+#include "server/codings/coding.hpp"
 #include "server/htaccess/quote.hpp"
 #include "server/http/policy.hpp"
 
@@ -18,12 +19,14 @@ namespace {
 constexpr std::string_view hashed_regex = R"([.-][0-9a-fA-F]{8,}(\.[A-Za-z0-9]+)+$)";
 constexpr std::string_view immutable = "public, max-age=31536000, immutable";
 
-// Sidecar codings in the order a server prefers them when the client accepts both.
+// Sidecar codings Apache serves, in the order a server prefers them when the client accepts
+// both; token and extension come from the one table (server/codings/coding.hpp).
 struct Sidecar {
     std::string_view coding;
     std::string_view suffix;
 };
-constexpr Sidecar sidecars[] = {{"br", "br"}, {"gzip", "gz"}};
+constexpr Sidecar sidecar_of(codings::Coding c) { return {codings::row(c).token, codings::row(c).sidecar_extension.substr(1)}; }
+constexpr Sidecar sidecars[] = {sidecar_of(codings::Coding::br), sidecar_of(codings::Coding::gzip)};
 
 struct TypeGroup {
     std::string base{};  // media type without parameters

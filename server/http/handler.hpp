@@ -1,6 +1,6 @@
 // The request → response decision for `serve` (SPEC §2), shared by every transport.
 // handle() is the spine: it calls one pure stage after another and returns a plan; it
-// never touches a socket. Writing the plan to the wire is server/net/session.cpp's job.
+// never touches a socket. Writing the plan to the wire is server/net/writer.cpp's job.
 #pragma once
 #include <atomic>
 
@@ -10,15 +10,16 @@
 namespace wasmdev::compress {
 class CompressCache;
 }
+namespace wasmdev::fs {
+class OpenFileCache;
+}
 
 namespace wasmdev::http {
-
-class OpenFileCache;
 
 // Long-lived helpers the handler may use; all optional (tests can pass none).
 struct Services {
     compress::CompressCache* cache = nullptr;
-    OpenFileCache* open_files = nullptr;  // spares openat2+fstat+close on repeat requests
+    fs::OpenFileCache* open_files = nullptr;  // spares openat2+fstat+close on repeat requests
     std::atomic<std::size_t> const* open_connections = nullptr;  // for /__wasmdev/stats.json
 };
 

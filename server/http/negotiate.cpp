@@ -7,9 +7,6 @@
 namespace wasmdev::http {
 namespace {
 
-// The server's order for ties in q-value; see negotiate.hpp for why.
-constexpr std::array preference{ContentCoding::zstd, ContentCoding::br, ContentCoding::gzip, ContentCoding::deflate,
-                                ContentCoding::identity};
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -60,30 +57,15 @@ std::optional<Element> parse_element(std::string_view e) {
 
 }  // namespace
 
-std::string_view to_string(ContentCoding c) {
-    switch (c) {
-        case ContentCoding::identity: return "identity";
-        case ContentCoding::gzip: return "gzip";
-        case ContentCoding::deflate: return "deflate";
-        case ContentCoding::br: return "br";
-        case ContentCoding::zstd: return "zstd";
-    }
-    return "identity";
-}
-
-std::optional<ContentCoding> parse_content_coding(std::string_view token) {
-    for (auto c : preference)
-        if (iequals(token, to_string(c))) return c;
-    if (iequals(token, "x-gzip")) return ContentCoding::gzip;
-    return std::nullopt;
-}
+std::optional<ContentCoding> parse_content_coding(std::string_view token) { return codings::parse(token); }
 
 std::optional<ContentCoding> negotiate_encoding(std::optional<std::string_view> accept_encoding,
                                                 std::span<ContentCoding const> available) {
     if (!accept_encoding) return ContentCoding::identity;
-    // q for each coding (indexed like `preference`) as the client states it by name, and for
-    // "*"; -1 when not stated. A later element for the same coding replaces an earlier one.
-    std::array<int, preference.size()> named_q{-1, -1, -1, -1, -1};
+    // q for each coding (indexed by rank) as the client states it by name, and for "*"; -1
+    // when not stated. A later element for the same coding replaces an earlier one.
+    std::array<int, codings::count> named_q;
+    named_q.fill(-1);
     int star_q = -1;
     std::string_view list = *accept_encoding;
     while (!list.empty()) {
@@ -97,15 +79,14 @@ std::optional<ContentCoding> negotiate_encoding(std::optional<std::string_view> 
         }
         auto coding = parse_content_coding(element->coding);
         if (!coding) continue;  // a coding we can't produce says nothing about the others
-        for (std::size_t i = 0; i < preference.size(); ++i)
-            if (preference[i] == *coding) named_q[i] = element->q;
+        named_q[codings::rank(*coding)] = element->q;
     }
     auto q_of = [&](std::size_t i) {
         if (named_q[i] >= 0) return named_q[i];
         if (star_q >= 0) return star_q;
         // Identity is acceptable unless refused (RFC 9110 §12.5.3), but unnamed it only gets
         // the lowest non-zero q, so "gzip;q=0.5" still means gzip. Other codings need naming.
-        return preference[i] == ContentCoding::identity ? 1 : 0;
+        return codings::table[i].coding == ContentCoding::identity ? 1 : 0;
     };
     auto offered = [&](ContentCoding c) {
         if (c == ContentCoding::identity) return true;
@@ -115,10 +96,11 @@ std::optional<ContentCoding> negotiate_encoding(std::optional<std::string_view> 
     };
     std::optional<ContentCoding> best;
     int best_q = 0;  // q=0 means "not acceptable" (RFC 9110 §12.4.2)
-    for (std::size_t i = 0; i < preference.size(); ++i) {
-        if (!offered(preference[i])) continue;
+    for (std::size_t i = 0; i < codings::count; ++i) {
+        auto const c = codings::table[i].coding;
+        if (!offered(c)) continue;
         if (int q = q_of(i); q > best_q) {
-            best = preference[i];
+            best = c;
             best_q = q;
         }
     }

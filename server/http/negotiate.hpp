@@ -6,12 +6,13 @@
 #include <span>
 #include <string_view>
 
+#include "server/codings/coding.hpp"
+
 namespace wasmdev::http {
 
-enum class ContentCoding { identity, gzip, deflate, br, zstd };
-
-// "identity", "gzip", "deflate", "br", "zstd": the Content-Encoding token.
-std::string_view to_string(ContentCoding c);
+// The codings and their tokens come from the one table, server/codings/coding.hpp.
+using ContentCoding = codings::Coding;
+using codings::to_string;
 
 // The coding a content-coding token names, case-insensitively, with "x-gzip" as gzip
 // (RFC 9110 §8.4.1.3); nullopt for codings we don't know ("compress", "*", garbage).
@@ -24,7 +25,7 @@ std::optional<ContentCoding> parse_content_coding(std::string_view token);
 // No header (nullopt) and an empty header both mean identity. Malformed elements are
 // ignored; q-values are 0 to 1 with up to three decimals (RFC 9110 §12.4.2).
 //
-// Ties in q-value go to the server's order: zstd, br, gzip, deflate, identity. A local dev
+// Ties in q-value go to the table's rank: zstd, br, gzip, deflate, identity. A local dev
 // server compresses each file version once, on the first (cold) request, and then serves it
 // from memory, so the one-off compression time matters less than what every later request
 // costs the browser: zstd and br decode fast and beat gzip's ratio on wasm and JS; gzip and

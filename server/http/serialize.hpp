@@ -1,6 +1,6 @@
 // Turns a ResponsePlan's status line and headers into HTTP/1.1 wire bytes.
 // Adds the framing headers (Content-Length or chunked, Connection) that the plan leaves
-// to the transport; writing the body is the session's job.
+// to the transport; writing the body is server/net/writer.cpp's job.
 #pragma once
 #include <string>
 #include <string_view>

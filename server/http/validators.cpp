@@ -129,16 +129,7 @@ std::optional<Tag> parse_tag(std::string_view s) {
     return t;
 }
 
-std::string_view etag_suffix(ContentCoding c) {
-    switch (c) {
-        case ContentCoding::identity: return "";
-        case ContentCoding::gzip: return "-gz";
-        case ContentCoding::deflate: return "-df";
-        case ContentCoding::br: return "-br";
-        case ContentCoding::zstd: return "-zs";
-    }
-    return "";
-}
+std::string_view etag_suffix(ContentCoding c) { return codings::row(c).etag_suffix; }
 
 void append_hex(std::string& out, std::uint64_t v) {
     std::array<char, 16> digits;

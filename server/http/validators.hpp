@@ -13,8 +13,8 @@
 
 namespace wasmdev::http {
 
-// A strong ETag from the file version: "ino-size-mtime_ns" in hex, plus "-gz", "-df", "-br"
-// or "-zs" for a coded representation, so each representation of a version has its own tag
+// A strong ETag from the file version: "ino-size-mtime_ns" in hex, plus the coding's suffix
+// from server/codings/coding.hpp ("-gz", ...) for a coded representation, so each representation of a version has its own tag
 // (RFC 9110 §8.8.3.3: a 304 for one coding must not validate a cached body of another).
 std::string make_etag(std::uint64_t ino, std::uint64_t size, std::int64_t mtime_ns, ContentCoding coding);
 // The same from a Content-Encoding token ("identity", "gzip", ...); an empty token is identity.

@@ -24,8 +24,10 @@
 #include <vector>
 
 #include "server/compress/cache.hpp"
-#include "server/http/open_cache.hpp"
-#include "server/http/resolve.hpp"
+#include "server/fs/open_cache.hpp"
+#include "server/fs/resolve.hpp"
+#include "server/net/access_log.hpp"
+#include "server/net/cpus.hpp"
 #include "server/net/session.hpp"
 
 namespace wasmdev::net {
@@ -54,6 +56,7 @@ std::size_t open_file_capacity(http::Config const& cfg) {
 
 struct Server::Impl {
     http::Config cfg;
+    std::unique_ptr<AccessLog> access_log;  // outlives the sessions that write to it
     SessionHost host;  // before the contexts: sessions destroyed with them deregister here
     // One io_context per serving thread, each run by its own thread: a connection lives on
     // one context for its whole life, so its handlers need no strand and no lock. `ioc` is
@@ -69,9 +72,9 @@ struct Server::Impl {
     std::chrono::milliseconds grace{2000};
     int owned_root_fd = -1;
     // Compression runs off the serving threads, so a cold 20 MB wasm never stalls a session.
-    asio::thread_pool compress_pool{std::max(1u, std::thread::hardware_concurrency())};
+    asio::thread_pool compress_pool{usable_cpus()};
     std::unique_ptr<compress::CompressCache> cache;
-    std::unique_ptr<http::OpenFileCache> open_files;
+    std::unique_ptr<fs::OpenFileCache> open_files;
 
     ~Impl() {
         compress_pool.join();  // jobs hold the cache; finish them before it goes
@@ -145,14 +148,19 @@ Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
     // not the process.
     ::signal(SIGPIPE, SIG_IGN);
     impl_->cfg = std::move(cfg);
-    if (impl_->cfg.root_fd < 0) impl_->owned_root_fd = impl_->cfg.root_fd = http::open_root(impl_->cfg.root);
+    if (impl_->cfg.root_fd < 0) impl_->owned_root_fd = impl_->cfg.root_fd = fs::open_root(impl_->cfg.root);
     impl_->host.cfg = &impl_->cfg;
     impl_->cache = std::make_unique<compress::CompressCache>(
         impl_->cfg.cache_bytes, [pool = &impl_->compress_pool](std::function<void()> job) { asio::post(*pool, std::move(job)); });
     impl_->host.services.cache = impl_->cache.get();
-    impl_->open_files = std::make_unique<http::OpenFileCache>(open_file_capacity(impl_->cfg));
+    impl_->open_files = std::make_unique<fs::OpenFileCache>(open_file_capacity(impl_->cfg));
     impl_->host.services.open_files = impl_->open_files.get();
     impl_->host.services.open_connections = &impl_->host.active;
+    // Access lines are info: --quiet (or --log-level warn) turns them off, and then they cost nothing.
+    if (!impl_->cfg.quiet && spdlog::should_log(spdlog::level::info)) {
+        impl_->access_log = std::make_unique<AccessLog>(STDOUT_FILENO);
+        impl_->host.access_log = impl_->access_log.get();
+    }
     auto& a = impl_->acceptor;
     beast::error_code ec;
     auto addr = asio::ip::make_address(impl_->cfg.bind, ec);
@@ -193,7 +201,7 @@ std::string Server::url() const {
 void Server::start() {
     asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
     asio::co_spawn(impl_->ioc, impl_->sweep_deadlines(), asio::detached);
-    unsigned n = impl_->cfg.threads ? impl_->cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+    unsigned n = impl_->cfg.threads ? impl_->cfg.threads : usable_cpus();
     for (unsigned i = 1; i < n; ++i) {
         auto& other = *impl_->others.emplace_back(std::make_unique<asio::io_context>(1));
         impl_->keep_running.push_back(asio::make_work_guard(other));

@@ -299,3 +299,65 @@ TEST_CASE("compression: a file changed before its compressed body began is answe
     CHECK((compress::decompress_all(compress::Coding::gzip, r->body) == v2));
     for (auto& b : busy) CHECK(b->read());  // the big ones were not disturbed
 }
+
+namespace {
+std::string stat_value(std::string const& stats, std::string_view name) {
+    auto const key = "\"" + std::string(name) + "\": ";
+    auto at = stats.find(key);
+    if (at == std::string::npos) return "(absent)";
+    at += key.size();
+    return stats.substr(at, stats.find_first_of(",}", at) - at);
+}
+
+// Every header but Date, which may tick between two responses.
+std::vector<std::pair<std::string, std::string>> headers_but_date(Response const& r) {
+    auto h = r.headers;
+    std::erase_if(h, [](auto const& f) { return f.first == "Date"; });
+    return h;
+}
+}  // namespace
+
+// Decide, then act (#13): after a restart every page load revalidates every file; answering
+// those with 304s must not compress the whole build again, and neither may a HEAD.
+TEST_CASE("decide then act: after a restart a 304 - 412 - 416 and a HEAD start no compression") {
+    TempDir dir;
+    dir.write("app.wasm", wasm_like(2 << 20, 7));
+    std::string gzip_etag;
+    {
+        TestServer before_restart(config_for(dir.path));
+        gzip_etag = request(before_restart.port(), "GET", "/app.wasm", {"Accept-Encoding: gzip"}).header("ETag");
+    }
+    TestServer srv(config_for(dir.path));
+    auto const not_modified = request(srv.port(), "GET", "/app.wasm", {"Accept-Encoding: gzip", "If-None-Match: " + gzip_etag});
+    CHECK(not_modified.status == 304);
+    CHECK(not_modified.header("ETag") == gzip_etag);
+    auto const failed = request(srv.port(), "GET", "/app.wasm", {"Accept-Encoding: gzip", "If-Match: \"other\""});
+    CHECK(failed.status == 412);
+    auto const unsatisfiable = request(srv.port(), "GET", "/app.wasm", {"Accept-Encoding: gzip", "Range: bytes=99999999-"});
+    CHECK(unsatisfiable.status == 416);
+    auto const head = request(srv.port(), "HEAD", "/app.wasm", {"Accept-Encoding: gzip"});
+    CHECK(head.status == 200);
+    CHECK(head.header("ETag") == gzip_etag);
+    auto const stats = request(srv.port(), "GET", "/__wasmdev/stats.json").body;
+    CAPTURE(stats);
+    CHECK(stat_value(stats, "compressions_started") == "0");
+}
+
+TEST_CASE("decide then act: a HEAD has the headers its GET has - cold (chunked) and warm (with a length)") {
+    TempDir dir;
+    dir.write("app.wasm", wasm_like(2 << 20, 8));
+    TestServer srv(config_for(dir.path));
+    for (std::string_view pass : {"cold", "warm"}) {
+        CAPTURE(pass);
+        auto const head = request(srv.port(), "HEAD", "/app.wasm", {"Accept-Encoding: gzip"});
+        auto const get = request(srv.port(), "GET", "/app.wasm", {"Accept-Encoding: gzip"});
+        REQUIRE(get.status == 200);
+        CHECK(head.body.empty());
+        CHECK(headers_but_date(head) == headers_but_date(get));
+        if (pass == "cold") CHECK(get.header("Transfer-Encoding") == "chunked");
+        if (pass == "warm") CHECK(get.header("Content-Length") == std::to_string(get.body.size()));
+    }
+    auto const stats = request(srv.port(), "GET", "/__wasmdev/stats.json").body;
+    CAPTURE(stats);
+    CHECK(stat_value(stats, "compressions_started") == "1");  // the cold GET's, no HEAD's
+}

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/http/request.hpp"
+#include "server/fs/open_file.hpp"
 
 namespace wasmdev::test {
 
@@ -18,7 +18,7 @@ inline void write_file(std::filesystem::path const& p, std::string_view bytes) {
 }
 
 // The bytes an open file holds now, read through its descriptor.
-inline std::string read_all(http::OpenFile const& f) {
+inline std::string read_all(fs::OpenFile const& f) {
     std::string bytes(f.size, '\0');
     auto n = ::pread(f.fd, bytes.data(), bytes.size(), 0);
     bytes.resize(n < 0 ? 0 : std::size_t(n));

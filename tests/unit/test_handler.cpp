@@ -6,14 +6,16 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <string>
 
 #include "mime/mime.hpp"
+#include "server/compress/cache.hpp"
 #include "server/http/error_page.hpp"
 #include "server/http/handler.hpp"
 #include "server/http/policy.hpp"
-#include "server/http/resolve.hpp"
+#include "server/fs/resolve.hpp"
 #include "server/www/assets.hpp"
 
 using namespace wasmdev::http;
@@ -46,24 +48,32 @@ int header_count(ResponsePlan const& p, std::string_view name) {
     return n;
 }
 
-// The bytes the session would send, whichever form the plan holds them in.
+// The bytes the writer would send, whichever body the plan holds.
 std::string body_of(ResponsePlan const& p) {
-    if (!p.body.empty()) return p.body;
-    if (!p.static_body.empty()) return std::string(p.static_body);
-    if (p.shared_body) return *p.shared_body;
-    std::string out;
-    for (auto const& part : p.parts) {
-        if (!part.from_file) {
-            out += part.literal;
-            continue;
+    struct Visit {
+        std::string operator()(NoBody const&) const { return {}; }
+        std::string operator()(TextBody const& b) const { return b.bytes; }
+        std::string operator()(StaticBody const& b) const { return std::string(b.bytes); }
+        std::string operator()(SharedBody const& b) const { return *b.bytes; }
+        std::string operator()(StreamBody const&) const { return "(a stream)"; }
+        std::string operator()(FileBody const& b) const {
+            std::string out;
+            for (auto const& part : b.parts) {
+                if (!part.from_file) {
+                    out += part.literal;
+                    continue;
+                }
+                std::string bytes(part.length, '\0');
+                REQUIRE(::pread(b.file->fd, bytes.data(), bytes.size(), off_t(part.offset)) == ssize_t(bytes.size()));
+                out += bytes;
+            }
+            return out;
         }
-        REQUIRE(p.file);
-        std::string bytes(part.length, '\0');
-        REQUIRE(::pread(p.file->fd, bytes.data(), bytes.size(), off_t(part.offset)) == ssize_t(bytes.size()));
-        out += bytes;
-    }
-    return out;
+    };
+    return std::visit(Visit{}, p.body);
 }
+
+bool is_stream(ResponsePlan const& p) { return std::holds_alternative<StreamBody>(p.body); }
 
 ResponsePlan request(std::string_view method, std::string_view target, Config const& cfg, Fields extra = {},
                      bool with_host = true, unsigned version = 11) {
@@ -120,7 +130,7 @@ struct TempSite {
         std::ofstream(root / "__wasmdev/index.html") << "shadow";
         std::ofstream(root / "x[1].js") << "bracket";
         REQUIRE(::mkfifo((root / "fifo").c_str(), 0600) == 0);
-        root_fd = open_root(root);
+        root_fd = wasmdev::fs::open_root(root);
         REQUIRE(root_fd >= 0);
     }
     ~TempSite() {
@@ -170,7 +180,7 @@ TEST_CASE("handle: files get their exact Content-Type - validators and exact byt
         CHECK(header(p, "Last-Modified").ends_with(" GMT"));
         CHECK(p.content_length == row.bytes.size());
         CHECK(body_of(p) == row.bytes);
-        CHECK(p.send_body);
+        CHECK(p.has_body());
         CHECK_FALSE(p.close);
         check_policy(p);
     }
@@ -255,7 +265,7 @@ TEST_CASE("handle: ranges and conditionals on a file") {
 
     auto same = get("/app.wasm", cfg, {{"If-None-Match", etag}});
     CHECK(same.status == 304);
-    CHECK_FALSE(same.send_body);
+    CHECK_FALSE(same.has_body());
     CHECK(header(same, "ETag") == etag);
     check_policy(same);
     auto since = get("/app.wasm", cfg, {{"If-Modified-Since", last_modified}});
@@ -277,8 +287,8 @@ TEST_CASE("handle: HEAD has exactly GET's status and headers and sends no body")
         CHECK(h.status == g.status);
         CHECK(h.headers == g.headers);
         CHECK(h.content_length == g.content_length);
-        CHECK_FALSE(h.send_body);
-        CHECK(g.send_body);
+        CHECK_FALSE(h.has_body());
+        CHECK(g.has_body());
     }
 }
 
@@ -290,7 +300,7 @@ TEST_CASE("handle: OPTIONS is 204 with Allow  other methods are 405 with Allow")
         CHECK(p.status == 204);
         CHECK(header(p, "Allow") == "GET, HEAD, OPTIONS");
         CHECK(p.content_length == 0);
-        CHECK_FALSE(p.send_body);
+        CHECK_FALSE(p.has_body());
         CHECK(body_of(p).empty());
     }
     // Methods are case-sensitive (RFC 9110 §9.1): "get" is not GET.
@@ -300,8 +310,8 @@ TEST_CASE("handle: OPTIONS is 204 with Allow  other methods are 405 with Allow")
         CHECK(p.status == 405);
         CHECK(header(p, "Allow") == "GET, HEAD, OPTIONS");
         CHECK(header(p, "Content-Type") == "text/html; charset=utf-8");
-        CHECK(contains(p.body, "<h1>405 Method Not Allowed</h1>"));
-        CHECK(p.content_length == p.body.size());
+        CHECK(contains(body_of(p), "<h1>405 Method Not Allowed</h1>"));
+        CHECK(p.content_length == body_of(p).size());
         check_policy(p);
     }
 }
@@ -343,7 +353,7 @@ TEST_CASE("handle: a directory without its slash redirects to the normalised sla
             if (row.status == 301) {
                 CHECK(location == row.location);
                 CHECK(header(p, "Content-Type") == "text/html; charset=utf-8");
-                CHECK(p.content_length == p.body.size());
+                CHECK(p.content_length == body_of(p).size());
             } else {
                 CHECK(location == "(absent)");
             }
@@ -364,30 +374,30 @@ TEST_CASE("handle: index.html when present - else a listing - or 403 with --no-l
     auto docs = get("/docs/", cfg);
     CHECK(docs.status == 200);
     CHECK(header(docs, "Content-Type") == "text/html; charset=utf-8");
-    CHECK(docs.content_length == docs.body.size());
-    CHECK(contains(docs.body, "<title>Index of /docs/</title>"));
-    CHECK(contains(docs.body, "<a href=\"/docs/a%20b%20%26%20%3Cc%3E%20%23%25.txt\">a b &amp; &lt;c&gt; #%.txt</a>"));
-    CHECK(contains(docs.body, "<a href=\"/docs/%C3%A9.txt\">\xC3\xA9.txt</a>"));
-    CHECK(contains(docs.body, "<a href=\"/docs/dir%20%231/\">dir #1/</a>"));
-    CHECK(contains(docs.body, "<a href=\"../\">../</a>"));
-    CHECK(contains(docs.body, "<a href=\"/__wasmdev/\">"));
-    CHECK(docs.body.find("dir #1/</a>") < docs.body.find("a b &amp;"));  // directories first
-    CHECK_FALSE(contains(docs.body, "<c>"));
+    CHECK(docs.content_length == body_of(docs).size());
+    CHECK(contains(body_of(docs), "<title>Index of /docs/</title>"));
+    CHECK(contains(body_of(docs), "<a href=\"/docs/a%20b%20%26%20%3Cc%3E%20%23%25.txt\">a b &amp; &lt;c&gt; #%.txt</a>"));
+    CHECK(contains(body_of(docs), "<a href=\"/docs/%C3%A9.txt\">\xC3\xA9.txt</a>"));
+    CHECK(contains(body_of(docs), "<a href=\"/docs/dir%20%231/\">dir #1/</a>"));
+    CHECK(contains(body_of(docs), "<a href=\"../\">../</a>"));
+    CHECK(contains(body_of(docs), "<a href=\"/__wasmdev/\">"));
+    CHECK(body_of(docs).find("dir #1/</a>") < body_of(docs).find("a b &amp;"));  // directories first
+    CHECK_FALSE(contains(body_of(docs), "<c>"));
 
     auto nested = get("/docs/dir%20%231/", cfg);
     CHECK(nested.status == 200);
-    CHECK(contains(nested.body, "<title>Index of /docs/dir #1/</title>"));
-    CHECK(contains(nested.body, "<a href=\"/docs/dir%20%231/x.txt\">x.txt</a>"));
+    CHECK(contains(body_of(nested), "<title>Index of /docs/dir #1/</title>"));
+    CHECK(contains(body_of(nested), "<a href=\"/docs/dir%20%231/x.txt\">x.txt</a>"));
 
     auto sub = get("/sub/", cfg);
     CHECK(sub.status == 200);
-    CHECK(contains(sub.body, "<a href=\"/sub/inner.txt\">inner.txt</a>"));
-    CHECK_FALSE(contains(sub.body, ".hidden"));
+    CHECK(contains(body_of(sub), "<a href=\"/sub/inner.txt\">inner.txt</a>"));
+    CHECK_FALSE(contains(body_of(sub), ".hidden"));
 
     cfg.listing = false;
     auto refused = get("/docs/", cfg);
     CHECK(refused.status == 403);
-    CHECK(contains(refused.body, "--no-listing"));
+    CHECK(contains(body_of(refused), "--no-listing"));
     CHECK(header(refused, "Content-Type") == "text/html; charset=utf-8");
     CHECK(get("/", cfg).status == 200);   // index.html is still served
     CHECK(get("/sub", cfg).status == 301);
@@ -414,7 +424,7 @@ TEST_CASE("handle: dotfiles - links out of the root and FIFOs are refused") {
             check_policy(p);
         }
         auto escape = get("/escape", cfg);
-        CHECK(contains(escape.body, "--follow-symlinks"));
+        CHECK(contains(body_of(escape), "--follow-symlinks"));
 
         cfg.follow_symlinks = true;
         auto followed = get("/escape", cfg);
@@ -431,8 +441,8 @@ TEST_CASE("handle: a listing leaves out links that lead outside the root") {
     TempSite site;
     auto p = get("/links/", config_for(site.root));
     CHECK(p.status == 200);
-    CHECK(contains(p.body, ">ok.txt</a>"));
-    CHECK_FALSE(contains(p.body, ">escape</a>"));
+    CHECK(contains(body_of(p), ">ok.txt</a>"));
+    CHECK_FALSE(contains(body_of(p), ">escape</a>"));
 }
 
 // A file is not a directory: "/app.wasm/" names nothing (open("app.wasm/") is ENOTDIR, and
@@ -502,10 +512,10 @@ TEST_CASE("handle: a refused Host gets 403 with a sentence naming --allow-host")
     req.fields = {{"Host", "Evil.example:8000"}};
     auto refused = handle(req, cfg);
     CHECK(refused.status == 403);
-    CHECK(contains(refused.body, "<h1>403 Forbidden</h1>"));
-    CHECK(contains(refused.body, "DNS rebinding"));
-    CHECK(contains(refused.body, "restart with --allow-host evil.example."));
-    CHECK(refused.content_length == refused.body.size());
+    CHECK(contains(body_of(refused), "<h1>403 Forbidden</h1>"));
+    CHECK(contains(body_of(refused), "DNS rebinding"));
+    CHECK(contains(body_of(refused), "restart with --allow-host evil.example."));
+    CHECK(refused.content_length == body_of(refused).size());
     CHECK_FALSE(contains(body_of(refused), wasm_bytes));
 
     cfg.allow_hosts = {"evil.example"};
@@ -643,7 +653,7 @@ TEST_CASE("handle: /__wasmdev/ is served from the embedded site under any root")
         check_policy(p);
         auto h = request("HEAD", target, cfg);
         CHECK(h.headers == p.headers);
-        CHECK_FALSE(h.send_body);
+        CHECK_FALSE(h.has_body());
         auto again = get(target, cfg, {{"If-None-Match", header(p, "ETag")}});
         CHECK(again.status == 304);
     }
@@ -701,4 +711,53 @@ TEST_CASE("handle: targets as browsers send them still find the file") {
         CHECK(p.status == 200);
         CHECK(body_of(p) == row.bytes);
     }
+}
+
+// Decide, then act (#13): the compression starts only for a GET that will send its body.
+TEST_CASE("handle: a 304 - 412 - 416 and a HEAD start no compression  the GET that sends the body does") {
+    TempSite site;
+    auto cfg = config_for(site.root);
+    cfg.root_fd = site.root_fd;
+    std::string js(200000, 'x');
+    for (std::size_t i = 0; i < js.size(); i += 7) js[i] = char('a' + i % 26);
+    std::ofstream(site.root / "big.js") << js;
+    std::vector<std::function<void()>> queued;  // jobs are held, not run: the test sees what was asked
+    wasmdev::compress::CompressCache cache(1 << 26, [&](std::function<void()> job) { queued.push_back(std::move(job)); });
+    Services const services{&cache};
+    auto call = [&](std::string_view method, Fields extra, unsigned version = 11) {
+        RequestHead req;
+        req.method = method;
+        req.version = version;
+        req.target = "/big.js";
+        req.fields = {{"Host", "localhost"}, {"Accept-Encoding", "gzip"}};
+        for (auto const& f : extra) req.fields.push_back(f);
+        return handle(req, cfg, services);
+    };
+    auto const head = call("HEAD", {});
+    CHECK(head.status == 200);
+    CHECK(header(head, "Content-Encoding") == "gzip");
+    CHECK_FALSE(head.content_length);  // announced as chunked, as a GET of a body not made yet
+    CHECK_FALSE(is_stream(head));
+    auto const etag = header(head, "ETag");
+    struct Row { std::string_view name, value; unsigned status; };
+    Row const rows[] = {
+        {"If-None-Match", etag, 304},
+        {"If-Match", "\"another\"", 412},
+        {"Range", "bytes=999999-", 416},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.name);
+        auto const p = call("GET", {{row.name, row.value}});
+        CHECK(p.status == row.status);
+        CHECK_FALSE(is_stream(p));
+    }
+    // HTTP/1.0 gets identity until a compressed body is finished; its 304 starts nothing either.
+    auto const identity_etag = header(call("HEAD", {}, 10), "ETag");
+    CHECK(identity_etag != etag);
+    CHECK(call("GET", {{"If-None-Match", identity_etag}}, 10).status == 304);
+    CHECK(cache.stats().compressions_started == 0);
+    auto const get = call("GET", {});
+    CHECK(is_stream(get));
+    CHECK(get.headers == head.headers);
+    CHECK(cache.stats().compressions_started == 1);
 }

@@ -9,11 +9,11 @@
 #include <fstream>
 #include <string>
 
-#include "server/http/open_cache.hpp"
-#include "server/http/resolve.hpp"
+#include "server/fs/open_cache.hpp"
+#include "server/fs/resolve.hpp"
 #include "tests/unit/files.hpp"
 
-using namespace wasmdev::http;
+using namespace wasmdev::fs;
 using wasmdev::test::read_all;
 using wasmdev::test::write_file;
 namespace fs = std::filesystem;

@@ -16,11 +16,12 @@
 #include <future>
 #include <string>
 
-#include "server/http/resolve.hpp"
+#include "server/fs/resolve.hpp"
 #include "server/http/target.hpp"
 #include "tests/unit/files.hpp"
 
-using namespace wasmdev::http;
+using namespace wasmdev::fs;
+using wasmdev::http::parse_target;
 using wasmdev::test::read_all;
 using wasmdev::test::write_file;
 namespace fs = std::filesystem;

@@ -13,9 +13,9 @@
 #include <string>
 #include <unordered_map>
 
-#include "server/http/request.hpp"
+#include "server/fs/open_file.hpp"
 
-namespace wasmdev::http {
+namespace wasmdev::fs {
 
 class OpenFileCache {
 public:
@@ -47,4 +47,4 @@ private:
     std::unordered_map<std::string, Slot> slots_;
 };
 
-}  // namespace wasmdev::http
+}  // namespace wasmdev::fs

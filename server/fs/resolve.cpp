@@ -1,6 +1,6 @@
-#include "server/http/resolve.hpp"
+#include "server/fs/resolve.hpp"
 
-#include "server/http/open_cache.hpp"
+#include "server/fs/open_cache.hpp"
 
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -14,7 +14,7 @@
 #include <memory>
 #include <optional>
 
-namespace wasmdev::http {
+namespace wasmdev::fs {
 namespace {
 
 bool within(std::string_view root, std::string_view path) {
@@ -124,4 +124,4 @@ Resolved resolve(std::filesystem::path const& root, std::vector<std::string> con
     return {ResolveKind::file, std::string(canonical), std::move(file), {}};
 }
 
-}  // namespace wasmdev::http
+}  // namespace wasmdev::fs

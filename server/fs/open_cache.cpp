@@ -1,4 +1,4 @@
-#include "server/http/open_cache.hpp"
+#include "server/fs/open_cache.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-namespace wasmdev::http {
+namespace wasmdev::fs {
 
 std::shared_ptr<OpenFile const> OpenFileCache::find(int root_fd, std::string const& relative) {
     std::shared_ptr<OpenFile const> file;
@@ -79,4 +79,4 @@ std::size_t OpenFileCache::size() const {
     return slots_.size();
 }
 
-}  // namespace wasmdev::http
+}  // namespace wasmdev::fs

@@ -1,0 +1,30 @@
+#include "server/fs/open_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace wasmdev::fs {
+
+OpenFile::~OpenFile() {
+    if (fd >= 0) ::close(fd);  // read-only descriptor: nothing to flush, errors are moot
+}
+
+std::shared_ptr<OpenFile const> open_file(std::string const& path) {
+    auto f = std::make_shared<OpenFile>();
+    f->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (f->fd < 0) return nullptr;
+    struct stat st {};
+    if (::fstat(f->fd, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
+    fill_identity(*f, st);
+    return f;
+}
+
+void fill_identity(OpenFile& f, struct stat const& st) {
+    f.size = std::uint64_t(st.st_size);
+    f.dev = std::uint64_t(st.st_dev);
+    f.ino = std::uint64_t(st.st_ino);
+    f.mtime_ns = std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    f.ctime_ns = std::int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+}
+
+}  // namespace wasmdev::fs

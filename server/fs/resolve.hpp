@@ -1,0 +1,43 @@
+// Maps normalised target segments to a file or directory under the served root (SPEC §2.1).
+// Enforces confinement after symlinks, the dotfile policy and "regular files only".
+// Opens what it finds (the descriptor is the version served: no race between check and
+// read); reading the bytes is the writer's job.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "server/fs/open_file.hpp"
+
+namespace wasmdev::fs {
+
+enum class ResolveKind { file, directory, not_found, forbidden };
+
+class OpenFileCache;
+
+struct Resolved {
+    ResolveKind kind = ResolveKind::not_found;
+    std::string path{};  // absolute, under root when kind is file or directory
+    std::shared_ptr<OpenFile const> file{};  // the opened file when kind is file; the opened
+                                             // directory when the fast path found one
+    std::string cause{};           // one line for the error page when refused
+};
+
+// root must be canonical. Segments come from parse_target (already free of "..", '/', NUL).
+// With root_fd (an O_PATH descriptor of root, see open_root) a symlink-free path is opened
+// in one openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) call, which the kernel confines to
+// root; paths with symlinks, and systems without openat2, take the realpath() route.
+// With open_files too, a file opened by that fast path is remembered, and a later request
+// for the same path reuses it while it is still the same file (see open_cache.hpp).
+Resolved resolve(std::filesystem::path const& root, std::vector<std::string> const& segments,
+                 bool follow_symlinks, int root_fd = -1, OpenFileCache* open_files = nullptr);
+
+// An O_PATH|O_DIRECTORY descriptor for root, or -1.
+int open_root(std::filesystem::path const& root);
+
+// True for names the server neither serves nor lists: ".git", ".env", ".htaccess".
+bool is_hidden_name(std::string_view name);
+
+}  // namespace wasmdev::fs

@@ -1,0 +1,98 @@
+#include "server/http/access_line.hpp"
+
+#include <charconv>
+
+namespace wasmdev::http {
+namespace {
+
+constexpr char hex[] = "0123456789abcdef";
+
+void append_byte_escape(std::string& out, unsigned char c) {
+    out += "\\x";
+    out += hex[c >> 4];
+    out += hex[c & 15];
+}
+
+// The length of a well-formed UTF-8 sequence at the start of s (2..4) and its code point,
+// or 0 when the bytes are not one (overlong, surrogate, beyond U+10FFFF, truncated).
+std::size_t utf8_sequence(std::string_view s, char32_t& cp) {
+    auto const b0 = static_cast<unsigned char>(s[0]);
+    std::size_t n = b0 >= 0xF0 && b0 <= 0xF4 ? 4 : b0 >= 0xE0 ? (b0 <= 0xEF ? 3 : 0) : b0 >= 0xC2 && b0 <= 0xDF ? 2 : 0;
+    if (n == 0 || s.size() < n) return 0;
+    cp = b0 & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+    for (std::size_t i = 1; i < n; ++i) {
+        auto const b = static_cast<unsigned char>(s[i]);
+        if ((b & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (b & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+bool is_control_code_point(char32_t cp) {
+    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void append_number(std::string& out, std::uint64_t n) {
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+    out.append(buf, end);
+}
+
+}  // namespace
+
+void append_log_escaped(std::string& out, std::string_view s) {
+    while (!s.empty()) {
+        auto const c = static_cast<unsigned char>(s[0]);
+        if (c >= 0x20 && c < 0x7F) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += char(c);
+            s.remove_prefix(1);
+            continue;
+        }
+        char32_t cp = 0;
+        auto const n = c >= 0x80 ? utf8_sequence(s, cp) : 0;
+        if (n == 0) {
+            append_byte_escape(out, c);
+            s.remove_prefix(1);
+        } else if (is_control_code_point(cp)) {
+            out += "\\u{";
+            for (int shift = cp > 0xFFFF ? 16 : 12; shift >= 0; shift -= 4) out += hex[(cp >> shift) & 15];
+            out += '}';
+            s.remove_prefix(n);
+        } else {
+            out.append(s.substr(0, n));
+            s.remove_prefix(n);
+        }
+    }
+}
+
+void append_access_line(std::string& out, std::string_view clock, AccessRecord const& r) {
+    out += '[';
+    out += clock;
+    out += "] ";
+    out += r.peer;
+    out += " \"";
+    append_log_escaped(out, r.method);
+    out += ' ';
+    append_log_escaped(out, r.target);
+    out += "\" ";
+    append_number(out, r.status);
+    out += ' ';
+    append_number(out, r.body_bytes);
+    out += ' ';
+    out += r.coding;
+    out += ' ';
+    // Tenths of a millisecond, without a floating-point formatter on the hot path.
+    auto const tenths = std::uint64_t(r.ms * 10 + 0.5);
+    append_number(out, tenths / 10);
+    out += '.';
+    out += char('0' + tenths % 10);
+    out += "ms";
+    if (r.cut_short) out += " cut-short";
+    out += '\n';
+}
+
+}  // namespace wasmdev::http

@@ -1,0 +1,89 @@
+#include "server/http/serve_embedded.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <mutex>
+
+#include "mime/mime.hpp"
+#include "server/compress/cache.hpp"
+#include "server/compress/codec.hpp"
+#include "server/http/plans.hpp"
+#include "server/http/representation.hpp"
+#include "server/http/resource.hpp"
+#include "server/www/assets.hpp"
+
+namespace wasmdev::http {
+namespace {
+
+std::string stats_json(Services const& services) {
+    if (!services.cache) return "{}\n";
+    auto st = services.cache->stats();
+    auto const connections = services.open_connections ? services.open_connections->load() : 0;
+    return fmt::format(
+        "{{\"connections\": {{\"open\": {}}}, \"compress_cache\": {{\"compressions_started\": {}, \"compressions_completed\": {}, "
+        "\"compressions_failed\": {}, \"hits\": {}, \"misses\": {}, \"evictions\": {}, \"stale_dropped\": {}, \"entries\": {}, "
+        "\"bytes_held\": {}, \"bytes_held_peak\": {}, \"seconds_compressing\": {:.3f}, \"input_bytes_compressed\": {}}}}}\n",
+        connections, st.compressions_started, st.compressions_completed, st.compressions_failed, st.hits, st.misses, st.evictions,
+        st.stale_dropped, st.entries, st.bytes_held, st.bytes_held_peak, st.seconds_compressing, st.input_bytes_compressed);
+}
+
+// The compressed forms of embedded assets, made on first use and kept for the process.
+// A HEAD only looks (make = false): nullptr when not made yet.
+std::shared_ptr<std::string const> compressed_asset(www::Asset const& asset, ContentCoding coding, bool make) {
+    static std::mutex mutex;
+    static std::map<std::pair<std::string_view, ContentCoding>, std::shared_ptr<std::string const>> made;
+    std::lock_guard lock(mutex);
+    auto& slot = made[{asset.path, coding}];
+    if (!slot && make) {
+        auto z = compress::compress_all(coding, asset.data, compress::default_level(coding));
+        if (!z) return nullptr;
+        slot = std::make_shared<std::string const>(std::move(*z));
+    }
+    return slot;
+}
+
+}  // namespace
+
+ResponsePlan serve_embedded(RequestHead const& req, Target const& t, Config const& cfg, Services const& services) {
+    if (t.segments.size() == 1 && !t.trailing_slash) return redirect_plan("/__wasmdev/", cfg);
+    std::string rel;
+    for (std::size_t i = 1; i < t.segments.size(); ++i) rel += (i > 1 ? "/" : "") + t.segments[i];
+    if (t.trailing_slash && !rel.empty()) rel += '/';
+    if (rel == "stats.json") {
+        auto p = base_plan(200, cfg);
+        p.headers.emplace_back("Content-Type", "application/json");
+        auto json = stats_json(services);
+        p.content_length = json.size();
+        p.body = TextBody{std::move(json)};
+        return p;
+    }
+    auto const* asset = www::find_asset(rel);
+    if (!asset) return error_plan(404, "No such page of the wasmdev self-check.", cfg);
+    auto const name = rel.empty() || rel.ends_with('/') ? std::string("index.html") : rel;
+    // Embedded bytes change only with the binary: hash them for a strong validator.
+    std::uint64_t hash = 1469598103934665603ull;
+    for (unsigned char c : asset->data) hash = (hash ^ c) * 1099511628211ull;
+    Resource res{mime::type_for(name), hash, asset->data.size(), 0, false};
+    res.compressible = cfg.compress && mime::is_compressible(name) && asset->data.size() >= cfg.min_compress_bytes;
+
+    auto rep = choose_representation(req.field("Accept-Encoding"), false, res.offer());
+    if (!rep) return not_acceptable(res, cfg);
+    auto etag = etag_of(res, *rep);
+    auto p = representation_head(res, *rep, etag, cfg);
+    if (auto answered = answer_conditionals(req, res, etag, p, cfg)) return std::move(*answered);
+    add_content_encoding(p, *rep);
+    if (rep->source == Source::original) {
+        p.content_length = asset->data.size();
+        p.body = StaticBody{asset->data};
+        return p;
+    }
+    bool const is_head = req.method == "HEAD";
+    auto body = compressed_asset(*asset, rep->coding, !is_head);
+    if (body) p.content_length = body->size();
+    else if (!is_head) return error_plan(500, "Compression failed.", cfg);
+    if (body && !is_head) p.body = SharedBody{std::move(body)};
+    return p;
+}
+
+}  // namespace wasmdev::http

@@ -1,0 +1,13 @@
+// /__wasmdev/ (SPEC §2.9): the embedded self-check site and stats.json (the compression
+// cache's counters). Assets go through the same representation stages as files
+// (resource.hpp), from bytes in the binary: no ranges, no Last-Modified.
+#pragma once
+#include "server/http/handler.hpp"
+#include "server/http/target.hpp"
+
+namespace wasmdev::http {
+
+// t's first segment is "__wasmdev".
+ResponsePlan serve_embedded(RequestHead const& req, Target const& t, Config const& cfg, Services const& services);
+
+}  // namespace wasmdev::http

@@ -1,0 +1,16 @@
+// A file's response (SPEC §2.3-2.5), as a list of stages: describe (identity, type,
+// sidecars) → ranges → representation → head → conditionals → range → body. Everything but
+// the last stage is decided from metadata; only the body stage starts work (a compression),
+// and never for a 304, 412, 416 or HEAD (#13).
+#pragma once
+#include "server/fs/resolve.hpp"
+#include "server/http/handler.hpp"
+#include "server/http/target.hpp"
+
+namespace wasmdev::http {
+
+// found is a file resolve() opened; t its target (sidecars are looked up beside it).
+ResponsePlan serve_file(RequestHead const& req, Target const& t, fs::Resolved const& found, Config const& cfg,
+                        Services const& services, bool may_compress = true);
+
+}  // namespace wasmdev::http

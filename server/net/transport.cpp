@@ -1,0 +1,83 @@
+#include "server/net/transport.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace wasmdev::net {
+
+ssize_t TcpTransport::write_now(std::span<iovec const> iov) {
+    if (!socket().native_non_blocking()) socket().native_non_blocking(true);
+    msghdr msg{};
+    msg.msg_iov = const_cast<iovec*>(iov.data());
+    msg.msg_iovlen = iov.size();
+    for (;;) {
+        auto const n = ::sendmsg(socket().native_handle(), &msg, MSG_NOSIGNAL);
+        if (n >= 0) return n;
+        if (errno == EINTR) continue;
+        return errno == EAGAIN ? 0 : -1;
+    }
+}
+
+// After EAGAIN: waits for room in the socket, with the whole stall allowance for each wait.
+// False when the sweeper closed the socket (the client stalled) or the peer did.
+Task<bool> TcpTransport::wait_writable() {
+    control_.arm(stall_);
+    auto [ec] = co_await socket().async_wait(Socket::wait_write, use_tuple);
+    co_return !ec;
+}
+
+Task<bool> TcpTransport::write_all(std::span<iovec> iov) {
+    if (!socket().native_non_blocking()) socket().native_non_blocking(true);
+    std::size_t first = 0;
+    while (first < iov.size()) {
+        control_.arm(stall_);  // a body that keeps moving is never a stall, however long it takes
+        msghdr msg{};
+        msg.msg_iov = iov.data() + first;
+        msg.msg_iovlen = iov.size() - first;
+        auto n = ::sendmsg(socket().native_handle(), &msg, MSG_NOSIGNAL);
+        if (n >= 0) {
+            auto left = std::size_t(n);
+            for (; first < iov.size() && left >= iov[first].iov_len; ++first) left -= iov[first].iov_len;
+            if (first < iov.size()) {
+                iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + left;
+                iov[first].iov_len -= left;
+            }
+            continue;
+        }
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN || !co_await wait_writable()) co_return false;
+    }
+    co_return true;
+}
+
+Task<bool> TcpTransport::write_file(int fd, std::uint64_t offset, std::uint64_t length, std::uint64_t& written) {
+    if (!socket().native_non_blocking()) socket().native_non_blocking(true);
+    while (length > 0) {
+        control_.arm(stall_);
+        off_t off = off_t(offset);
+        auto n = ::sendfile(socket().native_handle(), fd, &off, std::min<std::uint64_t>(length, 1u << 22));
+        if (n > 0) {
+            offset += std::uint64_t(n);
+            length -= std::uint64_t(n);
+            written += std::uint64_t(n);
+            continue;
+        }
+        if (n == 0) co_return false;  // truncated under us: the promised length cannot be kept
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN || !co_await wait_writable()) co_return false;
+    }
+    co_return true;
+}
+
+void TcpTransport::cork(bool on) {
+    int v = on ? 1 : 0;
+    // Best effort: without TCP_CORK the bytes are the same, only in more segments.
+    ::setsockopt(socket().native_handle(), IPPROTO_TCP, TCP_CORK, &v, sizeof v);
+}
+
+}  // namespace wasmdev::net
