@@ -35,11 +35,34 @@ std::string what_to_do(std::string_view role) {
     return "a debugger asked for it";
 }
 
+// "%20" → " ": references are URLs, the server compares decoded paths. A malformed escape
+// stays as written (such a path cannot come from a request either).
+std::string percent_decode(std::string_view s) {
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+            out += char(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 ServedModules::ServedModules(std::filesystem::path root, std::size_t limit) : root_(std::move(root)), limit_(limit) {}
 
 void ServedModules::note_module(std::string_view url_path, std::string_view relative_path) {
+    // Emscripten's separate DWARF is judged through the module naming it, as `wasmdev doctor DIR` does.
+    if (relative_path.ends_with(".debug.wasm")) return;
     std::lock_guard lock(mutex_);
     auto it = std::find_if(modules_.begin(), modules_.end(), [&](Module const& m) { return m.url_path == url_path; });
     Module m;
@@ -76,7 +99,7 @@ void ServedModules::refresh_locked(Module& m) {
         if (ref.optional) continue;
         auto url = parse_url(ref.url);
         if (!url || url->scheme != "http" || url->authority != stand_in_origin.substr(7)) continue;
-        m.references.emplace_back(url->path, ref.role);
+        m.references.emplace_back(percent_decode(url->path), ref.role);
     }
 }
 
@@ -88,8 +111,9 @@ std::optional<std::string> ServedModules::on_not_found(std::string_view url_path
         for (auto const& [path, role] : it->references) {
             if (path != url_path) continue;
             if (warned_.size() < max_warned) warned_.insert(std::string(url_path));
-            return fmt::format("{} not found, but the module {} names it as its {}: {} (`wasmdev doctor {}` explains)",
-                               url_path, it->url_path, role, what_to_do(role), it->relative);
+            // The session prefixes the request target: the line reads "/x.debug.wasm not found, ...".
+            return fmt::format("not found, but the module {} names it as its {}: {} (`wasmdev doctor {}` explains)",
+                               it->url_path, role, what_to_do(role), it->relative);
         }
     }
     return std::nullopt;

@@ -22,11 +22,11 @@ public:
     // root: the served directory (absolute); limit bounds the modules remembered (oldest forgotten).
     explicit ServedModules(std::filesystem::path root, std::size_t limit = 256);
 
-    // A module was answered (200, 206 or 304) for url_path (the request target's path, as the
-    // browser sent it: percent-encoded) from relative_path (decoded, '/'-separated, under root).
+    // A module was answered (200, 206 or 304) for url_path (the request's path, decoded:
+    // "/dir/a b.wasm") from relative_path (decoded, '/'-separated, under root).
     void note_module(std::string_view url_path, std::string_view relative_path);
 
-    // A 404 for url_path (as sent). The warning to log when a module seen earlier names this
+    // A 404 for url_path (decoded). The warning to log after the request target when a module seen earlier names this
     // path as a debug file, the first time only; nullopt otherwise (most 404s: no module seen,
     // or not a debug file's name). Optional files (a .dwp, whose absence is normal) never warn.
     std::optional<std::string> on_not_found(std::string_view url_path);
@@ -40,7 +40,7 @@ private:
     struct Module {
         std::string url_path{};
         std::string relative{};
-        // The debug-file paths (URL paths on this server, percent-encoded) and their roles, as of
+        // The debug-file paths (paths on this server, decoded) and their roles, as of
         // the file identity below; empty identity: not read yet.
         std::vector<std::pair<std::string, std::string>> references{};
         std::uint64_t size = 0;

@@ -64,6 +64,24 @@ std::optional<ResponsePlan> check_framing_and_host(RequestHead const& req, Confi
     return std::nullopt;
 }
 
+// "/a/b c.wasm" from the decoded segments: the form ModuleWatch compares.
+std::string decoded_path(std::vector<std::string> const& segments) {
+    std::string out;
+    for (auto const& s : segments) out += "/" + s;
+    return out.empty() ? "/" : out;
+}
+
+// A wasm module a browser got (or revalidated): the watch learns which debug files it names.
+ResponsePlan note_module(ResponsePlan plan, std::vector<std::string> const& segments, Services const& services) {
+    bool const answered = plan.status == 200 || plan.status == 206 || plan.status == 304;
+    if (answered && services.modules && services.modules->served && !segments.empty() &&
+        mime::type_for(segments.back()) == "application/wasm") {
+        auto path = decoded_path(segments);
+        services.modules->served(path, std::string_view(path).substr(1));
+    }
+    return plan;
+}
+
 ResponsePlan serve_listing(Target const& t, Resolved const& dir, Config const& cfg) {
     if (!cfg.listing) return error_plan(403, "Directory listings are turned off (--no-listing).", cfg);
     std::string display = "/";
@@ -121,6 +139,9 @@ ResponsePlan decide(RequestHead const& req, Config const& cfg, Services const& s
                 auto p = error_plan(404, "Nothing at this path.", cfg);
                 if (mime::type_for(target->segments.empty() ? "" : target->segments.back()) == "application/wasm")
                     p.log_note = "a .wasm was requested that does not exist: is the build finished?";
+                // A debug file a served module names says more than "not found" (#11).
+                if (services.modules && services.modules->not_found)
+                    if (auto why = services.modules->not_found(decoded_path(target->segments))) p.log_note = std::move(*why);
                 return p;
             }
             case ResolveKind::forbidden: return error_plan(403, found.cause, cfg);
@@ -144,7 +165,7 @@ ResponsePlan decide(RequestHead const& req, Config const& cfg, Services const& s
                 // "/app.wasm/" names a directory that is not there (nginx and Apache agree);
                 // serving the file would break every relative URL inside it.
                 if (target->trailing_slash) return error_plan(404, "Nothing at this path: a file is not a directory.", cfg);
-                return serve_file(req, *target, found, cfg, services);
+                return note_module(serve_file(req, *target, found, cfg, services), target->segments, services);
         }
         return error_plan(500, "Unexpected resolution result.", cfg);
     }();

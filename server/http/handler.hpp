@@ -3,6 +3,10 @@
 // never touches a socket. Writing the plan to the wire is server/net/writer.cpp's job.
 #pragma once
 #include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "server/http/config.hpp"
 #include "server/http/request.hpp"
@@ -16,11 +20,22 @@ class OpenFileCache;
 
 namespace wasmdev::http {
 
+// Serve-time diagnosis of debug files (SPEC §6, #11): told of each wasm module answered and of
+// each 404, so a missing debug file a module names is explained in the log; and the list of
+// modules for the self-check page. Paths are decoded ("/dir/app.wasm"). The server wires it to
+// doctor::ServedModules; http knows only these three calls.
+struct ModuleWatch {
+    std::function<void(std::string_view url_path, std::string_view relative)> served{};
+    std::function<std::optional<std::string>(std::string_view url_path)> not_found{};
+    std::function<std::string(std::string_view origin)> modules_json{};
+};
+
 // Long-lived helpers the handler may use; all optional (tests can pass none).
 struct Services {
     compress::CompressCache* cache = nullptr;
     fs::OpenFileCache* open_files = nullptr;  // spares openat2+fstat+close on repeat requests
     std::atomic<std::size_t> const* open_connections = nullptr;  // for /__wasmdev/stats.json
+    ModuleWatch const* modules = nullptr;
 };
 
 ResponsePlan handle(RequestHead const& req, Config const& cfg, Services const& services = {});

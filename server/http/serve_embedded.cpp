@@ -58,6 +58,18 @@ ResponsePlan serve_embedded(RequestHead const& req, Target const& t, Config cons
         p.body = TextBody{std::move(json)};
         return p;
     }
+    if (rel == "modules.json") {
+        // The self-check page's list of served modules with the doctor's verdicts (#11). The
+        // Host passed the Host check; it is where the browser reaches ROOT.
+        auto p = base_plan(200, cfg);
+        p.headers.emplace_back("Content-Type", "application/json");
+        auto origin = "http://" + std::string(req.field("Host").value_or("127.0.0.1"));
+        auto json = services.modules && services.modules->modules_json ? services.modules->modules_json(origin)
+                                                                       : std::string("{\"modules\":[]}\n");
+        p.content_length = json.size();
+        p.body = TextBody{std::move(json)};
+        return p;
+    }
     auto const* asset = www::find_asset(rel);
     if (!asset) return error_plan(404, "No such page of the wasmdev self-check.", cfg);
     auto const name = rel.empty() || rel.ends_with('/') ? std::string("index.html") : rel;

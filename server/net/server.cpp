@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "server/compress/cache.hpp"
+#include "server/doctor/served_modules.hpp"
 #include "server/fs/open_cache.hpp"
 #include "server/fs/resolve.hpp"
 #include "server/net/access_log.hpp"
@@ -75,6 +76,8 @@ struct Server::Impl {
     asio::thread_pool compress_pool{usable_cpus()};
     std::unique_ptr<compress::CompressCache> cache;
     std::unique_ptr<fs::OpenFileCache> open_files;
+    std::unique_ptr<doctor::ServedModules> modules;
+    http::ModuleWatch module_watch;
 
     ~Impl() {
         compress_pool.join();  // jobs hold the cache; finish them before it goes
@@ -156,6 +159,12 @@ Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
     impl_->open_files = std::make_unique<fs::OpenFileCache>(open_file_capacity(impl_->cfg));
     impl_->host.services.open_files = impl_->open_files.get();
     impl_->host.services.open_connections = &impl_->host.active;
+    std::error_code abs_ec;
+    impl_->modules = std::make_unique<doctor::ServedModules>(std::filesystem::absolute(impl_->cfg.root, abs_ec));
+    impl_->module_watch.served = [m = impl_->modules.get()](std::string_view path, std::string_view rel) { m->note_module(path, rel); };
+    impl_->module_watch.not_found = [m = impl_->modules.get()](std::string_view path) { return m->on_not_found(path); };
+    impl_->module_watch.modules_json = [m = impl_->modules.get()](std::string_view origin) { return m->modules_json(origin); };
+    impl_->host.services.modules = &impl_->module_watch;
     // Access lines are info: --quiet (or --log-level warn) turns them off, and then they cost nothing.
     if (!impl_->cfg.quiet && spdlog::should_log(spdlog::level::info)) {
         impl_->access_log = std::make_unique<AccessLog>(STDOUT_FILENO);

@@ -97,6 +97,15 @@ const failures = await withServedPage({ chromium, binary, args: ['serve', root],
   if (doctor.status !== 0) failures.push(`wasmdev doctor exited ${doctor.status}`);
   if (!file || file.url !== debugUrl || !file.exists) failures.push('the doctor does not name the URL the browser fetched');
   if (report.counts.reachable !== 1) failures.push(`the doctor finds ${report.counts.reachable} reachable sources, want 1 (src/hello.c)`);
+
+  // The self-check page lists the module the browser just loaded, with the doctor's verdict (#11).
+  await page.goto(`${url}__wasmdev/`);
+  await page.waitForFunction(() => document.body.dataset.modules === '1', null, { timeout: PAGE_TIMEOUT_MS, polling: 100 });
+  const rows = await page.$$eval('#modules tr', (trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, ' ')));
+  console.log(`self-check page, modules: ${JSON.stringify(rows)}`);
+  const row = rows.find((r) => r.includes('app/hello.wasm'));
+  if (!row) failures.push('the self-check page does not list app/hello.wasm');
+  else if (!row.startsWith('OK') || !row.includes('external_dwarf')) failures.push(`the self-check page's row: ${row}`);
 });
 
 if (failures.length) {

@@ -112,3 +112,23 @@ TEST_CASE("ServedModules: remembers at most `limit` modules, forgetting the olde
     seen.note_module("/b.wasm", "b.wasm");
     CHECK_FALSE(seen.on_not_found("/a.debug.wasm").has_value());
 }
+
+TEST_CASE("ServedModules: a reference with URL escapes matches the decoded request path") {
+    TempRoot root;
+    root.write("my app/app.wasm", url_module("external_debug_info", "debug%20files/app.debug.wasm"));
+    ServedModules seen(root.dir);
+    seen.note_module("/my app/app.wasm", "my app/app.wasm");
+    CHECK(seen.on_not_found("/my app/debug files/app.debug.wasm").has_value());
+}
+
+TEST_CASE("ServedModules: a separate DWARF file fetched by the page is not listed as a module of its own") {
+    TempRoot root;
+    root.write("a.wasm", url_module("external_debug_info", "a.wasm.debug.wasm"));
+    root.write("a.wasm.debug.wasm", wasmdev::test::module({}));
+    ServedModules seen(root.dir);
+    seen.note_module("/a.wasm", "a.wasm");
+    seen.note_module("/a.wasm.debug.wasm", "a.wasm.debug.wasm");
+    auto json = seen.modules_json("http://127.0.0.1:8000");
+    CHECK(json.find("\"module\":\"a.wasm\"") != std::string::npos);
+    CHECK(json.find("\"module\":\"a.wasm.debug.wasm\"") == std::string::npos);
+}

@@ -1,0 +1,65 @@
+// The self-check page's list of the wasm modules this server has served, with the doctor's
+// verdict on each (SPEC §6): read from /__wasmdev/modules.json, drawn with textContent only
+// (module names and paths come from the served tree and are never parsed as HTML).
+'use strict';
+(() => {
+  const body = document.getElementById('modules');
+
+  function cell(tr, text, cls) {
+    const td = document.createElement('td');
+    if (cls) td.className = cls;
+    td.textContent = text;
+    tr.appendChild(td);
+    return td;
+  }
+
+  function line(td, text, tag = 'div') {
+    const el = document.createElement(tag);
+    el.textContent = text;
+    td.appendChild(el);
+    return el;
+  }
+
+  function draw(data) {
+    body.textContent = '';
+    const modules = (data && data.modules) || [];
+    if (modules.length === 0) {
+      const tr = document.createElement('tr');
+      cell(tr, 'No .wasm has been served yet: open your page, then reload this one.').colSpan = 3;
+      body.appendChild(tr);
+      return;
+    }
+    for (const m of modules) {
+      const warned = m.findings.some((f) => f.severity === 'warning');
+      const verdict = m.exit_code !== 0 ? 'FIX' : warned ? 'NOTE' : 'OK';
+      const tr = document.createElement('tr');
+      tr.className = m.exit_code !== 0 ? 'fail' : warned ? 'warn' : 'pass';
+      cell(tr, verdict, 'verdict');
+      const where = cell(tr, m.module);
+      line(where, `${(m.size / 1048576).toFixed(1)} MiB, ${m.mime_type}`).className = 'label';
+      const what = cell(tr, '');
+      line(what, m.kinds.length ? `debug info: ${m.kinds.join(', ')}` : 'no debug info');
+      const c = m.counts;
+      if (m.sources.length)
+        line(what, `sources: ${c.reachable} reachable, ${c.via_substitution} need a path substitution, ` +
+          `${c.outside_root} outside the root, ${c.missing} missing, ${c.toolchain} toolchain`);
+      for (const f of m.findings) line(what, `${f.severity}: ${f.message}${f.fix ? ` (${f.fix})` : ''}`);
+      if (m.substitutions.length) {
+        line(what, 'Path substitutions for the C/C++ DevTools Support (DWARF) extension:');
+        line(what, JSON.stringify(m.substitutions), 'pre');
+      }
+      body.appendChild(tr);
+    }
+  }
+
+  fetch('modules.json', { cache: 'no-store' })
+    .then((r) => { if (!r.ok) throw new Error(`modules.json answered ${r.status}`); return r.json(); })
+    .then(draw)
+    .catch((e) => {
+      body.textContent = '';
+      const tr = document.createElement('tr');
+      cell(tr, `Could not list the modules: ${e.message}`).colSpan = 3;
+      body.appendChild(tr);
+    })
+    .finally(() => { document.body.dataset.modules = '1'; });
+})();
