@@ -34,8 +34,7 @@ std::int64_t mtime_ns(struct stat const& st) {
 
 // Whether a stat result is, exactly, the regular file version the key names.
 bool is_version(int stat_result, struct stat const& st, FileKey const& key) {
-    return stat_result == 0 && S_ISREG(st.st_mode) &&
-           FileKey{std::uint64_t(st.st_dev), std::uint64_t(st.st_ino), std::uint64_t(st.st_size), mtime_ns(st)} == key;
+    return stat_result == 0 && S_ISREG(st.st_mode) && file_key_of(st) == key;
 }
 
 // Whether fd is, right now, exactly the version the key names.
@@ -441,6 +440,11 @@ std::size_t CompressCache::drop_stale() {
 CacheStats CompressCache::stats() const {
     std::lock_guard lock(shared_->mutex);
     return shared_->stats;
+}
+
+FileKey file_key_of(struct stat const& st) {
+    return {std::uint64_t(st.st_dev), std::uint64_t(st.st_ino), std::uint64_t(st.st_size), mtime_ns(st),
+            std::int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec};
 }
 
 }  // namespace wasmdev::compress

@@ -6,6 +6,7 @@
 // Knows nothing of sockets or HTTP: a reader asks an Entry to be notified of progress, and
 // the handler decides whether a compressed body is worth sending.
 #pragma once
+#include <sys/stat.h>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -24,8 +25,11 @@ struct FileKey {
     std::uint64_t ino = 0;
     std::uint64_t size = 0;
     std::int64_t mtime_ns = 0;
+    std::int64_t ctime_ns = 0;  // a rewrite with mtime set back (cp -p, touch -r) still changes ctime (#12)
     bool operator==(FileKey const&) const = default;
 };
+// The key of the file version a stat result describes.
+FileKey file_key_of(struct stat const& st);
 
 // One compressed body, filled by a producer job, read by any number of requests.
 // Every reader function is thread-safe and never blocks on the compression.

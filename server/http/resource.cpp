@@ -26,9 +26,9 @@ std::string etag_of(Resource const& res, Representation rep) {
         for (std::size_t i = 0; i < res.sidecar_codings.size(); ++i)
             if (res.sidecar_codings[i] == rep.coding) {
                 auto const& f = *res.sidecar_files[i];
-                return make_etag(f.ino, f.size, f.mtime_ns, rep.coding);
+                return make_etag(f.ino, f.size, f.mtime_ns, f.ctime_ns, rep.coding);
             }
-    return make_etag(res.id, res.size, res.mtime_ns, rep.coding);
+    return make_etag(res.id, res.size, res.mtime_ns, res.ctime_ns, rep.coding);
 }
 
 ResponsePlan representation_head(Resource const& res, Representation rep, std::string etag, Config const& cfg) {

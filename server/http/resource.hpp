@@ -28,6 +28,7 @@ struct Resource {
     std::vector<std::shared_ptr<OpenFile const>> sidecar_files{};  // same order
     Offer offer() const { return {sidecar_codings, compressible}; }
     bool compressible = false;
+    std::int64_t ctime_ns = 0;  // in the validator: mtime can be set back, ctime cannot (#12)
 };
 
 std::time_t seconds(std::int64_t ns);

@@ -48,6 +48,7 @@ Resource describe_file(RequestHead const& req, Target const& t, Resolved const& 
     auto const& file = *found.file;
     auto const name = std::string_view(found.path).substr(found.path.rfind('/') + 1);
     Resource res{mime::type_for(name), file.ino, file.size, file.mtime_ns, true};
+    res.ctime_ns = file.ctime_ns;
     res.compressible = cfg.compress && mime::is_compressible(name) && file.size >= cfg.min_compress_bytes;
     find_sidecars(req, t, file, cfg, services, res);
     return res;
@@ -59,7 +60,7 @@ RangeSet requested_ranges(RequestHead const& req, Resource const& res) {
     if (!h || req.method != "GET" || !res.is_file) return {};
     auto ranges = parse_range(*h, res.size);
     auto if_range = req.field("If-Range");
-    auto identity_etag = make_etag(res.id, res.size, res.mtime_ns, ContentCoding::identity);
+    auto identity_etag = make_etag(res.id, res.size, res.mtime_ns, res.ctime_ns, ContentCoding::identity);
     if (if_range && !if_range_matches(*if_range, identity_etag, seconds(res.mtime_ns))) return {};
     return ranges;
 }
@@ -92,7 +93,7 @@ ResponsePlan answer_ranges(RangeSet const& ranges, Resource const& res, Resolved
     return p;
 }
 
-compress::FileKey key_of(OpenFile const& f) { return {f.dev, f.ino, f.size, f.mtime_ns}; }
+compress::FileKey key_of(OpenFile const& f) { return {f.dev, f.ino, f.size, f.mtime_ns, f.ctime_ns}; }
 
 // Act: the body of a file's 200, decided above. The only stage that does work: for a GET of
 // a made coding it starts (or joins) the compression. A HEAD starts nothing: it sends the

@@ -137,11 +137,12 @@ void append_hex(std::string& out, std::uint64_t v) {
     out.append(digits.data(), end);  // 16 hex digits hold any 64-bit value: ec is always success
 }
 
-// "INO-SIZE-MTIME" in hex, then the suffix. Formatted by hand: it runs for every response,
+// "INO-SIZE-MTIME-CTIME" in hex, then the suffix. Formatted by hand: it runs for every response,
 // and fmt's format-string machinery cost more than the rest of the tag.
-std::string etag_with_suffix(std::uint64_t ino, std::uint64_t size, std::int64_t mtime_ns, std::string_view suffix) {
+std::string etag_with_suffix(std::uint64_t ino, std::uint64_t size, std::int64_t mtime_ns, std::int64_t ctime_ns,
+                             std::string_view suffix) {
     std::string tag;
-    tag.reserve(3 * 16 + 4 + suffix.size());
+    tag.reserve(4 * 16 + 5 + suffix.size());
     tag.push_back('"');
     append_hex(tag, ino);
     tag.push_back('-');
@@ -149,6 +150,8 @@ std::string etag_with_suffix(std::uint64_t ino, std::uint64_t size, std::int64_t
     tag.push_back('-');
     // mtime_ns as its two's-complement bits: a pre-1970 mtime must not put a '-' in a field.
     append_hex(tag, std::uint64_t(mtime_ns));
+    tag.push_back('-');
+    append_hex(tag, std::uint64_t(ctime_ns));
     tag.append(suffix).push_back('"');
     return tag;
 }
@@ -159,15 +162,17 @@ void put_digits(char* at, std::int64_t value, int width) {
 
 }  // namespace
 
-std::string make_etag(std::uint64_t ino, std::uint64_t size, std::int64_t mtime_ns, ContentCoding coding) {
-    return etag_with_suffix(ino, size, mtime_ns, etag_suffix(coding));
+std::string make_etag(std::uint64_t ino, std::uint64_t size, std::int64_t mtime_ns, std::int64_t ctime_ns,
+                      ContentCoding coding) {
+    return etag_with_suffix(ino, size, mtime_ns, ctime_ns, etag_suffix(coding));
 }
 
-std::string make_etag(std::uint64_t ino, std::uint64_t size, std::int64_t mtime_ns, std::string_view coding) {
-    if (coding.empty()) return make_etag(ino, size, mtime_ns, ContentCoding::identity);
-    if (auto c = parse_content_coding(coding)) return make_etag(ino, size, mtime_ns, *c);
+std::string make_etag(std::uint64_t ino, std::uint64_t size, std::int64_t mtime_ns, std::int64_t ctime_ns,
+                      std::string_view coding) {
+    if (coding.empty()) return make_etag(ino, size, mtime_ns, ctime_ns, ContentCoding::identity);
+    if (auto c = parse_content_coding(coding)) return make_etag(ino, size, mtime_ns, ctime_ns, *c);
     // A coding this unit has no short suffix for still gets a tag of its own.
-    return etag_with_suffix(ino, size, mtime_ns, "-" + std::string(coding));
+    return etag_with_suffix(ino, size, mtime_ns, ctime_ns, "-" + std::string(coding));
 }
 
 std::string format_http_date(std::time_t t) {

@@ -13,12 +13,15 @@
 
 namespace wasmdev::http {
 
-// A strong ETag from the file version: "ino-size-mtime_ns" in hex, plus the coding's suffix
+// A strong ETag from the file version: "ino-size-mtime_ns-ctime_ns" in hex (ctime because a
+// user can set mtime back — cp -p, touch -r, reproducible builds — and nobody can set ctime, #12), plus the coding's suffix
 // from server/codings/coding.hpp ("-gz", ...) for a coded representation, so each representation of a version has its own tag
 // (RFC 9110 §8.8.3.3: a 304 for one coding must not validate a cached body of another).
-std::string make_etag(std::uint64_t ino, std::uint64_t size, std::int64_t mtime_ns, ContentCoding coding);
+std::string make_etag(std::uint64_t ino, std::uint64_t size, std::int64_t mtime_ns, std::int64_t ctime_ns,
+                      ContentCoding coding);
 // The same from a Content-Encoding token ("identity", "gzip", ...); an empty token is identity.
-std::string make_etag(std::uint64_t ino, std::uint64_t size, std::int64_t mtime_ns, std::string_view coding);
+std::string make_etag(std::uint64_t ino, std::uint64_t size, std::int64_t mtime_ns, std::int64_t ctime_ns,
+                      std::string_view coding);
 
 // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT". Times outside years 1 to 9999 are clamped.
 std::string format_http_date(std::time_t t);

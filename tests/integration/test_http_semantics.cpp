@@ -2,6 +2,8 @@
 // file, the compress-once cache under concurrency, validators and 304s, ranges, and
 // files rewritten between requests.
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <random>
@@ -175,6 +177,35 @@ TEST_CASE("validators: a file rewritten in place or by rename yields new bytes a
         body = coding == "gzip" ? *compress::decompress_all(compress::Coding::gzip, third.body) : third.body;
         CHECK(body == wasm_like(210000, 8));
         dir.write("python.wasm", wasm_like(200000, 6));
+    }
+}
+
+TEST_CASE("validators: a file rewritten in place with the same size and its old mtime restored is never stale (#12)") {
+    // cp -p, touch -r and reproducible builds set mtime back; only ctime tells the versions apart.
+    TempDir dir;
+    auto path = dir.write("python.wasm", wasm_like(200000, 6));
+    struct stat before {};
+    REQUIRE(::stat(path.c_str(), &before) == 0);
+    TestServer srv(config_for(dir.path));
+    for (std::string_view coding : {"identity", "gzip"}) {
+        CAPTURE(coding);
+        auto enc = "Accept-Encoding: " + std::string(coding);
+        auto first = request(srv.port(), "GET", "/python.wasm", {enc});
+        REQUIRE(first.status == 200);
+        // The compressed body is cached once complete: ask again until it is served from the cache.
+        for (int i = 0; i < 200 && coding == "gzip" && !request(srv.port(), "GET", "/python.wasm", {enc}).has("Content-Length"); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        auto const next = wasm_like(200000, coding == "gzip" ? 9 : 8);
+        dir.write("python.wasm", next);  // in place, same size
+        timespec const times[2] = {before.st_atim, before.st_mtim};
+        REQUIRE(::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
+        auto second = request(srv.port(), "GET", "/python.wasm", {enc, "If-None-Match: " + first.header("ETag")});
+        CHECK(second.status == 200);
+        CHECK(second.header("ETag") != first.header("ETag"));
+        CHECK(second.header("Content-Encoding") == (coding == "gzip" ? "gzip" : ""));
+        auto body = coding == "gzip" ? compress::decompress_all(compress::Coding::gzip, second.body) : second.body;
+        REQUIRE(body.has_value());
+        CHECK(*body == next);
     }
 }
 

@@ -25,7 +25,7 @@ TEST_CASE("coding table: tokens - ETag suffixes and sidecar extensions are disti
         CHECK(codings::to_string(row.coding) == row.token);
         CHECK(codings::row(row.coding).token == row.token);
         // The ETag of a coded representation ends in its suffix, so each coding has its own tag.
-        CHECK(http::make_etag(1, 2, 3, row.coding).ends_with(std::string(row.etag_suffix) + "\""));
+        CHECK(http::make_etag(1, 2, 3, 4, row.coding).ends_with(std::string(row.etag_suffix) + "\""));
     }
     CHECK(codings::parse("compress") == std::nullopt);
     CHECK(codings::parse("GZip") == Coding::gzip);

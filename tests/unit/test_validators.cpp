@@ -22,47 +22,52 @@ std::string show(Conditional c) {
 }  // namespace
 
 TEST_CASE("make_etag: strong - quoted - hex - distinct per coding and per file version") {
-    struct Row { std::uint64_t ino, size; std::int64_t mtime_ns; ContentCoding coding; std::string_view expected; };
+    struct Row { std::uint64_t ino, size; std::int64_t mtime_ns, ctime_ns; ContentCoding coding; std::string_view expected; };
     Row const rows[] = {
-        {0x10, 0x20, 0x30, ContentCoding::identity, "\"10-20-30\""},
-        {0x10, 0x20, 0x30, ContentCoding::gzip,     "\"10-20-30-gz\""},
-        {0x10, 0x20, 0x30, ContentCoding::deflate,  "\"10-20-30-df\""},
-        {0x10, 0x20, 0x30, ContentCoding::br,       "\"10-20-30-br\""},
-        {0x10, 0x20, 0x30, ContentCoding::zstd,     "\"10-20-30-zs\""},
-        {0, 0, 0, ContentCoding::identity,          "\"0-0-0\""},
-        {UINT64_MAX, UINT64_MAX, INT64_MAX, ContentCoding::identity,
-         "\"ffffffffffffffff-ffffffffffffffff-7fffffffffffffff\""},
-        {1, 2, -1, ContentCoding::identity,         "\"1-2-ffffffffffffffff\""},  // pre-1970 mtime: no stray '-'
-        {2724, 100000, 1700000000123456789, ContentCoding::gzip, "\"aa4-186a0-17979cfe3d85cd15-gz\""},
+        {0x10, 0x20, 0x30, 0x40, ContentCoding::identity, "\"10-20-30-40\""},
+        {0x10, 0x20, 0x30, 0x40, ContentCoding::gzip,     "\"10-20-30-40-gz\""},
+        {0x10, 0x20, 0x30, 0x40, ContentCoding::deflate,  "\"10-20-30-40-df\""},
+        {0x10, 0x20, 0x30, 0x40, ContentCoding::br,       "\"10-20-30-40-br\""},
+        {0x10, 0x20, 0x30, 0x40, ContentCoding::zstd,     "\"10-20-30-40-zs\""},
+        {0, 0, 0, 0, ContentCoding::identity,       "\"0-0-0-0\""},
+        {UINT64_MAX, UINT64_MAX, INT64_MAX, INT64_MAX, ContentCoding::identity,
+         "\"ffffffffffffffff-ffffffffffffffff-7fffffffffffffff-7fffffffffffffff\""},
+        {1, 2, -1, 5, ContentCoding::identity,      "\"1-2-ffffffffffffffff-5\""},  // pre-1970 mtime: no stray '-'
+        {2724, 100000, 1700000000123456789, 1700000000123456789, ContentCoding::gzip,
+         "\"aa4-186a0-17979cfe3d85cd15-17979cfe3d85cd15-gz\""},
+        // Same size and mtime, another ctime (a rewrite with mtime set back): another tag (#12).
+        {2724, 100000, 1700000000123456789, 1700000000999999999, ContentCoding::gzip,
+         "\"aa4-186a0-17979cfe3d85cd15-17979cfe71c4c9ff-gz\""},
     };
     for (auto const& row : rows) {
         CAPTURE(row.expected);
-        CHECK(make_etag(row.ino, row.size, row.mtime_ns, row.coding) == row.expected);
-        CHECK(make_etag(row.ino, row.size, row.mtime_ns, to_string(row.coding)) == row.expected);
+        CHECK(make_etag(row.ino, row.size, row.mtime_ns, row.ctime_ns, row.coding) == row.expected);
+        CHECK(make_etag(row.ino, row.size, row.mtime_ns, row.ctime_ns, to_string(row.coding)) == row.expected);
     }
     std::set<std::string> tags;
     for (auto c : {ContentCoding::identity, ContentCoding::gzip, ContentCoding::deflate, ContentCoding::br,
                    ContentCoding::zstd})
         for (std::int64_t mtime : {0, 1})
-            for (std::uint64_t size : {0, 1}) tags.insert(make_etag(7, size, mtime, c));
-    CHECK(tags.size() == 5 * 2 * 2);
+            for (std::int64_t ctime : {0, 1})
+                for (std::uint64_t size : {0, 1}) tags.insert(make_etag(7, size, mtime, ctime, c));
+    CHECK(tags.size() == 5 * 2 * 2 * 2);
 }
 
 TEST_CASE("make_etag: Content-Encoding tokens map to the same tags as the enum") {
     struct Row { std::string_view token; std::string_view expected; };
     Row const rows[] = {
-        {"identity", "\"1-2-3\""},
-        {"",         "\"1-2-3\""},
-        {"gzip",     "\"1-2-3-gz\""},
-        {"x-gzip",   "\"1-2-3-gz\""},
-        {"deflate",  "\"1-2-3-df\""},
-        {"br",       "\"1-2-3-br\""},
-        {"zstd",     "\"1-2-3-zs\""},
-        {"compress", "\"1-2-3-compress\""},  // unknown to us: still distinct
+        {"identity", "\"1-2-3-4\""},
+        {"",         "\"1-2-3-4\""},
+        {"gzip",     "\"1-2-3-4-gz\""},
+        {"x-gzip",   "\"1-2-3-4-gz\""},
+        {"deflate",  "\"1-2-3-4-df\""},
+        {"br",       "\"1-2-3-4-br\""},
+        {"zstd",     "\"1-2-3-4-zs\""},
+        {"compress", "\"1-2-3-4-compress\""},  // unknown to us: still distinct
     };
     for (auto const& row : rows) {
         CAPTURE(row.token);
-        CHECK(make_etag(1, 2, 3, row.token) == row.expected);
+        CHECK(make_etag(1, 2, 3, 4, row.token) == row.expected);
     }
 }
 
