@@ -256,6 +256,9 @@ int run(BuildOptions const& o) {
             req.wasi_sdk = tc.wasi_sdk;
         }
         dpaths = b::driver_paths(choice, profile, *layout, tc.build_triple, pins);
+        // With --emsdk-cache, Platforms/emscripten keeps its dependencies beside the SDK it installs.
+        if (req.emsdk_cache && choice.pipeline == b::Pipeline::platforms && b::is_emscripten(profile.host))
+            dpaths.prefix = *req.emsdk_cache / pins.emscripten_version.value_or("") / "prefix";
         plan = b::make_driver_plan(req, *layout, choice, dpaths, pins, tc, b::probe_driver_state(dpaths));
         if (plan.serve_browser) {
             auto page = b::find_web_page(dpaths, layout->srcdir);
@@ -310,6 +313,7 @@ int run(BuildOptions const& o) {
         in.needs_python = plan.needs_python;
         in.needs_deps_download = plan.needs_deps_download;
         in.host_runner = o.host_runner;
+        in.emsdk_cache = req.emsdk_cache.has_value();
         in.host_triple = dpaths.host_triple;
         in.resolves = [](std::string const& host) {
             addrinfo hints{};

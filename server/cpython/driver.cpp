@@ -106,6 +106,13 @@ EnvChanges driver_env(BuildProfile const& p, Toolchain const& tc, BuildSettings 
     EnvChanges env;
     if (is_emscripten(p.host)) {
         auto const& em = tc.emscripten;
+        // The driver calls emconfigure and emcc from PATH: the Emscripten preflight checked
+        // (EM_CONFIG, EMSDK) comes first there, with its Node. A package's wrappers are there already.
+        if (em.found && !em.packaged) {
+            std::string path = em.root.string();
+            if (!em.node_js.empty()) path = em.node_js.parent_path().string() + ":" + path;
+            env.push_back({Op::prepend_path, "PATH", path});
+        }
         if (!em.node_path.empty()) env.push_back({Op::prepend_path, "NODE_PATH", em.node_path});
         if (em.packaged) env.push_back({Op::set_default, "EMSDK_PYTHON", "/usr/bin/python3"});
     }

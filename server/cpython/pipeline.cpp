@@ -404,6 +404,9 @@ std::string render_summary(Plan const& plan, RunResult const& r, Progress const&
         auto from = lines.size() > 15 ? lines.size() - 15 : 0;
         for (auto i = from; i < lines.size(); ++i) out += fmt::format("    | {}\n", lines[i]);
     }
+    if (step.name == "make-libffi" || step.name == "make-mpdec" || step.name == "install-emscripten")
+        out += "hint: this step downloads; on a machine without internet pass --deps-src DIR with libffi-* and "
+               "mpdecimal-* source trees (apt-get source libffi mpdecimal) to build them here\n";
     if (step.name == "emports" && !plan.offline_ports)
         out += "hint: if Emscripten cannot download or build its ports (offline, or a frozen cache), pass --ports-src DIR "
                "with zlib, bzip2 and sqlite3 sources (apt-get source zlib bzip2 sqlite3) to build them with emcc\n";

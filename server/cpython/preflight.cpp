@@ -204,12 +204,12 @@ void check_driver(PreflightInput const& in, CPythonLayout const& layout, Toolcha
                                              "wasmtime (https://wasmtime.dev), or pass --host-runner 'node "
                                              "/path/to/wasi_runner.mjs' (tests/e2e/wasi_runner.mjs) to use Node's WASI")});
     }
-    if (is_emscripten(p.host)) {
+    if (is_emscripten(p.host) && !in.emsdk_cache) {
         // The driver calls emconfigure and emcc from PATH (or from its --emsdk-cache).
         auto const& em = tc.emscripten;
-        if (find_executable("emconfigure", path).empty() && !in.host_runner)
-            out.push_back({K::missing, "emconfigure",
-                           "emconfigure is not on PATH, and the driver calls it from there: " + install_emsdk});
+        if (em.emconfigure.empty() && find_executable("emconfigure", path).empty())
+            out.push_back({K::missing, "emconfigure", "no emconfigure found (EM_CONFIG, EMSDK, PATH), and the driver "
+                                                      "calls it: " + install_emsdk});
         if (pins.emscripten_version) {
             if (em.version.empty())
                 out.push_back({K::missing, "Emscripten",
@@ -222,7 +222,7 @@ void check_driver(PreflightInput const& in, CPythonLayout const& layout, Toolcha
                                            layout.version, *pins.emscripten_version, pin_file, em.root.string(), em.version,
                                            *pins.emscripten_version, *pins.emscripten_version, *pins.emscripten_version)});
         }
-        if (find_executable("node", path).empty())
+        if (find_executable("node", path).empty() && (em.node_js.empty() || ::access(em.node_js.c_str(), X_OK) != 0))
             out.push_back({K::missing, "node", "node is not on PATH, and the Emscripten build runs its build steps and "
                                                "python.sh with it: apt install nodejs"});
     }
@@ -242,10 +242,11 @@ void check_driver(PreflightInput const& in, CPythonLayout const& layout, Toolcha
         }
         if (!what.empty())
             out.push_back({K::missing, "dependency sources",
-                           fmt::format("{}'s make-libffi and make-mpdec download {}, and {} does not resolve (offline?): "
+                           fmt::format("{}'s make-libffi and make-mpdec download {}, and {} {} not resolve (offline?): "
                                        "pass --deps-src DIR with libffi-* and mpdecimal-* source trees (apt-get source "
                                        "libffi mpdecimal) to build them here",
-                                       in.choice.driver, what, hosts_down)});
+                                       in.choice.driver, what, hosts_down,
+                                       hosts_down.find(',') == std::string::npos ? "does" : "do")});
     }
 }
 

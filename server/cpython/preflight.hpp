@@ -41,6 +41,7 @@ struct PreflightInput {
     bool needs_deps_download = false;     // make-libffi/make-mpdec will download
     std::optional<std::string> host_runner{};  // --host-runner; the driver's default needs wasmtime
     std::string host_triple{};            // WASI: the sysroot must have lib/HOST_TRIPLE
+    bool emsdk_cache = false;             // --emsdk-cache: the driver installs and uses the pinned Emscripten
     // Whether a host name resolves (for the downloads), injected to keep the checks pure.
     std::function<bool(std::string const&)> resolves{};
 };
