@@ -161,6 +161,13 @@ void check_driver(PreflightInput const& in, CPythonLayout const& layout, Toolcha
                        fmt::format("python3 is not on PATH, and CPython's {} is a Python script: install Python 3.11 or "
                                    "newer (apt install python3)",
                                    in.choice.driver)});
+    // Every driver's updated_env() runs `git log -1` for SOURCE_DATE_EPOCH and only expects it
+    // to fail, not to be missing: without git the configure-host step dies (seen on 3.13.5).
+    if (in.needs_python && find_executable("git", path).empty())
+        out.push_back({K::missing, "git",
+                       fmt::format("git is not on PATH, and {} runs `git log` before configure-host (even in a "
+                                   "release tarball): apt install git",
+                                   in.choice.driver)});
     if (is_wasi(p.host)) {
         auto sdk = tc.wasi_sdk;
         auto ok = ::access((sdk / "bin" / "clang").c_str(), X_OK) == 0 && ::access((sdk / "bin" / "wasm-ld").c_str(), X_OK) == 0;

@@ -12,7 +12,7 @@
 # WASMDEV_E2E_ROOT (default /var/tmp/trixie-root): the chroot, made with
 #   debootstrap --variant=minbase trixie DIR MIRROR, then in it
 #   apt-get install --no-install-recommends clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 \
-#     make python3 pkg-config gcc libc6-dev zlib1g-dev nodejs
+#     make python3 pkg-config gcc libc6-dev zlib1g-dev nodejs git
 # WASMDEV_E2E_SRC (default /var/tmp/cpython313-src): python3.13_3.13.*.orig.tar.xz (apt-get
 # source --download-only python3.13 with a deb-src line for trixie). Runs as root (chroot,
 # mount). wasmdev is built on bookworm: the test copies it and the shared libraries ldd
@@ -31,8 +31,8 @@ srcpkg=${WASMDEV_E2E_SRC:-/var/tmp/cpython313-src}
 fail() { echo "FAIL: $*"; exit 1; }
 note() { echo "== $(date +%H:%M:%S) $*"; }
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (chroot, mount)"; exit 77; }
-[ -x "$root/usr/bin/clang-19" ] && [ -x "$root/usr/bin/node" ] && [ -d "$root/usr/lib/wasm32-wasip1" ] \
-  || { echo "SKIP: no trixie chroot with clang-19, node and wasi-libc at $root (see the header)"; exit 77; }
+[ -x "$root/usr/bin/clang-19" ] && [ -x "$root/usr/bin/node" ] && [ -x "$root/usr/bin/git" ] && [ -d "$root/usr/lib/wasm32-wasip1" ] \
+  || { echo "SKIP: no trixie chroot with clang-19, node, git and wasi-libc at $root (see the header)"; exit 77; }
 tarball=$(ls "$srcpkg"/python3.13_3.13.*.orig.tar.xz 2>/dev/null | head -n1)
 [ -n "$tarball" ] || { echo "SKIP: no python3.13 orig tarball in $srcpkg"; exit 77; }
 

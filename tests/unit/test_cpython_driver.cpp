@@ -241,6 +241,7 @@ TEST_CASE("preflight: a driver layout is checked against the versions its checko
     in.pins.wasi_sdk = "34";
     in.pins.file = "Platforms/WASI/config.toml";
     in.host_triple = "wasm32-wasip1";
+    in.needs_python = true;
     in.env = {{"PATH", "/nonexistent"}};
     auto l = layout("3.15");
     l.srcdir = root;
@@ -252,6 +253,8 @@ TEST_CASE("preflight: a driver layout is checked against the versions its checko
     CHECK(has(Problem::Kind::warning, "pins WASI SDK 34 (Platforms/WASI/config.toml)"));
     CHECK(has(Problem::Kind::missing, "has no lib/wasm32-wasip1"));
     CHECK(has(Problem::Kind::missing, "--host-runner"));  // no wasmtime on PATH
+    CHECK(has(Problem::Kind::missing, "python3 is not on PATH"));
+    CHECK(has(Problem::Kind::missing, "git is not on PATH, and Platforms/WASI runs `git log`"));
     CHECK_FALSE(has(Problem::Kind::version, "Python 3.15"));  // a driver layout is known by its driver
 
     PreflightInput em;
