@@ -46,11 +46,20 @@ done
 cp "$here/wasi_runner.mjs" "$root/opt/wasmdev/wasi_runner.mjs"
 
 # 2. A WASI SDK from trixie's packages: clang-19 wrappers for wasm32-wasip1 and the sysroot
-#    wasi.py passes as --sysroot (SDK/share/wasi-sysroot).
+#    wasi.py passes as --sysroot (SDK/share/wasi-sysroot). clang 19 looks for compiler-rt
+#    per target (lib/wasm32-unknown-wasip1/libclang_rt.builtins.a) while Debian ships
+#    lib/wasi/libclang_rt.builtins-wasm32.a: the wrappers use a resource dir of links.
 sdk=$root/opt/wasi-sdk-deb
+res=$sdk/lib/clang/19
 mkdir -p "$sdk/bin" "$sdk/share/wasi-sysroot/include" "$sdk/share/wasi-sysroot/lib"
+ln -sfn /usr/lib/llvm-19/lib/clang/19/include "$res/include" 2>/dev/null || { mkdir -p "$res"; ln -sfn /usr/lib/llvm-19/lib/clang/19/include "$res/include"; }
+for t in wasm32-unknown-wasip1 wasm32-unknown-wasi; do
+  mkdir -p "$res/lib/$t"
+  ln -sf /usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a "$res/lib/$t/libclang_rt.builtins.a"
+done
 for pair in "clang:clang-19" "clang++:clang++-19" "clang-cpp:clang-19 -E"; do
-  printf '#!/bin/sh\nexec %s --target=wasm32-wasip1 "$@"\n' "${pair#*:}" > "$sdk/bin/${pair%%:*}"
+  printf '#!/bin/sh\nexec %s --target=wasm32-wasip1 -resource-dir=/opt/wasi-sdk-deb/lib/clang/19 "$@"\n' "${pair#*:}" \
+    > "$sdk/bin/${pair%%:*}"
   chmod +x "$sdk/bin/${pair%%:*}"
 done
 ln -sf /usr/bin/wasm-ld-19 "$sdk/bin/wasm-ld"
