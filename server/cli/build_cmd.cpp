@@ -248,6 +248,15 @@ int run(BuildOptions const& o) {
         req.deps_src = *src;
     }
 
+    if (driven && !o.make_vars.empty()) {
+        fmt::print(stderr, "wasmdev: error: --make-var does not reach {}: the driver runs make itself (use "
+                           "--configure-arg or --env)\n", choice.driver);
+        return 2;
+    }
+    if (driven && (o.jobs || o.silent))
+        fmt::print(stderr, "warning: {} runs make --jobs $(nproc) itself and prints everything: -j and --silent do not "
+                           "reach it\n", choice.driver);
+
     b::Plan plan;
     b::DriverPaths dpaths;
     if (driven) {

@@ -68,8 +68,7 @@ for args in "cpython-3.14 emscripten-node-pthreads" "cpython-main emscripten-bro
 done
 out=$(cd "$tmp/cpython-3.14" && "$bin" build emscripten-browser --ports-src "$tmp/deps-src" 2>&1); rc=$?
 [ $rc = 2 ] && echo "$out" | grep -q -- "--deps-src" || fail "--ports-src on 3.14 ($rc): $out"
-out=$(cd "$tmp/cpython-3.13" && "$bin" build wasi --deps-src "$tmp/deps-src" 2>&1); rc=$?
-[ $rc = 2 ] || fail "--deps-src on 3.13 wasi exited $rc: $out"
+X
 
 # 4. 3.13 WASI for real through the fake wasi.py: four subcommands, then a rerun skips.
 : > "$FAKE_LOG"
