@@ -78,8 +78,8 @@ std::string profiles_help(bool all) {
            "  cleanall        remove builddir/PROFILE ('wasmdev build cleanall' removes every profile's)\n"
            "  emports         build Emscripten's zlib, bzip2, sqlite3 ports (from --ports-src when given)\n"
            "\nThe checkout is found from the current directory upwards, or --srcdir. Each run appends to\n"
-           "builddir/PROFILE/wasmdev-build.log. Long options take values starting with '-' as\n"
-           "--configure-arg=--with-pydebug.\n";
+           "builddir/PROFILE/wasmdev-build.log (CPython's own drivers: cross-build/wasmdev-PROFILE.log).\n"
+           "Long options take values starting with '-' as --configure-arg=--with-pydebug.\n";
     return out;
 }
 
