@@ -320,6 +320,7 @@ int run(BuildOptions const& o) {
         if (driven) in.choice = choice;
         in.pins = pins;
         in.needs_python = plan.needs_python;
+        in.builds_host = plan.builds_host;
         in.needs_deps_download = plan.needs_deps_download;
         in.host_runner = o.host_runner;
         in.emsdk_cache = req.emsdk_cache.has_value();

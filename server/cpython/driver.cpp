@@ -161,6 +161,8 @@ Plan make_driver_plan(Request const& req, CPythonLayout const& layout, PipelineC
         a.emsdk_cache = req.emsdk_cache;
         add(std::string(sub), {run(command(driver_argv(choice, p.host, sub, a), layout.srcdir))});
         plan.needs_python = true;
+        if (sub == "configure-host" || sub == "make-host" || sub == "make-libffi" || sub == "make-mpdec")
+            plan.builds_host = true;
     };
 
     auto native_steps = [&](bool for_target) {
@@ -225,6 +227,7 @@ Plan make_driver_plan(Request const& req, CPythonLayout const& layout, PipelineC
                                                      d.from.string(), d.pin->version, pins.file.string()));
             }
             add(d.name + " (local source)", std::move(a));
+            plan.builds_host = true;
         }
         state.deps_built = true;
     };

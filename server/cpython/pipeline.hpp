@@ -61,6 +61,7 @@ struct Plan {
     std::vector<std::string> header{};  // dry-run's first lines: which CPython, which pipeline, toolchains
     bool needs_deps_download = false;   // the driver's make-libffi/make-mpdec will download
     bool needs_python = false;          // a driver runs (python3 on PATH)
+    bool builds_host = false;           // a driver step compiles for the target (toolchain checks)
     std::string serve_page{};           // repl's page relative to srcdir when not builddir/PROFILE/python.html
 };
 Plan make_plan(Request const& req, CPythonLayout const& layout, Toolchain const& tc, FsState const& state);

@@ -38,6 +38,7 @@ struct PreflightInput {
     PipelineChoice choice{};
     PinnedConfig pins{};
     bool needs_python = false;            // python3 runs the driver
+    bool builds_host = false;             // a step compiles for the target: check the toolchain
     bool needs_deps_download = false;     // make-libffi/make-mpdec will download
     std::optional<std::string> host_runner{};  // --host-runner; the driver's default needs wasmtime
     std::string host_triple{};            // WASI: the sysroot must have lib/HOST_TRIPLE

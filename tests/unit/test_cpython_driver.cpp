@@ -172,6 +172,8 @@ TEST_CASE("make_driver_plan: steps per layout and what existing files let it ski
     CHECK(repl.steps[0].actions[0].interactive);
     CHECK(repl.steps[0].actions[0].cmd.argv == V{"/src/cpython/cross-build/wasm32-wasip1/python.sh"});
     CHECK(plan_for(em_314, "emscripten-browser", {"repl"}, built).serve_browser);
+    CHECK_FALSE(repl.builds_host);
+    CHECK(plan_for(wasi_313, "wasi").builds_host);
     CHECK(plan_for(em_314, "emscripten-browser", {"test"}, built).error.find("emscripten-node-dl") != std::string::npos);
     CHECK(plan_for(em_314, "emscripten-browser", {"emports"}, built).error.find("--deps-src") != std::string::npos);
     CHECK(plan_for(wasi_313, "wasi-threads").error.find("use wasi") != std::string::npos);
@@ -242,6 +244,7 @@ TEST_CASE("preflight: a driver layout is checked against the versions its checko
     in.pins.file = "Platforms/WASI/config.toml";
     in.host_triple = "wasm32-wasip1";
     in.needs_python = true;
+    in.builds_host = true;
     in.env = {{"PATH", "/nonexistent"}};
     auto l = layout("3.15");
     l.srcdir = root;
@@ -256,6 +259,12 @@ TEST_CASE("preflight: a driver layout is checked against the versions its checko
     CHECK(has(Problem::Kind::missing, "python3 is not on PATH"));
     CHECK(has(Problem::Kind::missing, "git is not on PATH, and Platforms/WASI runs `git log`"));
     CHECK_FALSE(has(Problem::Kind::version, "Python 3.15"));  // a driver layout is known by its driver
+    in.builds_host = false;  // repl on a finished build: python.sh holds the host runner
+    in.needs_python = false;
+    problems = preflight(in, l, tc);
+    CHECK_FALSE(has(Problem::Kind::missing, "--host-runner"));
+    CHECK_FALSE(has(Problem::Kind::missing, "lib/wasm32-wasip1"));
+    in.builds_host = true;
 
     PreflightInput em;
     em.profile = find_profile("emscripten-browser");
@@ -264,6 +273,7 @@ TEST_CASE("preflight: a driver layout is checked against the versions its checko
     em.pins.file = "Tools/wasm/emscripten/config.toml";
     em.pins.libffi = PinnedDep{"https://github.com/libffi/x.tar.gz", "3.4.6", ""};
     em.needs_deps_download = true;
+    em.builds_host = true;
     em.resolves = [](std::string const& host) { return host != "github.com"; };
     em.env = {{"PATH", "/nonexistent"}};
     Toolchain etc;
