@@ -100,7 +100,7 @@ timed() {
 }
 
 # 4. Detection and the dry run say what will happen, and run nothing.
-out=$(wasmdev build wasi --srcdir "$csrc" --dry-run --host-runner "$runner" 2>&1) || fail "dry-run: $out"
+out=$(wasmdev build wasi --srcdir "$csrc" --dry-run --clean --host-runner "$runner" 2>&1) || fail "dry-run: $out"
 echo "$out" | grep -q "^# CPython 3.13" || fail "dry-run names no CPython version: $out"
 echo "$out" | grep -q "pipeline for wasi: Tools/wasm/wasi.py" || fail "dry-run names no wasi.py pipeline: $out"
 echo "$out" | grep -q "python3 Tools/wasm/wasi.py configure-host" || fail "dry-run lacks configure-host: $out"
