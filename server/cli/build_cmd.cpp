@@ -138,7 +138,7 @@ void open_in_browser(std::string const& url) {
 }
 
 int serve_checkout(BuildOptions const& o, b::CPythonLayout const& layout, b::BuildProfile const& p, std::string rel,
-                   std::string const& missing_hint) {
+                   std::string const& missing_hint, bool pydebug = false) {
     ServeOptions so = o.serve;
     so.root = layout.srcdir.string();
     std::string error;
@@ -152,7 +152,7 @@ int serve_checkout(BuildOptions const& o, b::CPythonLayout const& layout, b::Bui
         fmt::print(stderr, "warning: {} does not exist yet: run `wasmdev build {}` first\n",
                    missing_hint.empty() ? (layout.srcdir / rel).string() : missing_hint, p.name);
     configure_logging(so);
-    bool const debug = b::is_debug(p);
+    bool const debug = b::is_debug(p) || pydebug;
     auto srcdir = layout.srcdir.string();
     auto open_path = so.open_path;
     return net::run_server(*cfg, [rel, debug, srcdir, open_path](std::string const& url) {
@@ -377,7 +377,10 @@ int run(BuildOptions const& o) {
     }
     if (rc != 0) return rc;
     if (plan.serve_browser) {
-        if (driven) return serve_checkout(o, *layout, profile, plan.serve_page, (dpaths.host_dir / "web_example").string() + "/index.html (or python.html)");
+        if (driven)
+            return serve_checkout(o, *layout, profile, plan.serve_page,
+                                  (dpaths.host_dir / "web_example").string() + "/index.html (or python.html)",
+                                  b::driver_build_is_pydebug(dpaths));
         return serve_checkout(o, *layout, profile, "builddir/" + std::string(profile.name) + "/python.html", {});
     }
     return 0;

@@ -313,6 +313,15 @@ Plan make_driver_plan(Request const& req, CPythonLayout const& layout, PipelineC
     return plan;
 }
 
+bool driver_build_is_pydebug(DriverPaths const& d) {
+    std::error_code ec;
+    for (auto const& e : fs::directory_iterator(d.native_dir / "build", ec)) {
+        auto name = e.path().filename().string();
+        if (name.starts_with("lib.") && name.ends_with("-pydebug")) return true;
+    }
+    return false;
+}
+
 std::optional<fs::path> find_web_page(DriverPaths const& d, fs::path const& srcdir) {
     std::error_code ec;
     for (auto const& dir : {d.host_dir / "web_example", d.deps_dir / "web_example"})

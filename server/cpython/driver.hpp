@@ -60,6 +60,11 @@ std::vector<std::string> driver_argv(PipelineChoice const& c, Host host, std::st
 Plan make_driver_plan(Request const& req, CPythonLayout const& layout, PipelineChoice const& choice,
                       DriverPaths const& paths, PinnedConfig const& pins, Toolchain const& tc, DriverState const& state);
 
+// The drivers infer a pydebug host build from the build Python (its build/lib.*-pydebug
+// directory), and CPython links a pydebug Emscripten build with separate DWARF: true when
+// that directory exists, so repl prints the DevTools path substitution.
+bool driver_build_is_pydebug(DriverPaths const& paths);
+
 // The browser page of a finished Emscripten build, relative to srcdir: web_example/index.html
 // or python.html, whichever exists (index.html first); nullopt when neither does yet.
 std::optional<std::filesystem::path> find_web_page(DriverPaths const& paths, std::filesystem::path const& srcdir);

@@ -68,7 +68,10 @@ for args in "cpython-3.14 emscripten-node-pthreads" "cpython-main emscripten-bro
 done
 out=$(cd "$tmp/cpython-3.14" && "$bin" build emscripten-browser --ports-src "$tmp/deps-src" 2>&1); rc=$?
 [ $rc = 2 ] && echo "$out" | grep -q -- "--deps-src" || fail "--ports-src on 3.14 ($rc): $out"
-X
+out=$(cd "$tmp/cpython-3.13" && "$bin" build wasi --deps-src "$tmp/deps-src" 2>&1); rc=$?
+[ $rc = 2 ] || fail "--deps-src on 3.13 wasi exited $rc: $out"
+out=$(cd "$tmp/cpython-main" && "$bin" build wasi --make-var FOO=1 --dry-run 2>&1); rc=$?
+[ $rc = 2 ] && echo "$out" | grep -q "runs make itself" || fail "--make-var on a driver layout ($rc): $out"
 
 # 4. 3.13 WASI for real through the fake wasi.py: four subcommands, then a rerun skips.
 : > "$FAKE_LOG"
@@ -163,6 +166,15 @@ case $url in */cross-build/wasm32-emscripten/build/python/web_example/index.html
 headers=$(curl -s -D - -o "$tmp/page.html" --max-time 5 "$url") || fail "GET $url failed"
 echo "$headers" | grep -qi "^Cross-Origin-Opener-Policy: same-origin" || fail "no COOP on the page: $headers"
 grep -q "fake web_example" "$tmp/page.html" || fail "the page is not web_example/index.html"
+grep -q "path substitution" "$tmp/repl.txt" && fail "a release build printed the DevTools path substitution"
+kill -INT $srv; wait $srv || fail "the repl server did not exit 0 on SIGINT"
+srv=
+# A pydebug build Python (the drivers follow it) gets the DevTools path substitution.
+mkdir -p "$tmp/cpython-main/cross-build/build/build/lib.linux-x86_64-3.15-pydebug"
+(cd "$tmp/cpython-main" && exec "$bin" build emscripten-browser repl --port 0) > "$tmp/repl.txt" 2>&1 &
+srv=$!
+for _ in $(seq 200); do grep -q "path substitution" "$tmp/repl.txt" && break; sleep 0.05; done
+grep -q "path substitution: $tmp/cpython-main -> http://127.0.0.1:" "$tmp/repl.txt" || fail "pydebug repl: $(cat "$tmp/repl.txt")"
 kill -INT $srv; wait $srv || fail "the repl server did not exit 0 on SIGINT"
 srv=
 

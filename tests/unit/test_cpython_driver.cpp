@@ -224,6 +224,19 @@ TEST_CASE("find_web_page: index.html before python.html, relative to the checkou
     fs::remove_all(root);
 }
 
+TEST_CASE("driver_build_is_pydebug: the build Python's lib.*-pydebug directory marks a debug build") {
+    auto root = fs::temp_directory_path() / ("wasmdev-pydebug-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    DriverPaths d;
+    d.native_dir = root / "cross-build/build";
+    CHECK_FALSE(driver_build_is_pydebug(d));
+    fs::create_directories(d.native_dir / "build/lib.linux-x86_64-3.14");
+    CHECK_FALSE(driver_build_is_pydebug(d));
+    fs::create_directories(d.native_dir / "build/lib.linux-x86_64-3.14-pydebug");
+    CHECK(driver_build_is_pydebug(d));
+    fs::remove_all(root);
+}
+
 TEST_CASE("preflight: a driver layout is checked against the versions its checkout pins") {
     auto root = fs::temp_directory_path() / ("wasmdev-pf-" + std::to_string(::getpid()));
     fs::remove_all(root);
