@@ -3,12 +3,17 @@
 // Turns flags into a cpython::Request, prints preflight problems, the dry-run script or the
 // run's progress and summary; server/cpython/ does the work.
 #include <fmt/format.h>
+#include <netdb.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <memory>
 
 #include "server/cpython/checkout.hpp"
+#include "server/cpython/deps.hpp"
+#include "server/cpython/driver.hpp"
+#include "server/cpython/layout.hpp"
+#include "server/cpython/pinned.hpp"
 #include "server/cpython/emports.hpp"
 #include "server/cpython/pipeline.hpp"
 #include "server/cpython/preflight.hpp"
@@ -40,6 +45,9 @@ struct BuildOptions {
     bool force = false;
     bool all_profiles = false;
     std::string ports_src{};
+    std::string deps_src{};
+    std::optional<std::string> host_runner{};
+    std::string emsdk_cache{};
     std::vector<std::string> configure_args{};
     std::vector<std::string> make_vars{};
     std::vector<std::string> extra_env{};
@@ -70,8 +78,27 @@ std::string profiles_help(bool all) {
            "  cleanall        remove builddir/PROFILE ('wasmdev build cleanall' removes every profile's)\n"
            "  emports         build Emscripten's zlib, bzip2, sqlite3 ports (from --ports-src when given)\n"
            "\nThe checkout is found from the current directory upwards, or --srcdir. Each run appends to\n"
-           "builddir/PROFILE/wasmdev-build.log. Long options take values starting with '-' as\n"
-           "--configure-arg=--with-pydebug.\n";
+           "builddir/PROFILE/wasmdev-build.log (CPython's own drivers: cross-build/wasmdev-PROFILE.log).\n"
+           "Long options take values starting with '-' as --configure-arg=--with-pydebug.\n";
+    return out;
+}
+
+// What --help says about the checkout in the current directory: its CPython version and the
+// pipeline each kind of profile drives there.
+std::string checkout_help() {
+    std::error_code ec;
+    auto found = b::find_checkout(fs::current_path(ec));
+    if (!found) return "No CPython checkout at or above the current directory (cd into one, or pass --srcdir).\n";
+    auto facts = b::probe_layout_facts(*found);
+    std::string version = facts.py_version;
+    if (version.empty()) {
+        std::string error;
+        if (auto l = b::load_layout(*found, error)) version = l->version;
+    }
+    std::string out = fmt::format("This checkout: CPython {} at {}\n", version.empty() ? "?" : version, found->string());
+    for (auto [what, host] : {std::pair{"emscripten-*", b::Host::wasm32_emscripten}, std::pair{"wasi", b::Host::wasm32_wasi},
+                              std::pair{"build", b::Host::native}})
+        out += fmt::format("  {:<14} {}\n", what, b::describe_pipeline(b::choose_pipeline(facts, host)));
     return out;
 }
 
@@ -110,7 +137,8 @@ void open_in_browser(std::string const& url) {
         fmt::print(stderr, "warning: --open: could not run xdg-open; open {} yourself\n", url);
 }
 
-int serve_checkout(BuildOptions const& o, b::CPythonLayout const& layout, b::BuildProfile const& p) {
+int serve_checkout(BuildOptions const& o, b::CPythonLayout const& layout, b::BuildProfile const& p, std::string rel,
+                   std::string const& missing_hint, bool pydebug = false) {
     ServeOptions so = o.serve;
     so.root = layout.srcdir.string();
     std::string error;
@@ -119,18 +147,17 @@ int serve_checkout(BuildOptions const& o, b::CPythonLayout const& layout, b::Bui
         fmt::print(stderr, "wasmdev: error: {}\n", error);
         return 2;
     }
-    auto rel = "builddir/" + std::string(p.name) + "/python.html";
     std::error_code ec;
     if (!fs::exists(layout.srcdir / rel, ec))
-        fmt::print(stderr, "warning: {} does not exist yet: run `wasmdev build {}` first\n", (layout.srcdir / rel).string(),
-                   p.name);
+        fmt::print(stderr, "warning: {} does not exist yet: run `wasmdev build {}` first\n",
+                   missing_hint.empty() ? (layout.srcdir / rel).string() : missing_hint, p.name);
     configure_logging(so);
-    bool const debug = b::is_debug(p);
+    bool const debug = b::is_debug(p) || pydebug;
     auto srcdir = layout.srcdir.string();
     auto open_path = so.open_path;
     return net::run_server(*cfg, [rel, debug, srcdir, open_path](std::string const& url) {
         auto page = url + rel;
-        fmt::print("python.html: {}\n", page);
+        fmt::print("{}: {}\n", fs::path(rel).filename().string(), page);
         if (debug) {
             // DWARF names sources by their build paths; the server maps the checkout root.
             auto base = url.substr(0, url.size() - 1);
@@ -175,6 +202,11 @@ int run(BuildOptions const& o) {
 
     auto env = b::current_environment();
     auto tc = b::discover_toolchain(env);
+    auto facts = b::probe_layout_facts(layout->srcdir);
+    auto choice = b::choose_pipeline(facts, profile.host);
+    auto pins = b::read_pinned_config(layout->srcdir, choice);
+    auto const full_version = facts.py_version.empty() ? layout->version : facts.py_version;
+    bool const driven = b::is_script_driven(choice.pipeline) && !words.every_profile;
 
     b::Request req;
     req.profile = &profile;
@@ -187,7 +219,14 @@ int run(BuildOptions const& o) {
     req.settings.configure_args = o.configure_args;
     req.settings.make_vars = o.make_vars;
     req.settings.extra_env = o.extra_env;
+    req.host_runner = o.host_runner;
+    if (!o.emsdk_cache.empty()) req.emsdk_cache = fs::absolute(o.emsdk_cache);
     if (!o.ports_src.empty()) {
+        if (driven) {
+            fmt::print(stderr, "wasmdev: error: --ports-src builds wasm_build.py's Emscripten ports; {} builds its own "
+                               "dependencies: use --deps-src DIR (libffi and mpdecimal sources)\n", choice.driver);
+            return 2;
+        }
         auto src = b::find_ports_sources(o.ports_src, error);
         if (!src) {
             fmt::print(stderr, "wasmdev: error: {}\n", error);
@@ -195,12 +234,70 @@ int run(BuildOptions const& o) {
         }
         req.ports_src = *src;
     }
+    if (!o.deps_src.empty()) {
+        if (!driven || !b::is_emscripten(profile.host)) {
+            fmt::print(stderr, "wasmdev: error: --deps-src is for the Emscripten drivers of CPython 3.14+ (make-libffi, "
+                               "make-mpdec); {} {} uses {}\n", profile.name, full_version, b::describe_pipeline(choice));
+            return 2;
+        }
+        auto src = b::find_deps_sources(o.deps_src, error);
+        if (!src) {
+            fmt::print(stderr, "wasmdev: error: {}\n", error);
+            return 2;
+        }
+        req.deps_src = *src;
+    }
 
-    auto plan = b::make_plan(req, *layout, tc, b::probe_state(*layout, profile));
+    if (driven && !o.make_vars.empty()) {
+        fmt::print(stderr, "wasmdev: error: --make-var does not reach {}: the driver runs make itself (use "
+                           "--configure-arg or --env)\n", choice.driver);
+        return 2;
+    }
+    if (driven && (o.jobs || o.silent))
+        fmt::print(stderr, "warning: {} runs make --jobs $(nproc) itself and prints everything: -j and --silent do not "
+                           "reach it\n", choice.driver);
+
+    b::Plan plan;
+    b::DriverPaths dpaths;
+    if (driven) {
+        if (b::is_wasi(profile.host)) {
+            tc.wasi_sdk = b::resolve_wasi_sdk(env, pins);
+            req.wasi_sdk = tc.wasi_sdk;
+        }
+        dpaths = b::driver_paths(choice, profile, *layout, tc.build_triple, pins);
+        // With --emsdk-cache, Platforms/emscripten keeps its dependencies beside the SDK it installs.
+        if (req.emsdk_cache && choice.pipeline == b::Pipeline::platforms && b::is_emscripten(profile.host))
+            dpaths.prefix = *req.emsdk_cache / pins.emscripten_version.value_or("") / "prefix";
+        plan = b::make_driver_plan(req, *layout, choice, dpaths, pins, tc, b::probe_driver_state(dpaths));
+        if (plan.serve_browser) {
+            auto page = b::find_web_page(dpaths, layout->srcdir);
+            plan.serve_page = (page ? *page : (dpaths.host_dir / "web_example" / "index.html").lexically_relative(layout->srcdir))
+                                  .generic_string();
+        }
+    } else {
+        plan = b::make_plan(req, *layout, tc, b::probe_state(*layout, profile));
+        // `wasmdev build cleanall` also removes the script drivers' cross-build/.
+        if (words.every_profile && !plan.steps.empty()) {
+            b::Action rm;
+            rm.kind = b::Action::Kind::remove_tree;
+            rm.path = layout->srcdir / "cross-build";
+            plan.steps.back().actions.push_back(rm);
+        }
+    }
     if (!plan.error.empty()) {
         fmt::print(stderr, "wasmdev: error: {}\n", plan.error);
         return 2;
     }
+    plan.header.push_back(fmt::format("CPython {} at {}", full_version, layout->srcdir.string()));
+    if (!words.every_profile)
+        plan.header.push_back(fmt::format("pipeline for {}: {}", profile.name, b::describe_pipeline(choice)));
+    if (pins.emscripten_version && b::is_emscripten(profile.host))
+        plan.header.push_back(fmt::format("pinned: Emscripten {} ({})", *pins.emscripten_version, pins.file.string()));
+    if (b::is_wasi(profile.host) && (pins.wasi_sdk || pins.host_triple))
+        plan.header.push_back(fmt::format("pinned: {}{}{} ({})", pins.wasi_sdk ? "WASI SDK " + *pins.wasi_sdk : "",
+                                          pins.wasi_sdk && pins.host_triple ? ", " : "",
+                                          pins.host_triple ? "host triple " + *pins.host_triple : "", pins.file.string()));
+    if (driven) plan.header.push_back("log: " + dpaths.log.string());
 
     // Preflight: nothing is built when a toolchain is missing.
     // A plan without steps (`repl` on a finished browser build) needs no toolchain.
@@ -219,6 +316,22 @@ int run(BuildOptions const& o) {
         in.pkg_config_exists = [&](std::string const& module) {
             std::string out;
             return runner.capture({"pkg-config", "--exists", module}, {}, env, out).ok();
+        };
+        if (driven) in.choice = choice;
+        in.pins = pins;
+        in.needs_python = plan.needs_python;
+        in.builds_host = plan.builds_host;
+        in.needs_deps_download = plan.needs_deps_download;
+        in.host_runner = o.host_runner;
+        in.emsdk_cache = req.emsdk_cache.has_value();
+        in.host_triple = dpaths.host_triple;
+        in.resolves = [](std::string const& host) {
+            addrinfo hints{};
+            hints.ai_socktype = SOCK_STREAM;
+            addrinfo* res = nullptr;
+            bool ok = ::getaddrinfo(host.c_str(), "443", &hints, &res) == 0;
+            if (res) ::freeaddrinfo(res);
+            return ok;
         };
         bool blocked = false;
         for (auto const& pr : b::preflight(in, *layout, tc)) {
@@ -239,14 +352,16 @@ int run(BuildOptions const& o) {
         return 0;
     }
 
-    auto profile_dir = layout->profile_dir(profile.name);
-    auto log_path = words.every_profile ? layout->builddir() / "wasmdev-build.log" : profile_dir / "wasmdev-build.log";
+    auto profile_dir = driven ? dpaths.host_dir : layout->profile_dir(profile.name);
+    auto log_path = driven ? dpaths.log
+                           : words.every_profile ? layout->builddir() / "wasmdev-build.log" : profile_dir / "wasmdev-build.log";
     int rc = 0;
     {
         b::Progress progress(log_path, o.verbose, stdout_is_tty());
         std::string headline = "wasmdev build " + std::string(profile.name);
         for (auto const& op : words.ops) headline += " " + op;
-        progress.begin_run(fmt::format("{} in {} (Python {})", headline, layout->srcdir.string(), layout->version));
+        progress.begin_run(fmt::format("{} in {} (CPython {}; {})", headline, layout->srcdir.string(), full_version,
+                                       b::describe_pipeline(choice)));
         for (auto const& n : plan.notes) progress.note("note: " + n);
         b::ProcessRunner runner;
         auto result = b::execute_plan(plan, env, runner, progress);
@@ -261,7 +376,13 @@ int run(BuildOptions const& o) {
         std::fflush(stdout);
     }
     if (rc != 0) return rc;
-    if (plan.serve_browser) return serve_checkout(o, *layout, profile);
+    if (plan.serve_browser) {
+        if (driven)
+            return serve_checkout(o, *layout, profile, plan.serve_page,
+                                  (dpaths.host_dir / "web_example").string() + "/index.html (or python.html)",
+                                  b::driver_build_is_pydebug(dpaths));
+        return serve_checkout(o, *layout, profile, "builddir/" + std::string(profile.name) + "/python.html", {});
+    }
     return 0;
 }
 
@@ -292,6 +413,16 @@ Command add_build_command(CLI::App& root) {
                     "Build zlib, bzip2, sqlite3 with emcc from the source trees in DIR (apt-get source zlib bzip2 "
                     "sqlite3) instead of Emscripten's ports")
         ->check(CLI::ExistingDirectory);
+    cmd->add_option("--deps-src", o->deps_src,
+                    "CPython 3.14+ Emscripten: build libffi and mpdecimal from the source trees in DIR (apt-get source "
+                    "libffi mpdecimal) instead of the driver's downloads")
+        ->check(CLI::ExistingDirectory);
+    cmd->add_option("--host-runner", o->host_runner,
+                    "CPython 3.13+ drivers: configure-host's --host-runner template (WASI default: wasmtime), e.g. "
+                    "--host-runner='node /path/to/wasi_runner.mjs'");
+    cmd->add_option("--emsdk-cache", o->emsdk_cache,
+                    "CPython 3.15+/main Emscripten: the driver's --emsdk-cache DIR (install-emscripten installs the "
+                    "pinned version there)");
     cmd->add_option("--configure-arg", o->configure_args, "Extra configure argument for the profile (repeatable)");
     cmd->add_option("--make-var", o->make_vars, "Extra make variable NAME=VALUE for the profile (repeatable)")
         ->check([](std::string const& v) {
@@ -301,11 +432,16 @@ Command add_build_command(CLI::App& root) {
     cmd->add_option("--env", o->extra_env, "Extra environment NAME=VALUE for every step (repeatable)")
         ->check([](std::string const& v) {
             auto eq = v.find('=');
-            return eq != std::string::npos && eq > 0 ? std::string{} : "--env wants NAME=VALUE: " + v;
+            if (eq == std::string::npos || eq == 0) return "--env wants NAME=VALUE: " + b::comment_text(v);
+            if (!b::is_shell_identifier(std::string_view(v).substr(0, eq)))
+                return "--env: " + b::comment_text(v.substr(0, eq)) +
+                       " is not a variable name (letters, digits and _, not starting with a digit)";
+            return std::string{};
         });
     auto* serve_group = cmd->add_option_group("repl (browser profiles)", "How `repl` serves the checkout: as wasmdev serve");
     add_serve_options(*serve_group, o->serve);
     cmd->footer(profiles_help(false));
+    cmd->footer(std::function<std::string()>(checkout_help));
     return {cmd, [o] { return run(*o); }};
 }
 

@@ -225,17 +225,22 @@ std::string render_plan(Plan const& plan, Request const& req, CPythonLayout cons
     out += fmt::format("# wasmdev build {} --dry-run: {} step{}, nothing has been run.\n",
                        req.every_profile ? std::string("cleanall") : std::string(req.profile->name), plan.steps.size(),
                        plan.steps.size() == 1 ? "" : "s");
-    out += fmt::format("# checkout {} (Python {})\n", layout.srcdir.string(), layout.version);
+    // Every value in a comment goes through comment_text(): a newline in a path must not
+    // end the comment and turn the rest into a command.
+    if (plan.header.empty()) out += "# checkout " + comment_text(layout.srcdir.string()) + " (Python " + comment_text(layout.version) + ")\n";
+    for (auto const& h : plan.header) out += "# " + comment_text(h) + "\n";
     if (!req.every_profile && is_emscripten(req.profile->host)) {
         auto const& em = tc.emscripten;
-        out += fmt::format("# Emscripten {} at {} ({}){}\n", em.version.empty() ? "?" : em.version, em.root.string(),
-                           em.source, em.frozen_cache ? ", frozen cache" : "");
+        out += "# " + comment_text(fmt::format("Emscripten {} at {} ({}){}", em.version.empty() ? "?" : em.version,
+                                               em.root.string(), em.source, em.frozen_cache ? ", frozen cache" : "")) +
+               "\n";
     }
-    if (!req.every_profile && is_wasi(req.profile->host)) out += fmt::format("# WASI SDK {}\n", tc.wasi_sdk.string());
-    for (auto const& n : plan.notes) out += "# note: " + n + "\n";
+    if (!req.every_profile && is_wasi(req.profile->host))
+        out += "# " + comment_text("WASI SDK " + (req.wasi_sdk ? *req.wasi_sdk : tc.wasi_sdk).string()) + "\n";
+    for (auto const& n : plan.notes) out += "# note: " + comment_text(n) + "\n";
     for (std::size_t k = 0; k < plan.steps.size(); ++k) {
         auto const& step = plan.steps[k];
-        out += fmt::format("\n# [{}/{}] {}\n(\n", k + 1, plan.steps.size(), step.title());
+        out += fmt::format("\n# [{}/{}] {}\n(\n", k + 1, plan.steps.size(), comment_text(step.title()));
         auto first_run = std::find_if(step.actions.begin(), step.actions.end(),
                                       [](Action const& a) { return a.kind == Action::Kind::run; });
         if (first_run != step.actions.end())
@@ -255,8 +260,10 @@ std::string render_plan(Plan const& plan, Request const& req, CPythonLayout cons
         out += ")\n";
     }
     if (plan.serve_browser)
-        out += fmt::format("\n# then: serve {} and open http://127.0.0.1:8000/builddir/{}/python.html\n",
-                           layout.srcdir.string(), req.profile->name);
+        out += "\n# " + comment_text(fmt::format("then: serve {} and open http://127.0.0.1:8000/{}", layout.srcdir.string(),
+                                                 plan.serve_page.empty() ? "builddir/" + std::string(req.profile->name) + "/python.html"
+                                                                         : plan.serve_page)) +
+               "\n";
     return out;
 }
 
@@ -268,6 +275,10 @@ std::string do_file_action(Action const& a) {
     switch (a.kind) {
         case K::mkdir: fs::create_directories(a.path, ec); break;
         case K::copy: fs::copy_file(a.from, a.path, fs::copy_options::overwrite_existing, ec); break;
+        case K::copy_tree:
+            fs::create_directories(a.path, ec);
+            if (!ec) fs::copy(a.from, a.path, fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
+            break;
         case K::remove_tree: fs::remove_all(a.path, ec); break;
         case K::touch: {
             std::ofstream f(a.path, std::ios::app);
@@ -354,7 +365,7 @@ std::string render_summary(Plan const& plan, RunResult const& r, Progress const&
         auto artifacts = find_artifacts(profile_dir);
         if (!artifacts.empty()) {
             out += fmt::format("artifacts in {}:\n", profile_dir.string());
-            for (auto const& a : artifacts) out += fmt::format("  {:<18} {:>10}\n", a.name, format_size(a.size));
+            for (auto const& a : artifacts) out += fmt::format("  {:<24} {:>10}\n", a.name, format_size(a.size));
         }
         out += fmt::format("log: {}\n", progress.log_path().string());
         return out;
@@ -393,6 +404,9 @@ std::string render_summary(Plan const& plan, RunResult const& r, Progress const&
         auto from = lines.size() > 15 ? lines.size() - 15 : 0;
         for (auto i = from; i < lines.size(); ++i) out += fmt::format("    | {}\n", lines[i]);
     }
+    if (step.name == "make-libffi" || step.name == "make-mpdec" || step.name == "install-emscripten")
+        out += "hint: this step downloads; on a machine without internet pass --deps-src DIR with libffi-* and "
+               "mpdecimal-* source trees (apt-get source libffi mpdecimal) to build them here\n";
     if (step.name == "emports" && !plan.offline_ports)
         out += "hint: if Emscripten cannot download or build its ports (offline, or a frozen cache), pass --ports-src DIR "
                "with zlib, bzip2 and sqlite3 sources (apt-get source zlib bzip2 sqlite3) to build them with emcc\n";

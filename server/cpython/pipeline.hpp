@@ -12,6 +12,7 @@
 
 #include "server/cpython/checkout.hpp"
 #include "server/cpython/commands.hpp"
+#include "server/cpython/deps.hpp"
 #include "server/cpython/emports.hpp"
 #include "server/cpython/process.hpp"
 #include "server/cpython/profiles.hpp"
@@ -32,6 +33,11 @@ struct Request {
     bool every_profile = false;         // `wasmdev build cleanall`: remove every build directory
     BuildSettings settings{};
     std::optional<PortsSources> ports_src{};
+    // Script-driven layouts (driver.hpp).
+    std::optional<std::string> host_runner{};            // --host-runner TEMPLATE for configure-host
+    std::optional<std::filesystem::path> emsdk_cache{};  // --emsdk-cache DIR (Platforms/emscripten)
+    std::optional<DepsSources> deps_src{};               // --deps-src DIR: libffi, mpdecimal built offline
+    std::optional<std::filesystem::path> wasi_sdk{};     // the SDK preflight found, passed as --wasi-sdk
 };
 
 // What exists on disk, so that planning stays a pure function.
@@ -52,6 +58,11 @@ struct Plan {
     bool offline_ports = false;
     std::vector<std::string> notes{};  // what was skipped and why ("build Python exists: ...")
     std::string error{};            // an op that cannot apply to this profile (usage error)
+    std::vector<std::string> header{};  // dry-run's first lines: which CPython, which pipeline, toolchains
+    bool needs_deps_download = false;   // the driver's make-libffi/make-mpdec will download
+    bool needs_python = false;          // a driver runs (python3 on PATH)
+    bool builds_host = false;           // a driver step compiles for the target (toolchain checks)
+    std::string serve_page{};           // repl's page relative to srcdir when not builddir/PROFILE/python.html
 };
 Plan make_plan(Request const& req, CPythonLayout const& layout, Toolchain const& tc, FsState const& state);
 

@@ -4,11 +4,14 @@
 #pragma once
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "server/cpython/checkout.hpp"
 #include "server/cpython/env.hpp"
+#include "server/cpython/layout.hpp"
+#include "server/cpython/pinned.hpp"
 #include "server/cpython/profiles.hpp"
 #include "server/cpython/toolchain.hpp"
 
@@ -31,12 +34,33 @@ struct PreflightInput {
     std::vector<std::string> extra_env{};  // --env NAME=VALUE
     // pkg-config --exists MODULE, injected so the checks stay testable without processes.
     std::function<bool(std::string const&)> pkg_config_exists{};
+    // Script-driven layouts (driver.hpp).
+    PipelineChoice choice{};
+    PinnedConfig pins{};
+    bool needs_python = false;            // python3 runs the driver
+    bool builds_host = false;             // a step compiles for the target: check the toolchain
+    bool needs_deps_download = false;     // make-libffi/make-mpdec will download
+    std::optional<std::string> host_runner{};  // --host-runner; the driver's default needs wasmtime
+    std::string host_triple{};            // WASI: the sysroot must have lib/HOST_TRIPLE
+    bool emsdk_cache = false;             // --emsdk-cache: the driver installs and uses the pinned Emscripten
+    // Whether a host name resolves (for the downloads), injected to keep the checks pure.
+    std::function<bool(std::string const&)> resolves{};
 };
+
 
 inline constexpr EmVersion emscripten_min_version{3, 1, 19};
 
 std::vector<Problem> preflight(PreflightInput const& in, CPythonLayout const& layout, Toolchain const& tc);
 // The Python versions this tool knows the layout of; others are a --force refusal.
-bool python_version_supported(std::string const& version);
+// 3.11–3.13 with builddir/ and wasi.py; any version with a Tools/wasm/{emscripten,wasi} or
+// Platforms/ driver (it is the pipeline).
+bool python_version_supported(std::string const& version, Pipeline p = Pipeline::builddir);
+// The first line of a WASI SDK's VERSION file ("25.0"); "" when it has none (an SDK
+// assembled from distribution packages).
+std::string wasi_sdk_version(std::filesystem::path const& sdk);
+// The WASI SDK a driver uses: WASI_SDK_PATH, else (Platforms/WASI) a single
+// /opt/wasi-sdk-PIN.0*, else /opt/wasi-sdk.
+std::filesystem::path resolve_wasi_sdk(Environment const& env, PinnedConfig const& pins,
+                                       std::filesystem::path const& opt = "/opt");
 
 }  // namespace wasmdev::cpython

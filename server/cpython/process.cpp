@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstring>
 #include <optional>
+#include <thread>
 
 namespace wasmdev::cpython {
 
@@ -237,11 +238,11 @@ ProcessResult ProcessRunner::capture(std::vector<std::string> const& argv, std::
     return run(argv, cwd, env, o);
 }
 
-bool ProcessRunner::spawn_detached(std::vector<std::string> const& argv) {
-    if (argv.empty()) return false;
+int ProcessRunner::spawn_detached(std::vector<std::string> const& argv) {
+    if (argv.empty()) return 0;
     auto env = current_environment();
     auto program = resolve_program(argv[0], env);
-    if (program.empty()) return false;
+    if (program.empty()) return 0;
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -255,7 +256,14 @@ bool ProcessRunner::spawn_detached(std::vector<std::string> const& argv) {
     int rc = ::posix_spawn(&pid, program.c_str(), &fa, &attr, parts.argv.data(), parts.envp.data());
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
-    return rc == 0;
+    if (rc != 0) return 0;
+    // Reap it when it ends: a browser launcher exits soon, a long-lived one is waited for
+    // in the background. waitpid on this pid only, so other children are not disturbed.
+    std::thread([pid] {
+        while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+        }
+    }).detach();
+    return pid;
 }
 
 }  // namespace wasmdev::cpython

@@ -37,8 +37,9 @@ public:
     // Runs to completion and returns its output too (for probes such as pkg-config).
     ProcessResult capture(std::vector<std::string> const& argv, std::filesystem::path const& cwd,
                           Environment const& env, std::string& output) const;
-    // Starts a helper (xdg-open) without waiting for it; false when it could not start.
-    static bool spawn_detached(std::vector<std::string> const& argv);
+    // Starts a helper (xdg-open) without waiting for it: its pid, 0 when it could not start.
+    // The runner reaps it when it ends (a background waiter), so no zombie is left.
+    static int spawn_detached(std::vector<std::string> const& argv);
 };
 
 // True once SIGINT or SIGTERM arrived while a child was being run.

@@ -15,7 +15,8 @@ using clock = std::chrono::steady_clock;
 std::vector<Artifact> find_artifacts(fs::path const& dir) {
     std::vector<Artifact> out;
     std::error_code ec;
-    for (auto name : {"python.html", "python.js", "python.wasm", "python.data", "python.worker.js", "python"}) {
+    for (auto name : {"python.html", "python.js", "python.mjs", "python.wasm", "python.data", "python.worker.js",
+                      "python.worker.mjs", "python", "python.sh", "web_example/index.html", "web_example/python.html"}) {
         auto p = dir / name;
         if (fs::is_regular_file(p, ec)) out.push_back({name, fs::file_size(p, ec)});
     }

@@ -54,6 +54,8 @@ std::string render_command(Command const& cmd) {
 }
 
 std::string render_env_change(EnvChange const& c) {
+    // The CLI refuses such names; a plan built otherwise still never prints a live command.
+    if (!is_shell_identifier(c.name)) return "# not a shell variable name, not set: " + comment_text(c.name);
     switch (c.op) {
         case EnvChange::Op::set: return "export " + c.name + "=" + shell_quote(c.value);
         case EnvChange::Op::unset: return "unset " + c.name;
@@ -71,6 +73,9 @@ std::string render_action(Action const& a) {
         case K::run: return render_command(a.cmd);
         case K::mkdir: return "mkdir -p " + shell_quote(a.path.string());
         case K::copy: return "cp " + shell_quote(a.from.string()) + " " + shell_quote(a.path.string());
+        case K::copy_tree:
+            return "mkdir -p " + shell_quote(a.path.string()) + " && cp -R " + shell_quote((a.from / ".").string()) + " " +
+                   shell_quote(a.path.string());
         case K::remove_tree: return "rm -rf " + shell_quote(a.path.string());
         case K::touch: return "touch " + shell_quote(a.path.string());
         case K::write_file: {
@@ -80,6 +85,32 @@ std::string render_action(Action const& a) {
         }
     }
     return {};
+}
+
+std::string comment_text(std::string_view text) {
+    static char const hex[] = "0123456789abcdef";
+    std::string out;
+    for (char ch : text) {
+        auto c = static_cast<unsigned char>(ch);
+        if (c == '\n') out += "\\n";
+        else if (c == '\r') out += "\\r";
+        else if (c < 0x20 || c == 0x7f) {
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else out += ch;
+    }
+    return out;
+}
+
+bool is_shell_identifier(std::string_view name) {
+    if (name.empty()) return false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        char c = name[i];
+        bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        if (!alpha && !(i > 0 && c >= '0' && c <= '9')) return false;
+    }
+    return true;
 }
 
 }  // namespace wasmdev::cpython

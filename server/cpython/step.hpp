@@ -23,11 +23,11 @@ struct Command {
 };
 
 struct Action {
-    enum class Kind { run, mkdir, copy, write_file, remove_tree, touch };
+    enum class Kind { run, mkdir, copy, copy_tree, write_file, remove_tree, touch };
     Kind kind = Kind::run;
     Command cmd{};                    // run
     std::filesystem::path path{};     // mkdir, write_file, remove_tree, touch; copy's destination
-    std::filesystem::path from{};     // copy's source
+    std::filesystem::path from{};     // copy's and copy_tree's source
     std::string content{};            // write_file
     bool interactive = false;         // run on the user's terminal (repl), not through the log
 };
@@ -47,5 +47,10 @@ std::string render_command(Command const& cmd);
 std::string render_env_change(EnvChange const& c);
 // The action as pasteable shell (without the cd and env lines of its command).
 std::string render_action(Action const& a);
+// Text for a `# ...` line of a script: control characters (a newline in a path) are
+// written as \n, \r, \xHH, so a value can never end the comment and start a command.
+std::string comment_text(std::string_view text);
+// NAME is a shell identifier: [A-Za-z_][A-Za-z0-9_]*.
+bool is_shell_identifier(std::string_view name);
 
 }  // namespace wasmdev::cpython

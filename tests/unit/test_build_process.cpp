@@ -2,8 +2,10 @@
 // and Ctrl-C forwarded to the child's process group.
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -109,4 +111,19 @@ TEST_CASE("process: output streams as it arrives and ticks come while the child 
     REQUIRE(chunks.size() >= 2);
     CHECK(chunks.front() == "one\n");
     CHECK(ticks >= 1);
+}
+
+TEST_CASE("process: a detached helper (--open's xdg-open) is reaped when it ends, not left a zombie") {
+    int pid = ProcessRunner::spawn_detached({"sh", "-c", "exit 0"});
+    REQUIRE(pid > 0);
+    // A zombie still answers kill(pid, 0); a reaped process is gone (ESRCH).
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    bool gone = false;
+    while (!gone && std::chrono::steady_clock::now() < deadline) {
+        gone = ::kill(pid, 0) != 0 && errno == ESRCH;
+        if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(gone);
+    if (!gone) ::waitpid(pid, nullptr, 0);
+    CHECK(ProcessRunner::spawn_detached({"/nonexistent/helper"}) == 0);
 }
