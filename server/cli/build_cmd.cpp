@@ -22,6 +22,7 @@
 #include "server/cpython/progress.hpp"
 #include "server/cpython/toolchain.hpp"
 #include "server/cli/commands.hpp"
+#include "server/doctor/hints.hpp"
 #include "server/cli/serve_options.hpp"
 #include "server/net/server.hpp"
 
@@ -159,9 +160,16 @@ int serve_checkout(BuildOptions const& o, b::CPythonLayout const& layout, b::Bui
         auto page = url + rel;
         fmt::print("{}: {}\n", fs::path(rel).filename().string(), page);
         if (debug) {
-            // DWARF names sources by their build paths; the server maps the checkout root.
-            auto base = url.substr(0, url.size() - 1);
-            fmt::print("C/C++ DevTools Support (DWARF) path substitution: {} -> {}\n", srcdir, base);
+            // The doctor reads the build's own DWARF (#11): the substitutions it computes are the
+            // ones DevTools needs. Before the module exists, the checkout-root mapping is the guess.
+            std::error_code exists_ec;
+            auto module = fs::path(srcdir) / fs::path(rel).parent_path() / "python.wasm";
+            if (fs::exists(module, exists_ec)) {
+                fmt::print("{}\n", doctor::repl_hint(module, srcdir, url).paragraph);
+            } else {
+                auto base = url.substr(0, url.size() - 1);
+                fmt::print("C/C++ DevTools Support (DWARF) path substitution: {} -> {}\n", srcdir, base);
+            }
         }
         std::fflush(stdout);
         if (open_path) {

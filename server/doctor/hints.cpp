@@ -64,9 +64,12 @@ ReplHint repl_hint(std::filesystem::path const& module_file, std::filesystem::pa
         h.paragraph = fmt::format("DevTools C/C++ debugging: {}'s {} source files resolve without path substitutions.", rel,
                                   report.sources.size());
     }
-    if (h.exit_code != 0)
+    auto const lost = c(SourceClass::missing) + c(SourceClass::outside_root);
+    if (h.exit_code != 0 && lost > 0)
         h.paragraph += fmt::format(" {} source files are missing or outside the served tree; run `wasmdev doctor {}` for the list.",
-                                   c(SourceClass::missing) + c(SourceClass::outside_root), module_file.string());
+                                   lost, module_file.string());
+    else if (h.exit_code != 0)
+        h.paragraph += fmt::format(" Something will not load; `wasmdev doctor {}` says what.", module_file.string());
     return h;
 }
 

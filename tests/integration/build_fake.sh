@@ -228,12 +228,38 @@ url=
 for _ in $(seq 100); do url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/builddir/emscripten-browser-debug/python\.html' "$tmp/repl.txt" | head -n1); [ -n "$url" ] && break; sleep 0.1; done
 [ -n "$url" ] || { kill $srv; fail "repl printed no python.html URL: $(cat "$tmp/repl.txt")"; }
 base=${url%/builddir/*}
-grep -q "path substitution: $src -> $base" "$tmp/repl.txt" || { kill $srv; fail "no DevTools path substitution: $(cat "$tmp/repl.txt")"; }
+# The fake build's python.wasm is not a real module: the doctor says it carries no debug info.
+for _ in $(seq 100); do grep -q "carries no debug info" "$tmp/repl.txt" && break; sleep 0.1; done
+grep -q "python.wasm carries no debug info" "$tmp/repl.txt" || { kill $srv; fail "no doctor verdict on the fake python.wasm: $(cat "$tmp/repl.txt")"; }
 headers=$(curl -s -D - -o "$tmp/page.html" "$url")
 kill -INT $srv; wait $srv; rc=$?
 echo "$headers" | grep -qi "^cross-origin-opener-policy: same-origin" || fail "python.html without COOP: $headers"
 echo "$headers" | grep -qi "^cross-origin-embedder-policy: require-corp" || fail "python.html without COEP: $headers"
 [ "$(cat "$tmp/page.html")" = "<html>fake</html>" ] || fail "python.html body: $(cat "$tmp/page.html")"
 [ $rc = 0 ] || fail "repl server exited $rc on SIGINT, want 0"
+
+# 15. repl of a debug profile whose python.wasm exists: the doctor reads its DWARF and prints
+# the substitution it computed (#11). A real module: clang-14 and wasm-ld-14 compile a C file
+# of the checkout with its absolute path, as a CPython debug build does.
+if command -v clang-14 >/dev/null && command -v wasm-ld-14 >/dev/null; then
+  mkdir -p "$src/Python"
+  printf 'int add(int a, int b) { return a + b; }\n' > "$src/Python/ceval_fake.c"
+  (cd "$src/builddir/emscripten-browser-debug" &&
+     clang-14 --target=wasm32 -g -O0 -c "$src/Python/ceval_fake.c" -o ceval_fake.o &&
+     wasm-ld-14 --no-entry --export-all ceval_fake.o -o python.wasm) || fail "clang-14 could not build the test module"
+  "$bin" build emscripten-browser-debug repl --srcdir "$src" --port 0 --quiet > "$tmp/repl2.txt" 2>&1 &
+  srv=$!
+  url=
+  for _ in $(seq 100); do url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/builddir/emscripten-browser-debug/python\.html' "$tmp/repl2.txt" | head -n1); [ -n "$url" ] && break; sleep 0.1; done
+  [ -n "$url" ] || { kill $srv; fail "repl printed no python.html URL: $(cat "$tmp/repl2.txt")"; }
+  base=${url%/builddir/*}
+  for _ in $(seq 100); do grep -q "DevTools C/C++ debugging" "$tmp/repl2.txt" && break; sleep 0.1; done
+  kill -INT $srv; wait $srv
+  want="[{\"from\":\"$src/\",\"to\":\"$base/\"}]"
+  grep -qF "$want" "$tmp/repl2.txt" || fail "repl did not print the doctor's substitution $want: $(cat "$tmp/repl2.txt")"
+  grep -q "path substitution: $src -> " "$tmp/repl2.txt" && fail "repl printed the generic guess beside the doctor's: $(cat "$tmp/repl2.txt")"
+else
+  echo "note: clang-14/wasm-ld-14 missing: skipped the doctor's repl hint (apt-get install clang-14 lld-14)"
+fi
 
 echo "PASS: build against the fake checkout"
