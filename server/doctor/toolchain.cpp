@@ -22,6 +22,17 @@ constexpr auto prefixes = std::to_array<ToolchainPrefix>({
     {"*/cache/sysroot/", "Emscripten's sysroot cache"},
     {"*/.emscripten_cache/", "Emscripten's cache"},
     {"*/.emscripten_ports/", "Emscripten ports"},
+    // WASI: a WASI SDK's sysroot wherever it is installed, Debian's wasi-libc headers, and
+    // wasi-libc's sources, which its build names relative to its own tree (seen in a real
+    // CPython 3.13 WASI build: libc-bottom-half/..., sysroot/include/...).
+    {"*/share/wasi-sysroot/", "a WASI SDK's sysroot"},
+    {"/usr/include/wasm32-wasi", "Debian's wasi-libc headers"},
+    {"/usr/lib/wasm32-wasi", "Debian's wasi-libc"},
+    {"*/wasi-libc/", "wasi-libc's sources"},
+    {"libc-bottom-half/", "wasi-libc's sources (as its build names them)"},
+    {"libc-top-half/", "wasi-libc's sources (as its build names them)"},
+    {"dlmalloc/", "wasi-libc's malloc (as its build names it)"},
+    {"sysroot/include/wasm32-wasi", "wasi-libc's sysroot headers (as its build names them)"},
     // Source maps: Emscripten's wasm-sourcemap.py leaves the toolchain's paths relative.
     {"system/lib/", "Emscripten's system libraries (a source map's relative path)"},
     {"system/include/", "Emscripten's system headers (a source map's relative path)"},

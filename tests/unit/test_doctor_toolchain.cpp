@@ -16,7 +16,18 @@ TEST_CASE("match_toolchain: emsdk, Debian's emscripten, clang headers and source
         {"/home/u/emsdk/upstream/lib/clang/17/include/stddef.h", true},
         {"system/lib/libc/musl/src/stdio/printf.c", true},
         {"debian/em_cache/sysroot/include/math.h", true},
+        // WASI: a WASI SDK's or Debian's wasi-libc sysroot, and wasi-libc's own sources as its
+        // build names them (relative), as seen in a real CPython 3.13 WASI build (#11).
+        {"/opt/wasi-sdk/share/wasi-sysroot/include/wasm32-wasip1/bits/alltypes.h", true},
+        {"/opt/wasi-sdk-24.0/share/wasi-sysroot/include/wasm32-wasi/stdio.h", true},
+        {"/usr/include/wasm32-wasi/stdio.h", true},
+        {"libc-bottom-half/crt/crt1-command.c", true},
+        {"libc-top-half/musl/src/string/strsignal.c", true},
+        {"sysroot/include/wasm32-wasi/wasi/api.h", true},
+        {"dlmalloc/src/malloc.c", true},
+        {"/home/ci/wasi-sdk/src/wasi-libc/libc-top-half/musl/src/misc/dl.c", true},
         {"/build/myproject/src/main.c", false},
+        {"src/libc-top-half/x.c", false},
         {"/home/u/cpython/Python/ceval.c", false},
         {"hello.c", false},
         {"src/system/lib/x.c", false},
