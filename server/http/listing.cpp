@@ -35,7 +35,7 @@ void append_utc_minute(std::string& out, std::int64_t seconds) {
     };
     int const year = tm.tm_year + 1900;
     if (year < 0 || year > 9999) {
-        out += "????-??-?? ??:??";
+        out += "????" "-??" "-??" " ??:??";  // split: "??-" is a trigraph to the compiler
         return;
     }
     two(year / 100);
