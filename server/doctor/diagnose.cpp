@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 
 #include "mime/mime.hpp"
@@ -15,7 +16,7 @@ struct Diagnosis {
     Report& r;
     Context const& ctx;
     FileAccess const& files;
-    std::set<std::string> roots_used{};  // ROOT spellings found in absolute DWARF paths
+    std::set<std::string> roots_used{};  // prefixes that map to ROOT: its spellings, or where the build ran
 
     void add(Severity s, std::string message, std::string fix = {}) {
         r.findings.push_back({s, std::move(message), std::move(fix)});
@@ -131,6 +132,43 @@ struct Diagnosis {
         for (auto const& u : info.units)
             for (auto const& path : u.files)
                 if (seen.insert(path).second) r.sources.push_back(classify_dwarf(path, symbols_url));
+        map_builds_from_elsewhere();
+    }
+
+    // A build made in another place — a container, a chroot, CI — names its sources under that
+    // place's path (/src/cpython/Python/ceval.c) while ROOT holds the same tree. A path
+    // substitution maps any prefix, so when the tail of such a path is a file under ROOT, the
+    // prefix before it is the build's tree: DevTools then fetches the file from this server.
+    // A prefix counts when it maps two files or more (one could be a coincidence, stdio.h).
+    void map_builds_from_elsewhere() {
+        constexpr std::size_t max_paths = 20000;
+        std::map<std::string, std::vector<std::pair<std::size_t, std::string>>> by_prefix;
+        std::size_t tried = 0;
+        for (std::size_t i = 0; i < r.sources.size() && tried < max_paths; ++i) {
+            auto const& s = r.sources[i];
+            if (s.cls != SourceClass::outside_root || !s.path.starts_with('/') || !files.exists) continue;
+            ++tried;
+            // The longest tail under ROOT: the first '/' from the left after which the rest exists.
+            for (std::size_t cut = s.path.find('/', 1); cut != std::string::npos; cut = s.path.find('/', cut + 1)) {
+                auto tail = s.path.substr(cut + 1);
+                if (tail.empty() || tail.starts_with("../") || tail.find("/../") != std::string::npos) break;
+                if (files.exists(tail)) {
+                    by_prefix[s.path.substr(0, cut)].emplace_back(i, std::move(tail));
+                    break;
+                }
+            }
+        }
+        for (auto& [prefix, hits] : by_prefix) {
+            if (hits.size() < 2) continue;
+            roots_used.insert(prefix);
+            for (auto& [i, tail] : hits) {
+                auto& s = r.sources[i];
+                s.cls = SourceClass::via_substitution;
+                s.root_path = std::move(tail);
+                s.note = "built in " + prefix + " (elsewhere: a container, chroot or CI); the same file is under ROOT, "
+                         "and the substitution maps it to the server";
+            }
+        }
     }
 
     void suggest_substitutions(Url const& symbols_url) {
@@ -311,7 +349,7 @@ Report diagnose(std::string_view module_relative, ModuleFacts const& facts, Cont
         d.add(Severity::info, "no debug info: DevTools shows disassembly only", "compile and link with -g (or -gseparate-dwarf, -gsource-map)");
     if (count(SourceClass::via_substitution) > 0)
         d.add(Severity::warning,
-              fmt::format("{} source file(s) have absolute paths under ROOT: DevTools asks for file:// URLs and shows them only "
+              fmt::format("{} source file(s) have absolute build paths (under ROOT, or where the build ran): DevTools asks for file:// URLs and shows them only "
                           "with the path substitution below (or when it may read your disk)",
                           count(SourceClass::via_substitution)),
               r.compiler_flag.empty() ? "paste the substitution into the C/C++ DevTools extension's options"

@@ -19,6 +19,10 @@ constexpr auto prefixes = std::to_array<ToolchainPrefix>({
     // emsdk wherever it is installed: upstream/emscripten/{system,cache}, upstream/lib/clang.
     {"*/upstream/emscripten/", "emsdk (system headers, ports, cache)"},
     {"*/upstream/lib/clang/", "emsdk's clang resource headers"},
+    {"*/lib/clang/", "clang's resource headers (a WASI SDK's or an emsdk's)"},
+    // Debian's LLVM build directory: compiler-rt's builtins linked into every wasm module.
+    {"/build/reproducible-path/llvm-toolchain-*/", "Debian's LLVM (compiler-rt builtins)"},
+    {"/build/llvm-toolchain-*/", "Debian's LLVM (compiler-rt builtins)"},
     {"*/cache/sysroot/", "Emscripten's sysroot cache"},
     {"*/.emscripten_cache/", "Emscripten's cache"},
     {"*/.emscripten_ports/", "Emscripten ports"},

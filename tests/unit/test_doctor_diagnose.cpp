@@ -84,6 +84,35 @@ bool has_finding(Report const& r, Severity s, std::string_view part) {
 
 }  // namespace
 
+TEST_CASE("diagnose: a build made elsewhere (container, chroot, CI) maps by the tail its files share with ROOT") {
+    // Seen in a real CPython 3.13.5 WASI build made in a chroot at /work/Python-3.13.5 and
+    // served from the host: 736 sources named under the chroot's path, all present under ROOT.
+    FakeRoot root;
+    root.files["cross-build/app.wasm"] = dwarf_module("/work/Python-3.13.5/cross-build", {
+        "/work/Python-3.13.5/Python/ceval.c", "/work/Python-3.13.5/Include/object.h",
+        "/work/Python-3.13.5/Python/gone.c",       // not under ROOT: stays outside
+        "/usr/local/include/stdio.h"});             // one tail that exists by coincidence: not a build tree
+    root.files["Python/ceval.c"] = text("");
+    root.files["Include/object.h"] = text("");
+    root.files["stdio.h"] = text("");
+    auto r = run(root, "cross-build/app.wasm");
+    CHECK(count(r, SourceClass::via_substitution) == 2);
+    CHECK(count(r, SourceClass::outside_root) == 2);
+    REQUIRE(r.substitutions.size() == 1);
+    CHECK(r.substitutions[0].from == "/work/Python-3.13.5/");
+    CHECK(r.substitutions[0].to == "http://127.0.0.1:8000/");
+    CHECK(r.compiler_flag == "-ffile-prefix-map=/work/Python-3.13.5=..");
+    // The substitution does what it promises: DevTools lands on the file under ROOT.
+    for (auto const& s : r.sources) {
+        if (s.cls != SourceClass::via_substitution) continue;
+        CAPTURE(s.path);
+        auto u = resolve_source_path(r.substitutions, s.path, *parse_url(r.symbols_url));
+        REQUIRE(u.has_value());
+        CHECK(to_root_path(*u, context().root_url).relative == s.root_path);
+        CHECK(root.files.count(s.root_path) == 1);
+    }
+}
+
 TEST_CASE("diagnose: embedded DWARF with absolute paths under ROOT needs the substitution; the flag leads back to ROOT") {
     FakeRoot root;
     root.files["build/web/app.wasm"] = dwarf_module("/home/u/proj/build/web", {"../../src/main.c", "/home/u/proj/include/a.h",

@@ -25,6 +25,8 @@ TEST_CASE("match_toolchain: emsdk, Debian's emscripten, clang headers and source
         {"libc-top-half/musl/src/string/strsignal.c", true},
         {"sysroot/include/wasm32-wasi/wasi/api.h", true},
         {"dlmalloc/src/malloc.c", true},
+        {"/opt/wasi-sdk-deb/lib/clang/19/include/stdatomic.h", true},
+        {"/build/reproducible-path/llvm-toolchain-19-19.1.7/compiler-rt/lib/builtins/multi3.c", true},
         {"/home/ci/wasi-sdk/src/wasi-libc/libc-top-half/musl/src/misc/dl.c", true},
         {"/build/myproject/src/main.c", false},
         {"src/libc-top-half/x.c", false},
