@@ -99,7 +99,7 @@ for name, (status, _, _) in results.items():
     if status is None or not 400 <= status < 500:
         fail(f"{name}: answered {status}, not a 4xx")
 grown = hwm_kib() - base
-print(f"peak RSS grew by {grown} KiB with four hostile connections (36 MiB sent)")
+print(f"peak RSS (VmHWM) {base} KiB before, {base + grown} KiB after four hostile connections (36 MiB sent): +{grown} KiB")
 if grown > 8 * 1024: fail(f"peak RSS grew by {grown} KiB (> 8 MiB) under four hostile connections")
 
 # A GET with a 900 KiB body: the body is dropped, the file is served, the connection lives on.
