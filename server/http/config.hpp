@@ -38,7 +38,8 @@ struct Config {
     unsigned threads = 0;                   // 0: one per core
     std::size_t max_connections = 1024;
     std::size_t max_header_bytes = 16 * 1024;
-    std::size_t max_body_bytes = 1024 * 1024;  // a GET body beyond this closes the connection
+    std::size_t max_body_bytes = 1024 * 1024;  // a GET body beyond this closes the connection (read and dropped)
+    std::size_t max_read_buffer_bytes = 64 * 1024;  // unparsed bytes one connection holds: head, chunk lines, trailers
     unsigned header_timeout_s = 15;         // idle keep-alive and slow headers
     unsigned write_stall_timeout_s = 30;    // a client that stops reading
 };
