@@ -74,6 +74,10 @@ void add_serve_options(CLI::App& cmd, ServeOptions& o) {
         ->capture_default_str()
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
     cmd.add_option("--threads", o.threads, "Serving threads (default: one per core)")->check(CLI::Range(0, 256));
+    // Hidden: tests use a small limit to show a burst over it is queued, not refused (#12 item 5).
+    cmd.add_option("--max-connections", o.max_connections, "Connections served at once (default: from ulimit -n)")
+        ->check(CLI::Range(0, 1 << 24))
+        ->group("");
     add_policy_options(cmd, o.policy);
     cmd.add_option("--allow-host", o.allow_hosts, "Also answer to this Host name (repeatable; DNS-rebinding check)")
         ->check([](std::string const& v) {
@@ -115,6 +119,7 @@ std::optional<http::Config> to_config(ServeOptions const& o, std::string& error)
     cfg.listing = !o.no_listing;
     cfg.quiet = o.quiet;
     cfg.threads = o.threads;
+    cfg.max_connections = o.max_connections;
     cfg.cache_bytes = std::size_t(o.cache_mb) * 1024 * 1024;
     return cfg;
 }

@@ -37,6 +37,7 @@ struct ServeOptions {
     bool quiet = false;
     std::string log_level = "info";
     unsigned threads = 0;
+    unsigned max_connections = 0;  // hidden --max-connections; 0: from the descriptor limit
     PolicyOptions policy{};
     std::vector<std::string> allow_hosts{};
     bool follow_symlinks = false;

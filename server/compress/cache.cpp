@@ -346,6 +346,8 @@ CompressCache::~CompressCache() {
     shared_->lru.clear();
 }
 
+void CompressCache::stop_compressing() { shared_->closing = true; }
+
 std::shared_ptr<Entry> CompressCache::acquire(std::string const& path, FileKey key, Coding coding) {
     return acquire_impl(path, -1, key, coding);
 }

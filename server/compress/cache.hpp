@@ -149,6 +149,10 @@ public:
 
     CacheStats stats() const;
 
+    // Shutdown (#12 item 5, Ctrl-C): running jobs stop at their next block and queued ones
+    // as they start, failing their entries, so no one waits for a 300 MB compression to end.
+    void stop_compressing();
+
 private:
     struct Shared;  // the map, LRU and counters; jobs hold it too (cache.cpp)
     struct Job;     // one compression: its file, its entry, its outcome (cache.cpp)

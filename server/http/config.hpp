@@ -36,7 +36,7 @@ struct Config {
     std::uint64_t min_compress_bytes = 1024;  // smaller bodies gain nothing from a coding
     bool quiet = false;
     unsigned threads = 0;                   // 0: one per core
-    std::size_t max_connections = 1024;
+    std::size_t max_connections = 0;       // 0: derived from the descriptor limit (net/server.cpp)
     std::size_t max_header_bytes = 16 * 1024;
     std::size_t max_body_bytes = 1024 * 1024;  // a GET body beyond this closes the connection (read and dropped)
     std::size_t max_read_buffer_bytes = 64 * 1024;  // unparsed bytes one connection holds: head, chunk lines, trailers

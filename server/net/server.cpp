@@ -37,21 +37,38 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using asio::ip::tcp;
 
-// Descriptors: raise the soft limit to the hard one (capped), as the default 1024 would
-// leave little for connections; then keep at most a quarter of them for cached open files,
-// up to 2048 (a CPython checkout's browser build reads a few hundred files).
+// Descriptors (#12 item 5): raise the soft limit to the hard one (capped at 65536), as nginx
+// users set worker_rlimit_nofile; the default soft 1024 would leave little for connections.
+// Of what is left after a reserve for the process itself (log, listener, epoll, the pool's
+// jobs), at most a quarter, up to 2048, is for cached open files (a CPython checkout's
+// browser build reads a few hundred); connections get half of the rest, since a connection
+// may hold a file descriptor of its own while it sends an uncached file.
 namespace {
-std::size_t open_file_capacity(http::Config const& cfg) {
+struct DescriptorBudget {
+    std::size_t connections = 0;
+    std::size_t open_files = 0;
+};
+
+DescriptorBudget split_descriptors(std::uint64_t limit, std::size_t configured_connections) {
+    constexpr std::uint64_t reserve = 64;
+    auto const spare = limit > reserve ? limit - reserve : 0;
+    DescriptorBudget b;
+    b.open_files = std::size_t(std::min<std::uint64_t>(2048, spare / 4));
+    b.connections = std::max<std::size_t>(1, std::size_t((spare - b.open_files) / 2));
+    if (configured_connections > 0) b.connections = configured_connections;  // --max-connections
+    return b;
+}
+
+std::uint64_t raise_descriptor_limit() {
     rlimit lim{};
-    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
+    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return 1024;
     rlim_t const wanted = std::min<rlim_t>(lim.rlim_max, 65536);
     if (lim.rlim_cur < wanted) {
         lim.rlim_cur = wanted;
         ::setrlimit(RLIMIT_NOFILE, &lim);  // best effort: the old limit still works
         ::getrlimit(RLIMIT_NOFILE, &lim);
     }
-    auto const spare = lim.rlim_cur > cfg.max_connections + 64 ? lim.rlim_cur - cfg.max_connections - 64 : 0;
-    return std::min<std::size_t>(2048, std::size_t(spare / 4));
+    return std::uint64_t(lim.rlim_cur);
 }
 }  // namespace
 
@@ -71,6 +88,9 @@ struct Server::Impl {
     std::size_t next_context = 0;
     std::vector<std::thread> threads;
     std::chrono::milliseconds grace{2000};
+    // At the connection limit the accept loop waits on this timer (never expiring) until a
+    // session ends and cancels it: further clients wait in the listen backlog, not for a 503.
+    asio::steady_timer slot_free{ioc};
     int owned_root_fd = -1;
     // Compression runs off the serving threads, so a cold 20 MB wasm never stalls a session.
     asio::thread_pool compress_pool{usable_cpus()};
@@ -80,13 +100,25 @@ struct Server::Impl {
     http::ModuleWatch module_watch;
 
     ~Impl() {
-        compress_pool.join();  // jobs hold the cache; finish them before it goes
+        // Jobs hold the cache's state themselves; stopped (see stop()), a running one ends at
+        // its next block and queued ones are dropped unrun, failing their entries: Ctrl-C
+        // does not wait for compressions to finish (#12 item 5; it took 27 s).
+        if (cache) cache->stop_compressing();
+        compress_pool.stop();
+        compress_pool.join();
         if (owned_root_fd >= 0) ::close(owned_root_fd);  // read-only O_PATH descriptor
     }
 
     asio::awaitable<void> accept_loop() {
         for (;;) {
             // Round-robin over the contexts: the new connection's socket belongs to the next one.
+            // At the limit, stop accepting until a session ends (#12 item 5): the kernel's
+            // backlog holds the burst, and every client is served, late but correct.
+            while (host.active.load() >= cfg.max_connections && !host.stopping) {
+                slot_free.expires_at(asio::steady_timer::time_point::max());
+                co_await slot_free.async_wait(asio::as_tuple(asio::use_awaitable));
+            }
+            if (host.stopping) co_return;
             auto& target = next_context == 0 ? ioc : *others[next_context - 1];
             next_context = (next_context + 1) % (others.size() + 1);
             auto [ec, socket] = co_await acceptor.async_accept(target.get_executor(), asio::as_tuple(asio::use_awaitable));
@@ -99,12 +131,13 @@ struct Server::Impl {
                 continue;
             }
             socket.set_option(tcp::no_delay(true), ec);  // best effort; latency only
-            bool const over_limit = host.active.load() >= cfg.max_connections;
             ++host.active;
             auto exec = socket.get_executor();
-            asio::co_spawn(exec, run_session(Stream(std::move(socket)), host, over_limit),
+            // Never over the limit: the loop above waited for a free slot.
+            asio::co_spawn(exec, run_session(Stream(std::move(socket)), host, false),
                            [this](std::exception_ptr e) {
-                               --host.active;
+                               if (host.active.fetch_sub(1) >= cfg.max_connections)
+                                   asio::post(ioc, [this] { slot_free.cancel(); });  // the accept loop may be waiting
                                if (e) {
                                    try {
                                        std::rethrow_exception(e);
@@ -156,7 +189,11 @@ Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
     impl_->cache = std::make_unique<compress::CompressCache>(
         impl_->cfg.cache_bytes, [pool = &impl_->compress_pool](std::function<void()> job) { asio::post(*pool, std::move(job)); });
     impl_->host.services.cache = impl_->cache.get();
-    impl_->open_files = std::make_unique<fs::OpenFileCache>(open_file_capacity(impl_->cfg));
+    auto const budget = split_descriptors(raise_descriptor_limit(), impl_->cfg.max_connections);
+    impl_->cfg.max_connections = budget.connections;
+    spdlog::debug("serving at most {} connections at once, caching at most {} open files", budget.connections,
+                  budget.open_files);
+    impl_->open_files = std::make_unique<fs::OpenFileCache>(budget.open_files);
     impl_->host.services.open_files = impl_->open_files.get();
     impl_->host.services.open_connections = &impl_->host.active;
     std::error_code abs_ec;
@@ -184,7 +221,7 @@ Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
     if (ec == asio::error::access_denied)
         throw StartupError(fmt::format("port {} needs privileges (try a port above 1023, or --port 0)", impl_->cfg.port));
     if (ec) throw StartupError(fmt::format("cannot listen on {}:{}: {}", impl_->cfg.bind, impl_->cfg.port, ec.message()));
-    a.listen(asio::socket_base::max_listen_connections, ec);
+    a.listen(asio::socket_base::max_listen_connections, ec);  // SOMAXCONN (4096 since Linux 5.4): a burst over the limit waits here
     if (ec) throw StartupError(fmt::format("cannot listen on {}:{}: {}", impl_->cfg.bind, impl_->cfg.port, ec.message()));
     impl_->cfg.port = a.local_endpoint().port();
 }
@@ -230,6 +267,9 @@ void Server::stop() {
         if (impl_->host.stopping.exchange(true)) return;
         beast::error_code ignored;
         impl_->acceptor.close(ignored);  // closing a listening socket only fails if it is already closed
+        impl_->slot_free.cancel();  // an accept loop waiting for a free slot ends
+        // Compressions in flight end now: their sessions close instead of draining for seconds.
+        if (impl_->cache) impl_->cache->stop_compressing();
         asio::co_spawn(impl_->ioc, impl_->drain(), asio::detached);
     });
 }

@@ -89,7 +89,9 @@ struct BodyWriter {
             char* const buffer = thread_file_buffer();
             auto const length = std::size_t(b.parts[0].length);
             auto n = ::pread(b.file->fd, buffer, length, off_t(b.parts[0].offset));
-            if (n != ssize_t(length)) co_return WriteResult{Sent::cut, 0};  // truncated under us
+            // Shrunk between fstat and read: nothing is out yet, so the session decides the
+            // request again with the file as it is now, instead of closing silently (#12 item 4c).
+            if (n != ssize_t(length)) co_return WriteResult{Sent::nothing, 0};
             co_return co_await write_memory(std::string_view(buffer, length), true);
         }
         // Files sent with sendfile go out corked: full-size segments instead of one push per

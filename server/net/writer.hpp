@@ -16,7 +16,8 @@ namespace wasmdev::net {
 enum class Sent {
     whole,    // every byte
     cut,      // not whole: the connection must be dropped (client gone or stalled, body cut short)
-    nothing,  // not one byte: its compressed body failed before it began (the file changed)
+    nothing,  // not one byte: the file changed before the body began (a compressed body failed,
+              // a small file shrank); the request can be decided again
 };
 
 struct WriteResult {

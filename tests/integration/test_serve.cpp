@@ -337,7 +337,7 @@ TEST_CASE("serve: a client that stops reading is dropped after the write-stall t
     CHECK(request(srv.port(), "GET", "/app.js").status == 200);
 }
 
-TEST_CASE("serve: idle connections time out  the connection limit answers 503") {
+TEST_CASE("serve: idle connections time out, and a client over the connection limit waits for a free slot") {
     Site site;
     auto cfg = config_for(site.root);
     cfg.header_timeout_s = 1;
@@ -345,17 +345,15 @@ TEST_CASE("serve: idle connections time out  the connection limit answers 503") 
     TestServer srv(cfg);
     RawClient idle(srv.port());
     RawClient idle2(srv.port());
-    std::this_thread::sleep_for(100ms);
+    // Over the limit the server stops accepting: the third client waits in the listen
+    // backlog until an idle one times out, then gets its file, not a 503 (#12 item 5).
     RawClient third(srv.port());
     third.send(request_line("GET", "/app.js"));
     auto r = third.read();
     REQUIRE(r);
-    CHECK(r->status == 503);
+    CHECK(r->status == 200);
     CHECK(idle.closed_by_peer(3s));
     CHECK(idle2.closed_by_peer(3s));
-    std::this_thread::sleep_for(100ms);
-    auto ok = request(srv.port(), "GET", "/app.js");
-    CHECK(ok.status == 200);
 }
 
 TEST_CASE("serve: clients that hang up in the middle of large bodies cost nothing (no SIGPIPE)") {
