@@ -104,6 +104,33 @@ std::optional<Response> RawClient::read(bool head_request) {
     return r;
 }
 
+bool RawClient::wait_for(std::string_view marker) {
+    auto const until = std::chrono::steady_clock::now() + deadline_;
+    auto seen = [&] {
+        auto const data = buffer_.cdata();
+        return std::string_view(static_cast<char const*>(data.data()), data.size()).find(marker) != std::string_view::npos;
+    };
+    while (!seen()) {
+        auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        if (left <= 0ms) return false;
+        beast::error_code ec = asio::error::would_block;
+        ioc_.restart();
+        socket_.async_read_some(buffer_.prepare(64 * 1024), [&](beast::error_code e, std::size_t n) {
+            ec = e;
+            buffer_.commit(n);
+        });
+        ioc_.run_for(left);
+        if (ec == asio::error::would_block) {
+            socket_.cancel();
+            ioc_.restart();
+            ioc_.run();
+            return false;
+        }
+        if (ec) return false;
+    }
+    return true;
+}
+
 bool RawClient::closed_by_peer(std::chrono::milliseconds deadline) {
     char byte = 0;
     beast::error_code ec = asio::error::would_block;

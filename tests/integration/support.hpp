@@ -54,6 +54,10 @@ public:
     void send(std::string_view bytes);
     // Reads one response; nullopt when the connection closed or the deadline passed.
     std::optional<Response> read(bool head_request = false);
+    // Reads until the bytes received so far contain `marker` (kept for read() to parse):
+    // false when the connection closed or the deadline passed first. Lets a test act at a
+    // moment on the wire ("the head is out") instead of after a sleep.
+    bool wait_for(std::string_view marker);
     // True when the server closes the connection (EOF) before the deadline.
     bool closed_by_peer(std::chrono::milliseconds deadline = 5s);
     boost::asio::ip::tcp::socket& socket() { return socket_; }
