@@ -3,6 +3,7 @@
 # "cut-short" for a response the client did not get whole — and escapes a target that would
 # act on the terminal showing it (#12 item 6, #13). Usage: access_log.sh WASMDEV REPO_ROOT
 set -u
+. "$(dirname "$0")/wait.bash"
 bin=$1
 tmp=$(mktemp -d)
 pid=
@@ -15,11 +16,7 @@ python3 -c "print('let answer = 42; // a line of a build\n' * 4000, end='')" > "
 head -c 8000000 /dev/urandom > "$tmp/root/big.bin"
 "$bin" serve "$tmp/root" --port 0 >"$tmp/out.log" 2>"$tmp/err.log" &
 pid=$!
-for _ in $(seq 100); do
-  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$tmp/out.log" | head -n1)
-  [ -n "$url" ] && break
-  sleep 0.1
-done
+url=$(wait_for_url "$tmp/out.log")
 [ -n "$url" ] || fail "no URL line: $(cat "$tmp/err.log")"
 port=${url##*:}; port=${port%/}
 
@@ -52,10 +49,8 @@ etag=$(curl -sS -D - -o /dev/null -H 'Accept-Encoding: gzip' "${url}app.js" | tr
 curl -sS -o /dev/null -H 'Accept-Encoding: gzip' -H "If-None-Match: $etag" "${url}app.js"
 
 # Lines are written in batches: wait (bounded) for the last one.
-for _ in $(seq 100); do
-  [ "$(grep -c '"GET /app.js" 304' "$tmp/out.log")" -ge 1 ] && grep -q '"GET /big.bin"' "$tmp/out.log" && break
-  sleep 0.1
-done
+wait_for_match '"GET /app.js" 304' 60 "$tmp/out.log" >/dev/null || fail "no access line for the 304"
+wait_for_match '"GET /big.bin"' 60 "$tmp/out.log" >/dev/null || fail "no access line for /big.bin"
 grep -q $'\x1b' "$tmp/out.log" && fail "a raw ESC reached the log"
 grep -qP '\xe2\x80\xae|\xc2\x9b' "$tmp/out.log" && fail "a raw U+202E or U+009B reached the log"
 grep -qF '"GET /a\u{009b}[31m\u{202e}gpj\xff" 404' "$tmp/out.log" || fail "the hostile target is not escaped as expected"

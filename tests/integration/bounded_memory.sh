@@ -9,6 +9,7 @@
 # and a coroutine frame, well under 1 MiB for four; the rest is allocator slack.
 # Usage: bounded_memory.sh WASMDEV REPO_ROOT
 set -u
+. "$(dirname "$0")/wait.bash"
 bin=$1
 tmp=$(mktemp -d)
 pid=
@@ -21,11 +22,7 @@ mkdir "$tmp/root"
 printf 'hello, bounded world\n' > "$tmp/root/file.txt"
 "$bin" serve "$tmp/root" --port 0 --no-compress >"$tmp/out.log" 2>"$tmp/err.log" &
 pid=$!
-for _ in $(seq 100); do
-  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$tmp/out.log" | head -n1)
-  [ -n "$url" ] && break
-  sleep 0.1
-done
+url=$(wait_for_url "$tmp/out.log")
 [ -n "$url" ] || fail "no URL line: $(cat "$tmp/out.log" "$tmp/err.log")"
 port=${url##*:}; port=${port%/}
 

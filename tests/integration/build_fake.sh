@@ -6,6 +6,7 @@
 # Usage: build_fake.sh WASMDEV REPO_ROOT
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$(dirname "$0")/wait.bash"
 repo=$2
 if ! "$bin" build --help >/dev/null 2>&1; then
   echo "SKIP: this wasmdev has no build subcommand registered (main.cpp)"
@@ -225,11 +226,11 @@ calls | grep -q "^make emscripten-browser clean" || fail "clean did not run make
 "$bin" build emscripten-browser-debug repl --srcdir "$src" --port 0 --quiet > "$tmp/repl.txt" 2>&1 &
 srv=$!
 url=
-for _ in $(seq 100); do url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/builddir/emscripten-browser-debug/python\.html' "$tmp/repl.txt" | head -n1); [ -n "$url" ] && break; sleep 0.1; done
+url=$(wait_for_match 'http://127\.0\.0\.1:[0-9]+/builddir/emscripten-browser-debug/python\.html' 60 "$tmp/repl.txt")
 [ -n "$url" ] || { kill $srv; fail "repl printed no python.html URL: $(cat "$tmp/repl.txt")"; }
 base=${url%/builddir/*}
 # The fake build's python.wasm is not a real module: the doctor says it carries no debug info.
-for _ in $(seq 100); do grep -q "carries no debug info" "$tmp/repl.txt" && break; sleep 0.1; done
+wait_for_match "carries no debug info" 60 "$tmp/repl.txt" >/dev/null || { kill $srv; fail "repl printed no doctor verdict: $(cat "$tmp/repl.txt")"; }
 grep -q "python.wasm carries no debug info" "$tmp/repl.txt" || { kill $srv; fail "no doctor verdict on the fake python.wasm: $(cat "$tmp/repl.txt")"; }
 headers=$(curl -s -D - -o "$tmp/page.html" "$url")
 kill -INT $srv; wait $srv; rc=$?
@@ -250,10 +251,10 @@ if command -v clang-14 >/dev/null && command -v wasm-ld-14 >/dev/null; then
   "$bin" build emscripten-browser-debug repl --srcdir "$src" --port 0 --quiet > "$tmp/repl2.txt" 2>&1 &
   srv=$!
   url=
-  for _ in $(seq 100); do url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/builddir/emscripten-browser-debug/python\.html' "$tmp/repl2.txt" | head -n1); [ -n "$url" ] && break; sleep 0.1; done
+  url=$(wait_for_match 'http://127\.0\.0\.1:[0-9]+/builddir/emscripten-browser-debug/python\.html' 60 "$tmp/repl2.txt")
   [ -n "$url" ] || { kill $srv; fail "repl printed no python.html URL: $(cat "$tmp/repl2.txt")"; }
   base=${url%/builddir/*}
-  for _ in $(seq 100); do grep -q "DevTools C/C++ debugging" "$tmp/repl2.txt" && break; sleep 0.1; done
+  wait_for_match 'DevTools C/C\+\+ debugging' 60 "$tmp/repl2.txt" >/dev/null || { kill $srv; fail "repl printed no doctor hint: $(cat "$tmp/repl2.txt")"; }
   kill -INT $srv; wait $srv
   want="[{\"from\":\"$src/\",\"to\":\"$base/\"}]"
   grep -qF "$want" "$tmp/repl2.txt" || fail "repl did not print the doctor's substitution $want: $(cat "$tmp/repl2.txt")"

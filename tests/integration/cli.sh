@@ -4,6 +4,7 @@
 # SIGTERM stop it cleanly (exit 0), --version/--help work. Usage: cli.sh WASMDEV REPO_ROOT
 set -u
 bin=$1
+. "$(dirname "$0")/wait.bash"
 tmp=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"; }
@@ -11,16 +12,12 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 echo hello > "$tmp/hello.txt"
 
-# Starts the server in the background; sets pid and url, or fails after 10 s.
+# Starts the server in the background; sets pid and url once it prints its URL line.
 start() {
   "$bin" serve "$tmp" --port 0 "$@" >"$tmp/out.log" 2>"$tmp/err.log" &
   pid=$!; pids+=("$pid")
-  for _ in $(seq 100); do
-    url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$tmp/out.log" | head -n1)
-    [ -n "$url" ] && return 0
-    sleep 0.1
-  done
-  fail "no URL line within 10 s: $(cat "$tmp/out.log" "$tmp/err.log")"
+  url=$(wait_for_url "$tmp/out.log") && return 0
+  fail "no URL line within 60 s: $(cat "$tmp/out.log" "$tmp/err.log")"
 }
 
 "$bin" --version | grep -Eq '^wasmdev [0-9]+\.[0-9]+\.[0-9]+' || fail "--version"
@@ -58,13 +55,12 @@ out=$("$bin" serve "$tmp" --port "$port" 2>&1); rc=$?
 
 # The default subcommand is serve: `wasmdev DIR` works.
 "$bin" "$tmp" --port 0 >"$tmp/out2.log" 2>&1 & p2=$!; pids+=("$p2")
-for _ in $(seq 100); do grep -q 'http://127.0.0.1:' "$tmp/out2.log" && break; sleep 0.1; done
-grep -q 'http://127.0.0.1:' "$tmp/out2.log" || fail "wasmdev DIR did not serve (no URL line within 10 s)"
+wait_for_match 'http://127\.0\.0\.1:' 60 "$tmp/out2.log" >/dev/null || fail "wasmdev DIR did not serve (no URL line within 60 s)"
 kill -INT "$p2"; wait "$p2"; rc=$?; [ $rc = 0 ] || fail "SIGINT exit code $rc, want 0"
 
 # An IPv4-mapped loopback bind is loopback: no network warning, and the Host check holds (#12).
 "$bin" serve "$tmp" --port 0 --bind ::ffff:127.0.0.1 >"$tmp/out3.log" 2>&1 & p3=$!; pids+=("$p3")
-for _ in $(seq 100); do grep -q 'http://\[::ffff:127.0.0.1\]:' "$tmp/out3.log" && break; sleep 0.1; done
+wait_for_match 'http://\[::ffff:127\.0\.0\.1\]:' 60 "$tmp/out3.log" >/dev/null
 port3=$(grep -o 'http://\[::ffff:127.0.0.1\]:[0-9]*/' "$tmp/out3.log" | head -n1 | sed 's/.*://; s,/,,')
 [ -n "$port3" ] || fail "--bind ::ffff:127.0.0.1: no URL line: $(cat "$tmp/out3.log")"
 grep -q 'network' "$tmp/out3.log" && fail "--bind ::ffff:127.0.0.1 warned about the network: $(cat "$tmp/out3.log")"

@@ -6,6 +6,7 @@
 # (dry-run, against the fake checkout). Usage: cli_repeatable.sh WASMDEV REPO_ROOT
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$(dirname "$0")/wait.bash"
 repo=$2
 command -v curl >/dev/null || { echo "SKIP: curl is missing (Debian package curl)"; exit 77; }
 tmp=$(mktemp -d)
@@ -21,13 +22,9 @@ serve_last() {
   [ -n "$pid" ] && { kill "$pid"; wait "$pid" 2>/dev/null; }
   "$bin" "$@" "$site" >"$tmp/out.log" 2>"$tmp/err.log" &
   pid=$!
-  for _ in $(seq 100); do
-    url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$tmp/out.log" | head -n1)
-    [ -n "$url" ] && return 0
-    kill -0 "$pid" 2>/dev/null || fail "'wasmdev $* DIR' exited: $(cat "$tmp/err.log")"
-    sleep 0.1
-  done
-  fail "'wasmdev $* DIR': no URL line within 10 s"
+  url=$(wait_for_url "$tmp/out.log") && return 0
+  kill -0 "$pid" 2>/dev/null || fail "'wasmdev $* DIR' exited: $(cat "$tmp/err.log")"
+  fail "'wasmdev $* DIR': no URL line within 60 s"
 }
 header_of() { curl -s -m 5 -D - -o /dev/null "${@:2}" "${url}hello.txt" | tr -d '\r' | grep -i "^$1:" | cut -d' ' -f2-; }
 

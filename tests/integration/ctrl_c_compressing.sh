@@ -5,6 +5,7 @@
 # no disk used) are being sent gzip-compressed when SIGINT arrives.
 # Usage: ctrl_c_compressing.sh WASMDEV REPO_ROOT
 set -u
+. "$(dirname "$0")/wait.bash"
 bin=$1
 tmp=$(mktemp -d)
 pid=
@@ -21,11 +22,7 @@ mkdir "$tmp/root"
 for i in 1 2 3; do truncate -s 3G "$tmp/root/big$i.wasm"; done
 "$bin" serve "$tmp/root" --port 0 --quiet >"$tmp/out.log" 2>"$tmp/err.log" &
 pid=$!
-for _ in $(seq 100); do
-  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$tmp/out.log" | head -n1)
-  [ -n "$url" ] && break
-  sleep 0.1
-done
+url=$(wait_for_url "$tmp/out.log")
 [ -n "$url" ] || fail "no URL line: $(cat "$tmp/out.log" "$tmp/err.log")"
 
 # Three requests: as many compress at once as the pool has threads, the rest queue.
@@ -35,12 +32,10 @@ for i in 1 2 3; do
 done
 # Compression is under way once a head is out (the head waits for the first compressed bytes).
 under_way=
-for _ in $(seq 100); do
+if wait_for_match "^HTTP/1.1 200" 60 "$tmp/head1" "$tmp/head2" "$tmp/head3" >/dev/null; then
   under_way=$(grep -l '^HTTP/1.1 200' "$tmp"/head? 2>/dev/null | head -n1)
-  [ -n "$under_way" ] && break
-  sleep 0.1
-done
-[ -n "$under_way" ] || fail "no response head within 10 s"
+fi
+[ -n "$under_way" ] || fail "no response head within 60 s"
 grep -qi '^content-encoding: gzip' "$under_way" || fail "not a gzip head: $(cat "$under_way")"
 
 started=$(date +%s%N)

@@ -5,6 +5,7 @@
 # by Emscripten's lazy file: HEAD for the length, then ranges) stays identity even when the
 # browser accepts compression. Usage: doctor_debug_files.sh WASMDEV REPO_ROOT
 set -u
+. "$(dirname "$0")/wait.bash"
 bin=$1
 command -v curl >/dev/null || { echo "skip: curl is missing"; exit 77; }
 tmp=$(mktemp -d)
@@ -23,11 +24,7 @@ cp "$tmp/seed" "$tmp/root/obj/app.dwo"
 
 "$bin" serve "$tmp/root" --port 0 >"$tmp/out.log" 2>"$tmp/err.log" &
 pid=$!
-for _ in $(seq 100); do
-  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$tmp/out.log" | head -n1)
-  [ -n "$url" ] && break
-  sleep 0.1
-done
+url=$(wait_for_url "$tmp/out.log")
 [ -n "$url" ] || fail "no URL line within 10 s: $(cat "$tmp/out.log" "$tmp/err.log")"
 
 ae='Accept-Encoding: gzip, deflate, br, zstd'

@@ -4,6 +4,7 @@
 # per path, not per request), and /__wasmdev/modules.json lists the module with the doctor's
 # verdict. Usage: doctor_serve_warnings.sh WASMDEV REPO_ROOT
 set -u
+. "$(dirname "$0")/wait.bash"
 bin=$1
 tmp=$(mktemp -d)
 pid=
@@ -24,22 +25,11 @@ PY
 
 "$bin" serve "$tmp/root" --port 0 >"$tmp/out.log" 2>"$tmp/err.log" &
 pid=$!
-url=
-for _ in $(seq 100); do
-  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$tmp/out.log" | head -n1)
-  [ -n "$url" ] && break
-  sleep 0.1
-done
+url=$(wait_for_url "$tmp/out.log")
 [ -n "$url" ] || fail "no URL line within 10 s"
 
-# Waits (at most 10 s) until the server's output has a line matching $1.
-wait_for_line() {
-  for _ in $(seq 100); do
-    grep -q -- "$1" "$tmp/out.log" "$tmp/err.log" && return 0
-    sleep 0.1
-  done
-  return 1
-}
+# Waits until the server's output has a line matching $1 (deadline 60 s).
+wait_for_line() { wait_for_match "$1" 60 "$tmp/out.log" "$tmp/err.log" >/dev/null; }
 
 # Before the module is served, its debug file's 404 is an ordinary one.
 code=$(curl -s -o /dev/null -w '%{http_code}' "${url}out/dbg/app.debug.wasm")

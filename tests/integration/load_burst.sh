@@ -5,6 +5,7 @@
 # connect at once, each sends one GET for a small file, and every one must get a 200.
 # Usage: load_burst.sh WASMDEV REPO_ROOT
 set -u
+. "$(dirname "$0")/wait.bash"
 bin=$1
 tmp=$(mktemp -d)
 pid=
@@ -17,11 +18,7 @@ mkdir "$tmp/root"
 printf 'export const answer = 42;\n' > "$tmp/root/small.js"
 "$bin" serve "$tmp/root" --port 0 --quiet --max-connections 8 >"$tmp/out.log" 2>"$tmp/err.log" &
 pid=$!
-for _ in $(seq 100); do
-  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$tmp/out.log" | head -n1)
-  [ -n "$url" ] && break
-  sleep 0.1
-done
+url=$(wait_for_url "$tmp/out.log")
 [ -n "$url" ] || fail "no URL line: $(cat "$tmp/out.log" "$tmp/err.log")"
 port=${url##*:}; port=${port%/}
 

@@ -1,0 +1,19 @@
+# Waiting on events for the integration scripts: a line appearing in a server's output is seen
+# through inotify (tail -F), not by polling with sleeps; every wait has a deadline, so a wedged
+# server fails its test instead of hanging it. Source it: . "$(dirname "$0")/wait.bash"
+
+# wait_for_match REGEX SECONDS FILE...: prints the first match (grep -oE) of REGEX in the
+# FILEs, as soon as it is written; returns 1 when SECONDS pass without one.
+wait_for_match() {
+  local regex=$1 secs=$2
+  shift 2
+  # tail exits by itself once the waiting shell is gone (--pid), also after a timeout.
+  timeout "$secs" bash -c 'grep -m1 -ohE -- "$0" <(exec tail -q -n +1 -F --pid=$$ "$@" 2>/dev/null)' \
+    "$regex" "$@" | head -n1
+  [ "${PIPESTATUS[0]}" = 0 ]
+}
+
+# wait_for_url FILE [SECONDS]: the http://127.0.0.1:PORT/ line wasmdev prints once listening.
+wait_for_url() {
+  wait_for_match 'http://127\.0\.0\.1:[0-9]+/' "${2:-60}" "$1"
+}
