@@ -9,11 +9,12 @@ want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
 build_pkgs=(g++ cmake make pkg-config libboost1.81-dev libboost-url1.81-dev zlib1g-dev
-            libspdlog-dev libfmt-dev libcli11-dev doctest-dev libbrotli-dev libzstd-dev)
+            libspdlog-dev libfmt-dev libcli11-dev doctest-dev libbrotli-dev libzstd-dev libssl-dev)
 # emscripten builds the doctor's test modules (clang-14 and lld-14's wasm-ld the DWARF 5 ones);
 # libclang-rt-14-dev brings libFuzzer for tests/fuzz; LLDB (the DevTools extension's symbols
 # backend) is the reference the doctor's source lists are compared with.
-test_pkgs=(chromium wabt curl apache2-bin nginx-core caddy wrk brotli emscripten clang-14 lld-14 libclang-rt-14-dev lldb-14 python3-lldb-14)
+# openssl computes the SPKI hash the HTTPS browser test pins; iproute2 builds its network namespace.
+test_pkgs=(openssl iproute2 chromium wabt curl apache2-bin nginx-core caddy wrk brotli emscripten clang-14 lld-14 libclang-rt-14-dev lldb-14 python3-lldb-14)
 
 pkgs=("${build_pkgs[@]}")
 [ $want_test = 1 ] && pkgs+=("${test_pkgs[@]}")
