@@ -7,8 +7,15 @@
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <filesystem>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
 
 #include "server/http/host_check.hpp"
+#include "server/tls/local_addresses.hpp"
+#include "server/tls/local_ca.hpp"
+#include "server/tls/names.hpp"
 
 namespace wasmdev::cli {
 namespace {
@@ -32,6 +39,43 @@ std::string normalise_allow_host(std::string h) {
     if (!h.starts_with('[') && std::count(h.begin(), h.end(), ':') > 1) h = "[" + h + "]";
     return h;
 }
+
+// ---- HTTPS (#14) ----
+
+// "wasmdev local CA user@host": the name a phone lists among its trusted CAs.
+std::string local_ca_name() {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    char const* user = std::getenv("USER");
+    return fmt::format("wasmdev local CA {}@{}", user && *user ? user : "user", host[0] ? host : "localhost");
+}
+
+// --tls/--cert/--key into cfg.tls: the user's pair, checked; or wasmdev's own certificate for
+// the names the server answers to, created or re-issued as needed. Empty, or the one-line error.
+std::string configure_tls(ServeOptions const& o, http::Config& cfg) {
+    if (o.cert_file.empty() != o.key_file.empty())
+        return "--cert and --key go together: pass both (mkcert writes NAME.pem and NAME-key.pem)";
+    if (!o.cert_file.empty()) {
+        if (auto why = tls::check_key_pair(o.cert_file, o.key_file); !why.empty()) return why;
+        cfg.tls.enabled = true;
+        cfg.tls.cert_file = std::filesystem::absolute(o.cert_file);
+        cfg.tls.key_file = std::filesystem::absolute(o.key_file);
+        return {};
+    }
+    if (!o.tls) return {};
+    auto const dir = tls::certificate_dir(std::getenv("XDG_CACHE_HOME"), std::getenv("HOME"));
+    if (dir.empty())
+        return "--tls: no cache directory for the local CA (set HOME or XDG_CACHE_HOME), or pass --cert and --key";
+    std::string error;
+    auto made = tls::ensure_local_certificates(dir, tls::leaf_names(cfg.bind, tls::local_addresses()), std::time(nullptr),
+                                               local_ca_name(), error);
+    if (!made) return "--tls: " + error;
+    if (made->ca_created) fmt::print("wasmdev: created a local certificate authority: {}\n", made->ca_cert.string());
+    cfg.tls = {true, made->cert, made->key, made->ca_cert, made->names};
+    return {};
+}
+
+// ---- end of HTTPS ----
 
 }  // namespace
 
@@ -90,6 +134,11 @@ void add_serve_options(CLI::App& cmd, ServeOptions& o) {
     cmd.add_flag("--no-compress", o.no_compress, "Never compress responses");
     cmd.add_flag("--no-listing", o.no_listing, "Answer 403 instead of listing directories");
     cmd.add_option("--cache-mb", o.cache_mb, "Memory for compressed bodies, MiB")->capture_default_str()->check(CLI::Range(0, 1 << 20));
+    // ---- HTTPS (#14) ----
+    cmd.add_flag("--tls", o.tls, "Serve HTTPS with a certificate from wasmdev's local CA (created once)");
+    cmd.add_option("--cert", o.cert_file, "Serve HTTPS with this PEM certificate chain (mkcert's NAME.pem); needs --key");
+    cmd.add_option("--key", o.key_file, "The unencrypted PEM private key of --cert");
+    // ---- end of HTTPS ----
     auto* owner = dynamic_cast<CLI::Option_group*>(&cmd) ? cmd.get_parent() : &cmd;
     take_one_value_each(owner ? *owner : cmd);
 }
@@ -121,6 +170,7 @@ std::optional<http::Config> to_config(ServeOptions const& o, std::string& error)
     cfg.threads = o.threads;
     cfg.max_connections = o.max_connections;
     cfg.cache_bytes = std::size_t(o.cache_mb) * 1024 * 1024;
+    if (error = configure_tls(o, cfg); !error.empty()) return std::nullopt;
     return cfg;
 }
 

@@ -44,6 +44,12 @@ struct ServeOptions {
     bool no_compress = false;
     bool no_listing = false;
     unsigned cache_mb = unsigned(http::Config{}.cache_bytes >> 20);
+
+    // ---- HTTPS (#14): --tls, --cert, --key; checked and turned into Config::tls by to_config ----
+    bool tls = false;
+    std::string cert_file{};  // --cert (implies --tls; needs --key)
+    std::string key_file{};   // --key
+    // ---- end of HTTPS ----
 };
 
 // The serve flags; then take_one_value_each() on the command they join (cmd itself, or the

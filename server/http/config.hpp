@@ -42,6 +42,16 @@ struct Config {
     std::size_t max_read_buffer_bytes = 64 * 1024;  // unparsed bytes one connection holds: head, chunk lines, trailers
     unsigned header_timeout_s = 15;         // idle keep-alive and slow headers
     unsigned write_stall_timeout_s = 30;    // a client that stops reading
+
+    // HTTPS (--tls, --cert, --key; SPEC §2.11). The CLI fills it: with --tls alone from the
+    // certificate wasmdev issued itself (server/tls/), with --cert/--key from the user's files.
+    struct Tls {
+        bool enabled = false;
+        std::filesystem::path cert_file{};  // PEM: the leaf, then its chain
+        std::filesystem::path key_file{};   // PEM, unencrypted
+        std::filesystem::path ca_file{};    // wasmdev's local CA (to trust on a phone); empty for --cert
+        std::vector<std::string> names{};   // what wasmdev's leaf covers; empty for --cert
+    } tls{};
 };
 
 }  // namespace wasmdev::http

@@ -11,6 +11,7 @@ std::string_view reason_phrase(unsigned status) {
         case 206: return "Partial Content";
         case 301: return "Moved Permanently";
         case 304: return "Not Modified";
+        case 307: return "Temporary Redirect";
         case 400: return "Bad Request";
         case 403: return "Forbidden";
         case 404: return "Not Found";

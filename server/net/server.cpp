@@ -30,6 +30,7 @@
 #include "server/net/access_log.hpp"
 #include "server/net/cpus.hpp"
 #include "server/net/session.hpp"
+#include "server/net/tls_context.hpp"
 
 namespace wasmdev::net {
 
@@ -98,6 +99,7 @@ struct Server::Impl {
     std::unique_ptr<fs::OpenFileCache> open_files;
     std::unique_ptr<doctor::ServedModules> modules;
     http::ModuleWatch module_watch;
+    std::unique_ptr<asio::ssl::context> tls;  // --tls: every session shares it (and its session cache)
 
     ~Impl() {
         // Jobs hold the cache's state themselves; stopped (see stop()), a running one ends at
@@ -134,7 +136,7 @@ struct Server::Impl {
             ++host.active;
             auto exec = socket.get_executor();
             // Never over the limit: the loop above waited for a free slot.
-            asio::co_spawn(exec, run_session(Stream(std::move(socket)), host, false),
+            asio::co_spawn(exec, run_session(Stream(std::move(socket)), host, tls.get()),
                            [this](std::exception_ptr e) {
                                if (host.active.fetch_sub(1) >= cfg.max_connections)
                                    asio::post(ioc, [this] { slot_free.cancel(); });  // the accept loop may be waiting
@@ -207,6 +209,11 @@ Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
         impl_->access_log = std::make_unique<AccessLog>(STDOUT_FILENO);
         impl_->host.access_log = impl_->access_log.get();
     }
+    if (impl_->cfg.tls.enabled) {
+        std::string error;
+        impl_->tls = make_tls_context(impl_->cfg.tls, error);
+        if (!impl_->tls) throw StartupError(error);
+    }
     auto& a = impl_->acceptor;
     beast::error_code ec;
     auto addr = asio::ip::make_address(impl_->cfg.bind, ec);
@@ -241,7 +248,7 @@ std::string Server::url() const {
     auto const& b = impl_->cfg.bind;
     auto host = b == "0.0.0.0" ? std::string("127.0.0.1") : b == "::" ? std::string("[::1]")
               : b.find(':') != std::string::npos ? "[" + b + "]" : b;
-    return fmt::format("http://{}:{}/", host, impl_->cfg.port);
+    return fmt::format("{}://{}:{}/", impl_->cfg.tls.enabled ? "https" : "http", host, impl_->cfg.port);
 }
 
 void Server::start() {
@@ -274,6 +281,28 @@ void Server::stop() {
     });
 }
 
+namespace {
+
+// What a user needs to reach the HTTPS server from a phone or another machine (#14).
+void print_tls_lines(http::Config const& cfg) {
+    auto const& t = cfg.tls;
+    if (!t.enabled) return;
+    if (t.ca_file.empty()) {
+        fmt::print("HTTPS with {}\n", t.cert_file.native());
+        return;
+    }
+    std::string names;
+    for (auto const& n : t.names) names += (names.empty() ? "" : ", ") + n;
+    fmt::print("HTTPS certificate for {} from wasmdev's local CA: {}\n"
+               "  To trust it on a phone or another machine, copy that CA file there and install it as a trusted\n"
+               "  certificate authority (iOS: open it, install the profile, then enable it in Settings > General >\n"
+               "  About > Certificate Trust Settings; Android: Settings > Security > Encryption & credentials >\n"
+               "  Install a certificate > CA certificate). docs/https.md has more.\n",
+               names, t.ca_file.native());
+}
+
+}  // namespace
+
 int run_server(http::Config const& cfg, std::function<void(std::string const& url)> const& on_ready) {
     std::unique_ptr<Server> server;
     try {
@@ -284,10 +313,17 @@ int run_server(http::Config const& cfg, std::function<void(std::string const& ur
     }
     auto const url = server->url();
     fmt::print("wasmdev serving {} at {}\n", cfg.root.native(), url);
+    print_tls_lines(cfg);
     std::fflush(stdout);
     spdlog::info("self-check page: {}__wasmdev/", url);
     if (!cfg.bind_is_loopback)
         spdlog::warn("bound to {}: anyone on your network can read {}", cfg.bind, cfg.root.native());
+    // #14: browsers grant cross-origin isolation only to secure contexts, and http:// is one
+    // only on localhost.
+    if (!cfg.bind_is_loopback && !cfg.tls.enabled)
+        spdlog::warn("other devices reach http://{}:{}/ without a secure context, so SharedArrayBuffer and "
+                     "wasm threads will not work there (only http://localhost is secure); serve with --tls",
+                     cfg.bind, cfg.port);
 
     // Signals are waited for on a small io_context of their own, so stop() runs off the
     // serving threads and the server drains normally.

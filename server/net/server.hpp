@@ -30,7 +30,7 @@ public:
     Server& operator=(Server const&) = delete;
 
     std::uint16_t port() const;
-    std::string url() const;  // "http://127.0.0.1:8000/", brackets for IPv6
+    std::string url() const;  // "http://127.0.0.1:8000/" ("https://" with TLS), brackets for IPv6
     http::Config const& config() const;
 
     void start();  // serve on background threads; returns at once

@@ -1,17 +1,23 @@
 #include "server/net/session.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
 #include <boost/optional.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <chrono>
+#include <cerrno>
 #include <memory_resource>
+#include <optional>
 
 #include "server/http/access_line.hpp"
 #include "server/http/parse_error.hpp"
+#include "server/http/plain_on_tls.hpp"
 #include "server/net/access_log.hpp"
 #include "server/net/writer.hpp"
 
@@ -98,9 +104,12 @@ http::ParseFailure parse_failure(beast::error_code ec, bool head_done) {
     return http::ParseFailure::malformed;
 }
 
+// A TLS failure (a client gone without close_notify, a bad record) ends the connection
+// quietly: there is no way to answer on a broken TLS stream.
 bool is_normal_close(beast::error_code ec) {
     return ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
-           ec == asio::error::bad_descriptor || ec == asio::error::connection_reset || ec == asio::error::eof;
+           ec == asio::error::bad_descriptor || ec == asio::error::connection_reset || ec == asio::error::eof ||
+           ec.category() == asio::error::get_ssl_category() || ec == asio::ssl::error::stream_truncated;
 }
 
 // One access line, formatted into the thread's buffer and handed to the log's writer thread.
@@ -126,29 +135,32 @@ Task<void> drain_before_close(Stream& stream, SessionControl& ctl) {
     }
 }
 
-}  // namespace
+// What the loop answers: handle() normally; on the TLS port, plain HTTP gets a redirect.
+enum class Answer { handle, plain_on_tls_port };
 
-Task<void> run_session(Stream stream, SessionHost& host, bool over_limit) {
+// Everything a connection's loop works with, whatever carries its bytes.
+struct Connection {
+    SessionHost& host;
+    Registration& reg;
+    Stream& stream;  // the TCP stream (for a TLS connection, the one under it)
+    std::string const& peer_text;
+};
+
+// Reads requests from `in` and writes the answers to t, until the connection should close.
+// Returns whether to linger before closing (the client may still be sending). One loop for
+// TCP and TLS: In is Stream or TlsStream.
+template <class In>
+Task<bool> serve_requests(Connection c, In& in, Transport& transport, Answer answer) {
+    auto& host = c.host;
+    auto& reg = c.reg;
     auto const& cfg = *host.cfg;
-    Registration reg(host, stream);
-    TcpTransport transport(stream, reg.control, std::chrono::seconds(cfg.write_stall_timeout_s));
+    auto const& peer_text = c.peer_text;
     WriteScratch scratch;  // reused across the connection's responses
-    beast::error_code ignored;
-    auto const peer = stream.socket().remote_endpoint(ignored);
-    auto const peer_text = fmt::format("{}:{}", peer.address().to_string(), peer.port());
-
-    if (over_limit) {
-        auto plan = http::error_response(503, "Too many open connections; try again shortly.", cfg, true);
-        co_await write_response(transport, plan, 11, false, scratch);
-    }
     // The read buffer holds what the parser has not consumed yet: a head, a chunk-size line
     // with its extensions, trailers. Capped, a read beyond it fails with buffer_overflow.
     beast::flat_buffer buffer(std::max(cfg.max_read_buffer_bytes, cfg.max_header_bytes + 1024));
     alignas(std::max_align_t) std::array<std::byte, fields_arena_bytes> fields_arena;
-    // Linger before closing only when the client may still be sending: after a request we
-    // could not parse, or with unread input. A 503 over the connection limit never lingers.
-    bool linger = false;
-    while (!over_limit && !host.stopping) {
+    while (!host.stopping) {
         // Read.
         std::pmr::monotonic_buffer_resource fields_memory(fields_arena.data(), fields_arena.size());
         bhttp::request_parser<DroppedBody, FieldsAllocator> parser(
@@ -157,33 +169,36 @@ Task<void> run_session(Stream stream, SessionHost& host, bool over_limit) {
         parser.body_limit(cfg.max_body_bytes);
         reg.control.arm(std::chrono::seconds(cfg.header_timeout_s));
         reg.control.reading = true;
-        auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+        auto [ec, n] = co_await bhttp::async_read(in, buffer, parser, use_tuple);
         reg.control.reading = false;
         if (is_normal_close(ec)) {
             spdlog::debug("{} closed: {}", peer_text, ec.message());
-            break;
+            co_return false;
         }
         auto const started = std::chrono::steady_clock::now();
         if (ec) {
-            auto const answer = http::answer_parse_failure(parse_failure(ec, parser.is_header_done()));
-            auto plan = http::error_response(answer.status, answer.cause, cfg, true);
+            auto const failure = http::answer_parse_failure(parse_failure(ec, parser.is_header_done()));
+            auto plan = http::error_response(failure.status, failure.cause, cfg, true);
             auto const r = co_await write_response(transport, plan, 11, false, scratch);
-            log_access(host.access_log, {peer_text, "-", "(unparsable request)", answer.status, r.body_bytes, "identity", 0,
+            log_access(host.access_log, {peer_text, "-", "(unparsable request)", failure.status, r.body_bytes, "identity", 0,
                                          r.sent != Sent::whole});
             spdlog::debug("{} unparsable request: {}", peer_text, ec.message());
-            linger = true;
-            break;
+            co_return true;
         }
 
         // Handle and write. A compressed body whose file changed before its first byte has
         // promised nothing: the request is decided again, once, and gets the file as it is now.
         auto const& req = parser.get();
         auto const head = to_head(req, parser.keep_alive());
-        auto plan = http::handle(head, cfg, host.services);
+        auto decide = [&] {
+            return answer == Answer::handle ? http::handle(head, cfg, host.services)
+                                            : http::answer_plain_http_on_tls_port(head, cfg);
+        };
+        auto plan = decide();
         bool keep_alive = head.keep_alive && !plan.close && !host.stopping;
         auto written = co_await write_response(transport, plan, req.version(), keep_alive, scratch);
         if (written.sent == Sent::nothing) {
-            plan = http::handle(head, cfg, host.services);
+            plan = decide();
             keep_alive = head.keep_alive && !plan.close && !host.stopping;
             written = co_await write_response(transport, plan, req.version(), keep_alive, scratch);
         }
@@ -197,8 +212,62 @@ Task<void> run_session(Stream stream, SessionHost& host, bool over_limit) {
         // Loop, or close.
         if (written.sent != Sent::whole || !keep_alive) {
             beast::error_code unread;
-            linger = written.sent == Sent::whole && (buffer.size() > 0 || stream.socket().available(unread) > 0);
-            break;
+            co_return written.sent == Sent::whole && (buffer.size() > 0 || c.stream.socket().available(unread) > 0);
+        }
+    }
+    co_return false;
+}
+
+// The first byte the client sends, without consuming it; nullopt when the client left, the
+// header deadline passed (the sweeper closed the socket) or the server is stopping.
+Task<std::optional<unsigned char>> peek_first_byte(Stream& stream) {
+    for (;;) {
+        auto [ec] = co_await stream.socket().async_wait(Socket::wait_read, use_tuple);
+        if (ec) co_return std::nullopt;
+        unsigned char byte = 0;
+        auto const n = ::recv(stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n == 1) co_return byte;
+        if (n == 0 || (errno != EAGAIN && errno != EINTR)) co_return std::nullopt;
+    }
+}
+
+}  // namespace
+
+Task<void> run_session(Stream stream, SessionHost& host, asio::ssl::context* tls) {
+    auto const& cfg = *host.cfg;
+    Registration reg(host, stream);
+    auto const stall = std::chrono::seconds(cfg.write_stall_timeout_s);
+    beast::error_code ignored;
+    auto const peer = stream.socket().remote_endpoint(ignored);
+    auto const peer_text = fmt::format("{}:{}", peer.address().to_string(), peer.port());
+    Connection const c{host, reg, stream, peer_text};
+
+    // Linger before closing only when the client may still be sending: after a request we
+    // could not parse, or with unread input.
+    bool linger = false;
+    if (!tls) {
+        TcpTransport transport(stream, reg.control, stall);
+        linger = co_await serve_requests(c, stream, transport, Answer::handle);
+    } else {
+        // The handshake counts against the header deadline, and a client still in it is idle
+        // for Ctrl-C: one that never finishes is dropped by the sweeper.
+        reg.control.arm(std::chrono::seconds(cfg.header_timeout_s));
+        reg.control.reading = true;
+        auto const first = co_await peek_first_byte(stream);
+        if (first && *first != 0x16) {  // not a TLS handshake record (RFC 8446 §5.1): plain HTTP
+            reg.control.reading = false;
+            TcpTransport transport(stream, reg.control, stall);
+            linger = co_await serve_requests(c, stream, transport, Answer::plain_on_tls_port);
+        } else if (first) {
+            TlsStream tls_stream(stream, *tls);
+            auto [ec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
+            reg.control.reading = false;
+            if (ec) {
+                spdlog::debug("{} TLS handshake failed: {}", peer_text, ec.message());
+            } else {
+                TlsTransport transport(tls_stream, reg.control, stall);
+                linger = co_await serve_requests(c, tls_stream, transport, Answer::handle);
+            }
         }
     }
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);  // the peer may be gone already

@@ -4,9 +4,13 @@
 #include <netinet/tcp.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
+
+#include <boost/asio/write.hpp>
 
 namespace wasmdev::net {
 
@@ -78,6 +82,51 @@ void TcpTransport::cork(bool on) {
     int v = on ? 1 : 0;
     // Best effort: without TCP_CORK the bytes are the same, only in more segments.
     ::setsockopt(socket().native_handle(), IPPROTO_TCP, TCP_CORK, &v, sizeof v);
+}
+
+char* TlsTransport::chunk() {
+    if (!chunk_) chunk_.reset(new char[chunk_bytes]);
+    return chunk_.get();
+}
+
+// Encrypts and sends the first n bytes of the chunk. False when the client vanished, the
+// sweeper closed the socket (a stall), or TLS failed.
+Task<bool> TlsTransport::send(std::size_t n) {
+    control_.arm(stall_);  // each chunk gets the whole allowance: a body that keeps moving is no stall
+    auto [ec, sent] = co_await boost::asio::async_write(stream_, boost::asio::buffer(chunk_.get(), n), use_tuple);
+    co_return !ec;
+}
+
+Task<bool> TlsTransport::write_all(std::span<iovec> iov) {
+    char* const buf = chunk();
+    std::size_t first = 0;
+    while (first < iov.size()) {
+        std::size_t n = 0;
+        for (; first < iov.size() && n < chunk_bytes; ) {
+            auto const take = std::min(iov[first].iov_len, chunk_bytes - n);
+            std::memcpy(buf + n, iov[first].iov_base, take);
+            n += take;
+            iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + take;
+            iov[first].iov_len -= take;
+            if (iov[first].iov_len == 0) ++first;
+        }
+        if (n > 0 && !co_await send(n)) co_return false;
+    }
+    co_return true;
+}
+
+Task<bool> TlsTransport::write_file(int fd, std::uint64_t offset, std::uint64_t length, std::uint64_t& written) {
+    char* const buf = chunk();
+    while (length > 0) {
+        auto const n = ::pread(fd, buf, std::min<std::uint64_t>(length, chunk_bytes), off_t(offset));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) co_return false;  // truncated under us (or unreadable): the promised length cannot be kept
+        if (!co_await send(std::size_t(n))) co_return false;
+        offset += std::uint64_t(n);
+        length -= std::uint64_t(n);
+        written += std::uint64_t(n);
+    }
+    co_return true;
 }
 
 }  // namespace wasmdev::net
