@@ -1,0 +1,153 @@
+// The deadlines of `serve` over TLS (#14), in-process on 127.0.0.1: a client that never
+// finishes its handshake is dropped at the header deadline (the handshake counts against it),
+// an idle TLS connection too, a TLS client that stops reading is dropped at the write-stall
+// deadline, and stop() (Ctrl-C) does not wait for clients in a handshake or idle over TLS.
+#include <doctest/doctest.h>
+#include <sys/socket.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+#include <ctime>
+#include <thread>
+
+#include "server/tls/local_ca.hpp"
+#include "tests/integration/support.hpp"
+
+using namespace wasmdev;
+using namespace wasmdev::test;
+namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
+using asio::ip::tcp;
+
+namespace {
+
+// A site and a config serving it over TLS with a certificate from a CA made for the test.
+struct TlsSite {
+    TempDir dir;
+    http::Config cfg;
+    TlsSite() {
+        dir.write("root/app.js", "console.log(1)");
+        dir.write("root/huge.bin", std::string(32 << 20, 'x'));
+        cfg = config_for(dir.path / "root");
+        std::string error;
+        auto made = tls::ensure_local_certificates(dir.path / "tls", {"127.0.0.1", "::1", "localhost"}, std::time(nullptr),
+                                                   "wasmdev test CA", error);
+        REQUIRE_MESSAGE(made, error);
+        cfg.tls = {true, made->cert, made->key, made->ca_cert, made->names};
+    }
+};
+
+// A TLS client whose every step has a deadline (async operations run with run_for).
+class TlsClient {
+public:
+    explicit TlsClient(std::uint16_t port, std::chrono::milliseconds deadline = 5s) : deadline_(deadline) {
+        ctx_.set_verify_mode(ssl::verify_none);  // trust is tls_serve.sh's subject; these tests time things
+        stream_.next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    }
+    bool handshake() {
+        boost::system::error_code result = asio::error::timed_out;
+        stream_.async_handshake(ssl::stream_base::client, [&](auto ec) { result = ec; });
+        run();
+        return !result;
+    }
+    bool send(std::string_view bytes) {
+        boost::system::error_code result = asio::error::timed_out;
+        asio::async_write(stream_, asio::buffer(bytes), [&](auto ec, std::size_t) { result = ec; });
+        run();
+        return !result;
+    }
+    // Everything until the server closes (a request sent with Connection: close).
+    std::string read_all() {
+        std::string out;
+        asio::async_read(stream_, asio::dynamic_buffer(out), [](auto, std::size_t) {});
+        run();
+        return out;
+    }
+    // True when the server ends the connection (any read error) before the deadline.
+    bool closed_by_peer(std::chrono::milliseconds deadline) {
+        bool closed = false;
+        std::array<char, 4096> sink;
+        std::function<void(boost::system::error_code, std::size_t)> on_read = [&](auto ec, std::size_t) {
+            if (ec) closed = true;
+            else stream_.async_read_some(asio::buffer(sink), on_read);
+        };
+        stream_.async_read_some(asio::buffer(sink), on_read);
+        ioc_.restart();
+        ioc_.run_for(deadline);
+        return closed;
+    }
+    tcp::socket& socket() { return stream_.next_layer(); }
+
+private:
+    void run() {
+        ioc_.restart();
+        ioc_.run_for(deadline_);
+    }
+    asio::io_context ioc_;
+    ssl::context ctx_{ssl::context::tls_client};
+    ssl::stream<tcp::socket> stream_{ioc_, ctx_};
+    std::chrono::milliseconds deadline_;
+};
+
+std::string tls_get(std::uint16_t port, std::string_view target) {
+    TlsClient c(port);
+    if (!c.handshake()) return "(handshake failed)";
+    c.send(request_line("GET", target, {"Connection: close"}));
+    return c.read_all();
+}
+
+}  // namespace
+
+TEST_CASE("serve over TLS: a client that never finishes its handshake, or idles after it, is dropped at the header deadline") {
+    TlsSite site;
+    site.cfg.header_timeout_s = 1;
+    TestServer srv(site.cfg);
+    RawClient silent(srv.port());
+    RawClient half_hello(srv.port());
+    half_hello.send(std::string_view("\x16\x03\x01\x00", 4));  // a ClientHello that never completes
+    TlsClient idle(srv.port());
+    REQUIRE(idle.handshake());
+    auto const started = std::chrono::steady_clock::now();
+    CHECK(silent.closed_by_peer(5s));
+    CHECK(half_hello.closed_by_peer(5s));
+    CHECK(idle.closed_by_peer(5s));
+    CHECK(std::chrono::steady_clock::now() - started < 5s);
+    // And the server still serves.
+    CHECK(tls_get(srv.port(), "/app.js").find("\r\n\r\nconsole.log(1)") != std::string::npos);
+}
+
+TEST_CASE("serve over TLS: a client that stops reading is dropped after the write-stall timeout") {
+    TlsSite site;
+    site.cfg.write_stall_timeout_s = 1;
+    TestServer srv(site.cfg);
+    TlsClient stalled(srv.port());
+    ::setsockopt(stalled.socket().native_handle(), SOL_SOCKET, SO_RCVBUF, "\0\x10\0\0", 4);
+    REQUIRE(stalled.handshake());
+    REQUIRE(stalled.send(request_line("GET", "/huge.bin")));
+    // The server let go when only the stats request itself is open; asked until then, within
+    // the timeout plus the sweeper's period plus slack for a loaded machine.
+    auto const let_go = [&] { return tls_get(srv.port(), "/__wasmdev/stats.json").find("\"connections\": {\"open\": 1}") != std::string::npos; };
+    auto const started = std::chrono::steady_clock::now();
+    while (!let_go() && std::chrono::steady_clock::now() - started < 15s) std::this_thread::sleep_for(100ms);
+    CHECK(let_go());
+}
+
+TEST_CASE("serve over TLS: stop() does not wait for a client in its handshake or an idle TLS connection") {
+    TlsSite site;
+    net::Server server(site.cfg);  // the default 15 s header deadline: only the stop can end them
+    server.start();
+    RawClient half_hello(server.port());
+    half_hello.send(std::string_view("\x16\x03\x01\x00", 4));
+    TlsClient idle(server.port());
+    REQUIRE(idle.handshake());
+    REQUIRE(idle.send(request_line("GET", "/app.js")));
+    REQUIRE(idle.closed_by_peer(300ms) == false);  // answered and kept alive
+    auto const started = std::chrono::steady_clock::now();
+    server.stop();
+    server.wait();
+    auto const took = std::chrono::steady_clock::now() - started;
+    CAPTURE(std::chrono::duration<double>(took).count());
+    CHECK(took < 1500ms);
+}
