@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""HTTPS: wasmdev --tls beside nginx with TLS (#14), on the fixture and with the helpers of
+bench.py. Both servers use the same certificate (wasmdev's generated ECDSA P-256 leaf), TLS
+1.2-1.3 with OpenSSL's default ciphers (so wrk negotiates the same suite with both: printed),
+and session resumption on (nginx: ssl_session_cache shared + tickets; wasmdev: its cache and
+tickets). Measures small-file keep-alive req/s (64 connections, wrk rotating over 500 files)
+and python.wasm identity MB/s (4 connections), each with server CPU, in alternation, and
+prints medians and wasmdev/nginx ratios. Run through bench/run_tls.sh.
+"""
+import argparse, os, shutil, ssl, statistics, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402
+from bench import CLIENT_CORE, Server, free_port, log, machine_busy_seconds, make_fixture, wrk, WRK_LUA  # noqa: E402
+
+
+def nginx_tls_conf(tmp, root, port, cert, key):
+    headers = "\n".join(f'        add_header {n} "{v}" always;' for n, v in bench.POLICY)
+    return f"""worker_processes 1;
+daemon off;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+{"user root;" if os.getuid() == 0 else ""}
+events {{ worker_connections 4096; }}
+http {{
+    include /etc/nginx/mime.types;
+    types {{ application/wasm wasm; text/javascript js mjs; }}
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on; tcp_nopush on; keepalive_requests 1000000;
+    client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fcgi;
+    uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+    server {{
+        listen 127.0.0.1:{port} ssl backlog=4096;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_session_cache shared:SSL:10m;
+        ssl_session_tickets on;
+        root {root};
+{headers}
+    }}
+}}
+"""
+
+
+class TlsServer(Server):
+    """A bench.Server that answers over HTTPS (started when GET /python.html gives 200)."""
+    def __init__(self, name, argv, port, pid_file=None):
+        super().__init__(name, argv, port, pid_file)
+        self.url = f"https://127.0.0.1:{port}/"
+
+    def start(self):
+        fd, self.logpath = tempfile.mkstemp(prefix=f"wasmdev-bench-{self.name}-", suffix=".log")
+        t0 = time.perf_counter()
+        self.proc = subprocess.Popen(["taskset", "-c", bench.SERVER_CORE] + self.argv, stdout=fd, stderr=fd,
+                                     stdin=subprocess.DEVNULL, preexec_fn=bench._child_setup)
+        os.close(fd)
+        ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+        import http.client
+        while True:
+            try:
+                c = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=1, context=ctx)
+                c.request("GET", "/python.html"); r = c.getresponse(); r.read(); c.close()
+                if r.status == 200:
+                    return (time.perf_counter() - t0) * 1000
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode} at start: {self.tail()}")
+            if time.perf_counter() - t0 > 10:
+                raise RuntimeError(f"{self.name} did not answer within 10 s: {self.tail()}")
+            time.sleep(0.005)
+
+
+def negotiated(port):
+    """'TLSv1.3 TLS_AES_256_GCM_SHA384' as OpenSSL's client (wrk's library) negotiates it."""
+    p = subprocess.run(["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-brief"], input="",
+                       capture_output=True, text=True, timeout=10)
+    out = p.stdout + p.stderr
+    proto = next((l.split(":", 1)[1].strip() for l in out.splitlines() if l.startswith("Protocol version")), "?")
+    cipher = next((l.split(":", 1)[1].strip() for l in out.splitlines() if l.startswith("Ciphersuite")), "?")
+    return f"{proto} {cipher}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--binary", default=os.path.join(bench.REPO, "build", "wasmdev"))
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--duration", type=int, default=3, help="seconds per wrk run (default 3)")
+    a = ap.parse_args()
+    for tool in ("wrk", "taskset", "openssl", "nginx"):
+        if not shutil.which(tool) and not (tool == "nginx" and os.path.exists("/usr/sbin/nginx")):
+            sys.exit(f"bench: {tool} is missing (scripts/setup.sh --test)")
+    nginx_bin = shutil.which("nginx") or "/usr/sbin/nginx"
+    tmp = tempfile.mkdtemp(prefix="wasmdev-bench-tls-")
+    servers = {}
+    try:
+        root = os.path.join(tmp, "site"); os.makedirs(root)
+        log("bench: building the fixture ...")
+        make_fixture(root)
+        script = os.path.join(tmp, "small.lua"); open(script, "w").write(WRK_LUA)
+        binary = os.path.join(tmp, "wasmdev"); shutil.copy2(a.binary, binary)
+        os.environ["XDG_CACHE_HOME"] = os.path.join(tmp, "cache")
+        pw, pn = free_port(), free_port()
+        servers["wasmdev"] = TlsServer("wasmdev", [binary, "serve", root, "--tls", "--port", str(pw), "--quiet",
+                                                   "--threads", "1"], pw)
+        servers["wasmdev"].start(); servers["wasmdev"].stop()  # creates the CA and the leaf nginx uses too
+        tls_dir = os.path.join(tmp, "cache", "wasmdev", "tls")
+        for d in ("body", "proxy", "fcgi", "uwsgi", "scgi"):
+            os.makedirs(os.path.join(tmp, d), exist_ok=True)
+        open(os.path.join(tmp, "nginx.conf"), "w").write(
+            nginx_tls_conf(tmp, root, pn, os.path.join(tls_dir, "localhost.pem"), os.path.join(tls_dir, "localhost-key.pem")))
+        servers["nginx"] = TlsServer("nginx", [nginx_bin, "-p", tmp, "-c", os.path.join(tmp, "nginx.conf")], pn,
+                                     os.path.join(tmp, "nginx.pid"))
+        res = {k: {} for k in servers}
+        busy = {k: [] for k in servers}
+        suites = {}
+        for rnd in range(a.rounds):
+            for name, s in servers.items():
+                log(f"bench: round {rnd + 1}/{a.rounds}: {name}")
+                s.start()
+                suites[name] = negotiated(s.port)
+                for metric, url, conns, kw in (("small64", s.url, 64, {"script": script}),
+                                               ("wasm_identity", s.url + "python.wasm", 4, {})):
+                    cpu0, m0 = s.cpu_seconds(), machine_busy_seconds()
+                    w = wrk(url, conns, a.duration, **kw)
+                    cpu, m = s.cpu_seconds() - cpu0, machine_busy_seconds() - m0
+                    if w["non2xx"] or (w["errors"] and any(ch in w["errors"] for ch in "123456789")):
+                        log(f"bench: {name} {metric}: errors: {w['non2xx']} non-2xx, {w['errors']}")
+                    foreign = max(0.0, (m - cpu - w["client_cpu"]) / w["secs"])
+                    busy[name].append(f"{metric} {cpu / w['secs']:.0%}/{w['client_cpu'] / w['secs']:.0%}/{foreign:.0%}")
+                    if metric == "small64":
+                        res[name].setdefault("small64", []).append(w["rps"])
+                        res[name].setdefault("cpu_us_per_req", []).append(cpu * 1e6 / w["reqs"])
+                    else:
+                        res[name].setdefault("wasm_identity", []).append(w["mbps"])
+                        res[name].setdefault("cpu_ms_per_gb", []).append(cpu * 1e3 / (w["bytes"] / 1e9))
+                s.stop()
+        rows = [("HTTPS small files, keep-alive, 64 conns (req/s)", "small64", "higher"),
+                ("server CPU per HTTPS small-file request (µs)", "cpu_us_per_req", "lower"),
+                ("HTTPS python.wasm identity, 4 conns (MB/s)", "wasm_identity", "higher"),
+                ("server CPU per GB sent over HTTPS (ms)", "cpu_ms_per_gb", "lower")]
+        print(f"\nHTTPS, medians of {a.rounds} round(s) of {a.duration} s per wrk run, servers alternating; "
+              f"load average {open('/proc/loadavg').read().split()[0]} at the end.\n")
+        print("| metric | wasmdev | nginx | wasmdev/nginx | better |\n|---|---:|---:|---:|---|")
+        for label, key, better in rows:
+            wv, nv = statistics.median(res["wasmdev"][key]), statistics.median(res["nginx"][key])
+            print(f"| {label} | {bench.fmt(wv)} | {bench.fmt(nv)} | {wv / nv:.2f} | {better} |")
+        print(f"\n- Negotiated by OpenSSL's client (wrk's library): wasmdev {suites['wasmdev']}, nginx {suites['nginx']}; "
+              "the same ECDSA P-256 certificate for both.")
+        for name in servers:
+            print(f"- {name} per round: " + "; ".join(f"{k} " + "/".join(bench.fmt(v) for v in vs) for k, vs in res[name].items()))
+            print(f"- {name}, % of a core used by server/wrk/others: " + ", ".join(busy[name]))
+    finally:
+        for s in servers.values():
+            s.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
