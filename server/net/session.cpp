@@ -259,7 +259,7 @@ Task<void> run_session(Stream stream, SessionHost& host, asio::ssl::context* tls
             TcpTransport transport(stream, reg.control, stall);
             linger = co_await serve_requests(c, stream, transport, Answer::plain_on_tls_port);
         } else if (first) {
-            TlsStream tls_stream(stream, *tls);
+            TlsStream tls_stream(stream.socket(), *tls);
             auto [ec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
             reg.control.reading = false;
             if (ec) {

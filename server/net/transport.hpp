@@ -60,9 +60,11 @@ private:
     std::chrono::seconds stall_;
 };
 
-// A TLS connection over the session's TCP stream (the stream stays the session's: the sweeper
-// closes its socket on a deadline, which ends any TLS operation on it).
-using TlsStream = boost::asio::ssl::stream<Stream&>;
+// A TLS connection over the socket of the session's TCP stream (the stream stays the
+// session's: the sweeper closes its socket on a deadline, which ends any TLS operation on it).
+// On the socket itself, not the Beast stream: its per-operation bookkeeping is for timeouts
+// this server does not use.
+using TlsStream = boost::asio::ssl::stream<Socket&>;
 
 // TLS (#14): OpenSSL encrypts from user memory, so there is no sendfile and no cork. Writes
 // are gathered into one buffer of up to 64 KiB (a small response's head and body in one TLS
