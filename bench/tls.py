@@ -141,7 +141,9 @@ def main():
                 ("server CPU per HTTPS small-file request (µs)", "cpu_us_per_req", "lower"),
                 ("HTTPS python.wasm identity, 4 conns (MB/s)", "wasm_identity", "higher"),
                 ("server CPU per GB sent over HTTPS (ms)", "cpu_ms_per_gb", "lower")]
-        print(f"\nHTTPS, medians of {a.rounds} round(s) of {a.duration} s per wrk run, servers alternating; "
+        print(f"# HTTPS: wasmdev --tls beside nginx with TLS\n\nRun {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC: "
+              f"`bench/run_tls.sh{''.join(' ' + x for x in sys.argv[1:])}`.\n")
+        print(f"HTTPS, medians of {a.rounds} round(s) of {a.duration} s per wrk run, servers alternating; "
               f"load average {open('/proc/loadavg').read().split()[0]} at the end.\n")
         print("| metric | wasmdev | nginx | wasmdev/nginx | better |\n|---|---:|---:|---:|---|")
         for label, key, better in rows:

@@ -54,6 +54,12 @@ done
 h=$(c -D - -o "$tmp/app.gz" -H 'Accept-Encoding: gzip' "${url}app.js" | tr -d '\r')
 grep -qi '^Content-Encoding: gzip' <<<"$h" || fail "no gzip over TLS: $h"
 gunzip -c "$tmp/app.gz" | cmp -s - "$tmp/root/app.js" || fail "the gzip body does not decode to app.js"
+# Again, warm: from the compression cache's memory, not a stream.
+c -o "$tmp/app2.gz" -H 'Accept-Encoding: gzip' "${url}app.js"
+cmp -s "$tmp/app.gz" "$tmp/app2.gz" || fail "the warm gzip body differs from the cold one"
+# HEAD: the GET's headers, no body.
+h=$(c -I "${url}big.bin" | tr -d '\r')
+grep -qi '^Content-Length: 8000000' <<<"$h" || fail "HEAD over TLS: $h"
 # A range, exact bytes.
 h=$(c -D - -o "$tmp/range" -r 100-199 "${url}big.bin" | tr -d '\r')
 grep -q '^HTTP/1.1 206' <<<"$h" || fail "no 206 for a range: $h"
