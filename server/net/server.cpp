@@ -27,6 +27,7 @@
 #include "server/doctor/served_modules.hpp"
 #include "server/fs/open_cache.hpp"
 #include "server/fs/resolve.hpp"
+#include "server/http/host_check.hpp"
 #include "server/net/access_log.hpp"
 #include "server/net/cpus.hpp"
 #include "server/net/session.hpp"
@@ -284,9 +285,16 @@ void Server::stop() {
 namespace {
 
 // What a user needs to reach the HTTPS server from a phone or another machine (#14).
-void print_tls_lines(http::Config const& cfg) {
+void print_tls_lines(http::Config const& cfg, std::uint16_t port) {
     auto const& t = cfg.tls;
     if (!t.enabled) return;
+    // Listening on every interface: the addresses a phone can use (the certificate names them).
+    if (cfg.bind == "0.0.0.0" || cfg.bind == "::") {
+        for (auto const& n : t.names) {
+            if (n == "localhost" || http::is_loopback_address(n)) continue;
+            fmt::print("  from other devices: https://{}:{}/\n", n.find(':') != std::string::npos ? "[" + n + "]" : n, port);
+        }
+    }
     if (t.ca_file.empty()) {
         fmt::print("HTTPS with {}\n", t.cert_file.native());
         return;
@@ -313,7 +321,7 @@ int run_server(http::Config const& cfg, std::function<void(std::string const& ur
     }
     auto const url = server->url();
     fmt::print("wasmdev serving {} at {}\n", cfg.root.native(), url);
-    print_tls_lines(cfg);
+    print_tls_lines(cfg, server->port());
     std::fflush(stdout);
     spdlog::info("self-check page: {}__wasmdev/", url);
     if (!cfg.bind_is_loopback)

@@ -110,6 +110,25 @@ kill $pid; wait $pid; pid=
 [ "$before" = "$(sha256sum "$ca" "$tmp/cache/wasmdev/tls/localhost.pem")" ] || fail "the second start replaced the CA or the leaf"
 grep -q 'created a local certificate authority' "$tmp/out.log" && fail "the second start says it created a CA"
 
+# ---- --bind 0.0.0.0: the leaf is re-issued for this machine's addresses, which are printed ----
+mkdir "$tmp/empty"
+"$bin" serve "$tmp/empty" --tls --bind 0.0.0.0 --port 0 >"$tmp/out.log" 2>"$tmp/err.log" &
+pid=$!
+wait_for_match 'self-check page' 60 "$tmp/out.log" >/dev/null || fail "no start with --bind 0.0.0.0"
+kill $pid; wait $pid; pid=
+san=$(openssl x509 -in "$tmp/cache/wasmdev/tls/localhost.pem" -noout -ext subjectAltName)
+printed=$(sed -n 's#^  from other devices: https://\(.*\):[0-9]*/$#\1#p' "$tmp/out.log" | tr -d '[]')
+python3 - "$san" $printed <<'PY' || fail "the printed addresses are not all in the certificate: $printed / $san"
+import ipaddress, re, sys
+named = {ipaddress.ip_address(a) for a in re.findall(r"IP Address:([0-9A-Fa-f:.]+)", sys.argv[1])}
+sys.exit(0 if all(ipaddress.ip_address(a) in named for a in sys.argv[2:]) else 1)
+PY
+for name in 'DNS:localhost' 'IP Address:127.0.0.1' 'IP Address:0:0:0:0:0:0:0:1'; do
+  grep -qF "$name" <<<"$san" || fail "the certificate for 0.0.0.0 lacks $name: $san"
+done
+[ "$before" != "$(sha256sum "$ca" "$tmp/cache/wasmdev/tls/localhost.pem")" ] || fail "the leaf was not re-issued for 0.0.0.0"
+[ "$(head -1 <<<"$before")" = "$(sha256sum "$ca")" ] || fail "re-issuing the leaf replaced the CA"
+
 # ---- --cert/--key: a user's pair (as mkcert makes: NAME.pem and NAME-key.pem) -----------
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
   -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' -keyout "$tmp/user-key.pem" -out "$tmp/user.pem" 2>/dev/null \
