@@ -146,11 +146,16 @@ struct Connection {
     std::string const& peer_text;
 };
 
+// How a connection's loop ended.
+struct Ending {
+    bool linger = false;  // the client may still be sending: read and drop before closing
+    bool orderly = false;  // the server chose to close after a whole response (TLS then sends close_notify)
+};
+
 // Reads requests from `in` and writes the answers to t, until the connection should close.
-// Returns whether to linger before closing (the client may still be sending). One loop for
-// TCP and TLS: In is Stream or TlsStream.
+// One loop for TCP and TLS: In is Stream or TlsStream.
 template <class In>
-Task<bool> serve_requests(Connection c, In& in, Transport& transport, Answer answer) {
+Task<Ending> serve_requests(Connection c, In& in, Transport& transport, Answer answer) {
     auto& host = c.host;
     auto& reg = c.reg;
     auto const& cfg = *host.cfg;
@@ -173,7 +178,7 @@ Task<bool> serve_requests(Connection c, In& in, Transport& transport, Answer ans
         reg.control.reading = false;
         if (is_normal_close(ec)) {
             spdlog::debug("{} closed: {}", peer_text, ec.message());
-            co_return false;
+            co_return Ending{};
         }
         auto const started = std::chrono::steady_clock::now();
         if (ec) {
@@ -183,7 +188,7 @@ Task<bool> serve_requests(Connection c, In& in, Transport& transport, Answer ans
             log_access(host.access_log, {peer_text, "-", "(unparsable request)", failure.status, r.body_bytes, "identity", 0,
                                          r.sent != Sent::whole});
             spdlog::debug("{} unparsable request: {}", peer_text, ec.message());
-            co_return true;
+            co_return Ending{true, r.sent == Sent::whole};
         }
 
         // Handle and write. A compressed body whose file changed before its first byte has
@@ -211,11 +216,12 @@ Task<bool> serve_requests(Connection c, In& in, Transport& transport, Answer ans
 
         // Loop, or close.
         if (written.sent != Sent::whole || !keep_alive) {
+            if (written.sent != Sent::whole) co_return Ending{};  // no close_notify: a cut body must look cut
             beast::error_code unread;
-            co_return written.sent == Sent::whole && (buffer.size() > 0 || c.stream.socket().available(unread) > 0);
+            co_return Ending{buffer.size() > 0 || c.stream.socket().available(unread) > 0, true};
         }
     }
-    co_return false;
+    co_return Ending{};
 }
 
 // The first byte the client sends, without consuming it; nullopt when the client left, the
@@ -244,10 +250,10 @@ Task<void> run_session(Stream stream, SessionHost& host, asio::ssl::context* tls
 
     // Linger before closing only when the client may still be sending: after a request we
     // could not parse, or with unread input.
-    bool linger = false;
+    Ending end;
     if (!tls) {
         TcpTransport transport(stream, reg.control, stall);
-        linger = co_await serve_requests(c, stream, transport, Answer::handle);
+        end = co_await serve_requests(c, stream, transport, Answer::handle);
     } else {
         // The handshake counts against the header deadline, and a client still in it is idle
         // for Ctrl-C: one that never finishes is dropped by the sweeper.
@@ -257,7 +263,7 @@ Task<void> run_session(Stream stream, SessionHost& host, asio::ssl::context* tls
         if (first && *first != 0x16) {  // not a TLS handshake record (RFC 8446 §5.1): plain HTTP
             reg.control.reading = false;
             TcpTransport transport(stream, reg.control, stall);
-            linger = co_await serve_requests(c, stream, transport, Answer::plain_on_tls_port);
+            end = co_await serve_requests(c, stream, transport, Answer::plain_on_tls_port);
         } else if (first) {
             TlsStream tls_stream(stream.socket(), *tls);
             auto [ec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
@@ -266,12 +272,21 @@ Task<void> run_session(Stream stream, SessionHost& host, asio::ssl::context* tls
                 spdlog::debug("{} TLS handshake failed: {}", peer_text, ec.message());
             } else {
                 TlsTransport transport(tls_stream, reg.control, stall);
-                linger = co_await serve_requests(c, tls_stream, transport, Answer::handle);
+                end = co_await serve_requests(c, tls_stream, transport, Answer::handle);
+                // RFC 8446 §6.1: close_notify before closing, so the client can tell the end
+                // from a truncation. Asio's shutdown then waits for the client's close_notify
+                // or EOF, for at most 2 s; Ctrl-C cuts it short like any wait for the client.
+                if (end.orderly && !host.stopping) {
+                    reg.control.arm(std::chrono::seconds(2));
+                    reg.control.reading = true;
+                    co_await tls_stream.async_shutdown(use_tuple);
+                    reg.control.reading = false;
+                }
             }
         }
     }
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);  // the peer may be gone already
-    if (linger && !host.stopping) co_await drain_before_close(stream, reg.control);
+    if (end.linger && !host.stopping) co_await drain_before_close(stream, reg.control);
     stream.close();
 }
 

@@ -58,11 +58,14 @@ public:
         run();
         return !result;
     }
-    // Everything until the server closes (a request sent with Connection: close).
-    std::string read_all() {
+    // Everything until the server closes (a request sent with Connection: close); ended says
+    // how: asio::error::eof after the server's close_notify, ssl::error::stream_truncated without.
+    std::string read_all(boost::system::error_code* ended = nullptr) {
         std::string out;
-        asio::async_read(stream_, asio::dynamic_buffer(out), [](auto, std::size_t) {});
+        boost::system::error_code result = asio::error::timed_out;
+        asio::async_read(stream_, asio::dynamic_buffer(out), [&](auto ec, std::size_t) { result = ec; });
         run();
+        if (ended) *ended = result;
         return out;
     }
     // True when the server ends the connection (any read error) before the deadline.
@@ -116,6 +119,18 @@ TEST_CASE("serve over TLS: a client that never finishes its handshake, or idles 
     CHECK(std::chrono::steady_clock::now() - started < 5s);
     // And the server still serves.
     CHECK(tls_get(srv.port(), "/app.js").find("\r\n\r\nconsole.log(1)") != std::string::npos);
+}
+
+TEST_CASE("serve over TLS: a response that closes the connection ends with close_notify, not a bare TCP close") {
+    TlsSite site;
+    TestServer srv(site.cfg);
+    TlsClient c(srv.port());
+    REQUIRE(c.handshake());
+    REQUIRE(c.send(request_line("GET", "/app.js", {"Connection: close"})));
+    boost::system::error_code ended;
+    auto const response = c.read_all(&ended);
+    CHECK(response.ends_with("\r\n\r\nconsole.log(1)"));
+    CHECK_MESSAGE(ended == asio::error::eof, ended.message());
 }
 
 TEST_CASE("serve over TLS: a client that stops reading is dropped after the write-stall timeout") {
