@@ -5,10 +5,12 @@
 // Over TLS (#14) the same loop runs on the TLS stream after the handshake, which counts
 // against the header deadline; plain HTTP on the TLS port is answered with a redirect.
 #pragma once
-#include <boost/asio/ssl/context.hpp>
-
 #include "server/net/connections.hpp"
 #include "server/net/task.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace wasmdev::net {
 
