@@ -44,6 +44,14 @@ grep -q 'ALPN: server accepted http/1.1' "$tmp/v.log" || fail "ALPN http/1.1 not
 curl -sS --max-time 20 --cacert "$ca" --tls-max 1.1 -o /dev/null "${url}app.js" 2>/dev/null && fail "TLS 1.1 was accepted"
 c --tlsv1.2 --tls-max 1.2 -o /dev/null "${url}app.js" || fail "TLS 1.2 was refused"
 
+# Session resumption, with a TLS 1.2 session id and a TLS 1.3 ticket: the second handshake is "Reused".
+for v in -tls1_2 -tls1_3; do
+  req=$'GET /app.js HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'
+  timeout 20 openssl s_client $v -connect "127.0.0.1:$port" -CAfile "$ca" -sess_out "$tmp/sess$v" -ign_eof <<<"$req" >/dev/null 2>&1
+  timeout 20 openssl s_client $v -connect "127.0.0.1:$port" -CAfile "$ca" -sess_in "$tmp/sess$v" -ign_eof <<<"$req" 2>/dev/null \
+    | grep -q '^Reused,' || fail "no session resumption with openssl s_client $v"
+done
+
 # Every header serve sends.
 h=$(c -D - -o /dev/null "${url}m.wasm" | tr -d '\r')
 for want in 'Cross-Origin-Opener-Policy: same-origin' 'Cross-Origin-Embedder-Policy: require-corp' \
