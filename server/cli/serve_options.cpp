@@ -136,8 +136,9 @@ void add_serve_options(CLI::App& cmd, ServeOptions& o) {
     cmd.add_option("--cache-mb", o.cache_mb, "Memory for compressed bodies, MiB")->capture_default_str()->check(CLI::Range(0, 1 << 20));
     // ---- HTTPS (#14) ----
     cmd.add_flag("--tls", o.tls, "Serve HTTPS with a certificate from wasmdev's local CA (created once)");
-    cmd.add_option("--cert", o.cert_file, "Serve HTTPS with this PEM certificate chain (mkcert's NAME.pem); needs --key");
-    cmd.add_option("--key", o.key_file, "The unencrypted PEM private key of --cert");
+    cmd.add_option("--cert", o.cert_file, "Serve HTTPS with this PEM certificate chain (mkcert's NAME.pem); needs --key")
+        ->type_name("FILE");
+    cmd.add_option("--key", o.key_file, "The unencrypted PEM private key of --cert")->type_name("FILE");
     // ---- end of HTTPS ----
     auto* owner = dynamic_cast<CLI::Option_group*>(&cmd) ? cmd.get_parent() : &cmd;
     take_one_value_each(owner ? *owner : cmd);
