@@ -39,7 +39,8 @@ void add_ext(X509* cert, X509* issuer, int nid, char const* value) {
 
 // A new certificate: version 3, a random positive 127-bit serial (RFC 5280 §4.1.2.2),
 // notBefore an hour back (clocks of phones drift), the subject and key.
-Cert new_cert(EVP_PKEY* key, std::string const& common_name, std::time_t now, std::time_t lifetime) {
+Cert new_cert(EVP_PKEY* key, char const* organisation, std::string const& common_name, std::time_t now,
+              std::time_t lifetime) {
     Cert cert(X509_new());
     if (!cert) fail("X509_new");
     X509_set_version(cert.get(), X509_VERSION_3);
@@ -52,7 +53,7 @@ Cert new_cert(EVP_PKEY* key, std::string const& common_name, std::time_t now, st
     ASN1_TIME_set(X509_getm_notBefore(cert.get()), now - 3600);
     ASN1_TIME_set(X509_getm_notAfter(cert.get()), now + lifetime);
     X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<unsigned char const*>("wasmdev development CA"), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<unsigned char const*>(organisation), -1, -1, 0);
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<unsigned char const*>(common_name.c_str()), -1, -1, 0);
     X509_set_pubkey(cert.get(), key);
     return cert;
@@ -75,7 +76,7 @@ Key make_key() {
 }
 
 Cert make_ca_cert(EVP_PKEY* key, std::string const& common_name, std::time_t now, std::time_t lifetime) {
-    auto cert = new_cert(key, common_name, now, lifetime);
+    auto cert = new_cert(key, "wasmdev development CA", common_name, now, lifetime);
     X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
     add_ext(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0");
     add_ext(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
@@ -86,8 +87,8 @@ Cert make_ca_cert(EVP_PKEY* key, std::string const& common_name, std::time_t now
 
 Cert make_leaf_cert(EVP_PKEY* leaf_key, X509* ca, EVP_PKEY* ca_key, std::vector<std::string> const& names,
                     std::time_t now, std::time_t lifetime) {
-    auto cert = new_cert(leaf_key, names.empty() ? "localhost" : names.front(), now, lifetime);
-    // Only the subject's O differs in meaning for a leaf; browsers look at the SANs alone.
+    // Browsers match the subjectAltNames alone; the subject only names the certificate for people.
+    auto cert = new_cert(leaf_key, "wasmdev development certificate", "wasmdev localhost", now, lifetime);
     X509_set_issuer_name(cert.get(), X509_get_subject_name(ca));
     std::string san;
     for (auto const& n : names) san += (san.empty() ? "" : ",") + std::string(is_ip_address(n) ? "IP:" : "DNS:") + n;
