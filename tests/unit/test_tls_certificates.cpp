@@ -2,12 +2,12 @@
 // is issued again, the modes of the files it writes, and the refusal of a --cert/--key pair
 // that does not belong together.
 #include <doctest/doctest.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -39,6 +39,18 @@ std::string slurp(fs::path const& p) {
 }
 
 void spill(fs::path const& p, std::string const& text) { std::ofstream(p, std::ios::binary) << text; }
+
+// The key as `openssl pkey -aes256` writes it: PEM, encrypted with a passphrase.
+std::string encrypted_pem(EVP_PKEY* key, std::string const& passphrase) {
+    BIO* bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(bio, key, EVP_aes_256_cbc(), reinterpret_cast<unsigned char const*>(passphrase.data()),
+                             int(passphrase.size()), nullptr, nullptr);
+    char* data = nullptr;
+    auto const n = BIO_get_mem_data(bio, &data);
+    std::string out(data, std::size_t(n));
+    BIO_free(bio);
+    return out;
+}
 
 unsigned mode_of(fs::path const& p) {
     struct stat st{};
@@ -166,8 +178,8 @@ TEST_CASE("check_key_pair: refuses a missing file, a non-certificate, an encrypt
     REQUIRE_MESSAGE(made, error);
     spill(tmp.path / "other-key.pem", to_pem(make_key().get()));
     spill(tmp.path / "junk.pem", "not a certificate\n");
-    REQUIRE(std::system(("openssl pkey -in " + made->key.string() + " -aes256 -passout pass:secret -out " +
-                         (tmp.path / "encrypted-key.pem").string() + " 2>/dev/null").c_str()) == 0);
+    spill(tmp.path / "encrypted-key.pem", encrypted_pem(key_from_pem(slurp(made->key)).get(), "secret"));
+    REQUIRE(slurp(tmp.path / "encrypted-key.pem").starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
     struct Row { fs::path cert, key; std::string_view says; };
     Row const rows[] = {
         {made->cert, made->key, ""},
