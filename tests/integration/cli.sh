@@ -73,7 +73,9 @@ kill "$p3"
 # SIGTERM while a download is in flight: it finishes, then exit 0.
 head -c 50000000 /dev/zero > "$tmp/big.bin"
 curl -s --limit-rate 50M -o "$tmp/got.bin" "${url}big.bin" & c=$!
-sleep 0.3
+# SIGTERM once the body has begun (curl creates its output at the first byte), not after a guess.
+for _ in $(seq 600); do [ -s "$tmp/got.bin" ] && break; kill -0 "$c" 2>/dev/null || break; sleep 0.05; done
+[ -s "$tmp/got.bin" ] || fail "the download never began"
 kill -TERM "$pid"; wait "$pid"; rc=$?
 [ $rc = 0 ] || fail "SIGTERM exit code $rc, want 0"
 wait "$c"
