@@ -90,6 +90,12 @@ void add_serve_options(CLI::App& cmd, ServeOptions& o) {
     cmd.add_flag("--no-compress", o.no_compress, "Never compress responses");
     cmd.add_flag("--no-listing", o.no_listing, "Answer 403 instead of listing directories");
     cmd.add_option("--cache-mb", o.cache_mb, "Memory for compressed bodies, MiB")->capture_default_str()->check(CLI::Range(0, 1 << 20));
+
+    // Live reload (#14): the last of --reload / --no-reload wins.
+    cmd.add_flag_callback("--reload", [&o] { o.reload = true; },
+                          "Watch ROOT and reload pages that use a changed file (default for build ... repl)");
+    cmd.add_flag_callback("--no-reload", [&o] { o.reload = false; }, "No live reload, no script added to pages");
+
     auto* owner = dynamic_cast<CLI::Option_group*>(&cmd) ? cmd.get_parent() : &cmd;
     take_one_value_each(owner ? *owner : cmd);
 }
@@ -121,6 +127,7 @@ std::optional<http::Config> to_config(ServeOptions const& o, std::string& error)
     cfg.threads = o.threads;
     cfg.max_connections = o.max_connections;
     cfg.cache_bytes = std::size_t(o.cache_mb) * 1024 * 1024;
+    cfg.reload = o.reload.value_or(false);
     return cfg;
 }
 

@@ -44,6 +44,9 @@ struct ServeOptions {
     bool no_compress = false;
     bool no_listing = false;
     unsigned cache_mb = unsigned(http::Config{}.cache_bytes >> 20);
+
+    // Live reload (#14, docs/reload.md). Unset: the command's default (serve: off; build repl: on).
+    std::optional<bool> reload{};
 };
 
 // The serve flags; then take_one_value_each() on the command they join (cmd itself, or the

@@ -42,6 +42,12 @@ struct Config {
     std::size_t max_read_buffer_bytes = 64 * 1024;  // unparsed bytes one connection holds: head, chunk lines, trailers
     unsigned header_timeout_s = 15;         // idle keep-alive and slow headers
     unsigned write_stall_timeout_s = 30;    // a client that stops reading
+    // Live reload (SPEC §2.10, docs/reload.md): ROOT is watched, HTML pages get the client.
+    bool reload = false;
+    std::string reload_token{};             // per process; net/server.cpp makes one when empty
+    std::size_t max_event_streams = 256;    // open tabs; each holds a descriptor
+    unsigned reload_quiet_ms = 200;         // writes settle this long before an event
+    unsigned heartbeat_s = 20;              // a comment on an idle stream, so proxies keep it
 };
 
 }  // namespace wasmdev::http

@@ -9,6 +9,7 @@
 #include "server/compress/cache.hpp"
 #include "server/compress/codec.hpp"
 #include "server/http/plans.hpp"
+#include "server/http/reload.hpp"
 #include "server/http/representation.hpp"
 #include "server/http/resource.hpp"
 #include "server/www/assets.hpp"
@@ -68,6 +69,17 @@ ResponsePlan serve_embedded(RequestHead const& req, Target const& t, Config cons
                                                                        : std::string("{\"modules\":[]}\n");
         p.content_length = json.size();
         p.body = TextBody{std::move(json)};
+        return p;
+    }
+    if (rel == "events") {
+        // Live reload's Server-Sent Events (docs/reload.md): checked here, streamed by the session.
+        auto const streams = services.open_event_streams ? services.open_event_streams->load() : 0;
+        if (auto refused = check_event_request(req, t.query, cfg, streams))
+            return error_plan(refused->status, refused->cause, cfg);
+        auto p = base_plan(200, cfg);
+        p.headers.emplace_back("Content-Type", "text/event-stream");
+        p.body = EventStreamBody{};
+        p.close = true;  // the stream is the connection's last response
         return p;
     }
     auto const* asset = www::find_asset(rel);
