@@ -33,10 +33,13 @@
     return change.paths.some((p) => mine.has(p) || (p.startsWith(pageDir) && workerKinds.test(p)));
   };
 
+  // For tests and the curious: the stream's state and how many events came.
+  const state = window.__wasmdevReload = { state: 'connecting', events: 0 };
   let opened = false;
   const events = new EventSource(`/__wasmdev/events?token=${encodeURIComponent(token)}`);
-  events.addEventListener('open', () => { opened = true; });
+  events.addEventListener('open', () => { opened = true; state.state = 'open'; });
   events.addEventListener('change', (e) => {
+    state.events += 1;
     let change;
     try { change = JSON.parse(e.data); } catch { return; }
     if (concerns(change)) {
@@ -48,6 +51,7 @@
   // came back): once the page answers again, reload it, which brings the new token. A page
   // that never connected does not retry, so a refusal can never become a reload loop.
   events.addEventListener('error', () => {
+    state.state = events.readyState === EventSource.CLOSED ? 'closed' : 'connecting';
     if (events.readyState !== EventSource.CLOSED || !opened) return;
     const poll = () => fetch(location.href, { method: 'HEAD', cache: 'no-store' })
       .then((r) => (r.ok ? location.reload() : setTimeout(poll, 1000)), () => setTimeout(poll, 1000));
