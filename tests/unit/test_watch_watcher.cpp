@@ -132,3 +132,20 @@ TEST_CASE("watcher: at the bound, a warning says which directories are watched")
     REQUIRE(w.warnings.size() == 1);
     CHECK(w.warnings[0].find("first 3 directories") != std::string::npos);
 }
+
+TEST_CASE("watcher: while a wasmdev build's log is open for writing, changes wait; its close sends them") {
+    Tree t;
+    Watched w(t.root);
+    {
+        std::ofstream log(t.root / "sub" / "wasmdev-build.log", std::ios::app);
+        log << "==> [1/2] make\n" << std::flush;
+        t.write("sub/python.wasm");
+        log << "==> [2/2] link\n" << std::flush;
+        // A negative check can only wait: six quiet periods, and no event (a loaded machine
+        // makes it weaker, never wrong).
+        CHECK_FALSE(w.events.next(300ms));
+    }  // the build ends: its log is closed
+    auto c = w.events.next();
+    REQUIRE(c);
+    CHECK(c->paths == std::vector<std::string>{"/sub/python.wasm"});  // the log itself is not a change
+}
