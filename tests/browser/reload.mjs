@@ -152,6 +152,15 @@ try {
   await page.waitForFunction(() => window.__wasmdevReload.events >= 1, null, { timeout: STEP_TIMEOUT_MS });
   expect(loads.length === 3, 'no reload after the burst\'s one');
 
+  // A page opened before its build wrote it (a 404) reloads itself once it exists.
+  const later = await (await browser.newContext()).newPage();
+  const first = await later.goto(`${url}later.html`);
+  expect(first.status() === 404, `a page not built yet is a 404 (${first.status()})`);
+  await later.waitForFunction(() => window.__wasmdevReload?.state === 'open', null, { timeout: STEP_TIMEOUT_MS });
+  writeFileSync(join(root, 'later.html'), '<!doctype html><html><head><title>built</title></head><body>built</body></html>\n');
+  await later.waitForFunction(() => document.title === 'built', null, { timeout: STEP_TIMEOUT_MS });
+  expect(true, 'the 404 page reloaded into the page once the page was written');
+
   // Hostile: a page of another origin (the second server) with the right token is refused,
   // and so are requests without the token or with a foreign Origin.
   const attackerPage = await (await browser.newContext()).newPage();
@@ -163,7 +172,15 @@ try {
     setTimeout(() => { es.close(); resolve('timeout'); }, 5000);
   }), `${url}__wasmdev/events?token=${token}`);
   expect(outcome === 'refused', `a page of another origin cannot open the event stream, token or not (${outcome})`);
-  expect(/"GET \/__wasmdev\/events\?token=[0-9a-f]+" 403/.test(server.stdout), 'the server answered that page 403');
+  // The access log is written by a thread of its own: wait for the line, as for any output.
+  const refusedLine = /"GET \/__wasmdev\/events\?token=[0-9a-f]+" 403/;
+  const logged = await new Promise((resolve) => {
+    if (refusedLine.test(server.stdout)) return resolve(true);
+    const timer = setTimeout(() => { server.child.stdout.off('data', onData); resolve(false); }, STEP_TIMEOUT_MS);
+    const onData = () => { if (refusedLine.test(server.stdout)) { clearTimeout(timer); server.child.stdout.off('data', onData); resolve(true); } };
+    server.child.stdout.on('data', onData);
+  });
+  expect(logged, 'the server answered that page 403');
   const noToken = await get(`${url}__wasmdev/events`);
   expect(noToken.status === 403, `no token: ${noToken.status}`);
   const foreign = await get(`${url}__wasmdev/events?token=${token}`, { Origin: 'http://evil.example' });

@@ -160,3 +160,16 @@ TEST_CASE("reload on: the event stream is answered to its page and refused to ot
     CHECK(js.status == 200);
     CHECK(header(js, "Content-Type") == "text/javascript");
 }
+
+TEST_CASE("reload on: a page not built yet gets a 404 that reloads itself once the page exists") {
+    Site s;
+    auto p = request("GET", "/builddir/python.html", s.cfg);
+    CHECK(p.status == 404);
+    CHECK(body(p).find(script) != std::string::npos);
+    CHECK(p.content_length == body(p).size());
+    // Not for other types, nor with reload off.
+    CHECK(body(request("GET", "/builddir/python.wasm", s.cfg)).find("reload.js") == std::string::npos);
+    auto off = s.cfg;
+    off.reload = false;
+    CHECK(body(request("GET", "/builddir/python.html", off)).find("reload.js") == std::string::npos);
+}
