@@ -88,8 +88,10 @@ bool query_opts_out(std::string_view query) {
 }
 
 bool html_opts_out(std::string_view html) {
-    for (auto at = ifind(html, "<meta"); at != std::string_view::npos; at = ifind(html, "<meta", at + 1)) {
-        auto const close = html.find('>', at);
+    // Each search starts after the last tag's '>': linear, however many "<meta" a page holds.
+    for (auto at = ifind(html, "<meta"), close = std::string_view::npos; at != std::string_view::npos;
+         at = ifind(html, "<meta", close + 1)) {
+        close = html.find('>', at);
         if (close == std::string_view::npos) return false;
         // The tag in lower case, without quotes, spaces as one, none around '=':
         // `<meta name=wasmdev-reload content=off`.
