@@ -95,6 +95,9 @@ void add_serve_options(CLI::App& cmd, ServeOptions& o) {
     cmd.add_flag_callback("--reload", [&o] { o.reload = true; },
                           "Watch ROOT and reload pages that use a changed file (default for build ... repl)");
     cmd.add_flag_callback("--no-reload", [&o] { o.reload = false; }, "No live reload, no script added to pages");
+    cmd.add_option("--reload-quiet", o.reload_quiet_ms, "Live reload: how long writes must pause before pages reload, ms")
+        ->capture_default_str()
+        ->check(CLI::Range(10, 60000));
 
     auto* owner = dynamic_cast<CLI::Option_group*>(&cmd) ? cmd.get_parent() : &cmd;
     take_one_value_each(owner ? *owner : cmd);
@@ -128,6 +131,7 @@ std::optional<http::Config> to_config(ServeOptions const& o, std::string& error)
     cfg.max_connections = o.max_connections;
     cfg.cache_bytes = std::size_t(o.cache_mb) * 1024 * 1024;
     cfg.reload = o.reload.value_or(false);
+    cfg.reload_quiet_ms = o.reload_quiet_ms;
     return cfg;
 }
 

@@ -128,7 +128,8 @@ struct Watcher::State {
             return;
         }
         if (is_build_log(name)) {
-            if (e.mask & IN_MODIFY) debouncer.build_log_written(now);
+            // Created or truncated counts: `cmd | tee wasmdev-build.log` may write nothing until the end.
+            if (e.mask & (IN_MODIFY | IN_CREATE)) debouncer.build_log_written(now);
             if (e.mask & IN_CLOSE_WRITE) debouncer.build_log_closed(now);
             return;
         }

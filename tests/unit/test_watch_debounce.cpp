@@ -39,7 +39,7 @@ TEST_CASE("debounce: a burst of 200 writes 10 ms apart is one event, 200 ms afte
     CHECK_FALSE(d.take_due(last + 10s));  // and nothing after it
 }
 
-TEST_CASE("debounce: a file still being written delays a pending event; a write alone announces nothing") {
+TEST_CASE("debounce: a file still being written delays a pending event, and a write alone announces nothing") {
     Debouncer d(200ms);
     d.writing(t0);
     CHECK_FALSE(d.deadline());
@@ -94,7 +94,7 @@ TEST_CASE("debounce: a build that changed nothing sends nothing when it ends") {
     CHECK_FALSE(d.take_due(t0 + 1h));
 }
 
-TEST_CASE("ignore: dot directories, caches and editor noise are skipped; sources and builds are not") {
+TEST_CASE("ignore: dot directories, caches and editor noise are skipped, sources and builds are not") {
     struct Row {
         std::string_view name;
         bool dir_ignored, file_ignored;

@@ -133,7 +133,7 @@ TEST_CASE("watcher: at the bound, a warning says which directories are watched")
     CHECK(w.warnings[0].find("first 3 directories") != std::string::npos);
 }
 
-TEST_CASE("watcher: while a wasmdev build's log is open for writing, changes wait; its close sends them") {
+TEST_CASE("watcher: while a wasmdev build's log is open for writing, changes wait and its close sends them") {
     Tree t;
     Watched w(t.root);
     {
@@ -148,4 +148,17 @@ TEST_CASE("watcher: while a wasmdev build's log is open for writing, changes wai
     auto c = w.events.next();
     REQUIRE(c);
     CHECK(c->paths == std::vector<std::string>{"/sub/python.wasm"});  // the log itself is not a change
+}
+
+TEST_CASE("watcher: a build log created empty holds changes too (`emcc ... | tee wasmdev-build.log` prints nothing)") {
+    Tree t;
+    Watched w(t.root);
+    {
+        std::ofstream log(t.root / "wasmdev-build.log");  // created, never written
+        t.write("sub/hello.wasm");
+        CHECK_FALSE(w.events.next(300ms));
+    }
+    auto c = w.events.next();
+    REQUIRE(c);
+    CHECK(c->paths == std::vector<std::string>{"/sub/hello.wasm"});
 }
