@@ -7,6 +7,9 @@
   const token = me ? new URL(me.src).searchParams.get('token') : null;
   if (!token || !window.EventSource) return;
 
+  // The timeline keeps 250 entries by default; a page that loads more must still be matched.
+  if (performance.setResourceTimingBufferSize) performance.setResourceTimingBufferSize(100000);
+
   const decode = (p) => { try { return decodeURIComponent(p); } catch { return p; } };
   const pathOf = (url) => {
     const u = new URL(url, location.href);

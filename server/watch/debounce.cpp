@@ -2,10 +2,12 @@
 
 namespace wasmdev::watch {
 
-Debouncer::Debouncer(std::chrono::milliseconds quiet, std::size_t max_paths, std::chrono::seconds build_hold_limit)
-    : quiet_(quiet), max_paths_(max_paths), hold_limit_(build_hold_limit) {}
+Debouncer::Debouncer(std::chrono::milliseconds quiet, std::size_t max_paths, std::chrono::seconds build_hold_limit,
+                     std::chrono::seconds max_wait)
+    : quiet_(quiet), max_paths_(max_paths), hold_limit_(build_hold_limit), max_wait_(max_wait) {}
 
 void Debouncer::changed(std::string_view path, Clock::time_point now) {
+    if (!pending_) first_notice_ = now;
     pending_ = true;
     last_notice_ = now;
     if (all_) return;
@@ -19,6 +21,7 @@ void Debouncer::changed(std::string_view path, Clock::time_point now) {
 }
 
 void Debouncer::changed_all(Clock::time_point now) {
+    if (!pending_) first_notice_ = now;
     pending_ = true;
     last_notice_ = now;
     all_ = true;
@@ -45,7 +48,7 @@ std::optional<Clock::time_point> Debouncer::deadline() const {
     if (!pending_) return std::nullopt;
     if (flush_now_) return last_notice_;
     if (building_) return std::max(last_notice_ + quiet_, last_log_write_ + hold_limit_);
-    return last_notice_ + quiet_;
+    return std::min(last_notice_ + quiet_, first_notice_ + max_wait_);
 }
 
 std::optional<Change> Debouncer::take_due(Clock::time_point now) {

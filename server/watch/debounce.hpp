@@ -26,9 +26,12 @@ class Debouncer {
 public:
     // quiet: how long writes must pause before the event. max_paths: beyond it, `all`.
     // build_hold_limit: a build log silent for this long no longer holds events back (its
-    // writer hung); the log's close is the usual end.
+    // writer hung); the log's close is the usual end. max_wait: without a build log, a file
+    // written again and again (a log of some other tool under ROOT) never settles; the event
+    // goes out this long after the first change anyway.
     explicit Debouncer(std::chrono::milliseconds quiet = std::chrono::milliseconds(200), std::size_t max_paths = 256,
-                       std::chrono::seconds build_hold_limit = std::chrono::minutes(10));
+                       std::chrono::seconds build_hold_limit = std::chrono::minutes(10),
+                       std::chrono::seconds max_wait = std::chrono::seconds(10));
 
     // A file at path changed (written, created, moved, removed).
     void changed(std::string_view path, Clock::time_point now);
@@ -49,6 +52,8 @@ private:
     std::chrono::milliseconds quiet_;
     std::size_t max_paths_;
     std::chrono::seconds hold_limit_;
+    std::chrono::seconds max_wait_;
+    Clock::time_point first_notice_{};
     std::set<std::string> paths_{};
     bool all_ = false;
     bool pending_ = false;

@@ -3,6 +3,7 @@
 // of paths becomes "all". No sleeps: the test says what time it is.
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
 
 #include "server/watch/debounce.hpp"
@@ -114,4 +115,18 @@ TEST_CASE("ignore: dot directories, caches and editor noise are skipped, sources
     CHECK(is_build_log("wasmdev-build.log"));
     CHECK(is_build_log("wasmdev-emscripten-browser.log"));
     CHECK_FALSE(is_build_log("build.log"));
+}
+
+TEST_CASE("debounce: a file rewritten every 100 ms forever still gives an event, after max_wait") {
+    Debouncer d(200ms, 256, std::chrono::minutes(10), std::chrono::seconds(10));
+    auto now = t0;
+    std::optional<Change> c;
+    for (; now < t0 + 30s && !c; now += 100ms) {
+        d.changed("/other-tool.log", now);
+        d.writing(now + 50ms);
+        c = d.take_due(now + 50ms);
+    }
+    REQUIRE(c);
+    CHECK(now - 100ms >= t0 + 9900ms);
+    CHECK(now - 100ms <= t0 + 10s);
 }
