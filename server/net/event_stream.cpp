@@ -70,6 +70,22 @@ Task<std::uint64_t> stream_events(Transport& t, SessionHost& host, SessionContro
         }
     } leave{host, control, id};
 
+    // A tab that closes sends a FIN: the socket turns readable, and the stream ends now
+    // rather than at its next heartbeat (a page reloading often would leave dead streams).
+    // Nothing else may arrive on an event stream, so any readable byte ends it too.
+    control.stream->socket().async_wait(Socket::wait_read, [box](boost::system::error_code ec) {
+        if (ec) return;  // cancelled: the stream ended first
+        box->stop = true;
+        box->timer.cancel();
+    });
+    struct CancelWait {
+        SessionControl& control;
+        ~CancelWait() {
+            boost::system::error_code ignored;  // cancelling a socket that is closing cannot matter
+            control.stream->socket().cancel(ignored);
+        }
+    } cancel_wait{control};
+
     std::uint64_t sent = 0;
     auto const heartbeat = std::chrono::seconds(host.cfg->heartbeat_s ? host.cfg->heartbeat_s : 20);
     if (!co_await send_chunk(t, http::stream_preamble)) co_return sent;

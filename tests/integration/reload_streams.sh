@@ -2,7 +2,7 @@
 # Open tabs' event streams (live reload, #14) do not count against the connection limit and
 # never keep Ctrl-C waiting: with --max-connections 2 and four streams open, a plain request
 # is still answered at once, every stream hears a change, and SIGINT stops the server within
-# a second, the streams ending with it. Also: `serve` without --reload injects nothing.
+# a second, the streams ending with it; a closed tab's stream ends at once. Also: `serve` without --reload injects nothing.
 # Usage: reload_streams.sh WASMDEV REPO_ROOT
 set -u
 . "$(dirname "$0")/wait.bash"
@@ -48,6 +48,16 @@ echo changed >"$tmp/root/app.js"
 for i in 1 2 3 4; do
   wait_for_match '"/app.js"' 10 "$tmp/stream$i" >/dev/null || fail "stream $i heard no change: $(cat "$tmp/stream$i")"
 done
+
+# A tab that closes ends its stream at once (its FIN), not at the next heartbeat (20 s): the
+# stream's access line is written when it ends.
+stats=$(curl -sS "${url}__wasmdev/stats.json")
+case $stats in *'"event_streams": 4'*) ;; *) fail "stats.json does not count 4 streams: $stats" ;; esac
+kill "${clients[0]}"
+wait_for_match '"GET /__wasmdev/events\?token=[0-9a-f]+" 200' 5 "$tmp/out.log" >/dev/null \
+  || fail "a closed tab's stream was still open 5 s later: $(cat "$tmp/out.log")"
+stats=$(curl -sS "${url}__wasmdev/stats.json")
+case $stats in *'"event_streams": 3'*) ;; *) fail "stats.json after one tab closed: $stats" ;; esac
 
 started=$(date +%s%N)
 kill -INT "$pid"
