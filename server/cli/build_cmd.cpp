@@ -142,6 +142,7 @@ int serve_checkout(BuildOptions const& o, b::CPythonLayout const& layout, b::Bui
                    std::string const& missing_hint, bool pydebug = false) {
     ServeOptions so = o.serve;
     so.root = layout.srcdir.string();
+    if (!so.reload) so.reload = true;  // the edit-rebuild loop is what repl is for (#14)
     std::string error;
     auto cfg = to_config(so, error);
     if (!cfg) {

@@ -140,6 +140,15 @@ void add_serve_options(CLI::App& cmd, ServeOptions& o) {
         ->type_name("FILE");
     cmd.add_option("--key", o.key_file, "The unencrypted PEM private key of --cert")->type_name("FILE");
     // ---- end of HTTPS ----
+
+    // Live reload (#14): the last of --reload / --no-reload wins.
+    cmd.add_flag_callback("--reload", [&o] { o.reload = true; },
+                          "Watch ROOT and reload pages that use a changed file (default for build ... repl)");
+    cmd.add_flag_callback("--no-reload", [&o] { o.reload = false; }, "No live reload, no script added to pages");
+    cmd.add_option("--reload-quiet", o.reload_quiet_ms, "Live reload: how long writes must pause before pages reload, ms")
+        ->capture_default_str()
+        ->check(CLI::Range(10, 60000));
+
     auto* owner = dynamic_cast<CLI::Option_group*>(&cmd) ? cmd.get_parent() : &cmd;
     take_one_value_each(owner ? *owner : cmd);
 }
@@ -171,6 +180,8 @@ std::optional<http::Config> to_config(ServeOptions const& o, std::string& error)
     cfg.threads = o.threads;
     cfg.max_connections = o.max_connections;
     cfg.cache_bytes = std::size_t(o.cache_mb) * 1024 * 1024;
+    cfg.reload = o.reload.value_or(false);
+    cfg.reload_quiet_ms = o.reload_quiet_ms;
     if (error = configure_tls(o, cfg); !error.empty()) return std::nullopt;
     return cfg;
 }

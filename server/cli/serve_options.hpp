@@ -50,6 +50,9 @@ struct ServeOptions {
     std::string cert_file{};  // --cert (implies --tls; needs --key)
     std::string key_file{};   // --key
     // ---- end of HTTPS ----
+    // Live reload (#14, docs/reload.md). Unset: the command's default (serve: off; build repl: on).
+    std::optional<bool> reload{};
+    unsigned reload_quiet_ms = http::Config{}.reload_quiet_ms;
 };
 
 // The serve flags; then take_one_value_each() on the command they join (cmd itself, or the

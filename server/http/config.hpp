@@ -52,6 +52,13 @@ struct Config {
         std::filesystem::path ca_file{};    // wasmdev's local CA (to trust on a phone); empty for --cert
         std::vector<std::string> names{};   // what wasmdev's leaf covers; empty for --cert
     } tls{};
+
+    // Live reload (SPEC §2.10, docs/reload.md): ROOT is watched, HTML pages get the client.
+    bool reload = false;
+    std::string reload_token{};             // per process; net/server.cpp makes one when empty
+    std::size_t max_event_streams = 256;    // open tabs; each holds a descriptor
+    unsigned reload_quiet_ms = 200;         // writes settle this long before an event
+    unsigned heartbeat_s = 20;              // a comment on an idle stream, so proxies keep it
 };
 
 }  // namespace wasmdev::http

@@ -10,6 +10,7 @@
 #include "server/http/listing.hpp"
 #include "server/http/plans.hpp"
 #include "server/http/policy.hpp"
+#include "server/http/reload.hpp"
 #include "server/http/serve_embedded.hpp"
 #include "server/http/serve_file.hpp"
 #include "server/http/target.hpp"
@@ -142,6 +143,13 @@ ResponsePlan decide(RequestHead const& req, Config const& cfg, Services const& s
                 // A debug file a served module names says more than "not found" (#11).
                 if (services.modules && services.modules->not_found)
                     if (auto why = services.modules->not_found(decoded_path(target->segments))) p.log_note = std::move(*why);
+                // A page opened before its build wrote it reloads itself once it exists (#14).
+                if (wants_injection(cfg, mime::type_for(target->segments.empty() ? "" : target->segments.back()),
+                                    target->query, 0))
+                    if (auto* page = std::get_if<TextBody>(&p.body)) {
+                        page->bytes = inject_reload(page->bytes, cfg.reload_token);
+                        p.content_length = page->bytes.size();
+                    }
                 return p;
             }
             case ResolveKind::forbidden: return error_plan(403, found.cause, cfg);

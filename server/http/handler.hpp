@@ -36,6 +36,7 @@ struct Services {
     fs::OpenFileCache* open_files = nullptr;  // spares openat2+fstat+close on repeat requests
     std::atomic<std::size_t> const* open_connections = nullptr;  // for /__wasmdev/stats.json
     ModuleWatch const* modules = nullptr;
+    std::atomic<std::size_t> const* open_event_streams = nullptr;  // live reload's open streams
 };
 
 ResponsePlan handle(RequestHead const& req, Config const& cfg, Services const& services = {});

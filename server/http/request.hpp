@@ -61,7 +61,8 @@ struct FileBody {  // byte ranges of an open file, with literals between them (m
 struct StreamBody {  // a compressed body being produced; its length may be unknown (then chunked)
     std::shared_ptr<compress::Entry> entry{};
 };
-using Body = std::variant<NoBody, TextBody, StaticBody, SharedBody, FileBody, StreamBody>;
+struct EventStreamBody {};  // live reload's events (text/event-stream): the session streams them after the head
+using Body = std::variant<NoBody, TextBody, StaticBody, SharedBody, FileBody, StreamBody, EventStreamBody>;
 
 struct ResponsePlan {
     unsigned status = 200;

@@ -9,6 +9,7 @@
 #include "server/compress/cache.hpp"
 #include "server/compress/codec.hpp"
 #include "server/http/plans.hpp"
+#include "server/http/reload.hpp"
 #include "server/http/representation.hpp"
 #include "server/http/resource.hpp"
 #include "server/www/assets.hpp"
@@ -21,10 +22,10 @@ std::string stats_json(Services const& services) {
     auto st = services.cache->stats();
     auto const connections = services.open_connections ? services.open_connections->load() : 0;
     return fmt::format(
-        "{{\"connections\": {{\"open\": {}}}, \"compress_cache\": {{\"compressions_started\": {}, \"compressions_completed\": {}, "
+        "{{\"connections\": {{\"open\": {}}}, \"reload\": {{\"event_streams\": {}}}, \"compress_cache\": {{\"compressions_started\": {}, \"compressions_completed\": {}, "
         "\"compressions_failed\": {}, \"hits\": {}, \"misses\": {}, \"evictions\": {}, \"stale_dropped\": {}, \"entries\": {}, "
         "\"bytes_held\": {}, \"bytes_held_peak\": {}, \"seconds_compressing\": {:.3f}, \"input_bytes_compressed\": {}}}}}\n",
-        connections, st.compressions_started, st.compressions_completed, st.compressions_failed, st.hits, st.misses, st.evictions,
+        connections, services.open_event_streams ? services.open_event_streams->load() : 0, st.compressions_started, st.compressions_completed, st.compressions_failed, st.hits, st.misses, st.evictions,
         st.stale_dropped, st.entries, st.bytes_held, st.bytes_held_peak, st.seconds_compressing, st.input_bytes_compressed);
 }
 
@@ -68,6 +69,17 @@ ResponsePlan serve_embedded(RequestHead const& req, Target const& t, Config cons
                                                                        : std::string("{\"modules\":[]}\n");
         p.content_length = json.size();
         p.body = TextBody{std::move(json)};
+        return p;
+    }
+    if (rel == "events") {
+        // Live reload's Server-Sent Events (docs/reload.md): checked here, streamed by the session.
+        auto const streams = services.open_event_streams ? services.open_event_streams->load() : 0;
+        if (auto refused = check_event_request(req, t.query, cfg, streams))
+            return error_plan(refused->status, refused->cause, cfg);
+        auto p = base_plan(200, cfg);
+        p.headers.emplace_back("Content-Type", "text/event-stream");
+        p.body = EventStreamBody{};
+        p.close = true;  // the stream is the connection's last response
         return p;
     }
     auto const* asset = www::find_asset(rel);

@@ -8,7 +8,9 @@
 #include "server/http/multipart.hpp"
 #include "server/http/negotiate.hpp"
 #include "server/http/plans.hpp"
+#include "server/http/policy.hpp"
 #include "server/http/range.hpp"
+#include "server/http/reload.hpp"
 #include "server/http/representation.hpp"
 #include "server/http/resource.hpp"
 #include "server/http/validators.hpp"
@@ -158,6 +160,41 @@ bool made_body_ready(RequestHead const& req, Resolved const& found, Representati
     return e && e->state() == compress::Entry::State::done;
 }
 
+// The page with the live-reload client (docs/reload.md): its own representation, decided
+// from metadata like the file's (ETag = the file's + the process's token), the bytes read
+// and injected only for a 200. Range is ignored (a 200 of the whole page: offsets into the
+// file would not address the injected bytes, and browsers never range-request a page), so
+// there is no Accept-Ranges and no Last-Modified: a date cannot tell an injected page of
+// another process from this one, and If-Modified-Since alone must not give a 304. Sidecars
+// hold the plain page; a coding is made from the injected bytes.
+ResponsePlan serve_injected(RequestHead const& req, Resolved const& found, Resource res, Config const& cfg) {
+    res.is_file = false;
+    res.sidecar_codings.clear();
+    res.sidecar_files.clear();
+    auto rep = choose_representation(req.field("Accept-Encoding"), false, res.offer());
+    if (!rep) return not_acceptable(res, cfg);
+    auto etag = reload_etag(etag_of(res, *rep), cfg.reload_token);
+    auto p = representation_head(res, *rep, etag, cfg);
+    RequestHead validators_only = req;
+    std::erase_if(validators_only.fields, [](auto const& f) {
+        return iequals(f.first, "If-Modified-Since") || iequals(f.first, "If-Unmodified-Since");
+    });
+    if (auto answered = answer_conditionals(validators_only, res, etag, p, cfg)) return std::move(*answered);
+    std::string bytes(found.file->size, '\0');
+    if (::pread(found.file->fd, bytes.data(), bytes.size(), 0) != ssize_t(bytes.size()))
+        return error_plan(500, "The file changed while it was read.", cfg);
+    auto page = inject_reload(bytes, cfg.reload_token);
+    add_content_encoding(p, *rep);
+    if (rep->coding != ContentCoding::identity) {
+        auto z = compress::compress_all(rep->coding, page, compress::default_level(rep->coding));
+        if (!z) return error_plan(500, "Compression failed.", cfg);
+        page = std::move(*z);
+    }
+    p.content_length = page.size();  // a HEAD announces the GET's length; handle() drops the body
+    p.body = SharedBody{std::make_shared<std::string const>(std::move(page))};
+    return p;
+}
+
 // serve_file(): describe → ranges → representation → head → conditionals → range → body.
 // Everything before the body is decided from metadata; only the body stage does work.
 }  // namespace
@@ -165,6 +202,7 @@ bool made_body_ready(RequestHead const& req, Resolved const& found, Representati
 ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const& found, Config const& cfg,
                         Services const& services, bool may_compress) {
     auto res = describe_file(req, t, found, cfg, services);
+    if (wants_injection(cfg, res.type, t.query, res.size)) return serve_injected(req, found, std::move(res), cfg);
     auto const ranges = requested_ranges(req, res);
     auto offer = res.offer();
     offer.compressible = offer.compressible && may_compress;

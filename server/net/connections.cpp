@@ -12,7 +12,9 @@ void SessionHost::close_idle_sessions() {
         asio::post(s->stream->get_executor(), [id, this] {
             std::lock_guard inner(mutex);
             auto it = sessions.find(id);
-            if (it != sessions.end() && it->second->reading) it->second->stream->cancel();
+            if (it == sessions.end()) return;
+            if (it->second->reading) it->second->stream->cancel();
+            else if (it->second->interrupt) it->second->interrupt();
         });
     }
 }

@@ -5,11 +5,16 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <unordered_map>
 
 #include "server/http/handler.hpp"
 #include "server/net/task.hpp"
+
+namespace wasmdev::watch {
+class Hub;
+}
 
 namespace wasmdev::net {
 
@@ -22,6 +27,7 @@ struct SessionControl {
     Stream* stream = nullptr;
     bool reading = false;  // touched only on the session's own thread (its io_context)
     std::atomic<std::int64_t> deadline{0};  // steady_clock ticks; 0: nothing pending
+    std::function<void()> interrupt{};  // set while an event stream waits: ends it (session's thread only)
 
     void arm(std::chrono::seconds limit) {
         deadline.store((std::chrono::steady_clock::now() + limit).time_since_epoch().count(), std::memory_order_relaxed);
@@ -45,8 +51,15 @@ struct SessionHost {
     // so it cannot touch a newer session that happens to live at a freed one's address.
     std::unordered_map<std::uint64_t, SessionControl*> sessions{};
     std::uint64_t next_session_id = 0;  // under mutex
+    // Live reload (event_stream.cpp): the hub the watcher publishes to (nullptr: reload off),
+    // the open event streams (not counted against the connection limit), and what tells the
+    // accept loop that a connection left the count.
+    watch::Hub* reload_hub = nullptr;
+    std::atomic<std::size_t> event_streams{0};
+    std::function<void()> slot_freed{};
 
-    // Asks every session that is waiting for a request to close; busy ones finish first.
+    // Asks every session that is waiting for a request to close, and ends every event
+    // stream (open tabs never keep Ctrl-C waiting); busy ones finish first.
     void close_idle_sessions();
 
     // Closes every session whose current read or write has passed its deadline (header

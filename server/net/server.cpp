@@ -28,10 +28,12 @@
 #include "server/fs/open_cache.hpp"
 #include "server/fs/resolve.hpp"
 #include "server/http/host_check.hpp"
+#include "server/http/reload_token.hpp"
 #include "server/net/access_log.hpp"
 #include "server/net/cpus.hpp"
 #include "server/net/session.hpp"
 #include "server/net/tls_context.hpp"
+#include "server/watch/watcher.hpp"
 
 namespace wasmdev::net {
 
@@ -77,6 +79,7 @@ std::uint64_t raise_descriptor_limit() {
 struct Server::Impl {
     http::Config cfg;
     std::unique_ptr<AccessLog> access_log;  // outlives the sessions that write to it
+    std::unique_ptr<watch::Hub> reload_hub;  // outlives the event streams that listen to it
     SessionHost host;  // before the contexts: sessions destroyed with them deregister here
     // One io_context per serving thread, each run by its own thread: a connection lives on
     // one context for its whole life, so its handlers need no strand and no lock. `ioc` is
@@ -101,8 +104,10 @@ struct Server::Impl {
     std::unique_ptr<doctor::ServedModules> modules;
     http::ModuleWatch module_watch;
     std::unique_ptr<asio::ssl::context> tls;  // --tls: every session shares it (and its session cache)
+    std::unique_ptr<watch::Watcher> watcher;  // live reload; publishes to reload_hub
 
     ~Impl() {
+        watcher.reset();  // no event is published while the sessions' contexts go away
         // Jobs hold the cache's state themselves; stopped (see stop()), a running one ends at
         // its next block and queued ones are dropped unrun, failing their entries: Ctrl-C
         // does not wait for compressions to finish (#12 item 5; it took 27 s).
@@ -112,12 +117,32 @@ struct Server::Impl {
         if (owned_root_fd >= 0) ::close(owned_root_fd);  // read-only O_PATH descriptor
     }
 
+    // Live reload (SPEC §2.10): the token, the hub, the watcher. Without inotify the pages
+    // still get the client; they just never hear of a change (a warning says so).
+    void start_reload() {
+        if (!cfg.reload) return;
+        if (cfg.reload_token.empty()) cfg.reload_token = http::make_reload_token();
+        reload_hub = std::make_unique<watch::Hub>();
+        host.reload_hub = reload_hub.get();
+        host.services.open_event_streams = &host.event_streams;
+        host.slot_freed = [this] { asio::post(ioc, [this] { slot_free.cancel(); }); };
+        try {
+            watcher = std::make_unique<watch::Watcher>(cfg.root, *reload_hub,
+                                                       watch::WatchOptions{std::chrono::milliseconds(cfg.reload_quiet_ms)},
+                                                       [](std::string const& w) { spdlog::warn("{}", w); });
+            spdlog::info("live reload: watching {} directories under {}", watcher->directories(), cfg.root.native());
+        } catch (std::exception const& e) {
+            spdlog::warn("live reload: {}; pages will not reload by themselves", e.what());
+        }
+    }
+
     asio::awaitable<void> accept_loop() {
         for (;;) {
             // Round-robin over the contexts: the new connection's socket belongs to the next one.
             // At the limit, stop accepting until a session ends (#12 item 5): the kernel's
             // backlog holds the burst, and every client is served, late but correct.
-            while (host.active.load() >= cfg.max_connections && !host.stopping) {
+            // Live-reload streams (open tabs) do not count (#14).
+            while (host.active.load() - host.event_streams.load() >= cfg.max_connections && !host.stopping) {
                 slot_free.expires_at(asio::steady_timer::time_point::max());
                 co_await slot_free.async_wait(asio::as_tuple(asio::use_awaitable));
             }
@@ -205,6 +230,7 @@ Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
     impl_->module_watch.not_found = [m = impl_->modules.get()](std::string_view path) { return m->on_not_found(path); };
     impl_->module_watch.modules_json = [m = impl_->modules.get()](std::string_view origin) { return m->modules_json(origin); };
     impl_->host.services.modules = &impl_->module_watch;
+    impl_->start_reload();
     // Access lines are info: --quiet (or --log-level warn) turns them off, and then they cost nothing.
     if (!impl_->cfg.quiet && spdlog::should_log(spdlog::level::info)) {
         impl_->access_log = std::make_unique<AccessLog>(STDOUT_FILENO);

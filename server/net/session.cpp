@@ -19,6 +19,7 @@
 #include "server/http/parse_error.hpp"
 #include "server/http/plain_on_tls.hpp"
 #include "server/net/access_log.hpp"
+#include "server/net/event_stream.hpp"
 #include "server/net/writer.hpp"
 
 namespace wasmdev::net {
@@ -207,6 +208,10 @@ Task<Ending> serve_requests(Connection c, In& in, Transport& transport, Answer a
             keep_alive = head.keep_alive && !plan.close && !host.stopping;
             written = co_await write_response(transport, plan, req.version(), keep_alive, scratch);
         }
+
+        // Live reload's event stream: the head is out, the events follow until the end.
+        if (std::holds_alternative<http::EventStreamBody>(plan.body) && written.sent == Sent::whole)
+            written.body_bytes += co_await stream_events(transport, host, reg.control);
 
         // Log what was sent.
         auto const elapsed = std::chrono::steady_clock::now() - started;

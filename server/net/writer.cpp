@@ -82,6 +82,8 @@ struct BodyWriter {
     Task<WriteResult> operator()(http::SharedBody const& b) { return write_memory(*b.bytes); }
     Task<WriteResult> operator()(http::FileBody const& b) { return write_file(b); }
     Task<WriteResult> operator()(http::StreamBody const& b) { return write_stream(*b.entry); }
+    // Live reload's events: the head alone (chunked); the session streams the events after it.
+    Task<WriteResult> operator()(http::EventStreamBody const&) { return write_memory({}); }
 
     Task<WriteResult> write_file(http::FileBody const& b) {
         if (b.parts.size() == 1 && b.parts[0].from_file && b.parts[0].length <= small_file_limit) {

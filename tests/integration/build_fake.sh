@@ -236,7 +236,9 @@ headers=$(curl -s -D - -o "$tmp/page.html" "$url")
 kill -INT $srv; wait $srv; rc=$?
 echo "$headers" | grep -qi "^cross-origin-opener-policy: same-origin" || fail "python.html without COOP: $headers"
 echo "$headers" | grep -qi "^cross-origin-embedder-policy: require-corp" || fail "python.html without COEP: $headers"
-[ "$(cat "$tmp/page.html")" = "<html>fake</html>" ] || fail "python.html body: $(cat "$tmp/page.html")"
+# Live reload is on for repl (#14): the page carries its client (tests/integration/reload_build.sh).
+grep -qE '^<html><script src="/__wasmdev/reload\.js\?token=[0-9a-f]{32}" defer></script>fake</html>$' "$tmp/page.html" \
+  || fail "python.html body: $(cat "$tmp/page.html")"
 [ $rc = 0 ] || fail "repl server exited $rc on SIGINT, want 0"
 
 # 15. repl of a debug profile whose python.wasm exists: the doctor reads its DWARF and prints

@@ -56,6 +56,7 @@ std::string body_of(ResponsePlan const& p) {
         std::string operator()(StaticBody const& b) const { return std::string(b.bytes); }
         std::string operator()(SharedBody const& b) const { return *b.bytes; }
         std::string operator()(StreamBody const&) const { return "(a stream)"; }
+        std::string operator()(EventStreamBody const&) const { return "(events)"; }
         std::string operator()(FileBody const& b) const {
             std::string out;
             for (auto const& part : b.parts) {

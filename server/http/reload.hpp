@@ -1,0 +1,63 @@
+// The HTTP decisions of live reload (SPEC §2.10, docs/reload.md): who may open the event
+// stream (/__wasmdev/events: the process's token, a same-origin Origin and Sec-Fetch-Site),
+// and how an HTML page carries the client (where its <script> goes, the opt-outs, the
+// injected representation's ETag). Pure; reading the file and streaming events are others'.
+#pragma once
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "server/http/config.hpp"
+#include "server/http/request.hpp"
+
+namespace wasmdev::http {
+
+// Why an event-stream request is refused: a status (403, 404, 503) and a one-line cause.
+struct Refusal {
+    unsigned status = 403;
+    std::string cause{};
+};
+
+// The checks of GET /__wasmdev/events?token=T, after the handler's Host check. query is the
+// target's (still percent-encoded); open_streams the streams open now.
+std::optional<Refusal> check_event_request(RequestHead const& req, std::string_view query, Config const& cfg,
+                                           std::size_t open_streams);
+
+// The value of a query parameter (the first; not decoded), or nullopt.
+std::optional<std::string_view> query_param(std::string_view query, std::string_view name);
+
+// `?wasmdev-reload=off` on the page's URL.
+bool query_opts_out(std::string_view query);
+// <meta name="wasmdev-reload" content="off"> anywhere in the page (any quoting, any case).
+bool html_opts_out(std::string_view html);
+
+// Where the client's <script> goes: after the <head> tag; without one, after <html>; without
+// that, after the doctype; else at the end (a fragment: the parser puts it in the body).
+std::size_t injection_point(std::string_view html);
+
+// `<script src="/__wasmdev/reload.js?token=T" defer></script>`: a same-origin script, so a
+// page's CSP `script-src 'self'` allows it (an inline snippet would need 'unsafe-inline').
+std::string reload_script_tag(std::string_view token);
+
+// The page with the client, or as it is when the page opts out by its meta tag.
+std::string inject_reload(std::string_view html, std::string_view token);
+
+// The injected representation's ETag: the file's (per coding) with a suffix derived from the
+// process's token, so it differs from the plain page's and from another process's injected
+// page, and a 304 never pairs a cached page with a token this process does not accept.
+std::string reload_etag(std::string_view etag, std::string_view token);
+
+// Whether this response of a file is the injected page: reload on, an HTML type, not opted
+// out by the query, and not larger than the bound below (then it goes as it is).
+inline constexpr std::uint64_t max_injected_bytes = 4u << 20;
+bool wants_injection(Config const& cfg, std::string_view type, std::string_view query, std::uint64_t size);
+
+// The event stream's framing: one Server-Sent Events message naming what changed
+// ({"all":false,"paths":["/a.js"]}), and the comment that keeps an idle stream alive.
+std::string change_event(bool all, std::span<std::string const> paths);
+inline constexpr std::string_view stream_preamble = "retry: 1000\n: wasmdev live reload\n\n";
+inline constexpr std::string_view heartbeat_event = ": ping\n\n";
+
+}  // namespace wasmdev::http

@@ -1,0 +1,45 @@
+// Live reload's pure decisions (server/http/reload.cpp) on any page and query: the client's
+// tag goes in exactly once at a point inside the page and never inside a tag it found, an
+// opted-out page is untouched, and the event stream's checks never let a request through
+// without this process's token.
+#include <cstdint>
+#include <string>
+
+#include "server/http/reload.hpp"
+#include "tests/fuzz/check.hpp"
+
+using namespace wasmdev;
+using fuzz::check;
+
+extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
+    std::string_view const in(reinterpret_cast<char const*>(data), size);
+    auto const [query, html] = fuzz::split_once(in);
+    std::string const token = "00112233445566778899aabbccddeeff";
+    auto const at = http::injection_point(html);
+    check(at <= html.size(), "the injection point is inside the page", in);
+    if (at > 0 && at < html.size()) check(html[at - 1] == '>', "the tag goes right after a '>'", in);
+    auto const out = http::inject_reload(html, token);
+    if (http::html_opts_out(html)) {
+        check(out == html, "an opted-out page is untouched", in);
+    } else {
+        auto const tag = http::reload_script_tag(token);
+        check(out.size() == html.size() + tag.size(), "exactly one tag is added", in);
+        check(out.substr(0, at) == html.substr(0, at) && out.substr(at, tag.size()) == tag &&
+                  out.substr(at + tag.size()) == html.substr(at),
+              "the page is the same around the tag", in);
+    }
+    auto const etag = http::reload_etag("\"" + std::string(query.substr(0, 40)) + "\"", token);
+    check(etag.front() == '"' && etag.back() == '"', "the injected ETag is quoted", in);
+
+    http::Config cfg;
+    cfg.reload = true;
+    cfg.reload_token = token;
+    http::RequestHead req;
+    req.method = "GET";
+    req.fields.emplace_back("Host", "localhost:8000");
+    req.fields.emplace_back("Origin", html.substr(0, 64));
+    auto const refused = http::check_event_request(req, query, cfg, 0);
+    auto const given = http::query_param(query, "token");
+    if (!refused) check(given && *given == token, "a stream is opened only with this process's token", in);
+    return 0;
+}

@@ -1,0 +1,155 @@
+// Live reload's HTTP decisions (SPEC §2.10, docs/reload.md), pure: where the client's
+// <script> goes, the opt-outs, the injected page's ETag, and who may open the event stream.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "server/http/reload.hpp"
+#include "server/http/reload_token.hpp"
+
+using namespace wasmdev::http;
+
+namespace {
+using Fields = std::vector<std::pair<std::string_view, std::string_view>>;
+
+RequestHead events_request(Fields fields, unsigned version = 11) {
+    RequestHead req;
+    req.method = "GET";
+    req.target = "/__wasmdev/events";
+    req.version = version;
+    req.fields = std::move(fields);
+    return req;
+}
+
+Config reload_config() {
+    Config cfg;
+    cfg.reload = true;
+    cfg.reload_token = "0123456789abcdef0123456789abcdef";
+    return cfg;
+}
+}  // namespace
+
+TEST_CASE("injection_point: after <head>, else after <html>, else after the doctype, else at the end") {
+    struct Row {
+        std::string_view html;
+        std::string_view before;  // what precedes the script tag
+    };
+    Row const rows[] = {
+        {"<!doctype html><html><head><title>x</title></head></html>", "<!doctype html><html><head>"},
+        {"<!DOCTYPE html><HTML lang=en><HEAD data-x=\"a>\"><title>", "<!DOCTYPE html><HTML lang=en><HEAD data-x=\"a>"},
+        {"<html><header>not a head</header><head>", "<html><header>not a head</header><head>"},
+        {"<html lang=\"en\">\n<body>text</body>", "<html lang=\"en\">"},
+        {"<!doctype html>\n<p>fragment", "<!doctype html>"},
+        {"<p>just a fragment</p>", "<p>just a fragment</p>"},
+        {"", ""},
+        {"<head", "<head"},  // cut short: appended, never inside the tag
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.html);
+        CHECK(row.html.substr(0, injection_point(row.html)) == row.before);
+    }
+}
+
+TEST_CASE("inject_reload: one same-origin script tag with the token, never an inline snippet") {
+    auto out = inject_reload("<html><head></head><body></body></html>", "abc123");
+    CHECK(out == "<html><head><script src=\"/__wasmdev/reload.js?token=abc123\" defer></script></head><body></body></html>");
+}
+
+TEST_CASE("html_opts_out: the meta tag in any quoting, case and attribute order") {
+    struct Row {
+        std::string_view html;
+        bool off;
+    };
+    Row const rows[] = {
+        {R"(<meta name="wasmdev-reload" content="off">)", true},
+        {R"(<META content='off' NAME='wasmdev-reload' />)", true},
+        {"<meta name = wasmdev-reload\n content = off>", true},
+        {R"(<meta name="wasmdev-reload" content="on">)", false},
+        {R"(<meta name="viewport" content="off">)", false},
+        {R"(<meta name="wasmdev-reloaded" content="off">)", false},
+        {"<p>wasmdev-reload off</p>", false},
+        {R"(<meta charset="utf-8"><meta name="wasmdev-reload" content="off">)", true},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.html);
+        CHECK(html_opts_out(row.html) == row.off);
+        if (row.off) CHECK(inject_reload(row.html, "t") == row.html);
+    }
+}
+
+TEST_CASE("query_opts_out and query_param read the page's query") {
+    CHECK(query_opts_out("wasmdev-reload=off"));
+    CHECK(query_opts_out("a=1&wasmdev-reload=0"));
+    CHECK_FALSE(query_opts_out("wasmdev-reload=on"));
+    CHECK_FALSE(query_opts_out("xwasmdev-reload=off"));
+    CHECK(query_param("a=1&token=xyz&b", "token") == "xyz");
+    CHECK(query_param("b", "b") == "");
+    CHECK_FALSE(query_param("tokens=1", "token"));
+}
+
+TEST_CASE("reload_etag: differs from the plain tag and between processes, stable within one") {
+    auto const plain = std::string("\"a7-4a-1-1-gz\"");
+    auto const a = reload_etag(plain, "token-a");
+    CHECK(a != plain);
+    CHECK(a.starts_with("\"a7-4a-1-1-gz-r"));
+    CHECK(a.ends_with('"'));
+    CHECK(a == reload_etag(plain, "token-a"));
+    CHECK(a != reload_etag(plain, "token-b"));
+    CHECK(a.find("token-a") == std::string::npos);  // the tag does not reveal the token
+}
+
+TEST_CASE("make_reload_token: 128 random bits in hex, different each time") {
+    auto a = make_reload_token(), b = make_reload_token();
+    CHECK(a.size() == 32);
+    CHECK(a.find_first_not_of("0123456789abcdef") == std::string::npos);
+    CHECK(a != b);
+}
+
+TEST_CASE("check_event_request: the token, a same-origin Origin and Sec-Fetch-Site are required") {
+    auto const cfg = reload_config();
+    std::string const good = "token=" + cfg.reload_token;
+    struct Row {
+        std::string_view what;
+        std::string query;
+        Fields fields;
+        unsigned status;  // 0: allowed
+    };
+    Row const rows[] = {
+        {"a page of this server", good,
+         {{"Host", "localhost:8000"}, {"Origin", "http://localhost:8000"}, {"Sec-Fetch-Site", "same-origin"}}, 0},
+        {"no Origin (curl)", good, {{"Host", "localhost:8000"}}, 0},
+        {"missing token", "", {{"Host", "localhost:8000"}, {"Origin", "http://localhost:8000"}}, 403},
+        {"wrong token", "token=0123456789abcdef0123456789abcdee", {{"Host", "localhost:8000"}}, 403},
+        {"token with a prefix", "token=x" + cfg.reload_token, {{"Host", "localhost:8000"}}, 403},
+        {"foreign Origin", good, {{"Host", "localhost:8000"}, {"Origin", "http://evil.example"}}, 403},
+        {"Origin on another port", good, {{"Host", "localhost:8000"}, {"Origin", "http://localhost:9000"}}, 403},
+        {"Origin null (sandboxed frame)", good, {{"Host", "localhost:8000"}, {"Origin", "null"}}, 403},
+        {"cross-site fetch", good, {{"Host", "localhost:8000"}, {"Sec-Fetch-Site", "cross-site"}}, 403},
+        {"same-site fetch (another port)", good, {{"Host", "localhost:8000"}, {"Sec-Fetch-Site", "same-site"}}, 403},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.what);
+        auto r = check_event_request(events_request(row.fields), row.query, cfg, 0);
+        CHECK((r ? r->status : 0) == row.status);
+    }
+    Config off;
+    CHECK(check_event_request(events_request({{"Host", "localhost:8000"}}), good, off, 0)->status == 404);
+    CHECK(check_event_request(events_request({{"Host", "localhost:8000"}}, 10), good, cfg, 0)->status == 400);
+    CHECK(check_event_request(events_request({{"Host", "localhost:8000"}}), good, cfg, cfg.max_event_streams)->status == 503);
+}
+
+TEST_CASE("change_event: one SSE message with the paths as JSON strings") {
+    std::vector<std::string> paths{"/a.js", "/we\"ird\\name\n.wasm"};
+    CHECK(change_event(false, paths) ==
+          "event: change\ndata: {\"all\":false,\"paths\":[\"/a.js\",\"/we\\\"ird\\\\name\\u000a.wasm\"]}\n\n");
+    CHECK(change_event(true, {}) == "event: change\ndata: {\"all\":true,\"paths\":[]}\n\n");
+}
+
+TEST_CASE("html_opts_out and inject_reload stay linear on a page of 200,000 unclosed <meta tags") {
+    // Each "<meta" scanned to the one '>' at the end was quadratic: minutes for this 1 MB page.
+    std::string page;
+    for (int i = 0; i < 200000; ++i) page += "<meta";
+    page += ">";
+    CHECK_FALSE(html_opts_out(page));
+    CHECK(inject_reload(page, "t").size() > page.size());
+}
