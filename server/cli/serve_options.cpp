@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "server/http/host_check.hpp"
+#include "server/text/ascii.hpp"
 
 namespace wasmdev::cli {
 namespace {
@@ -28,7 +29,7 @@ std::vector<std::string> names_of(Modes const& modes) {
 // --allow-host in lower case, an IPv6 address in brackets as the Host header writes it
 // ("::1" and "[::1]" both allow "Host: [::1]:8000").
 std::string normalise_allow_host(std::string h) {
-    std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    h = text::lowercase(h);
     if (!h.starts_with('[') && std::count(h.begin(), h.end(), ':') > 1) h = "[" + h + "]";
     return h;
 }

@@ -10,6 +10,7 @@
 #include "server/codings/coding.hpp"
 #include "server/htaccess/quote.hpp"
 #include "server/http/policy.hpp"
+#include "server/text/shell.hpp"
 
 namespace wasmdev::htaccess {
 namespace {
@@ -91,17 +92,6 @@ std::string join(std::vector<std::string_view> const& v, std::string_view sep, s
     return out;
 }
 
-std::string shell_quote(std::string_view s) {
-    bool const plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) ||
-               std::string_view("@%+=:,./_-").find(c) != std::string_view::npos;
-    });
-    if (plain) return std::string(s);
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string(R"('\'')") : std::string(1, c);
-    return out + "'";
-}
-
 // The command that writes this very file, without its --header values.
 std::string command_base(RenderOptions const& o) {
     http::Config const defaults{};
@@ -116,7 +106,7 @@ std::string command_base(RenderOptions const& o) {
 }
 
 std::string header_arg(std::pair<std::string, std::string> const& h) {
-    return "--header " + shell_quote(h.first + ": " + h.second);
+    return "--header " + text::shell_quote(h.first + ": " + h.second);
 }
 
 // The comment lines that say how to regenerate the file: one line while it is short, else the

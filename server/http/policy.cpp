@@ -4,12 +4,6 @@
 
 namespace wasmdev::http {
 
-bool iequals(std::string_view a, std::string_view b) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
-}
-
 std::string_view to_string(CoepMode m) {
     switch (m) {
         case CoepMode::require_corp: return "require-corp";
@@ -46,11 +40,6 @@ bool is_tchar(char c) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
     return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 }  // namespace
 
 std::optional<std::pair<std::string, std::string>> parse_header_arg(std::string_view arg) {
@@ -59,7 +48,7 @@ std::optional<std::pair<std::string, std::string>> parse_header_arg(std::string_
     auto name = arg.substr(0, colon);
     if (!std::all_of(name.begin(), name.end(), is_tchar)) return std::nullopt;
     if (is_connection_managed(name)) return std::nullopt;
-    auto value = trim(arg.substr(colon + 1));
+    auto value = text::trim(arg.substr(colon + 1));
     if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) return std::nullopt;
     return std::pair{std::string(name), std::string(value)};
 }

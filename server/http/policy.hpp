@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "server/http/config.hpp"
+#include "server/text/ascii.hpp"
 
 namespace wasmdev::http {
 
@@ -28,7 +29,8 @@ std::optional<CorpMode> parse_corp(std::string_view s);
 // (which would let a flag split the response).
 std::optional<std::pair<std::string, std::string>> parse_header_arg(std::string_view arg);
 
-bool iequals(std::string_view a, std::string_view b);
+// Header names compare case-insensitively (RFC 9110 §5.1).
+using text::iequals;
 
 // Content-Length, Transfer-Encoding, Connection, Keep-Alive, Upgrade, Trailer, TE, Date: the
 // serializer writes these from the message itself; a --header for them would corrupt framing.
