@@ -48,7 +48,8 @@ void add_policy_options(CLI::App& cmd, PolicyOptions& o) {
             return http::parse_header_arg(v) ? std::string{}
                                              : "wants 'Name: value' (a token name other than Content-Length, "
                                                "Transfer-Encoding, Connection, Keep-Alive, Upgrade, Trailer, TE, "
-                                               "Date; no CR, LF or NUL), got '" + v + "'";
+                                               "Date; no control characters but tab), got '" +
+                                                   text::escape_controls(v) + "'";
         });
 }
 

@@ -67,19 +67,7 @@ std::string render_action(Action const& a) {
     return {};
 }
 
-std::string comment_text(std::string_view text) {
-    std::string out;
-    for (char ch : text) {
-        auto c = static_cast<unsigned char>(ch);
-        if (c == '\n') out += "\\n";
-        else if (c == '\r') out += "\\r";
-        else if (c < 0x20 || c == 0x7f) {
-            out += "\\x";
-            text::append_hex(out, c);
-        } else out += ch;
-    }
-    return out;
-}
+std::string comment_text(std::string_view text) { return text::escape_controls(text); }
 
 bool is_shell_identifier(std::string_view name) {
     if (name.empty()) return false;

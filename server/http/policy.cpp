@@ -49,7 +49,10 @@ std::optional<std::pair<std::string, std::string>> parse_header_arg(std::string_
     if (!std::all_of(name.begin(), name.end(), is_tchar)) return std::nullopt;
     if (is_connection_managed(name)) return std::nullopt;
     auto value = text::trim(arg.substr(colon + 1));
-    if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) return std::nullopt;
+    // RFC 9110 §5.5: field-vchar, SP and HTAB. CR, LF and NUL would split the response; other
+    // C0 controls and DEL would reach terminals, logs and config files (#12).
+    auto const control = [](char c) { return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7f; };
+    if (std::any_of(value.begin(), value.end(), control)) return std::nullopt;
     return std::pair{std::string(name), std::string(value)};
 }
 

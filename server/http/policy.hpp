@@ -25,8 +25,9 @@ std::optional<CoepMode> parse_coep(std::string_view s);
 std::optional<CorpMode> parse_corp(std::string_view s);
 
 // Parses a --header argument "Name: value". nullopt when the name is not an HTTP token, names
-// a header the connection manages (is_connection_managed), or the value holds CR, LF or NUL
-// (which would let a flag split the response).
+// a header the connection manages (is_connection_managed), or the value holds a control
+// character other than HTAB: CR, LF or NUL would let a flag split the response, the others
+// and DEL would reach terminals, logs and config files.
 std::optional<std::pair<std::string, std::string>> parse_header_arg(std::string_view arg);
 
 // Header names compare case-insensitively (RFC 9110 §5.1).

@@ -25,6 +25,25 @@ bool istarts_with(std::string_view s, std::string_view prefix) {
     return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
+std::string escape_controls(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char ch : s) {
+        auto const c = static_cast<unsigned char>(ch);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c < 0x20 || c == 0x7f) {
+            out += "\\x";
+            append_hex(out, c);
+        } else {
+            out += ch;
+        }
+    }
+    return out;
+}
+
 char hex_digit(unsigned v, HexCase hex_case) {
     return (hex_case == HexCase::upper ? "0123456789ABCDEF" : "0123456789abcdef")[v & 15];
 }

@@ -25,6 +25,10 @@ bool iequals(std::string_view a, std::string_view b);
 // s starts with prefix, ignoring ASCII case.
 bool istarts_with(std::string_view s, std::string_view prefix);
 
+// s with LF as \n, CR as \r and every other C0 control and DEL as \xNN: one line a
+// terminal prints as it is (bytes >= 0x80 are left alone).
+std::string escape_controls(std::string_view s);
+
 enum class HexCase { lower, upper };
 
 // Appends the two hex digits of one byte ("0a" or "0A").

@@ -67,6 +67,21 @@ TEST_CASE("hex: two digits per byte in the asked case, and digits read back in e
     }
 }
 
+TEST_CASE("escape_controls: one printable line, UTF-8 untouched") {
+    struct Row { std::string_view in; std::string_view out; };
+    Row const rows[] = {
+        {"plain", "plain"},
+        {"a\r\nb", "a\\r\\nb"},
+        {std::string_view("\0\x01\x1b[31m\x7f", 8), "\\x00\\x01\\x1b[31m\\x7f"},
+        {"tab\t", "tab\\x09"},
+        {"caf\xC3\xA9 \xC2\x9B", "caf\xC3\xA9 \xC2\x9B"},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.in);
+        CHECK(escape_controls(row.in) == row.out);
+    }
+}
+
 TEST_CASE("percent_encode keeps the caller's set, percent_decode leaves malformed escapes as written") {
     auto const alnum = [](unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
     CHECK(percent_encode("a b/\xC3\xA9%", alnum) == "a%20b%2F%C3%A9%25");
