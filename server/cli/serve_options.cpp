@@ -45,11 +45,8 @@ void add_policy_options(CLI::App& cmd, PolicyOptions& o) {
         ->check(CLI::IsMember(names_of(corp_modes)));
     cmd.add_option("--header", o.headers, "Add or override a response header, 'Name: value' (repeatable)")
         ->check([](std::string const& v) {
-            return http::parse_header_arg(v) ? std::string{}
-                                             : "wants 'Name: value' (a token name other than Content-Length, "
-                                               "Transfer-Encoding, Connection, Keep-Alive, Upgrade, Trailer, TE, "
-                                               "Date; no control characters but tab), got '" +
-                                                   text::escape_controls(v) + "'";
+            auto const why = http::header_arg_error(v);
+            return why ? *why + ": '" + text::escape_controls(v) + "'" : std::string{};
         });
 }
 

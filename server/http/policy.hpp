@@ -25,10 +25,17 @@ std::optional<CoepMode> parse_coep(std::string_view s);
 std::optional<CorpMode> parse_corp(std::string_view s);
 
 // Parses a --header argument "Name: value". nullopt when the name is not an HTTP token, names
-// a header the connection manages (is_connection_managed), or the value holds a control
-// character other than HTAB: CR, LF or NUL would let a flag split the response, the others
-// and DEL would reach terminals, logs and config files.
+// a header the connection manages (is_connection_managed) or one derived per file
+// (is_derived_per_file), or the value holds a control character other than HTAB: CR, LF or
+// NUL would let a flag split the response, the others and DEL would reach terminals, logs
+// and config files. header_arg_error says which, for the one-line usage error.
 std::optional<std::pair<std::string, std::string>> parse_header_arg(std::string_view arg);
+std::optional<std::string> header_arg_error(std::string_view arg);
+
+// Content-Type, Content-Encoding, Content-Range, ETag, Last-Modified: serve and the config
+// writers set them per file from the MIME and coding tables and the file's identity; one
+// value for every response would be wrong, and nginx would send its own beside it (#12).
+bool is_derived_per_file(std::string_view name);
 
 // Header names compare case-insensitively (RFC 9110 §5.1).
 using text::iequals;

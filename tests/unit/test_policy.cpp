@@ -122,6 +122,14 @@ TEST_CASE("parse_header_arg: 'Name: value' with a token name and no CR - LF or N
         {"X-A: a\fb", false, "", ""},
         {"X-A: a\tb", true, "X-A", "a\tb"},           // HTAB is allowed inside a field value (RFC 9110 §5.5)
         {"X\x7f: v", false, "", ""},
+        // derived per file from the MIME and coding tables and the file's identity: a flag
+        // would give every response the same one (and nginx would send two) (#12)
+        {"Content-Type: text/plain", false, "", ""},
+        {"content-encoding: gzip", false, "", ""},
+        {"Content-Range: bytes 0-1/2", false, "", ""},
+        {"ETag: \"v1\"", false, "", ""},
+        {"Last-Modified: Tue, 01 Dec 2026 00:00:00 GMT", false, "", ""},
+        {"Content-Type-Hint: x", true, "Content-Type-Hint", "x"},
         // the serializer owns framing: a flag must not be able to corrupt it
         {"Content-Length: 5", false, "", ""},
         {"transfer-encoding: chunked", false, "", ""},
