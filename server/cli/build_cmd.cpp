@@ -10,11 +10,11 @@
 
 #include "server/cpython/checkout.hpp"
 #include "server/cpython/layout.hpp"
-#include "server/cpython/process.hpp"
 #include "server/cpython/profiles.hpp"
 #include "server/cpython/run_build.hpp"
 #include "server/cpython/step.hpp"
 #include "server/cli/commands.hpp"
+#include "server/cli/open_browser.hpp"
 #include "server/doctor/hints.hpp"
 #include "server/cli/serve_options.hpp"
 #include "server/net/server.hpp"
@@ -80,15 +80,6 @@ std::string checkout_help() {
 }
 
 bool stdout_is_tty() { return ::isatty(STDOUT_FILENO) == 1; }
-
-void open_in_browser(std::string const& url) {
-    if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
-        fmt::print(stderr, "warning: --open: no display found; open {} yourself\n", url);
-        return;
-    }
-    if (!b::ProcessRunner::spawn_detached({"xdg-open", url}))
-        fmt::print(stderr, "warning: --open: could not run xdg-open; open {} yourself\n", url);
-}
 
 int serve_checkout(BuildOptions const& o, b::CPythonLayout const& layout, b::BuildProfile const& p, std::string rel,
                    std::string const& missing_hint, bool pydebug = false) {
