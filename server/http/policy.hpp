@@ -1,6 +1,7 @@
-// The header policy every response carries (SPEC §2.2): isolation, nosniff, revalidation.
-// This is the one list of policy headers; serve, htaccess and the other config writers
-// all render it. Whether a header also applies to a given response is not decided here.
+// The header policy every response carries (SPEC §2.2): isolation, nosniff, revalidation,
+// and the --header rules (which names and values a flag may set, how they merge). This is
+// the one list of policy headers; serve, htaccess and the other config writers all render
+// it. Whether a header also applies to a given response is not decided here.
 #pragma once
 #include <optional>
 #include <string_view>
