@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "server/text/ascii.hpp"
+
 namespace wasmdev::mime {
 namespace {
 
@@ -65,13 +67,6 @@ constexpr auto entries = std::to_array<MimeEntry>({
     {"zst", "application/zstd", false, false},
 });
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-               return lower(x) == lower(y);
-           });
-}
-
 }  // namespace
 
 std::span<MimeEntry const> table() { return entries; }
@@ -84,7 +79,7 @@ MimeEntry const* lookup(std::string_view file_name) {
     if (dot == std::string_view::npos || dot == 0) return nullptr;
     auto ext = file_name.substr(dot + 1);
     for (auto const& e : entries)
-        if (iequals(e.extension, ext)) return &e;
+        if (text::iequals(e.extension, ext)) return &e;
     return nullptr;
 }
 

@@ -1,40 +1,15 @@
 // `wasmdev serve [ROOT]`: the serve flags (serve_options.cpp) into an http::Config, then the
 // server (SPEC §2), and --open once it listens.
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <memory>
-#include <thread>
 
 #include "server/cli/commands.hpp"
+#include "server/cli/open_browser.hpp"
 #include "server/cli/serve_options.hpp"
 #include "server/net/server.hpp"
 
-extern char** environ;
-
 namespace wasmdev::cli {
-namespace {
-
-// Opens url in the user's browser when there is a display; quietly does nothing otherwise.
-void open_browser(std::string const& url) {
-    if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
-        spdlog::warn("--open: no display found; open {} yourself", url);
-        return;
-    }
-    char const* argv[] = {"xdg-open", url.c_str(), nullptr};
-    pid_t pid = 0;
-    if (::posix_spawnp(&pid, "xdg-open", nullptr, nullptr, const_cast<char**>(argv), environ) != 0) {
-        spdlog::warn("--open: could not run xdg-open; open {} yourself", url);
-        return;
-    }
-    // Reaped when it exits (xdg-open hands the URL to the browser and returns), never a zombie.
-    std::thread([pid] { ::waitpid(pid, nullptr, 0); }).detach();
-}
-
-}  // namespace
 
 int serve(ServeOptions const& o) {
     std::string error;
@@ -48,7 +23,7 @@ int serve(ServeOptions const& o) {
     if (o.open_path) {
         auto path = *o.open_path;
         on_ready = [path](std::string const& url) {
-            open_browser(url.substr(0, url.size() - 1) + (path.starts_with('/') ? path : "/" + path));
+            open_in_browser(url.substr(0, url.size() - 1) + (path.starts_with('/') ? path : "/" + path));
         };
     }
     return net::run_server(*cfg, on_ready);

@@ -13,6 +13,7 @@
 #include <ctime>
 
 #include "server/http/host_check.hpp"
+#include "server/text/ascii.hpp"
 #include "server/tls/local_addresses.hpp"
 #include "server/tls/local_ca.hpp"
 #include "server/tls/names.hpp"
@@ -35,7 +36,7 @@ std::vector<std::string> names_of(Modes const& modes) {
 // --allow-host in lower case, an IPv6 address in brackets as the Host header writes it
 // ("::1" and "[::1]" both allow "Host: [::1]:8000").
 std::string normalise_allow_host(std::string h) {
-    std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    h = text::lowercase(h);
     if (!h.starts_with('[') && std::count(h.begin(), h.end(), ':') > 1) h = "[" + h + "]";
     return h;
 }
@@ -88,10 +89,8 @@ void add_policy_options(CLI::App& cmd, PolicyOptions& o) {
         ->check(CLI::IsMember(names_of(corp_modes)));
     cmd.add_option("--header", o.headers, "Add or override a response header, 'Name: value' (repeatable)")
         ->check([](std::string const& v) {
-            return http::parse_header_arg(v) ? std::string{}
-                                             : "wants 'Name: value' (a token name other than Content-Length, "
-                                               "Transfer-Encoding, Connection, Keep-Alive, Upgrade, Trailer, TE, "
-                                               "Date; no CR, LF or NUL), got '" + v + "'";
+            auto const why = http::header_arg_error(v);
+            return why ? *why + ": '" + text::escape_controls(v) + "'" : std::string{};
         });
 }
 

@@ -1,7 +1,7 @@
 // The one table of content codings (RFC 9110 §8.4.1), as mime/ is for types: token, ETag
 // suffix, sidecar extension, rank and whether a codec makes it. Every list of codings in the
-// server (negotiation, validators, sidecars, the compression cache, the codecs) derives from
-// it: adding a coding is one row here plus its codec in compress/codec.cpp.
+// server (negotiation, validators, sidecars, the compression cache, the codecs, the config
+// renderers) derives from it: adding a coding is one row here plus its codec in compress/codec.cpp.
 #pragma once
 #include <cstddef>
 #include <optional>

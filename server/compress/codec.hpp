@@ -1,7 +1,7 @@
 // Streaming compressors and one-shot decompressors for the wire codings: gzip (RFC 1952),
 // deflate (the zlib format, RFC 1950, as RFC 9110 §8.4.1.2 requires), br and zstd.
 // Knows nothing of files, caches or HTTP headers: cache.hpp feeds files through a Compressor,
-// and http/negotiate.hpp decides which coding a response gets.
+// and http/representation.hpp decides which coding a response gets.
 #pragma once
 #include <memory>
 #include <optional>

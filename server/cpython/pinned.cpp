@@ -1,5 +1,6 @@
 // Pinned versions from the checkout's own driver config.
 #include "server/cpython/pinned.hpp"
+#include "server/text/ascii.hpp"
 
 #include <cctype>
 #include <fstream>
@@ -11,12 +12,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string trim(std::string_view s) {
-    auto b = s.find_first_not_of(" \t\r");
-    if (b == std::string_view::npos) return {};
-    auto e = s.find_last_not_of(" \t\r");
-    return std::string(s.substr(b, e - b + 1));
-}
+std::string trim(std::string_view s) { return std::string(text::trim(s, " \t\r")); }
 
 // A TOML scalar: a basic or literal string, an integer or a boolean; nullopt otherwise.
 std::optional<std::string> scalar(std::string_view v) {

@@ -1,6 +1,6 @@
 // Checks that run before anything is built (SPEC §3), so a missing SDK costs seconds, not
 // a twenty-minute build. Each problem comes back as a value naming what is wrong and the
-// fix; the CLI prints them. Version refusals are the ones --force lets through.
+// fix; run_build.cpp prints them. Version refusals are the ones --force lets through.
 #pragma once
 #include <filesystem>
 #include <functional>

@@ -1,6 +1,8 @@
 // Shell rendering of plan steps: single quotes unless a word is plainly safe.
 #include "server/cpython/step.hpp"
 
+#include "server/text/ascii.hpp"
+
 namespace wasmdev::cpython {
 namespace {
 
@@ -15,28 +17,6 @@ std::string double_quote_escape(std::string_view s) {
 }
 
 }  // namespace
-
-std::string shell_quote(std::string_view word) {
-    if (word.empty()) return "''";
-    bool safe = true;
-    for (char c : word) {
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  std::string_view("@%+=:,./-_").find(c) != std::string_view::npos;
-        if (!ok) {
-            safe = false;
-            break;
-        }
-    }
-    if (safe) return std::string(word);
-    std::string out = "'";
-    for (char c : word) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    return out + "'";
-}
 
 std::string shell_join(std::vector<std::string> const& argv) {
     std::string out;
@@ -87,21 +67,7 @@ std::string render_action(Action const& a) {
     return {};
 }
 
-std::string comment_text(std::string_view text) {
-    static char const hex[] = "0123456789abcdef";
-    std::string out;
-    for (char ch : text) {
-        auto c = static_cast<unsigned char>(ch);
-        if (c == '\n') out += "\\n";
-        else if (c == '\r') out += "\\r";
-        else if (c < 0x20 || c == 0x7f) {
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        } else out += ch;
-    }
-    return out;
-}
+std::string comment_text(std::string_view text) { return text::escape_controls(text); }
 
 bool is_shell_identifier(std::string_view name) {
     if (name.empty()) return false;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "server/cpython/env.hpp"
+#include "server/text/shell.hpp"
 
 namespace wasmdev::cpython {
 
@@ -39,7 +40,7 @@ struct Step {
     std::string title() const { return profile + " " + name; }
 };
 
-std::string shell_quote(std::string_view word);
+using text::shell_quote;
 std::string shell_join(std::vector<std::string> const& argv);
 // "A=b C=d argv..." on one line: what the log records before running a command.
 std::string render_command(Command const& cmd);

@@ -1,6 +1,7 @@
 // Toolchain discovery, after wasm_build.py's parse_emconfig(), _check_emscripten() and
 // WASI_SDK_PATH, extended to the packaged Emscripten Debian ships.
 #include "server/cpython/toolchain.hpp"
+#include "server/text/ascii.hpp"
 
 #include <sched.h>
 #include <sys/utsname.h>
@@ -198,12 +199,7 @@ private:
     }
 };
 
-std::string trim(std::string_view s) {
-    auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) return {};
-    auto e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
+std::string trim(std::string_view s) { return std::string(text::trim(s, " \t\r\n")); }
 
 std::optional<std::string> read_text(fs::path const& p) {
     std::ifstream in(p, std::ios::binary);
@@ -369,9 +365,7 @@ std::string build_triple() {
         return machine + "-" + vendor + "-linux-" + (musl ? "musl" : "gnu");
     }
     if (sys == "Darwin") return machine + "-apple-darwin" + std::string(u.release);
-    std::string lower;
-    for (char c : sys) lower += char(std::tolower(static_cast<unsigned char>(c)));
-    return machine + "-" + vendor + "-" + lower;
+    return machine + "-" + vendor + "-" + text::lowercase(sys);
 }
 
 unsigned default_jobs() {

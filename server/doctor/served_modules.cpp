@@ -11,6 +11,7 @@
 #include "server/doctor/loader.hpp"
 #include "server/doctor/render.hpp"
 #include "server/doctor/url.hpp"
+#include "server/text/percent.hpp"
 
 namespace wasmdev::doctor {
 namespace {
@@ -33,27 +34,6 @@ std::string what_to_do(std::string_view role) {
         return "DevTools lacks that split-DWARF unit: serve the .dwo files beside the module (or the .dwp), or "
                "build without -gsplit-dwarf";
     return "a debugger asked for it";
-}
-
-// "%20" → " ": references are URLs, the server compares decoded paths. A malformed escape
-// stays as written (such a path cannot come from a request either).
-std::string percent_decode(std::string_view s) {
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-            out += char(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
 }
 
 }  // namespace
@@ -99,7 +79,8 @@ void ServedModules::refresh_locked(Module& m) {
         if (ref.optional) continue;
         auto url = parse_url(ref.url);
         if (!url || url->scheme != "http" || url->authority != stand_in_origin.substr(7)) continue;
-        m.references.emplace_back(percent_decode(url->path), ref.role);
+        // References are URLs, the server compares decoded paths.
+        m.references.emplace_back(text::percent_decode(url->path), ref.role);
     }
 }
 

@@ -3,7 +3,8 @@
 // so a 404 for one of them is explained once, naming the module and the fix; and every module
 // seen with its doctor verdict, for the self-check page.
 // Thread-safe. Modules are read lazily — when a 404 could be one of theirs or the page asks —
-// never on the path of a successful request. The session decides when to call; this decides what to say.
+// never on the path of a successful request. The handler decides when to call (http::ModuleWatch,
+// wired by net/server.cpp); this decides what to say.
 #pragma once
 #include <cstddef>
 #include <cstdint>

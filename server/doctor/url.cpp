@@ -2,10 +2,11 @@
 
 #include <cctype>
 
+#include "server/text/ascii.hpp"
+#include "server/text/percent.hpp"
+
 namespace wasmdev::doctor {
 namespace {
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
 
 bool is_scheme_start(std::string_view s, std::size_t& colon) {
     if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
@@ -23,18 +24,9 @@ bool is_scheme_start(std::string_view s, std::size_t& colon) {
 // The WHATWG path percent-encode set (controls, space, " # < > ? ` { } and non-ASCII); '#' and
 // '?' never get here because they end the path.
 std::string encode_path(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}') {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        } else {
-            out += char(c);
-        }
-    }
-    return out;
+    return text::percent_encode(s, [](unsigned char c) {
+        return !(c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}');
+    });
 }
 
 // RFC 3986 §5.2.4 on a path that starts with '/'.
@@ -67,26 +59,6 @@ std::string remove_dot_segments(std::string_view path) {
     return r;
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    c = lower(c);
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-            out += char(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
 std::string_view cut_query_fragment(std::string_view s) {
     auto q = s.find_first_of("?#");
     return q == std::string_view::npos ? s : s.substr(0, q);
@@ -100,7 +72,7 @@ std::optional<Url> parse_url(std::string_view text) {
     std::size_t colon = 0;
     if (!is_scheme_start(text, colon)) return std::nullopt;
     Url u;
-    for (char c : text.substr(0, colon)) u.scheme += lower(c);
+    for (char c : text.substr(0, colon)) u.scheme += text::lower(c);
     std::string rest(text.substr(colon + 1));
     bool const special = u.scheme == "http" || u.scheme == "https" || u.scheme == "file";
     if (special)
@@ -115,7 +87,7 @@ std::optional<Url> parse_url(std::string_view text) {
     r.remove_prefix(2);
     auto slash = r.find('/');
     auto authority = r.substr(0, slash);
-    for (char c : authority) u.authority += lower(c);
+    for (char c : authority) u.authority += text::lower(c);
     u.path = slash == std::string_view::npos ? "/" : remove_dot_segments(encode_path(r.substr(slash)));
     if (u.authority.empty() && u.scheme != "file") return std::nullopt;
     return u;
@@ -184,7 +156,7 @@ RootPath to_root_path(Url const& url, Url const& root_url) {
     std::string rel;
     while (!rest.empty()) {
         auto slash = rest.find('/');
-        auto seg = percent_decode(rest.substr(0, slash));
+        auto seg = text::percent_decode(rest.substr(0, slash));
         rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
         if (seg.empty()) continue;
         // The server's rules (SPEC §2.1): decoded dot segments, separators and NUL are refused,
@@ -206,19 +178,10 @@ RootPath to_root_path(Url const& url, Url const& root_url) {
 }
 
 std::string encode_segment(std::string_view segment) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : segment) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '@' || c == '!' ||
-            c == '$' || c == '(' || c == ')' || c == '*' || c == ',' || c == ';' || c == '=' || c == ':') {
-            out += char(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
+    return text::percent_encode(segment, [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '@' || c == '!' ||
+               c == '$' || c == '(' || c == ')' || c == '*' || c == ',' || c == ';' || c == '=' || c == ':';
+    });
 }
 
 Url url_for(Url const& root_url, std::string_view relative) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "server/text/ascii.hpp"
+
 namespace wasmdev::htaccess {
 namespace {
 
@@ -87,10 +89,7 @@ std::optional<std::string> apache_refusal(std::string_view name, std::string_vie
     if (value.find("${") != std::string_view::npos)
         return fmt::format("Apache would replace the \"${{...}}\" in the value of \"{}\" with a variable of its own "
                            "and has no escape for it", name);
-    auto const head = value.substr(0, 5);
-    if (head.size() == 5 && std::equal(head.begin(), head.end(), "expr=", [](char a, char b) {
-            return char(a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b;
-        }))
+    if (text::istarts_with(value, "expr="))
         return fmt::format("Apache's mod_headers would read the value of \"{}\" as an expression: it starts with "
                            "\"expr=\"", name);
     return std::nullopt;

@@ -10,6 +10,7 @@
 #include "server/codings/coding.hpp"
 #include "server/htaccess/quote.hpp"
 #include "server/http/policy.hpp"
+#include "server/text/shell.hpp"
 
 namespace wasmdev::htaccess {
 namespace {
@@ -19,14 +20,48 @@ namespace {
 constexpr std::string_view hashed_regex = R"([.-][0-9a-fA-F]{8,}(\.[A-Za-z0-9]+)+$)";
 constexpr std::string_view immutable = "public, max-age=31536000, immutable";
 
-// Sidecar codings Apache serves, in the order a server prefers them when the client accepts
-// both; token and extension come from the one table (server/codings/coding.hpp).
+// Sidecar codings as serve honours them: every row of the one table (server/codings/) with a
+// sidecar extension, in its rank order (the order a server prefers them when the client
+// accepts several).
 struct Sidecar {
-    std::string_view coding;
-    std::string_view suffix;
+    std::string_view coding{};
+    std::string_view suffix{};  // without the dot: "gz"
 };
-constexpr Sidecar sidecar_of(codings::Coding c) { return {codings::row(c).token, codings::row(c).sidecar_extension.substr(1)}; }
-constexpr Sidecar sidecars[] = {sidecar_of(codings::Coding::br), sidecar_of(codings::Coding::gzip)};
+std::vector<Sidecar> sidecars() {
+    std::vector<Sidecar> out;
+    for (auto const& r : codings::table)
+        if (!r.sidecar_extension.empty()) out.push_back({r.token, r.sidecar_extension.substr(1)});
+    return out;
+}
+
+// "X.zst, X.br or X.gz" for comments; "zst|br|gz" for a regex; "zstd br gzip" for Caddy.
+std::string sidecar_names() {
+    auto const s = sidecars();
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i)
+        out += fmt::format("{}X.{}", i == 0 ? "" : i + 1 == s.size() ? " or " : ", ", s[i].suffix);
+    return out;
+}
+std::string sidecar_suffixes(std::string_view sep) {
+    std::string out;
+    for (auto const& s : sidecars()) out += fmt::format("{}{}", out.empty() ? "" : sep, s.suffix);
+    return out;
+}
+std::string sidecar_tokens() {
+    std::string out;
+    for (auto const& s : sidecars()) out += fmt::format("{}{}", out.empty() ? "" : " ", s.coding);
+    return out;
+}
+
+// The codings Caddy's encode directive makes without plugins (gzip and zstd), as tokens in
+// the table's rank order.
+std::string caddy_encoders() {
+    std::string out;
+    for (auto c : codings::made_codings())
+        if (c == codings::Coding::zstd || c == codings::Coding::gzip)
+            out += fmt::format("{}{}", out.empty() ? "" : " ", codings::to_string(c));
+    return out;
+}
 
 struct TypeGroup {
     std::string base{};  // media type without parameters
@@ -91,17 +126,6 @@ std::string join(std::vector<std::string_view> const& v, std::string_view sep, s
     return out;
 }
 
-std::string shell_quote(std::string_view s) {
-    bool const plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) ||
-               std::string_view("@%+=:,./_-").find(c) != std::string_view::npos;
-    });
-    if (plain) return std::string(s);
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string(R"('\'')") : std::string(1, c);
-    return out + "'";
-}
-
 // The command that writes this very file, without its --header values.
 std::string command_base(RenderOptions const& o) {
     http::Config const defaults{};
@@ -116,7 +140,7 @@ std::string command_base(RenderOptions const& o) {
 }
 
 std::string header_arg(std::pair<std::string, std::string> const& h) {
-    return "--header " + shell_quote(h.first + ": " + h.second);
+    return "--header " + text::shell_quote(h.first + ": " + h.second);
 }
 
 // The comment lines that say how to regenerate the file: one line while it is short, else the
@@ -217,14 +241,14 @@ std::string render_apache(RenderOptions const& o) {
 
     if (o.precompressed) {
         auto const sources = join(sidecar_sources(), "|");
-        out += "\n# --precompressed: X.br or X.gz beside X goes out in place of X when the client accepts\n"
+        out += "\n# --precompressed: " + sidecar_names() + " beside X goes out in place of X when the client accepts\n"
                "# that coding (q=0 refuses it), with X's type and Content-Encoding. Like any RewriteRule\n"
                "# in .htaccess, this needs Options FollowSymLinks or SymLinksIfOwnerMatch (the default;\n"
                "# with neither, Apache answers 403 here). Under an Alias, add RewriteBase /its/url/.\n"
                "<IfModule mod_rewrite.c>\n"
                "    <IfModule mod_mime.c>\n"
                "        RewriteEngine On\n";
-        for (auto const& s : sidecars) {
+        for (auto const& s : sidecars()) {
             out += fmt::format(
                 "        RewriteCond %{{HTTP:Accept-Encoding}} \\b{0}\\b [NC]\n"
                 "        RewriteCond %{{HTTP:Accept-Encoding}} !\\b{0}\\s*;\\s*q=0(\\.0*)?\\s*(,|$) [NC]\n"
@@ -235,19 +259,19 @@ std::string render_apache(RenderOptions const& o) {
         // Scoped to sidecar names: globally, "AddEncoding gzip .gz" would make a browser
         // unpack a downloaded "sources.tar.gz".
         out += fmt::format("        # python.wasm.gz is application/wasm with Content-Encoding: gzip.\n"
-                           "        <FilesMatch \"(?i)\\.({})\\.(gz|br)$\">\n"
-                           "            RemoveType .gz .br\n",
-                           sources);
-        for (auto const& s : sidecars) out += fmt::format("            AddEncoding {} .{}\n", s.coding, s.suffix);
+                           "        <FilesMatch \"(?i)\\.({})\\.({})$\">\n"
+                           "            RemoveType .{}\n",
+                           sources, sidecar_suffixes("|"), sidecar_suffixes(" ."));
+        for (auto const& s : sidecars()) out += fmt::format("            AddEncoding {} .{}\n", s.coding, s.suffix);
         out += fmt::format("        </FilesMatch>\n"
                            "    </IfModule>\n"
                            "</IfModule>\n"
                            "<IfModule mod_headers.c>\n"
-                           "    <FilesMatch \"(?i)\\.({})\\.(gz|br)$\">\n"
+                           "    <FilesMatch \"(?i)\\.({})\\.({})$\">\n"
                            "        Header always merge Vary Accept-Encoding\n"
                            "    </FilesMatch>\n"
                            "</IfModule>\n",
-                           sources);
+                           sources, sidecar_suffixes("|"));
     }
     return out;
 }
@@ -331,13 +355,14 @@ std::string render_caddy(RenderOptions const& o) {
         out += fmt::format("@type_{0} path {1}\nheader @type_{0} Content-Type {2}\n", g.extensions.front(),
                            join(g.extensions, " ", "*."), caddy_value(type));
     }
-    out += fmt::format("encode zstd gzip {{\n    minimum_length {}\n    match {{\n", o.policy.min_compress_bytes);
+    out += fmt::format("encode {} {{\n    minimum_length {}\n    match {{\n", caddy_encoders(), o.policy.min_compress_bytes);
     for (auto t : compressible_types(groups, true)) out += fmt::format("        header Content-Type {}*\n", t);
     out += "    }\n}\n";
     out += fmt::format("# application/octet-stream is compressible only for these names (Emscripten's .data).\n"
-                       "@compress_by_name path {}\nencode @compress_by_name zstd gzip {{\n    minimum_length {}\n"
+                       "@compress_by_name path {}\nencode @compress_by_name {} {{\n    minimum_length {}\n"
                        "    match {{\n        header Content-Type {}*\n    }}\n}}\n",
-                       join(compressible_by_name(), " ", "*."), o.policy.min_compress_bytes, mime::default_type);
+                       join(compressible_by_name(), " ", "*."), caddy_encoders(), o.policy.min_compress_bytes,
+                       mime::default_type);
     if (o.cache) {
         // Backticks: a raw Caddyfile token, so the regex's backslash reaches Caddy as is.
         out += fmt::format("# --cache: a content hash in the name means the bytes never change: keep them a year.\n"
@@ -346,9 +371,9 @@ std::string render_caddy(RenderOptions const& o) {
                            "handle_errors {{\n    header Cache-Control {}\n}}\n",
                            hashed_regex, caddy_value(immutable), caddy_value(cache_control_of(headers)));
     }
-    out += o.precompressed ? "# --precompressed: X.br or X.gz beside X goes out in place of X when accepted.\n"
-                             "file_server {\n    precompressed br gzip\n}\n"
-                           : "file_server\n";
+    out += o.precompressed ? "# --precompressed: " + sidecar_names() + " beside X goes out in place of X when accepted.\n" +
+                                 "file_server {\n    precompressed " + sidecar_tokens() + "\n}\n"
+                           : std::string("file_server\n");
     return out;
 }
 

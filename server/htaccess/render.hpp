@@ -1,7 +1,7 @@
 // Deployment configs (SPEC §4) rendered from the same header policy (http::policy_headers)
 // and MIME table (mime::table) that `serve` uses, so preview and production cannot drift:
-// an Apache .htaccess, an nginx location snippet, a Caddyfile snippet. Pure text; writing
-// files and reporting errors is the CLI's job.
+// an Apache .htaccess, an nginx location snippet, a Caddyfile snippet; content codings come
+// from the coding table (codings::table). Pure text: writing the file is write_config.hpp's.
 #pragma once
 #include <optional>
 #include <string>

@@ -2,15 +2,14 @@
 
 #include <charconv>
 
+#include "server/text/ascii.hpp"
+
 namespace wasmdev::http {
 namespace {
 
-constexpr char hex[] = "0123456789abcdef";
-
 void append_byte_escape(std::string& out, unsigned char c) {
     out += "\\x";
-    out += hex[c >> 4];
-    out += hex[c & 15];
+    text::append_hex(out, c);
 }
 
 // The length of a well-formed UTF-8 sequence at the start of s (2..4) and its code point,
@@ -59,7 +58,7 @@ void append_log_escaped(std::string& out, std::string_view s) {
             s.remove_prefix(1);
         } else if (is_control_code_point(cp)) {
             out += "\\u{";
-            for (int shift = cp > 0xFFFF ? 16 : 12; shift >= 0; shift -= 4) out += hex[(cp >> shift) & 15];
+            for (int shift = cp > 0xFFFF ? 16 : 12; shift >= 0; shift -= 4) out += text::hex_digit(cp >> shift);
             out += '}';
             s.remove_prefix(n);
         } else {

@@ -5,10 +5,10 @@
 #include <boost/url/ipv6_address.hpp>
 #include <optional>
 
+#include "server/text/ascii.hpp"
+
 namespace wasmdev::http {
 namespace {
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
 
 bool valid_port(std::string_view p) {
     return !p.empty() && p.size() <= 5 && std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -51,7 +51,7 @@ std::string host_without_port(std::string_view v) {
         host = v.substr(0, colon);
         if (colon != std::string_view::npos && !valid_port(v.substr(colon + 1))) return {};
     }
-    std::transform(host.begin(), host.end(), host.begin(), lower);
+    host = text::lowercase(host);
     if (!std::all_of(host.begin(), host.end(), valid_host_char)) return {};
     // A trailing dot names the same host ("localhost.").
     if (host.size() > 1 && host.back() == '.') host.pop_back();
@@ -63,8 +63,7 @@ bool is_allowed_host(std::string_view host_header, std::string_view bind_address
     auto host = host_without_port(host_header);
     if (host.empty()) return false;
     if (host == "localhost" || host == "127.0.0.1" || host == "[::1]" || host.ends_with(".localhost")) return true;
-    std::string bind(bind_address);
-    std::transform(bind.begin(), bind.end(), bind.begin(), lower);
+    std::string const bind = text::lowercase(bind_address);
     if (host == bind || host == "[" + bind + "]") return true;
     auto const unbracketed = host.starts_with('[') ? std::string_view(host).substr(1, host.size() - 2) : host;
     if (auto bound = address_bytes(bind); bound && host.starts_with('[') && address_bytes(unbracketed) == bound)

@@ -1,7 +1,7 @@
 // multipart/byteranges bodies (RFC 9110 §14.6) for requests with several ranges.
-// Lays the body out as literal framing and file ranges so the session can stream it
-// with sendfile, and computes its exact length up front for Content-Length.
-// Which ranges to send is range.hpp's business; reading the file is the session's.
+// Lays the body out as literal framing and file ranges so the writer (server/net/writer.cpp)
+// can stream it with sendfile, and computes its exact length up front for Content-Length.
+// Which ranges to send is range.hpp's business; reading the file is the writer's.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -7,13 +7,6 @@
 namespace wasmdev::http {
 namespace {
 
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 // RFC 9110 §12.4.2 qvalue: "0" ["." 0*3DIGIT] / "1" ["." 0*3("0")], in thousandths.
 std::optional<int> parse_qvalue(std::string_view s) {
     if (s.empty() || s.size() > 5 || (s[0] != '0' && s[0] != '1')) return std::nullopt;
@@ -38,16 +31,16 @@ struct Element {
 // Parses one list element "gzip;q=0.5"; nullopt when malformed (then it is ignored).
 std::optional<Element> parse_element(std::string_view e) {
     auto semi = e.find(';');
-    Element out{trim(e.substr(0, semi)), 1000};
+    Element out{text::trim(e.substr(0, semi)), 1000};
     if (out.coding.empty()) return std::nullopt;
     while (semi != std::string_view::npos) {
         e.remove_prefix(semi + 1);
         semi = e.find(';');
-        auto param = trim(e.substr(0, semi));
+        auto param = text::trim(e.substr(0, semi));
         auto eq = param.find('=');
         if (eq == std::string_view::npos) return std::nullopt;
-        if (iequals(trim(param.substr(0, eq)), "q")) {
-            auto q = parse_qvalue(trim(param.substr(eq + 1)));
+        if (iequals(text::trim(param.substr(0, eq)), "q")) {
+            auto q = parse_qvalue(text::trim(param.substr(eq + 1)));
             if (!q) return std::nullopt;
             out.q = *q;
         }
@@ -70,7 +63,7 @@ std::optional<ContentCoding> negotiate_encoding(std::optional<std::string_view> 
     std::string_view list = *accept_encoding;
     while (!list.empty()) {
         auto comma = list.find(',');
-        auto element = parse_element(trim(list.substr(0, comma)));
+        auto element = parse_element(text::trim(list.substr(0, comma)));
         list.remove_prefix(comma == std::string_view::npos ? list.size() : comma + 1);
         if (!element) continue;
         if (element->coding == "*") {

@@ -4,12 +4,6 @@
 
 namespace wasmdev::http {
 
-bool iequals(std::string_view a, std::string_view b) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
-}
-
 std::string_view to_string(CoepMode m) {
     switch (m) {
         case CoepMode::require_corp: return "require-corp";
@@ -46,22 +40,38 @@ bool is_tchar(char c) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
     return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 }  // namespace
 
-std::optional<std::pair<std::string, std::string>> parse_header_arg(std::string_view arg) {
+std::optional<std::string> header_arg_error(std::string_view arg) {
     auto colon = arg.find(':');
-    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    if (colon == std::string_view::npos || colon == 0) return "wants 'Name: value'";
     auto name = arg.substr(0, colon);
-    if (!std::all_of(name.begin(), name.end(), is_tchar)) return std::nullopt;
-    if (is_connection_managed(name)) return std::nullopt;
-    auto value = trim(arg.substr(colon + 1));
-    if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) return std::nullopt;
-    return std::pair{std::string(name), std::string(value)};
+    if (!std::all_of(name.begin(), name.end(), is_tchar))
+        return "the name must be an HTTP token (letters, digits and !#$%&'*+-.^_`|~, no space before the colon)";
+    if (is_connection_managed(name))
+        return "Content-Length, Transfer-Encoding, Connection, Keep-Alive, Upgrade, Trailer, TE and Date belong to "
+               "the connection";
+    if (is_derived_per_file(name))
+        return "Content-Type, Content-Encoding, Content-Range, ETag and Last-Modified are set per file (mime table, "
+               "codings, the file's identity); a --header would give every file the same one";
+    auto value = text::trim(arg.substr(colon + 1));
+    // RFC 9110 §5.5: field-vchar, SP and HTAB. CR, LF and NUL would split the response; other
+    // C0 controls and DEL would reach terminals, logs and config files (#12).
+    auto const control = [](char c) { return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7f; };
+    if (std::any_of(value.begin(), value.end(), control)) return "the value holds a control character (only tab may)";
+    return std::nullopt;
+}
+
+std::optional<std::pair<std::string, std::string>> parse_header_arg(std::string_view arg) {
+    if (header_arg_error(arg)) return std::nullopt;
+    auto colon = arg.find(':');
+    return std::pair{std::string(arg.substr(0, colon)), std::string(text::trim(arg.substr(colon + 1)))};
+}
+
+bool is_derived_per_file(std::string_view name) {
+    for (std::string_view derived : {"Content-Type", "Content-Encoding", "Content-Range", "ETag", "Last-Modified"})
+        if (iequals(name, derived)) return true;
+    return false;
 }
 
 bool is_connection_managed(std::string_view name) {

@@ -1,11 +1,13 @@
-// The header policy every response carries (SPEC §2.2): isolation, nosniff, revalidation.
-// This is the one list of policy headers; serve, htaccess and the other config writers
-// all render it. Whether a header also applies to a given response is not decided here.
+// The header policy every response carries (SPEC §2.2): isolation, nosniff, revalidation,
+// and the --header rules (which names and values a flag may set, how they merge). This is
+// the one list of policy headers; serve, htaccess and the other config writers all render
+// it. Whether a header also applies to a given response is not decided here.
 #pragma once
 #include <optional>
 #include <string_view>
 
 #include "server/http/config.hpp"
+#include "server/text/ascii.hpp"
 
 namespace wasmdev::http {
 
@@ -24,11 +26,20 @@ std::optional<CoepMode> parse_coep(std::string_view s);
 std::optional<CorpMode> parse_corp(std::string_view s);
 
 // Parses a --header argument "Name: value". nullopt when the name is not an HTTP token, names
-// a header the connection manages (is_connection_managed), or the value holds CR, LF or NUL
-// (which would let a flag split the response).
+// a header the connection manages (is_connection_managed) or one derived per file
+// (is_derived_per_file), or the value holds a control character other than HTAB: CR, LF or
+// NUL would let a flag split the response, the others and DEL would reach terminals, logs
+// and config files. header_arg_error says which, for the one-line usage error.
 std::optional<std::pair<std::string, std::string>> parse_header_arg(std::string_view arg);
+std::optional<std::string> header_arg_error(std::string_view arg);
 
-bool iequals(std::string_view a, std::string_view b);
+// Content-Type, Content-Encoding, Content-Range, ETag, Last-Modified: serve and the config
+// writers set them per file from the MIME and coding tables and the file's identity; one
+// value for every response would be wrong, and nginx would send its own beside it (#12).
+bool is_derived_per_file(std::string_view name);
+
+// Header names compare case-insensitively (RFC 9110 §5.1).
+using text::iequals;
 
 // Content-Length, Transfer-Encoding, Connection, Keep-Alive, Upgrade, Trailer, TE, Date: the
 // serializer writes these from the message itself; a --header for them would corrupt framing.

@@ -9,12 +9,6 @@
 namespace wasmdev::http {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 // 1*DIGIT as an unsigned 64-bit number; nullopt for signs, other characters or overflow.
 std::optional<std::uint64_t> digits(std::string_view s) {
     if (s.empty()) return std::nullopt;
@@ -56,7 +50,7 @@ std::vector<ByteRange> coalesce(std::vector<Requested> in) {
 
 RangeSet parse_range(std::string_view value, std::uint64_t size, std::size_t max_ranges) {
     RangeSet const ignored{RangeKind::ignored, {}};
-    value = trim(value);
+    value = text::trim(value);
     // ranges-specifier = range-unit "=" range-set (RFC 9110 §14.1.1): no whitespace around "=".
     auto eq = value.find('=');
     if (eq == std::string_view::npos || !iequals(value.substr(0, eq), "bytes")) return ignored;
@@ -65,7 +59,7 @@ RangeSet parse_range(std::string_view value, std::uint64_t size, std::size_t max
     std::size_t specs = 0;
     while (!list.empty()) {
         auto comma = list.find(',');
-        auto spec = trim(list.substr(0, comma));
+        auto spec = text::trim(list.substr(0, comma));
         list.remove_prefix(comma == std::string_view::npos ? list.size() : comma + 1);
         if (spec.empty()) continue;  // RFC 9110 §5.6.1: empty list elements are ignored
         // Counted before coalescing: a thousand copies of one range is an attack, not a request.

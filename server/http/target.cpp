@@ -6,6 +6,9 @@
 #include <cctype>
 #include <boost/url/url_view.hpp>
 
+#include "server/text/ascii.hpp"
+#include "server/text/percent.hpp"
+
 namespace wasmdev::http {
 namespace {
 
@@ -42,20 +45,9 @@ std::optional<Target> normalise(boost::urls::url_view const& u) {
 // from non-browser clients). Everything else invalid (space, '<', '"', '#', '\', controls)
 // stays invalid.
 std::string encode_lenient_path(std::string_view path) {
-    constexpr std::string_view lenient = "[]|{}^`";
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(path.size());
-    for (unsigned char c : path) {
-        if (c >= 0x80 || lenient.find(char(c)) != std::string_view::npos) {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        } else {
-            out += char(c);
-        }
-    }
-    return out;
+    return text::percent_encode(path, [](unsigned char c) {
+        return c < 0x80 && std::string_view("[]|{}^`").find(char(c)) == std::string_view::npos;
+    });
 }
 
 // The query is ignored for lookup (SPEC §2.1) and kept as sent, so it only has to be free of
@@ -103,13 +95,6 @@ std::optional<Target> parse_path_and_query(std::string_view target) {
     return t;
 }
 
-bool starts_with_icase(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-    return true;
-}
-
 }  // namespace
 
 std::optional<Target> parse_target(std::string_view target) {
@@ -122,9 +107,9 @@ std::optional<Target> parse_target(std::string_view target) {
     // absolute-form (RFC 9112 §3.2.2): scheme "://" authority path-abempty ["?" query];
     // the scheme is case-insensitive (RFC 3986 §3.1).
     std::string_view rest;
-    if (starts_with_icase(target, "http://"))
+    if (text::istarts_with(target, "http://"))
         rest = target.substr(7);
-    else if (starts_with_icase(target, "https://"))
+    else if (text::istarts_with(target, "https://"))
         rest = target.substr(8);
     else
         return std::nullopt;
@@ -149,16 +134,7 @@ std::string encode_segment(std::string_view segment) {
 }
 
 void append_encoded_segment(std::string& out, std::string_view segment) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    for (unsigned char c : segment) {
-        if (is_unreserved(c)) {
-            out += char(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
+    text::append_percent_encoded(out, segment, is_unreserved);
 }
 
 std::string encode_path(std::vector<std::string> const& segments, bool trailing_slash) {

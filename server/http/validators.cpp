@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 
+#include "server/text/ascii.hpp"
+
 namespace wasmdev::http {
 namespace {
 
@@ -18,12 +20,6 @@ constexpr std::int64_t seconds_per_day = 86400;
 // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the instants an IMF-fixdate can spell.
 constexpr std::int64_t earliest_date = -62135596800;
 constexpr std::int64_t latest_date = 253402300799;
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 // Exactly `count` ASCII digits.
 std::optional<int> number(std::string_view s, std::size_t count) {
@@ -198,7 +194,7 @@ std::string format_http_date(std::time_t t) {
 }
 
 std::optional<std::time_t> parse_http_date(std::string_view s) {
-    s = trim(s);
+    s = text::trim(s);
     std::size_t n = 0;
     auto w = words(s, n);
     // The day name is checked for spelling only: RFC 9110 §5.6.7 doesn't ask recipients to
@@ -234,7 +230,7 @@ std::optional<std::time_t> parse_http_date(std::string_view s) {
 }
 
 bool etag_list_matches(std::string_view list, std::string_view etag, bool weak_comparison) {
-    list = trim(list);
+    list = text::trim(list);
     if (list == "*") return true;
     auto current = parse_tag(etag);
     if (!current) return false;
@@ -246,7 +242,7 @@ bool etag_list_matches(std::string_view list, std::string_view etag, bool weak_c
             if (list[end] == '"') quoted = !quoted;
             if (list[end] == ',' && !quoted) break;
         }
-        auto tag = parse_tag(trim(list.substr(0, end)));
+        auto tag = parse_tag(text::trim(list.substr(0, end)));
         list.remove_prefix(end == list.size() ? end : end + 1);
         if (!tag) continue;  // a malformed member matches nothing; the rest still count
         if (tag->opaque != current->opaque) continue;
@@ -271,7 +267,7 @@ Conditional evaluate_conditionals(ConditionalHeaders const& h, std::string_view 
 }
 
 bool if_range_matches(std::string_view if_range, std::string_view etag, std::time_t last_modified) {
-    if_range = trim(if_range);
+    if_range = text::trim(if_range);
     if (if_range.starts_with('"') || if_range.starts_with("W/")) {
         auto tag = parse_tag(if_range);
         return tag && !tag->weak && tag->opaque == etag;

@@ -1,7 +1,7 @@
 // DWARF 4 and 5 attribute forms (DWARF5 §7.5.6): reads or skips one attribute value of a
 // given form from untrusted bytes, with the unit's offset and address sizes. String forms come
 // back as what they point at (a .debug_str offset, a str_offsets index); resolving them against
-// the string sections is dwarf_strings.hpp's job. Unknown forms are reported, never guessed.
+// the string sections is dwarf_sections.hpp's job. Unknown forms are reported, never guessed.
 #pragma once
 #include <cstdint>
 #include <optional>

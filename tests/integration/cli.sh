@@ -32,6 +32,15 @@ for args in "serve --bogus" "serve --port 70000" "serve --coep maybe" "serve --h
   [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || fail "'$args' printed more than one line: $out"
   set +e
 done
+# --header values with control characters (CR, LF, NUL is unpassable in argv, other C0, DEL):
+# exit 2 at parse time with one line that shows them escaped (#12).
+for value in 'Content-Type: text/plain' 'ETag: "v1"' $'X-A: a\r\nX-B: b' $'X-A: a\nb' $'X-A: a\x01b' $'X-A: \e[31mred' $'X-A: a\x7f' $'X\x01: v'; do
+  set +e; out=$("$bin" serve --header "$value" "$tmp" 2>&1 >/dev/null); rc=$?; set -e
+  [ $rc = 2 ] || fail "--header $(printf %q "$value") exited $rc, want 2 ($out)"
+  [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || fail "--header $(printf %q "$value") printed more than one line: $out"
+  printf '%s' "$out" | LC_ALL=C grep -q $'[\x01-\x08\x0a-\x1f\x7f]' && fail "--header error echoes raw control bytes: $(printf %q "$out")"
+  set +e
+done
 set +e
 "$bin" serve --bogus 2>&1 | grep -q -- '--bogus' || fail "the error names --bogus"
 

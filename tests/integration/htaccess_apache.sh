@@ -145,7 +145,9 @@ else
   echo "note: the brotli CLI is missing; python.js.br is a placeholder, its bytes are not decoded"
   printf 'placeholder, not brotli' > "$site/python.js.br"; real_br=0
 fi
-chmod a+r "$site"/*.gz "$site"/*.br
+# The sidecar codings come from serve's coding table: zstd is listed before br and gzip.
+zstd -q -19 -c "$site/python.wasm" > "$site/python.wasm.zst"
+chmod a+r "$site"/*.gz "$site"/*.br "$site"/*.zst
 start mime headers filter deflate rewrite
 
 get -H 'Accept-Encoding: gzip' "$url/python.wasm"
@@ -156,6 +158,10 @@ get -H 'Accept-Encoding: gzip, deflate, br' "$url/python.js"
 expect "python.js.br" Content-Encoding br; expect "python.js.br" Content-Type text/javascript
 expect_body "python.js with br" "$site/python.js.br"
 [ "$real_br" = 1 ] && { brotli -dc < "$tmp/b" | cmp -s - "$site/python.js" || fail "python.js.br decodes to other bytes"; }
+get -H 'Accept-Encoding: gzip, br, zstd' "$url/python.wasm"
+expect "python.wasm.zst" Content-Encoding zstd; expect "python.wasm.zst" Content-Type application/wasm
+expect_body "python.wasm with zstd" "$site/python.wasm.zst"; expect_vary "python.wasm.zst"
+zstd -q -dc < "$tmp/b" | cmp -s - "$site/python.wasm" || fail "python.wasm.zst decodes to other bytes"
 get -H 'Accept-Encoding: br;q=0, gzip' "$url/python.js"
 expect "br;q=0" Content-Encoding gzip; expect_body "python.js with br;q=0" "$site/python.js.gz"
 get "$url/python.wasm"
@@ -169,7 +175,7 @@ expect "sources.tar.gz with --precompressed" Content-Type application/gzip
 expect "sources.tar.gz with --precompressed" Content-Encoding ""
 get "$url/missing.wasm"; expect_status "missing.wasm" 404; expect_policy "404 with --cache"
 get "$url/missing.0123abcd.js"; expect_status "missing hashed" 404; expect_policy "404 of a hashed name"
-echo "ok: --precompressed serves .br/.gz sidecars with the file's type (q=0 honoured); --cache for hashed names"
+echo "ok: --precompressed serves .zst/.br/.gz sidecars with the file's type (q=0 honoured); --cache for hashed names"
 
 ALLOW_OVERRIDE=FileInfo start mime headers filter deflate rewrite
 get -H 'Accept-Encoding: gzip' "$url/python.wasm"

@@ -20,6 +20,7 @@ cp "$site/python.js" "$site/app.0123abcd.js"
 { echo '<!doctype html><title>python</title>'; for i in $(seq 100); do echo "<p>paragraph $i</p>"; done; } > "$site/python.html"
 head -c 5000 /dev/zero > "$site/python.data"
 gzip -9 -k -c "$site/python.wasm" > "$site/python.wasm.gz"
+zstd -q -19 -c "$site/python.wasm" > "$site/python.wasm.zst"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
 start() {
@@ -59,6 +60,9 @@ start --precompressed --cache
 get -H 'Accept-Encoding: gzip' "http://127.0.0.1:$port/python.wasm"
 cmp -s "$tmp/b" "$site/python.wasm.gz" || fail "precompressed: not the sidecar's bytes"
 [ "$(header Content-Type)" = application/wasm ] || fail "sidecar type '$(header Content-Type)'"
+get -H 'Accept-Encoding: gzip, zstd' "http://127.0.0.1:$port/python.wasm"
+cmp -s "$tmp/b" "$site/python.wasm.zst" || fail "precompressed zstd: not the .zst sidecar's bytes ($(header Content-Encoding))"
+[ "$(header Content-Encoding)" = zstd ] || fail "zstd sidecar: Content-Encoding '$(header Content-Encoding)'"
 get "http://127.0.0.1:$port/app.0123abcd.js"
 [ "$(header Cache-Control)" = "public, max-age=31536000, immutable" ] || fail "--cache: '$(header Cache-Control)'"
 get "http://127.0.0.1:$port/python.js"; [ "$(header Cache-Control)" = no-cache ] || fail "unhashed with --cache: '$(header Cache-Control)'"

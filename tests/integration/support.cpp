@@ -29,27 +29,6 @@ bool Response::has(std::string_view name) const {
     return false;
 }
 
-TempDir::TempDir() {
-    static std::atomic<int> counter{0};
-    path = std::filesystem::temp_directory_path() /
-           ("wasmdev-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-    path = std::filesystem::canonical(path);
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);  // best effort; a leftover temp dir harms nobody
-}
-
-std::filesystem::path TempDir::write(std::string const& rel, std::string_view bytes) const {
-    auto p = path / rel;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
-    return p;
-}
-
 http::Config config_for(std::filesystem::path const& root) {
     http::Config cfg;
     cfg.root = std::filesystem::canonical(root);

@@ -14,6 +14,7 @@
 
 #include "server/http/config.hpp"
 #include "server/net/server.hpp"
+#include "tests/support/temp_tree.hpp"
 
 namespace wasmdev::test {
 
@@ -26,14 +27,6 @@ struct Response {
     bool keep_alive = true;
     std::string header(std::string_view name) const;  // "" when absent; first of that name
     bool has(std::string_view name) const;
-};
-
-// A fresh temporary directory, removed with everything in it on destruction.
-struct TempDir {
-    std::filesystem::path path;
-    TempDir();
-    ~TempDir();
-    std::filesystem::path write(std::string const& rel, std::string_view bytes) const;
 };
 
 http::Config config_for(std::filesystem::path const& root);

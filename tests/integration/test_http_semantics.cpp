@@ -43,7 +43,7 @@ std::optional<compress::Coding> coding_named(std::string_view s) {
 }  // namespace
 
 TEST_CASE("compression: a 32 MB wasm round-trips byte-exact in gzip - deflate - br and zstd - cold and warm") {
-    TempDir dir;
+    TempTree dir;
     auto const bytes = wasm_like(32 << 20, 1);
     dir.write("python.wasm", bytes);
     TestServer srv(config_for(dir.path));
@@ -70,7 +70,7 @@ TEST_CASE("compression: a 32 MB wasm round-trips byte-exact in gzip - deflate - 
 // file is cut short under the compressor, the only honest ending is a dropped connection:
 // a terminating chunk would tell the browser a truncated body is complete.
 TEST_CASE("compression: a file cut short while its body streams ends the connection - never the body") {
-    TempDir dir;
+    TempTree dir;
     dir.write("python.wasm", wasm_like(64 << 20, 9));
     TestServer srv(config_for(dir.path));
     RawClient c(srv.port(), 20s);
@@ -88,7 +88,7 @@ TEST_CASE("compression: a file cut short while its body streams ends the connect
 }
 
 TEST_CASE("compression: 16 concurrent clients of one uncached file get correct bytes from one compression") {
-    TempDir dir;
+    TempTree dir;
     auto const bytes = wasm_like(8 << 20, 2);
     dir.write("app.wasm", bytes);
     TestServer srv(config_for(dir.path));
@@ -104,7 +104,7 @@ TEST_CASE("compression: 16 concurrent clients of one uncached file get correct b
 }
 
 TEST_CASE("compression: small - incompressible and ranged responses are sent as is") {
-    TempDir dir;
+    TempTree dir;
     dir.write("tiny.js", "let x = 1;");
     dir.write("photo.png", wasm_like(100000, 3));
     dir.write("app.wasm", wasm_like(100000, 4));
@@ -123,7 +123,7 @@ TEST_CASE("compression: small - incompressible and ranged responses are sent as 
 }
 
 TEST_CASE("validators: ETag per coding - 304 with Vary and the policy headers - Last-Modified") {
-    TempDir dir;
+    TempTree dir;
     dir.write("app.js", wasm_like(50000, 5));
     TestServer srv(config_for(dir.path));
     auto plain = request(srv.port(), "GET", "/app.js");
@@ -154,7 +154,7 @@ TEST_CASE("validators: ETag per coding - 304 with Vary and the policy headers - 
 }
 
 TEST_CASE("validators: a file rewritten in place or by rename yields new bytes and a new ETag") {
-    TempDir dir;
+    TempTree dir;
     auto path = dir.write("python.wasm", wasm_like(200000, 6));
     TestServer srv(config_for(dir.path));
     for (std::string_view coding : {"identity", "gzip"}) {
@@ -182,7 +182,7 @@ TEST_CASE("validators: a file rewritten in place or by rename yields new bytes a
 
 TEST_CASE("validators: a file rewritten in place with the same size and its old mtime restored is never stale (#12)") {
     // cp -p, touch -r and reproducible builds set mtime back; only ctime tells the versions apart.
-    TempDir dir;
+    TempTree dir;
     auto path = dir.write("python.wasm", wasm_like(200000, 6));
     struct stat before {};
     REQUIRE(::stat(path.c_str(), &before) == 0);
@@ -210,7 +210,7 @@ TEST_CASE("validators: a file rewritten in place with the same size and its old 
 }
 
 TEST_CASE("ranges: single - suffix - open - multipart byte-exact  416  If-Range  invalid syntax is a 200") {
-    TempDir dir;
+    TempTree dir;
     auto const bytes = wasm_like(100000, 9);
     dir.write("python.data", bytes);
     TestServer srv(config_for(dir.path));
@@ -252,7 +252,7 @@ TEST_CASE("ranges: single - suffix - open - multipart byte-exact  416  If-Range 
 }
 
 TEST_CASE("sidecars: X.gz and X.br newer than X are served as X with the right headers") {
-    TempDir dir;
+    TempTree dir;
     auto const bytes = wasm_like(100000, 10);
     dir.write("python.wasm", bytes);
     auto gz = compress::compress_all(compress::Coding::gzip, bytes, 9);
@@ -279,7 +279,7 @@ TEST_CASE("sidecars: X.gz and X.br newer than X are served as X with the right h
 // A rebuild that renames its outputs (app.3f2a.js -> app.9b1c.js) must not leave the old
 // compressed bodies in memory for the rest of the day: the server sweeps them within seconds.
 TEST_CASE("compression: the body of a deleted file is freed by the server within seconds") {
-    TempDir dir;
+    TempTree dir;
     dir.write("app.3f2a.js", wasm_like(1 << 20, 4));
     TestServer srv(config_for(dir.path));
     auto r = request(srv.port(), "GET", "/app.3f2a.js", {"Accept-Encoding: gzip"});
@@ -303,7 +303,7 @@ TEST_CASE("compression: the body of a deleted file is freed by the server within
 // been promised yet, and the request is answered with the file as it is now, not with a 200
 // cut short.
 TEST_CASE("compression: a file changed before its compressed body began is answered as it is now") {
-    TempDir dir;
+    TempTree dir;
     dir.write("big.wasm", wasm_like(32 << 20, 11));
     unsigned const pool = std::max(1u, std::thread::hardware_concurrency());  // the server's compression threads
     for (unsigned i = 0; i < pool; ++i)  // one cold compression per thread, of one file's bytes
@@ -351,7 +351,7 @@ std::vector<std::pair<std::string, std::string>> headers_but_date(Response const
 // Decide, then act (#13): after a restart every page load revalidates every file; answering
 // those with 304s must not compress the whole build again, and neither may a HEAD.
 TEST_CASE("decide then act: after a restart a 304 - 412 - 416 and a HEAD start no compression") {
-    TempDir dir;
+    TempTree dir;
     dir.write("app.wasm", wasm_like(2 << 20, 7));
     std::string gzip_etag;
     {
@@ -375,7 +375,7 @@ TEST_CASE("decide then act: after a restart a 304 - 412 - 416 and a HEAD start n
 }
 
 TEST_CASE("decide then act: a HEAD has the headers its GET has - cold (chunked) and warm (with a length)") {
-    TempDir dir;
+    TempTree dir;
     dir.write("app.wasm", wasm_like(2 << 20, 8));
     TestServer srv(config_for(dir.path));
     for (std::string_view pass : {"cold", "warm"}) {

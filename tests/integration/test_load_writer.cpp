@@ -14,6 +14,7 @@
 
 #include "server/fs/open_file.hpp"
 #include "server/net/writer.hpp"
+#include "tests/support/temp_tree.hpp"
 
 namespace {
 
@@ -67,30 +68,20 @@ net::WriteResult write_sync(http::ResponsePlan const& plan, std::string& wire) {
     return result;
 }
 
-struct TempFile {
-    std::filesystem::path path = std::filesystem::temp_directory_path() / ("wasmdev-writer-" + std::to_string(::getpid()));
-    ~TempFile() { std::filesystem::remove(path); }
-};
-
 }  // namespace
 
 TEST_CASE("writer: a small file that shrank after it was planned sends nothing, so the session decides again") {
-    TempFile f;
-    {
-        std::FILE* out = std::fopen(f.path.c_str(), "wb");
-        REQUIRE(out);
-        std::fputs("0123456789abcdef0123456789abcdef", out);  // 32 bytes when planned
-        std::fclose(out);
-    }
+    test::TempTree tree({{"f.bin", "0123456789abcdef0123456789abcdef"}}, "writer");  // 32 bytes when planned
+    auto const path = tree / "f.bin";
     auto file = std::make_shared<fs::OpenFile>();
-    file->fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+    file->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     REQUIRE(file->fd >= 0);
     file->size = 32;
     http::ResponsePlan plan;
     plan.status = 200;
     plan.content_length = 32;
     plan.body = http::FileBody{file, {http::BodyPart{{}, 0, 32, true}}};
-    REQUIRE(::truncate(f.path.c_str(), 10) == 0);  // shrinks between fstat and read (#12 item 4c)
+    REQUIRE(::truncate(path.c_str(), 10) == 0);  // shrinks between fstat and read (#12 item 4c)
 
     std::string wire;
     auto const r = write_sync(plan, wire);

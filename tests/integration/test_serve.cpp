@@ -16,7 +16,7 @@ using namespace wasmdev::test;
 namespace {
 
 struct Site {
-    TempDir dir;
+    TempTree dir;
     std::filesystem::path root;
     Site() {
         dir.write("secret.txt", "outside the root");
@@ -124,7 +124,7 @@ TEST_CASE("serve: pipelined requests are answered in order on one connection") {
 // Two clients on one thread pipeline many requests for different 40-64 KB files, read
 // nothing until the socket buffers are full, then read it all: every body must be its own.
 TEST_CASE("serve: small files stay intact when clients stop reading mid-response on one thread") {
-    TempDir dir;
+    TempTree dir;
     std::vector<std::string> bodies;
     for (unsigned i = 0; i < 6; ++i) {
         bodies.push_back(pseudo_random_bytes(40000 + i * 4000, 100 + i));

@@ -11,6 +11,7 @@
 
 #include "server/cpython/driver.hpp"
 #include "server/cpython/pipeline.hpp"
+#include "tests/support/temp_tree.hpp"
 
 using namespace wasmdev::cpython;
 namespace fs = std::filesystem;
@@ -65,9 +66,8 @@ TEST_CASE("render_env_change: a name that is not an identifier is a comment, nev
 }
 
 TEST_CASE("render_plan: a checkout path with newlines stays in comments and quotes; sh runs no injected command") {
-    auto root = fs::temp_directory_path() / ("wasmdev-hostile-" + std::to_string(::getpid()));
-    fs::remove_all(root);
-    fs::create_directories(root);
+    wasmdev::test::TempTree tree({}, "hostile");
+    auto const root = tree.path;
     CPythonLayout l;
     l.srcdir = root / "evil\ntouch PWNED1\n#";
     l.version = "3.13";
@@ -107,5 +107,4 @@ TEST_CASE("render_plan: a checkout path with newlines stays in comments and quot
     while (auto n = std::fread(buf, 1, sizeof buf, p)) listing.append(buf, n);
     ::pclose(p);
     CHECK(listing.find("PWNED") == std::string::npos);
-    fs::remove_all(root);
 }

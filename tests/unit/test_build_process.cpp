@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "server/cpython/process.hpp"
+#include "tests/support/temp_tree.hpp"
 
 using namespace wasmdev::cpython;
 using namespace std::chrono_literals;
@@ -71,8 +72,7 @@ TEST_CASE("process: stderr is merged and stdin is /dev/null and SIGPIPE is defau
 
 TEST_CASE("process: Ctrl-C is forwarded to the child's process group with grandchildren") {
     ProcessRunner r;
-    char tmpl[] = "/tmp/wasmdev-proc-XXXXXX";
-    std::filesystem::path dir = ::mkdtemp(tmpl);
+    wasmdev::test::TempTree dir({}, "proc");
     auto pidfile = dir / "grandchild.pid";
     std::thread interrupter([] {
         std::this_thread::sleep_for(500ms);
@@ -96,7 +96,6 @@ TEST_CASE("process: Ctrl-C is forwarded to the child's process group with grandc
     auto state = stat.empty() ? 'X' : stat[stat.rfind(')') + 2];
     CAPTURE(stat);
     CHECK((state == 'Z' || state == 'X'));
-    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("process: output streams as it arrives and ticks come while the child runs") {

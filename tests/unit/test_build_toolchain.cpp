@@ -8,6 +8,7 @@
 
 #include "server/cpython/checkout.hpp"
 #include "server/cpython/toolchain.hpp"
+#include "tests/support/temp_tree.hpp"
 
 using namespace wasmdev::cpython;
 namespace fs = std::filesystem;
@@ -16,20 +17,11 @@ namespace {
 
 fs::path fake_checkout() { return fs::path(WASMDEV_FIXTURES_DIR) / "fake-cpython"; }
 
-struct TempTree {
-    fs::path root;
-    TempTree() {
-        char tmpl[] = "/tmp/wasmdev-tc-XXXXXX";
-        root = ::mkdtemp(tmpl);
-    }
-    ~TempTree() {
-        std::error_code ec;
-        fs::remove_all(root, ec);
-    }
+// A temp tree of tools: a file may be made executable.
+struct TempTree : wasmdev::test::TempTree {
+    TempTree() : wasmdev::test::TempTree({}, "tc") {}
     fs::path file(std::string const& rel, std::string const& text, bool exec = false) const {
-        auto p = root / rel;
-        fs::create_directories(p.parent_path());
-        std::ofstream(p) << text;
+        auto p = write(rel, text);
         if (exec) fs::permissions(p, fs::perms::owner_all, fs::perm_options::add);
         return p;
     }
@@ -110,21 +102,21 @@ TEST_CASE("find_emscripten: EMSDK alone finds its .emscripten") {
 
 TEST_CASE("find_emscripten: a Debian-style package found through emcc on PATH") {
     TempTree t;
-    auto root = t.root / "usr/share/emscripten";
+    auto root = t.path / "usr/share/emscripten";
     t.file("usr/share/emscripten/wrapper", "#!/bin/sh\nexit 0\n", true);
     t.file("usr/share/emscripten/emscripten-version.txt", "3.1.6\n");
     t.file("usr/share/emscripten/.emscripten",
            "EMSCRIPTEN_ROOT = '" + root.string() + "' # directory\nNODE_JS = '/usr/bin/node'\nFROZEN_CACHE = True\n");
-    fs::create_directories(t.root / "usr/bin");
+    fs::create_directories(t.path / "usr/bin");
     for (auto name : {"emcc", "emconfigure", "emmake", "embuilder", "emar"})
-        fs::create_symlink("../share/emscripten/wrapper", t.root / "usr/bin" / name);
-    auto em = find_emscripten({{"PATH", (t.root / "usr/bin").string() + ":/bin"}});
+        fs::create_symlink("../share/emscripten/wrapper", t.path / "usr/bin" / name);
+    auto em = find_emscripten({{"PATH", (t.path / "usr/bin").string() + ":/bin"}});
     CHECK(em.found);
     CHECK(em.root == root);
     CHECK(em.version == "3.1.6");
     CHECK(em.frozen_cache);
     CHECK(em.packaged);
-    CHECK(em.emconfigure == t.root / "usr/bin/emconfigure");
+    CHECK(em.emconfigure == t.path / "usr/bin/emconfigure");
     CHECK(em.source.starts_with("emcc on PATH"));
 }
 
@@ -145,8 +137,8 @@ TEST_CASE("find_executable: PATH order and executability") {
     TempTree t;
     t.file("a/tool", "x");  // not executable
     t.file("b/tool", "#!/bin/sh\n", true);
-    CHECK(find_executable("tool", (t.root / "a").string() + ":" + (t.root / "b").string()) == (t.root / "b/tool").string());
-    CHECK(find_executable("tool", (t.root / "a").string()).empty());
+    CHECK(find_executable("tool", (t.path / "a").string() + ":" + (t.path / "b").string()) == (t.path / "b/tool").string());
+    CHECK(find_executable("tool", (t.path / "a").string()).empty());
     CHECK(find_executable("sh", "/nonexistent:/bin") == "/bin/sh");
 }
 

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "server/compress/cache.hpp"
+#include "tests/support/temp_tree.hpp"
 
 using namespace wasmdev::compress;
 namespace fs = std::filesystem;
@@ -60,23 +61,8 @@ struct GatedExecutor {
 };
 
 // A fresh directory per test, removed with everything in it.
-struct TempDir {
-    fs::path dir;
-    TempDir() {
-        static std::atomic<int> n{0};
-        dir = fs::temp_directory_path() /
-              ("wasmdev-cache-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-        fs::create_directories(dir);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);  // best effort: a leftover temp dir must not fail a test
-    }
-    fs::path write(std::string const& name, std::string const& bytes) const {
-        auto p = dir / name;
-        std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes;
-        return p;
-    }
+struct TempDir : wasmdev::test::TempTree {
+    TempDir() : TempTree({}, "cache") {}
 };
 
 FileKey key_of(int fd) {
@@ -316,7 +302,7 @@ TEST_CASE("compress cache: a rewritten file (in place or by rename) gets a new e
         CHECK(cache.stats().entries == 1);  // the old gzip body went with the old version
 
         tmp.write("app.wasm.tmp", v3);
-        fs::rename(tmp.dir / "app.wasm.tmp", path);  // by rename: a new inode
+        fs::rename(tmp.path / "app.wasm.tmp", path);  // by rename: a new inode
         CHECK((decompress_all(Coding::zstd, drain(*acquire(cache, form, path, Coding::zstd))) == v3));
 
         auto const st = cache.stats();
@@ -372,7 +358,7 @@ TEST_CASE("compress cache: a file replaced between acquire and compression is ne
     auto by_path = cache.acquire(path, o.key, Coding::br);
     auto by_fd = cache.acquire(path, o.fd, o.key, Coding::zstd);
     tmp.write("swap.tmp", v2);
-    fs::rename(tmp.dir / "swap.tmp", path);  // after the request's fstat, before its job runs
+    fs::rename(tmp.path / "swap.tmp", path);  // after the request's fstat, before its job runs
     gate.run_all();
     // By path, the job finds another inode and refuses it. By descriptor, the old inode was
     // unlinked by the rename, which changed its ctime: the key names a version that no longer

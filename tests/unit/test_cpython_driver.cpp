@@ -10,6 +10,7 @@
 
 #include "server/cpython/driver.hpp"
 #include "server/cpython/preflight.hpp"
+#include "tests/support/temp_tree.hpp"
 
 using namespace wasmdev::cpython;
 namespace fs = std::filesystem;
@@ -210,8 +211,8 @@ TEST_CASE("make_driver_plan: --deps-src replaces the downloads with local builds
 }
 
 TEST_CASE("find_web_page: index.html before python.html, relative to the checkout") {
-    auto root = fs::temp_directory_path() / ("wasmdev-webpage-" + std::to_string(::getpid()));
-    fs::remove_all(root);
+    wasmdev::test::TempTree tree({}, "webpage");
+    auto const root = tree.path;
     DriverPaths d;
     d.deps_dir = root / "cross-build/wasm32-emscripten/build";
     d.host_dir = d.deps_dir / "python";
@@ -221,12 +222,11 @@ TEST_CASE("find_web_page: index.html before python.html, relative to the checkou
     CHECK(find_web_page(d, root).value() == "cross-build/wasm32-emscripten/build/python/web_example/python.html");
     std::ofstream(d.host_dir / "web_example/index.html") << "x";
     CHECK(find_web_page(d, root).value() == "cross-build/wasm32-emscripten/build/python/web_example/index.html");
-    fs::remove_all(root);
 }
 
 TEST_CASE("driver_build_is_pydebug: the build Python's lib.*-pydebug directory marks a debug build") {
-    auto root = fs::temp_directory_path() / ("wasmdev-pydebug-" + std::to_string(::getpid()));
-    fs::remove_all(root);
+    wasmdev::test::TempTree tree({}, "pydebug");
+    auto const root = tree.path;
     DriverPaths d;
     d.native_dir = root / "cross-build/build";
     CHECK_FALSE(driver_build_is_pydebug(d));
@@ -234,12 +234,11 @@ TEST_CASE("driver_build_is_pydebug: the build Python's lib.*-pydebug directory m
     CHECK_FALSE(driver_build_is_pydebug(d));
     fs::create_directories(d.native_dir / "build/lib.linux-x86_64-3.14-pydebug");
     CHECK(driver_build_is_pydebug(d));
-    fs::remove_all(root);
 }
 
 TEST_CASE("preflight: a driver layout is checked against the versions its checkout pins") {
-    auto root = fs::temp_directory_path() / ("wasmdev-pf-" + std::to_string(::getpid()));
-    fs::remove_all(root);
+    wasmdev::test::TempTree tree({}, "pf");
+    auto const root = tree.path;
     auto sdk = root / "wasi-sdk";
     fs::create_directories(sdk / "bin");
     fs::create_directories(sdk / "share/wasi-sysroot/lib/wasm32-wasi");
@@ -301,12 +300,11 @@ TEST_CASE("preflight: a driver layout is checked against the versions its checko
     em.emsdk_cache = true;  // the driver installs the pinned version itself
     problems = preflight(em, l, etc);
     CHECK_FALSE(has(Problem::Kind::version, "pins Emscripten"));
-    fs::remove_all(root);
 }
 
 TEST_CASE("resolve_wasi_sdk: WASI_SDK_PATH, then the one /opt/wasi-sdk-PIN.0*, then /opt/wasi-sdk") {
-    auto opt = fs::temp_directory_path() / ("wasmdev-opt-" + std::to_string(::getpid()));
-    fs::remove_all(opt);
+    wasmdev::test::TempTree tree({}, "opt");
+    auto const opt = tree.path;
     fs::create_directories(opt / "wasi-sdk-34.0-x86_64-linux");
     fs::create_directories(opt / "wasi-sdk-25.0");
     PinnedConfig pins;
@@ -316,5 +314,4 @@ TEST_CASE("resolve_wasi_sdk: WASI_SDK_PATH, then the one /opt/wasi-sdk-PIN.0*, t
     pins.wasi_sdk = "30";
     CHECK(resolve_wasi_sdk({}, pins, opt) == opt / "wasi-sdk");
     CHECK(resolve_wasi_sdk({}, PinnedConfig{}, opt) == opt / "wasi-sdk");
-    fs::remove_all(opt);
 }

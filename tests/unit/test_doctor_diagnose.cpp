@@ -14,6 +14,7 @@
 #include "server/doctor/hints.hpp"
 #include "server/doctor/loader.hpp"
 #include "server/doctor/render.hpp"
+#include "tests/support/temp_tree.hpp"
 #include "tests/unit/wasm_builder.hpp"
 
 using namespace wasmdev;
@@ -258,12 +259,10 @@ TEST_CASE("render: JSON carries the verdict, the counts and the substitutions; t
 
 TEST_CASE("repl_hint and the loader: a real ROOT on disk, substitutions for build ... repl, hidden and escaping paths refused") {
     namespace fs = std::filesystem;
-    char tmpl[] = "/tmp/wasmdev-doctor-XXXXXX";
-    REQUIRE(::mkdtemp(tmpl) != nullptr);
-    fs::path const root = fs::canonical(tmpl);
+    wasmdev::test::TempTree tree({}, "doctor");
+    fs::path const root = tree.path;
     auto write = [&](fs::path const& rel, std::vector<std::uint8_t> const& bytes) {
-        fs::create_directories((root / rel).parent_path());
-        std::ofstream(root / rel, std::ios::binary).write(reinterpret_cast<char const*>(bytes.data()), std::streamsize(bytes.size()));
+        tree.write(rel, {reinterpret_cast<char const*>(bytes.data()), bytes.size()});
     };
     write("builddir/web-debug/python.wasm", dwarf_module(root.string() + "/builddir/web-debug", {"../../Python/ceval.c"}));
     write("Python/ceval.c", text("int x;"));
@@ -283,5 +282,4 @@ TEST_CASE("repl_hint and the loader: a real ROOT on disk, substitutions for buil
     CHECK(files.read("Python/ceval.c") == text("int x;"));
     auto found = find_modules(root, root);
     CHECK(found.relative == std::vector<std::string>{"builddir/web-debug/python.wasm"});
-    fs::remove_all(root);
 }

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "server/doctor/served_modules.hpp"
+#include "tests/support/temp_tree.hpp"
 #include "tests/unit/wasm_builder.hpp"
 
 namespace {
@@ -20,21 +21,11 @@ std::vector<std::uint8_t> url_module(std::string_view section, std::string_view 
     return wasmdev::test::module({{0, wasmdev::test::custom(section, Bytes{}.name(url))}});
 }
 
-struct TempRoot {
-    fs::path dir;
-    TempRoot() {
-        char tmpl[] = "/tmp/wasmdev-served-XXXXXX";
-        REQUIRE(::mkdtemp(tmpl) != nullptr);
-        dir = fs::canonical(tmpl);
-    }
-    ~TempRoot() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);  // best effort: a leftover temp dir harms no later test
-    }
+// A temp tree whose files are modules.
+struct TempRoot : wasmdev::test::TempTree {
+    TempRoot() : TempTree({}, "served") {}
     void write(fs::path const& rel, std::vector<std::uint8_t> const& bytes) const {
-        fs::create_directories((dir / rel).parent_path());
-        std::ofstream(dir / rel, std::ios::binary | std::ios::trunc)
-            .write(reinterpret_cast<char const*>(bytes.data()), std::streamsize(bytes.size()));
+        TempTree::write(rel, {reinterpret_cast<char const*>(bytes.data()), bytes.size()});
     }
 };
 
@@ -43,7 +34,7 @@ struct TempRoot {
 TEST_CASE("ServedModules: a missing debug file a served module names is explained once, naming the module") {
     TempRoot root;
     root.write("out/app.wasm", url_module("external_debug_info", "app.debug.wasm"));
-    ServedModules seen(root.dir);
+    ServedModules seen(root.path);
     seen.note_module("/out/app.wasm", "out/app.wasm");
 
     auto w = seen.on_not_found("/out/app.debug.wasm");
@@ -59,7 +50,7 @@ TEST_CASE("ServedModules: a missing debug file a served module names is explaine
 TEST_CASE("ServedModules: 404s that no served module names stay silent") {
     TempRoot root;
     root.write("app.wasm", url_module("sourceMappingURL", "app.wasm.map"));
-    ServedModules seen(root.dir);
+    ServedModules seen(root.path);
     CHECK_FALSE(seen.on_not_found("/app.wasm.map").has_value());  // the module was never served
     seen.note_module("/app.wasm", "app.wasm");
     CHECK_FALSE(seen.on_not_found("/favicon.ico").has_value());
@@ -73,7 +64,7 @@ TEST_CASE("ServedModules: 404s that no served module names stay silent") {
 TEST_CASE("ServedModules: a rebuilt module is read again, so a new debug-file name is the one explained") {
     TempRoot root;
     root.write("app.wasm", url_module("external_debug_info", "old.debug.wasm"));
-    ServedModules seen(root.dir);
+    ServedModules seen(root.path);
     seen.note_module("/app.wasm", "app.wasm");
     CHECK(seen.on_not_found("/old.debug.wasm").has_value());
     // A longer name changes the size: the identity check cannot miss it.
@@ -84,7 +75,7 @@ TEST_CASE("ServedModules: a rebuilt module is read again, so a new debug-file na
 TEST_CASE("ServedModules: references leaving the server (absolute file paths) are not this server's 404s") {
     TempRoot root;
     root.write("app.wasm", url_module("external_debug_info", "/home/u/app.debug.wasm"));
-    ServedModules seen(root.dir);
+    ServedModules seen(root.path);
     seen.note_module("/app.wasm", "app.wasm");
     CHECK_FALSE(seen.on_not_found("/home/u/app.debug.wasm").has_value());
 }
@@ -93,7 +84,7 @@ TEST_CASE("ServedModules: the self-check page's list holds each module seen with
     TempRoot root;
     root.write("a.wasm", url_module("external_debug_info", "a.debug.wasm"));  // its debug file is missing
     root.write("b.wasm", wasmdev::test::module({}));                         // no debug info: fine
-    ServedModules seen(root.dir, 8);
+    ServedModules seen(root.path, 8);
     seen.note_module("/a.wasm", "a.wasm");
     seen.note_module("/b.wasm", "b.wasm");
     auto json = seen.modules_json("http://127.0.0.1:8000");
@@ -107,7 +98,7 @@ TEST_CASE("ServedModules: remembers at most `limit` modules, forgetting the olde
     TempRoot root;
     root.write("a.wasm", url_module("external_debug_info", "a.debug.wasm"));
     root.write("b.wasm", wasmdev::test::module({}));
-    ServedModules seen(root.dir, 1);
+    ServedModules seen(root.path, 1);
     seen.note_module("/a.wasm", "a.wasm");
     seen.note_module("/b.wasm", "b.wasm");
     CHECK_FALSE(seen.on_not_found("/a.debug.wasm").has_value());
@@ -116,7 +107,7 @@ TEST_CASE("ServedModules: remembers at most `limit` modules, forgetting the olde
 TEST_CASE("ServedModules: a reference with URL escapes matches the decoded request path") {
     TempRoot root;
     root.write("my app/app.wasm", url_module("external_debug_info", "debug%20files/app.debug.wasm"));
-    ServedModules seen(root.dir);
+    ServedModules seen(root.path);
     seen.note_module("/my app/app.wasm", "my app/app.wasm");
     CHECK(seen.on_not_found("/my app/debug files/app.debug.wasm").has_value());
 }
@@ -125,7 +116,7 @@ TEST_CASE("ServedModules: a separate DWARF file fetched by the page is not liste
     TempRoot root;
     root.write("a.wasm", url_module("external_debug_info", "a.wasm.debug.wasm"));
     root.write("a.wasm.debug.wasm", wasmdev::test::module({}));
-    ServedModules seen(root.dir);
+    ServedModules seen(root.path);
     seen.note_module("/a.wasm", "a.wasm");
     seen.note_module("/a.wasm.debug.wasm", "a.wasm.debug.wasm");
     auto json = seen.modules_json("http://127.0.0.1:8000");

@@ -17,6 +17,7 @@
 #include "server/http/policy.hpp"
 #include "server/fs/resolve.hpp"
 #include "server/www/assets.hpp"
+#include "tests/support/temp_tree.hpp"
 
 using namespace wasmdev::http;
 namespace fs = std::filesystem;
@@ -108,13 +109,10 @@ bool contains(std::string const& haystack, std::string_view needle) {
 // A copy of the fixture site in tmp/root, with tmp/secret.txt beside it, plus .git/,
 // symlinks in and out, a FIFO, a directory named like a host, and a real __wasmdev/.
 struct TempSite {
-    fs::path top, root;
+    wasmdev::test::TempTree tmp{{}, "handler"};
+    fs::path top = tmp.path, root;
     int root_fd = -1;
     TempSite() {
-        static int counter = 0;
-        top = fs::temp_directory_path() / ("wasmdev-handler-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        fs::remove_all(top);
-        fs::create_directories(top);
         fs::copy(WASMDEV_FIXTURES_DIR "/site", top / "root", fs::copy_options::recursive);
         root = fs::canonical(top / "root");
         std::ofstream(top / "secret.txt") << secret_content;
@@ -134,10 +132,7 @@ struct TempSite {
         root_fd = wasmdev::fs::open_root(root);
         REQUIRE(root_fd >= 0);
     }
-    ~TempSite() {
-        ::close(root_fd);
-        fs::remove_all(top);
-    }
+    ~TempSite() { ::close(root_fd); }
     TempSite(TempSite const&) = delete;
     TempSite& operator=(TempSite const&) = delete;
     // Both resolve routes: the realpath one and the openat2 one.

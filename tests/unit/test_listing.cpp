@@ -12,6 +12,7 @@
 
 #include "server/http/error_page.hpp"
 #include "server/http/listing.hpp"
+#include "tests/support/temp_tree.hpp"
 
 using namespace wasmdev::http;
 namespace fs = std::filesystem;
@@ -21,17 +22,6 @@ namespace {
 bool contains(std::string const& haystack, std::string_view needle) {
     return haystack.find(needle) != std::string::npos;
 }
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        static int counter = 0;
-        path = fs::temp_directory_path() / ("wasmdev-listing-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
 
 }  // namespace
 
@@ -104,7 +94,7 @@ TEST_CASE("render_listing: a parent link below the root - none at the root - the
 }
 
 TEST_CASE("read_directory: visible entries with kind - size and mtime  hidden and dangling left out") {
-    TempDir d;
+    wasmdev::test::TempTree d({}, "listing");
     std::ofstream(d.path / "a b & <c> #%.txt") << "12345";
     std::ofstream(d.path / "\xC3\xA9.txt") << "x";
     std::ofstream(d.path / ".env") << "TOKEN=1";
@@ -181,7 +171,7 @@ TEST_CASE("render_listing: times are the UTC minute - sizes in B - KiB - MiB - G
 }
 
 TEST_CASE("read_directory: an open directory is read by its descriptor - twice - from the start") {
-    TempDir d;
+    wasmdev::test::TempTree d({}, "listing");
     std::ofstream(d.path / "one.txt") << "1";
     std::ofstream(d.path / "two.txt") << "22";
     int const fd = ::open(d.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -200,7 +190,7 @@ TEST_CASE("read_directory: an open directory is read by its descriptor - twice -
 TEST_CASE("read_directory: a name no request target can name is not listed - a backslash") {
     // parse_target refuses every backslash (SPEC §2.1), so a link to "a\b.txt" would answer
     // 400; the listing shows only what a click can fetch (#12).
-    TempDir d;
+    wasmdev::test::TempTree d({}, "listing");
     std::ofstream(d.path / "a\\b.txt") << "x";
     std::ofstream(d.path / "\\") << "x";
     std::ofstream(d.path / "plain.txt") << "x";

@@ -11,6 +11,7 @@
 
 #include "server/fs/open_cache.hpp"
 #include "server/fs/resolve.hpp"
+#include "tests/support/temp_tree.hpp"
 #include "tests/unit/files.hpp"
 
 using namespace wasmdev::fs;
@@ -21,23 +22,17 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Tree {
-    fs::path root;
+    wasmdev::test::TempTree tmp{{}, "open-cache"};
+    fs::path root = tmp.path;
     int root_fd = -1;
     OpenFileCache cache{4};
     Tree() {
-        static int counter = 0;
-        root = fs::temp_directory_path() / ("wasmdev-open-cache-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        fs::remove_all(root);
         fs::create_directories(root / "sub");
-        root = fs::canonical(root);
         write_file(root / "sub/app.wasm", "version one");
         write_file(root / "outside.txt", "not this");
         root_fd = open_root(root);
     }
-    ~Tree() {
-        ::close(root_fd);
-        fs::remove_all(root);
-    }
+    ~Tree() { ::close(root_fd); }
     Resolved get(std::vector<std::string> segments, bool follow = false) {
         return resolve(root, segments, follow, root_fd, &cache);
     }

@@ -113,6 +113,23 @@ TEST_CASE("parse_header_arg: 'Name: value' with a token name and no CR - LF or N
         {"X-A: v\r\nInjected: 1", false, "", ""},
         {"X-A: v\nx", false, "", ""},
         {"X-A: v\rx", false, "", ""},
+        // other C0 controls and DEL reach a terminal, a log or a config file: refused too (#12)
+        {"X-A: a\x01" "b", false, "", ""},
+        {"X-A: a\x1b[31mred", false, "", ""},
+        {"X-A: a\x1f" "b", false, "", ""},
+        {"X-A: a\x7f", false, "", ""},
+        {"X-A: a\vb", false, "", ""},
+        {"X-A: a\fb", false, "", ""},
+        {"X-A: a\tb", true, "X-A", "a\tb"},           // HTAB is allowed inside a field value (RFC 9110 §5.5)
+        {"X\x7f: v", false, "", ""},
+        // derived per file from the MIME and coding tables and the file's identity: a flag
+        // would give every response the same one (and nginx would send two) (#12)
+        {"Content-Type: text/plain", false, "", ""},
+        {"content-encoding: gzip", false, "", ""},
+        {"Content-Range: bytes 0-1/2", false, "", ""},
+        {"ETag: \"v1\"", false, "", ""},
+        {"Last-Modified: Tue, 01 Dec 2026 00:00:00 GMT", false, "", ""},
+        {"Content-Type-Hint: x", true, "Content-Type-Hint", "x"},
         // the serializer owns framing: a flag must not be able to corrupt it
         {"Content-Length: 5", false, "", ""},
         {"transfer-encoding: chunked", false, "", ""},

@@ -18,6 +18,7 @@
 
 #include "server/fs/resolve.hpp"
 #include "server/http/target.hpp"
+#include "tests/support/temp_tree.hpp"
 #include "tests/unit/files.hpp"
 
 using namespace wasmdev::fs;
@@ -33,12 +34,10 @@ constexpr std::string_view secret_content = "TOP SECRET";
 // tmp/secret.txt and tmp/root-evil/secret.txt beside tmp/root/ (the served tree), with
 // links, a FIFO and a socket inside the root.
 struct Layout {
-    fs::path top, root;
+    wasmdev::test::TempTree tmp{{}, "resolve"};
+    fs::path top = tmp.path, root;
     int root_fd = -1;
     Layout() {
-        static int counter = 0;
-        top = fs::temp_directory_path() / ("wasmdev-resolve-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        fs::remove_all(top);
         fs::create_directories(top / "root/sub/deeper");
         fs::create_directories(top / "root/.git");
         fs::create_directories(top / "root-evil");
@@ -69,10 +68,7 @@ struct Layout {
         root_fd = open_root(root);
         REQUIRE(root_fd >= 0);
     }
-    ~Layout() {
-        ::close(root_fd);
-        fs::remove_all(top);
-    }
+    ~Layout() { ::close(root_fd); }
     Layout(Layout const&) = delete;
     Layout& operator=(Layout const&) = delete;
 };

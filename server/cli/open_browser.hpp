@@ -1,0 +1,11 @@
+// --open for `serve` and `build ... repl`: hands a URL to the user's browser through xdg-open,
+// started by the one process runner (cpython::ProcessRunner::spawn_detached, which reaps it).
+// Without a display, or without xdg-open, it warns and names the URL instead.
+#pragma once
+#include <string>
+
+namespace wasmdev::cli {
+
+void open_in_browser(std::string const& url);
+
+}  // namespace wasmdev::cli
