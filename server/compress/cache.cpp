@@ -336,8 +336,10 @@ void CompressCache::run(Job& job) {
 
 // ---- CompressCache ----
 
-CompressCache::CompressCache(std::size_t max_bytes, Executor post_job)
-    : shared_(std::make_shared<Shared>(max_bytes)), post_job_(std::move(post_job)) {}
+CompressCache::CompressCache(std::size_t max_bytes, Executor post_job, Executor post_small_job)
+    : shared_(std::make_shared<Shared>(max_bytes)),
+      post_job_(std::move(post_job)),
+      post_small_job_(std::move(post_small_job)) {}
 
 CompressCache::~CompressCache() {
     shared_->closing = true;
@@ -395,7 +397,8 @@ std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int 
     int const copy = fd >= 0 ? ::fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
     auto job = std::make_shared<Job>(shared_, entry, std::move(id), key, copy);
     // Posted outside the lock: an executor may run or drop the job inline.
-    post_job_([job = std::move(job)] { run(*job); });
+    auto const& post = post_small_job_ && key.size <= small_job_bytes ? post_small_job_ : post_job_;
+    post([job = std::move(job)] { run(*job); });
     return entry;
 }
 

@@ -115,9 +115,11 @@ public:
 
     // max_bytes bounds the compressed bytes of completed entries; entries still filling
     // count once done (at most one per path and coding). post_job runs compression jobs
-    // (the server's pool; tests may use threads). A job the executor destroys unrun fails
-    // its entry, so no reader waits forever.
-    CompressCache(std::size_t max_bytes, Executor post_job);
+    // (the server's Scheduler; tests may use threads); post_small_job, when given, runs those
+    // of files up to small_job_bytes, so they never queue behind big ones (#12 item 5a). A job
+    // the executor destroys unrun fails its entry, so no reader waits forever.
+    CompressCache(std::size_t max_bytes, Executor post_job, Executor post_small_job = {});
+    static constexpr std::uint64_t small_job_bytes = 1024 * 1024;  // about 20 ms of gzip
     // Running and queued jobs stop at their next block and fail their entries; they hold
     // the cache's state themselves, so the executor may outlive the cache.
     ~CompressCache();
@@ -161,6 +163,7 @@ private:
 
     std::shared_ptr<Shared> shared_;
     Executor post_job_;
+    Executor post_small_job_;
 };
 
 }  // namespace wasmdev::compress
