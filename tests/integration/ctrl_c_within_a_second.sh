@@ -28,7 +28,8 @@ run_once() {
   local label=$1 prefix=$2 flag=$3
   rm -f "$tmp"/head? "$tmp/out.log"
   # The URL line goes to stdout; trace logging goes to stderr, kept apart.
-  $prefix "$bin" serve "$tmp/root" --port 0 $flag >"$tmp/out.log" 2>"$tmp/err.log" &
+  # --cache-mb: room in the bound for the three bodies (#12 item 5b), or they go uncompressed.
+  $prefix "$bin" serve "$tmp/root" --port 0 --cache-mb 16384 $flag >"$tmp/out.log" 2>"$tmp/err.log" &
   pid=$!
   local url
   url=$(wait_for_url "$tmp/out.log")
@@ -41,6 +42,9 @@ run_once() {
   # Compression is under way once a head is out (the head waits for the first compressed bytes).
   wait_for_match "^HTTP/1.1 200" 60 "$tmp/head1" "$tmp/head2" "$tmp/head3" >/dev/null \
     || fail "$label: no response head within 60 s"
+  local under_way
+  under_way=$(grep -l '^HTTP/1.1 200' "$tmp"/head? 2>/dev/null | head -n1)
+  grep -qi '^content-encoding: gzip' "$under_way" || fail "$label: not a gzip head: $(cat "$under_way")"
   local started rc elapsed_ms
   started=$(date +%s%N)
   # The server itself (strace's child when traced), as a terminal's Ctrl-C would reach it.
