@@ -67,6 +67,10 @@ std::size_t max_compressed_size(std::uint64_t input) {
     return std::size_t(input + input / 128 + 64 * 1024);
 }
 
+// What a body in flight may come to take in memory, for the --cache-mb bound: its pages
+// exist only as written, and no coding grows a file by more than 1/128 plus a header.
+std::uint64_t in_flight_cost(std::uint64_t input) { return input + input / 128 + 4096; }
+
 }  // namespace
 
 // ---- Entry ----
@@ -189,10 +193,18 @@ struct CompressCache::Shared {
 
     std::size_t const max_bytes;
     std::atomic<bool> closing{false};
+    // The most the bodies being compressed can grow to (in_flight_cost of each input):
+    // with the completed bodies, what --cache-mb bounds (#12 item 5b).
+    std::uint64_t in_flight_bound = 0;
     std::mutex mutex;
     std::list<Id> lru;  // most recently used first
     std::map<Id, Slot> map;
     CacheStats stats;
+
+    bool fits_in_flight_locked(std::uint64_t input_size) const {
+        auto const most = in_flight_cost(input_size);
+        return most <= max_bytes && in_flight_bound + most <= max_bytes;
+    }
 
     void drop_locked(std::map<Id, Slot>::iterator it) {
         stats.bytes_held -= it->second.held;
@@ -221,6 +233,7 @@ struct CompressCache::Shared {
     void settle(std::shared_ptr<Entry> const& entry, Id const& id, Outcome outcome, std::uint64_t input_bytes,
                 std::uint64_t output_bytes, double seconds) {
         std::lock_guard lock(mutex);
+        in_flight_bound -= std::min<std::uint64_t>(in_flight_bound, in_flight_cost(input_bytes));
         stats.seconds_compressing += seconds;
         switch (outcome) {
             case Outcome::completed:
@@ -266,7 +279,7 @@ struct CompressCache::Job {
         if (ran) return;
         FdGuard close_it{fd};
         auto e = entry.lock();
-        shared->settle(e, id, Outcome::abandoned, 0, 0, 0);
+        shared->settle(e, id, Outcome::abandoned, key.size, 0, 0);
         if (e) e->fail();
     }
 };
@@ -336,8 +349,10 @@ void CompressCache::run(Job& job) {
 
 // ---- CompressCache ----
 
-CompressCache::CompressCache(std::size_t max_bytes, Executor post_job)
-    : shared_(std::make_shared<Shared>(max_bytes)), post_job_(std::move(post_job)) {}
+CompressCache::CompressCache(std::size_t max_bytes, Executor post_job, Executor post_small_job)
+    : shared_(std::make_shared<Shared>(max_bytes)),
+      post_job_(std::move(post_job)),
+      post_small_job_(std::move(post_small_job)) {}
 
 CompressCache::~CompressCache() {
     shared_->closing = true;
@@ -379,6 +394,14 @@ std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int 
             sh.drop_locked(it);
         }
         ++sh.stats.misses;
+        // A body that could outgrow what --cache-mb allows in flight is not made: slow readers
+        // would pin all of it (four of a 300 MB file held 274 MiB under --cache-mb 1). The
+        // file goes as it is, by sendfile, which holds nothing (#12 item 5b).
+        if (!sh.fits_in_flight_locked(key.size)) {
+            ++sh.stats.compressions_failed;
+            ++sh.stats.over_bound;
+            return nullptr;
+        }
         entry = std::make_shared<Entry>(Entry::Token{}, key, coding);
         // Room for the body now, before a response promises it: without address space (a
         // ulimit -v, strict overcommit) the caller sends identity instead of a body cut short.
@@ -387,6 +410,7 @@ std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int 
             return nullptr;
         }
         ++sh.stats.compressions_started;
+        sh.in_flight_bound += in_flight_cost(key.size);
         sh.lru.push_front(id);
         sh.map[id] = Shared::Slot{entry, sh.lru.begin()};
         sh.stats.entries = sh.map.size();
@@ -395,7 +419,8 @@ std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int 
     int const copy = fd >= 0 ? ::fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
     auto job = std::make_shared<Job>(shared_, entry, std::move(id), key, copy);
     // Posted outside the lock: an executor may run or drop the job inline.
-    post_job_([job = std::move(job)] { run(*job); });
+    auto const& post = post_small_job_ && key.size <= small_job_bytes ? post_small_job_ : post_job_;
+    post([job = std::move(job)] { run(*job); });
     return entry;
 }
 
@@ -408,7 +433,11 @@ std::shared_ptr<Entry> CompressCache::find(std::string const& path, FileKey key,
     return it->second.entry;
 }
 
-bool CompressCache::has_room_for(std::uint64_t input_size) {
+bool CompressCache::has_room_for(std::uint64_t input_size) const {
+    {
+        std::lock_guard lock(shared_->mutex);
+        if (!shared_->fits_in_flight_locked(input_size)) return false;
+    }
     auto const size = round_up_to_page(std::max<std::size_t>(max_compressed_size(input_size), 1));
     void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) return false;

@@ -96,7 +96,9 @@ private:
 struct CacheStats {
     std::uint64_t compressions_started = 0;
     std::uint64_t compressions_completed = 0;
-    std::uint64_t compressions_failed = 0;     // the file changed or vanished, an I/O error, no memory
+    std::uint64_t compressions_failed = 0;     // the file changed or vanished, an I/O error, no memory,
+                                               // over the bound (then never started)
+    std::uint64_t over_bound = 0;              // not made: the body could outgrow what max_bytes allows in flight
     std::uint64_t compressions_abandoned = 0;  // stopped: nobody held the entry any more, or the cache went
     std::uint64_t hits = 0;                    // served from an entry that existed (done or filling)
     std::uint64_t misses = 0;                  // a new compression had to start
@@ -113,11 +115,14 @@ class CompressCache {
 public:
     using Executor = std::function<void(std::function<void()>)>;
 
-    // max_bytes bounds the compressed bytes of completed entries; entries still filling
-    // count once done (at most one per path and coding). post_job runs compression jobs
-    // (the server's pool; tests may use threads). A job the executor destroys unrun fails
-    // its entry, so no reader waits forever.
-    CompressCache(std::size_t max_bytes, Executor post_job);
+    // max_bytes bounds the compressed bytes of completed entries (LRU eviction) and, counted
+    // at the most each could grow to, of the entries still filling: a compression that would
+    // go beyond it is not started (#12 item 5b). post_job runs compression jobs
+    // (the server's Scheduler; tests may use threads); post_small_job, when given, runs those
+    // of files up to small_job_bytes, so they never queue behind big ones (#12 item 5a). A job
+    // the executor destroys unrun fails its entry, so no reader waits forever.
+    CompressCache(std::size_t max_bytes, Executor post_job, Executor post_small_job = {});
+    static constexpr std::uint64_t small_job_bytes = 1024 * 1024;  // about 20 ms of gzip
     // Running and queued jobs stop at their next block and fail their entries; they hold
     // the cache's state themselves, so the executor may outlive the cache.
     ~CompressCache();
@@ -126,7 +131,8 @@ public:
 
     // The entry for this file version and coding: an existing one (a hit), or a new one whose
     // compression has been posted (a miss), or nullptr when no memory could be set aside for
-    // a new body (then send the file as it is). The job opens path itself (O_RDONLY|O_CLOEXEC)
+    // a new body, or when it could outgrow max_bytes with the bodies already in flight (a body
+    // in flight is held by its readers whatever the LRU does): then send the file as it is. The job opens path itself (O_RDONLY|O_CLOEXEC)
     // and fails the entry unless fstat shows exactly this key, before and after reading.
     // A different key for the same path drops that path's old entries at once.
     std::shared_ptr<Entry> acquire(std::string const& path, FileKey key, Coding coding);
@@ -138,8 +144,9 @@ public:
     // starting anything or counting a hit: a HEAD learns whether a length is known (#13).
     std::shared_ptr<Entry> find(std::string const& path, FileKey key, Coding coding) const;
     // Whether a body for a file of this size could be set aside now (what acquire() needs
-    // before it starts): a HEAD answers as its GET would, without starting anything.
-    static bool has_room_for(std::uint64_t input_size);
+    // before it starts: within max_bytes with the bodies in flight, and address space for it):
+    // a HEAD answers as its GET would, without starting anything.
+    bool has_room_for(std::uint64_t input_size) const;
 
     // Drops finished bodies whose file is gone or is no longer the version they were made
     // from: a rebuild that writes new names (content-hashed bundles) leaves the old bodies
@@ -161,6 +168,7 @@ private:
 
     std::shared_ptr<Shared> shared_;
     Executor post_job_;
+    Executor post_small_job_;
 };
 
 }  // namespace wasmdev::compress

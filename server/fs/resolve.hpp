@@ -20,15 +20,17 @@ class OpenFileCache;
 struct Resolved {
     ResolveKind kind = ResolveKind::not_found;
     std::string path{};  // absolute, under root when kind is file or directory
-    std::shared_ptr<OpenFile const> file{};  // the opened file when kind is file; the opened
-                                             // directory when the fast path found one
+    std::shared_ptr<OpenFile const> file{};  // the opened file, or the opened directory
     std::string cause{};           // one line for the error page when refused
 };
 
 // root must be canonical. Segments come from parse_target (already free of "..", '/', NUL).
-// With root_fd (an O_PATH descriptor of root, see open_root) a symlink-free path is opened
-// in one openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) call, which the kernel confines to
-// root; paths with symlinks, and systems without openat2, take the realpath() route.
+// Every file and directory is opened in one step the kernel checks, from root_fd (an O_PATH
+// descriptor of root, see open_root; opened for the call when -1): openat2 with
+// RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS (open_beneath.hpp). A path with a symlink on the way
+// is resolved by realpath() and that symlink-free path opened the same way, so a symlink
+// swapped in meanwhile is refused, never followed (#12 item 2); hidden segments are checked
+// on the path opened. Links leaving root are refused unless follow_symlinks.
 // With open_files too, a file opened by that fast path is remembered, and a later request
 // for the same path reuses it while it is still the same file (see open_cache.hpp).
 Resolved resolve(std::filesystem::path const& root, std::vector<std::string> const& segments,

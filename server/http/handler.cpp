@@ -87,16 +87,10 @@ ResponsePlan serve_listing(Target const& t, Resolved const& dir, Config const& c
     if (!cfg.listing) return error_plan(403, "Directory listings are turned off (--no-listing).", cfg);
     std::string display = "/";
     for (auto const& s : t.segments) display += s + "/";
-    // A symlink is listed only when a request for it would be served: never the size and time
-    // of a file outside the root or under a hidden directory (SPEC §2.1).
-    auto entries = dir.file ? read_directory(dir.file->fd) : read_directory(dir.path);
-    std::erase_if(entries, [&](ListingEntry const& e) {
-        if (!e.is_symlink) return false;
-        auto segments = t.segments;
-        segments.push_back(e.name);
-        auto const kind = resolve(cfg.root, segments, cfg.follow_symlinks, cfg.root_fd).kind;
-        return kind != ResolveKind::file && kind != ResolveKind::directory;
-    });
+    // Read through the directory's descriptor; a symlink is listed only when a request for it
+    // would be served, with what that request would open (SPEC §2.1, #12 item 2).
+    auto entries = fs::read_directory(dir.file->fd, cfg.root, t.segments, cfg.follow_symlinks, cfg.root_fd);
+    std::erase_if(entries, [](ListingEntry const& e) { return !is_listable_name(e.name); });
     return html_plan(200, render_listing(display, encode_path(t.segments, true), std::move(entries)), cfg);
 }
 

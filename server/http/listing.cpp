@@ -1,16 +1,12 @@
 #include "server/http/listing.hpp"
 
 #include <fmt/format.h>
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <ctime>
 #include <iterator>
 
 #include "server/http/error_page.hpp"
-#include "server/http/resolve.hpp"
 #include "server/http/target.hpp"
 
 namespace wasmdev::http {
@@ -50,10 +46,10 @@ void append_utc_minute(std::string& out, std::int64_t seconds) {
     two(tm.tm_min);
 }
 
-// Whether the link render_listing writes for name comes back from parse_target as exactly that
-// name. Not so for a backslash, which the target grammar refuses in any spelling (SPEC §2.1):
-// such a link would answer 400, so the entry is left out (#12). Plain names skip the parse.
-bool is_linkable(std::string_view name) {
+}  // namespace
+
+// A backslash's link would answer 400, so the entry is left out (#12). Plain names skip the parse.
+bool is_listable_name(std::string_view name) {
     bool const plain = std::all_of(name.begin(), name.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
                c == '_' || c == '~';
@@ -61,46 +57,6 @@ bool is_linkable(std::string_view name) {
     if (plain) return true;
     auto const t = parse_target("/" + encode_segment(name));
     return t && t->segments.size() == 1 && t->segments.front() == name;
-}
-
-}  // namespace
-
-std::vector<ListingEntry> read_directory(std::filesystem::path const& dir) {
-    int const fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return {};
-    auto entries = read_directory(fd);
-    ::close(fd);  // read-only: nothing to report
-    return entries;
-}
-
-std::vector<ListingEntry> read_directory(int dir_fd) {
-    std::vector<ListingEntry> out;
-    int const own = ::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);  // fdopendir takes the descriptor over
-    if (own < 0) return out;
-    DIR* d = ::fdopendir(own);
-    if (!d) {
-        ::close(own);
-        return out;
-    }
-    ::rewinddir(d);  // a dup shares the position: start from the first entry whatever it was
-    int const fd = ::dirfd(d);
-    while (dirent const* e = ::readdir(d)) {
-        std::string_view const name = e->d_name;
-        if (name == "." || name == ".." || is_hidden_name(name) || !is_linkable(name)) continue;
-        struct stat st {};
-        // Relative to the directory: no path walk from the root per entry.
-        if (::fstatat(fd, e->d_name, &st, 0) != 0) continue;  // a dangling symlink: nothing to link to
-        if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) continue;  // nothing a request could fetch
-        bool is_symlink = e->d_type == DT_LNK;
-        if (e->d_type == DT_UNKNOWN) {  // some file systems do not say
-            struct stat lst {};
-            is_symlink = ::fstatat(fd, e->d_name, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode);
-        }
-        out.push_back({std::string(name), S_ISDIR(st.st_mode), std::uint64_t(st.st_size), std::int64_t(st.st_mtime),
-                       is_symlink});
-    }
-    ::closedir(d);
-    return out;
 }
 
 std::string render_listing(std::string_view display_path, std::string_view href_base,

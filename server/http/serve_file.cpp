@@ -125,7 +125,7 @@ bool attach_file_body(ResponsePlan& p, RequestHead const& req, Resolved const& f
     if (services.cache) {
         if (is_head) {
             auto entry = services.cache->find(found.path, key_of(file), coding);
-            if (!entry && !compress::CompressCache::has_room_for(file.size)) return false;  // its GET sends identity
+            if (!entry && !services.cache->has_room_for(file.size)) return false;  // its GET sends identity
             if (entry && entry->state() == compress::Entry::State::done) p.content_length = entry->total_size();
             return true;
         }

@@ -12,7 +12,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -24,6 +23,7 @@
 #include <vector>
 
 #include "server/compress/cache.hpp"
+#include "server/compress/scheduler.hpp"
 #include "server/doctor/served_modules.hpp"
 #include "server/fs/open_cache.hpp"
 #include "server/fs/resolve.hpp"
@@ -98,7 +98,7 @@ struct Server::Impl {
     asio::steady_timer slot_free{ioc};
     int owned_root_fd = -1;
     // Compression runs off the serving threads, so a cold 20 MB wasm never stalls a session.
-    asio::thread_pool compress_pool{usable_cpus()};
+    compress::Scheduler compress_pool{usable_cpus()};  // big lane; small files get a lane of their own
     std::unique_ptr<compress::CompressCache> cache;
     std::unique_ptr<fs::OpenFileCache> open_files;
     std::unique_ptr<doctor::ServedModules> modules;
@@ -215,7 +215,8 @@ Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
     if (impl_->cfg.root_fd < 0) impl_->owned_root_fd = impl_->cfg.root_fd = fs::open_root(impl_->cfg.root);
     impl_->host.cfg = &impl_->cfg;
     impl_->cache = std::make_unique<compress::CompressCache>(
-        impl_->cfg.cache_bytes, [pool = &impl_->compress_pool](std::function<void()> job) { asio::post(*pool, std::move(job)); });
+        impl_->cfg.cache_bytes, [pool = &impl_->compress_pool](std::function<void()> job) { pool->post_big(std::move(job)); },
+        [pool = &impl_->compress_pool](std::function<void()> job) { pool->post_small(std::move(job)); });
     impl_->host.services.cache = impl_->cache.get();
     auto const budget = split_descriptors(raise_descriptor_limit(), impl_->cfg.max_connections);
     impl_->cfg.max_connections = budget.connections;

@@ -20,7 +20,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 mkdir "$tmp/root"
 for i in 1 2 3; do truncate -s 3G "$tmp/root/big$i.wasm"; done
-"$bin" serve "$tmp/root" --port 0 --quiet >"$tmp/out.log" 2>"$tmp/err.log" &
+# --cache-mb: room in the bound for the three bodies (#12 item 5b), or they go uncompressed.
+"$bin" serve "$tmp/root" --port 0 --quiet --cache-mb 16384 >"$tmp/out.log" 2>"$tmp/err.log" &
 pid=$!
 url=$(wait_for_url "$tmp/out.log")
 [ -n "$url" ] || fail "no URL line: $(cat "$tmp/out.log" "$tmp/err.log")"

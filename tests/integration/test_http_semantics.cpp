@@ -308,7 +308,8 @@ TEST_CASE("compression: a file changed before its compressed body began is answe
     unsigned const pool = std::max(1u, std::thread::hardware_concurrency());  // the server's compression threads
     for (unsigned i = 0; i < pool; ++i)  // one cold compression per thread, of one file's bytes
         std::filesystem::create_hard_link(dir.path / "big.wasm", dir.path / ("big" + std::to_string(i) + ".wasm"));
-    auto const v1 = wasm_like(1 << 20, 12), v2 = wasm_like((1 << 20) + 7, 13);
+    // Over the small-job size (1 MiB), so its compression waits for a big-lane thread (#12 item 5a).
+    auto const v1 = wasm_like(2 << 20, 12), v2 = wasm_like((2 << 20) + 7, 13);
     dir.write("app.js", v1);
     TestServer srv(config_for(dir.path));
 

@@ -1,7 +1,7 @@
 // resolve() on a temporary tree (SPEC §2.1): nothing outside the root is ever returned,
 // whatever the encoding; symlinks that leave the root are refused unless follow_symlinks;
 // dotfiles stay hidden even behind a link; only regular files are served, without blocking.
-// Every case runs on both routes: the openat2 fast path (root_fd) and the realpath route (-1).
+// Every case runs with the server's root descriptor and without one (resolve opens the root).
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -73,7 +73,7 @@ struct Layout {
     Layout& operator=(Layout const&) = delete;
 };
 
-char const* route(int fd) { return fd < 0 ? "realpath route" : "openat2 route"; }
+char const* route(int fd) { return fd < 0 ? "root opened per call" : "the server's root descriptor"; }
 
 }  // namespace
 
@@ -215,15 +215,12 @@ TEST_CASE("resolve: files and directories inside the root") {
         auto sub = resolve(l.root, {"sub"}, false, fd);
         CHECK(sub.kind == ResolveKind::directory);
         CHECK(sub.path == l.root / "sub");
-        if (fd >= 0) {  // the fast route keeps the directory it opened, for the listing
-            REQUIRE(sub.file);
-            struct stat a {}, b {};
-            REQUIRE(::fstat(sub.file->fd, &a) == 0);
-            REQUIRE(::stat((l.root / "sub").c_str(), &b) == 0);
-            CHECK(a.st_ino == b.st_ino);
-        } else {
-            CHECK_FALSE(sub.file);
-        }
+        // Either way the directory opened is kept, for the listing (#12 item 2).
+        REQUIRE(sub.file);
+        struct stat a {}, b {};
+        REQUIRE(::fstat(sub.file->fd, &a) == 0);
+        REQUIRE(::stat((l.root / "sub").c_str(), &b) == 0);
+        CHECK(a.st_ino == b.st_ino);
         auto top = resolve(l.root, {}, false, fd);
         CHECK(top.kind == ResolveKind::directory);
         CHECK(top.path == l.root);

@@ -1,0 +1,93 @@
+#include "server/fs/open_beneath.hpp"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <string_view>
+
+namespace wasmdev::fs {
+namespace {
+
+// Whether openat2 answered ENOSYS (kernel before 5.6) or EPERM (a seccomp filter that does not
+// know it): then every later open takes the walk without asking again.
+std::atomic<bool> openat2_missing{false};
+
+int try_openat2(int dir_fd, char const* path, int flags, std::uint64_t resolve) {
+    if (openat2_missing.load(std::memory_order_relaxed)) return -ENOSYS;
+    open_how how{};
+    how.flags = std::uint64_t(flags | O_CLOEXEC);
+    how.resolve = resolve | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    int const fd = int(::syscall(SYS_openat2, dir_fd, path, &how, sizeof how));
+    if (fd >= 0) return fd;
+    int const err = errno;
+    if (err == ENOSYS || err == EPERM) {
+        openat2_missing.store(true, std::memory_order_relaxed);
+        return -ENOSYS;
+    }
+    return -err;
+}
+
+}  // namespace
+
+int open_beneath_walk(int dir_fd, std::string const& relative, int flags) {
+    std::string_view rest = relative;
+    int current = dir_fd;
+    auto close_current = [&] {
+        if (current != dir_fd) ::close(current);  // an O_PATH descriptor: nothing to flush
+    };
+    while (true) {
+        while (rest.starts_with('/')) rest.remove_prefix(1);
+        auto const slash = rest.find('/');
+        std::string const name(rest.substr(0, slash));
+        bool const last = slash == std::string_view::npos || rest.find_first_not_of('/', slash) == std::string_view::npos;
+        if (name.empty() || name == "..") {  // "" only for dir_fd itself; ".." never comes from resolve()
+            int const fd = name.empty() ? ::openat(current, ".", flags | O_CLOEXEC) : -1;
+            int const err = name.empty() ? errno : EXDEV;
+            close_current();
+            return fd >= 0 ? fd : -err;
+        }
+        if (last) {
+            // O_NOFOLLOW: a symlink as the last component is ELOOP, as RESOLVE_NO_SYMLINKS says.
+            int const fd = ::openat(current, name.c_str(), flags | O_CLOEXEC | O_NOFOLLOW);
+            int const err = errno;
+            close_current();
+            return fd >= 0 ? fd : -err;
+        }
+        // O_PATH | O_NOFOLLOW opens a symlink itself rather than what it names: refuse it here.
+        int const next = ::openat(current, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        int err = errno;
+        close_current();
+        if (next < 0) return -err;
+        struct stat st {};
+        if (::fstat(next, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            err = S_ISLNK(st.st_mode) ? ELOOP : ENOTDIR;
+            ::close(next);
+            return -err;
+        }
+        current = next;
+        rest.remove_prefix(slash + 1);
+    }
+}
+
+int open_beneath(int dir_fd, std::string const& relative, int flags) {
+    int const fd = try_openat2(dir_fd, relative.empty() ? "." : relative.c_str(), flags, RESOLVE_BENEATH);
+    if (fd != -ENOSYS) return fd;
+    return open_beneath_walk(dir_fd, relative, flags);
+}
+
+int open_absolute(std::string const& absolute, int flags) {
+    int const fd = try_openat2(AT_FDCWD, absolute.c_str(), flags, 0);
+    if (fd != -ENOSYS) return fd;
+    int const top = ::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (top < 0) return -errno;
+    int const out = open_beneath_walk(top, absolute, flags);
+    ::close(top);  // O_PATH: nothing to flush
+    return out;
+}
+
+}  // namespace wasmdev::fs
