@@ -18,7 +18,7 @@ using namespace wasmdev::test;
 namespace compress = wasmdev::compress;
 
 TEST_CASE("compression lanes: a cold small script is compressed at once while big compressions fill every thread") {
-    TempDir dir;
+    TempTree dir;
     std::string script;
     while (script.size() < 3000) script += "export const answer = 42; // a line of a small module\n";
     dir.write("app.js", script);

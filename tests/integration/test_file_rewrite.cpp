@@ -29,7 +29,7 @@ std::string version_of(char fill) {
 }  // namespace
 
 TEST_CASE("identity body: a file rewritten in place while it is sent ends the connection - never a mixed body") {
-    TempDir dir;
+    TempTree dir;
     auto const path = dir.write("big.bin", version_of('a'));
     TestServer srv(config_for(dir.path));
     RawClient c(srv.port(), 30s);
@@ -56,7 +56,7 @@ TEST_CASE("identity body: a file rewritten in place while it is sent ends the co
 }
 
 TEST_CASE("identity body: a file replaced by rename while it is sent goes out whole - the old version") {
-    TempDir dir;
+    TempTree dir;
     auto const path = dir.write("big.bin", version_of('a'));
     TestServer srv(config_for(dir.path));
     RawClient c(srv.port(), 30s);

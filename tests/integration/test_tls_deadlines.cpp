@@ -25,7 +25,7 @@ namespace {
 
 // A site and a config serving it over TLS with a certificate from a CA made for the test.
 struct TlsSite {
-    TempDir dir;
+    TempTree dir;
     http::Config cfg;
     TlsSite() {
         dir.write("root/app.js", "console.log(1)");

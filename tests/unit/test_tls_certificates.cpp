@@ -16,19 +16,15 @@
 #include "server/tls/local_ca.hpp"
 #include "server/tls/names.hpp"
 #include "server/tls/reissue.hpp"
+#include "tests/support/temp_tree.hpp"
 
 using namespace wasmdev::tls;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/wasmdev-tls-test-XXXXXX";
-        path = ::mkdtemp(tmpl);
-    }
-    ~TempDir() { fs::remove_all(path); }
+struct TempDir : wasmdev::test::TempTree {
+    TempDir() : TempTree({}, "tls") {}
 };
 
 std::string slurp(fs::path const& p) {
