@@ -14,7 +14,8 @@ set(_san_env
     "ASAN_OPTIONS=halt_on_error=1:abort_on_error=0:exitcode=86:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1"
     "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86"
     "TSAN_OPTIONS=halt_on_error=1:exitcode=86:second_deadlock_stack=1"
-    "LSAN_OPTIONS=exitcode=86")
+    "LSAN_OPTIONS=exitcode=86"
+    "WASMDEV_TEST_TIME_SCALE=10")  # tests/integration/support.cpp: client deadlines bound hangs
 
 # wasmdev_sanitizer(NAME name FLAGS flags RUN "label|binary|doctest args" ...)
 function(wasmdev_sanitizer)
@@ -24,7 +25,7 @@ function(wasmdev_sanitizer)
   add_test(NAME "${build}" COMMAND bash ${_san_build} ${CMAKE_COMMAND} ${CMAKE_SOURCE_DIR} ${dir} "${S_FLAGS}")
   # The build runs -j2 (two of CI's two cores): ctest gives it both slots, so it never
   # competes with a timing-sensitive test; a cold build takes minutes, a ccache-warm one seconds.
-  set_tests_properties("${build}" PROPERTIES TIMEOUT 1500 PROCESSORS 2 FIXTURES_SETUP san_${S_NAME})
+  set_tests_properties("${build}" PROPERTIES TIMEOUT 2700 PROCESSORS 2 FIXTURES_SETUP san_${S_NAME})
   foreach(run IN LISTS S_RUN)
     string(REPLACE "|" ";" run "${run}")
     list(POP_FRONT run label binary)
