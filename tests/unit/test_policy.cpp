@@ -185,7 +185,9 @@ TEST_CASE("iequals: ASCII case-insensitive and length-sensitive") {
 
 TEST_CASE("apply_extra_headers: each --header replaces every same-named header - case-insensitive") {
     ResponseHeaders h{{"Content-Type", "text/html"}, {"X-A", "1"}, {"content-type", "text/plain"}, {"Vary", "Accept-Encoding"}};
-    apply_extra_headers(h, {{"Content-Type", "application/wasm"}, {"X-New", "n"}});
+    // The names are views (of the Config's list, in the server): the list outlives the headers.
+    HeaderList const extra{{"Content-Type", "application/wasm"}, {"X-New", "n"}};
+    apply_extra_headers(h, extra);
     CHECK(count_of(h, "Content-Type") == 1);
     CHECK(value_of(h, "Content-Type") == "application/wasm");
     CHECK(value_of(h, "X-A") == "1");
@@ -196,7 +198,8 @@ TEST_CASE("apply_extra_headers: each --header replaces every same-named header -
 
 TEST_CASE("apply_extra_headers: a --header Vary adds to the handler's Vary instead of replacing it") {
     ResponseHeaders h{{"Content-Type", "application/wasm"}, {"Vary", "Accept-Encoding"}};
-    apply_extra_headers(h, {{"Vary", "Origin"}});
+    HeaderList const extra{{"Vary", "Origin"}};
+    apply_extra_headers(h, extra);
     CHECK(value_of(h, "Vary") == "Accept-Encoding, Origin");
     CHECK(count_of(h, "Vary") == 1);
     ResponseHeaders none{{"Content-Type", "text/plain"}};
