@@ -137,6 +137,7 @@ struct Server::Impl {
     }
 
     asio::awaitable<void> accept_loop() {
+        auto const protocol = acceptor.local_endpoint().protocol();
         for (;;) {
             // Round-robin over the contexts: the new connection's socket belongs to the next one.
             // At the limit, stop accepting until a session ends (#12 item 5): the kernel's
@@ -149,13 +150,24 @@ struct Server::Impl {
             if (host.stopping) co_return;
             auto& target = next_context == 0 ? ioc : *others[next_context - 1];
             next_context = (next_context + 1) % (others.size() + 1);
-            auto [ec, socket] = co_await acceptor.async_accept(target.get_executor(), asio::as_tuple(asio::use_awaitable));
+            // Accepted on the acceptor's own context, then the descriptor moves to the target's:
+            // an accept pending into another context's socket is destroyed with `ioc` after that
+            // context and its socket service are gone (ASan: heap-use-after-free at shutdown).
+            auto [ec, accepted] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
             if (ec == asio::error::operation_aborted || host.stopping) co_return;
             if (ec) {
                 // EMFILE and friends: back off briefly instead of spinning.
                 spdlog::warn("accept failed: {}", ec.message());
                 asio::steady_timer t(ioc, std::chrono::milliseconds(50));
                 co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+                continue;
+            }
+            Socket socket(target.get_executor());
+            auto const fd = accepted.release(ec);
+            if (!ec) socket.assign(protocol, fd, ec);
+            if (ec) {
+                if (!accepted.is_open()) ::close(fd);
+                spdlog::warn("accepted connection lost: {}", ec.message());
                 continue;
             }
             socket.set_option(tcp::no_delay(true), ec);  // best effort; latency only
