@@ -14,7 +14,7 @@ import { join } from 'node:path';
 
 import { CHROMIUM, CHROMIUM_ARGS, chromiumOrSkip, logPageProblems, startServer, stopServer } from './harness.mjs';
 
-const STEP_TIMEOUT_MS = 15000;
+const STEP_TIMEOUT_MS = 60000;  // bounds a hang; every step waits on its event
 
 const argv = process.argv.slice(2);
 const binary = argv[argv.indexOf('--binary') + 1];
@@ -165,12 +165,12 @@ try {
   // and so are requests without the token or with a foreign Origin.
   const attackerPage = await (await browser.newContext()).newPage();
   await attackerPage.goto(otherUrl);
-  const outcome = await attackerPage.evaluate((target) => new Promise((resolve) => {
+  const outcome = await attackerPage.evaluate(([target, timeoutMs]) => new Promise((resolve) => {
     const es = new EventSource(target);
     es.onopen = () => { es.close(); resolve('open'); };
     es.onerror = () => { if (es.readyState === EventSource.CLOSED) resolve('refused'); };
-    setTimeout(() => { es.close(); resolve('timeout'); }, 5000);
-  }), `${url}__wasmdev/events?token=${token}`);
+    setTimeout(() => { es.close(); resolve('timeout'); }, timeoutMs);
+  }), [`${url}__wasmdev/events?token=${token}`, STEP_TIMEOUT_MS]);
   expect(outcome === 'refused', `a page of another origin cannot open the event stream, token or not (${outcome})`);
   // The access log is written by a thread of its own: wait for the line, as for any output.
   const refusedLine = /"GET \/__wasmdev\/events\?token=[0-9a-f]+" 403/;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 import { CHROMIUM, CHROMIUM_ARGS, chromiumOrSkip, logPageProblems, stopServer } from './harness.mjs';
 
-const STEP_TIMEOUT_MS = 15000;
+const STEP_TIMEOUT_MS = 60000;  // bounds a hang; every step waits on its event
 const argv = process.argv.slice(2);
 const binary = argv[argv.indexOf('--binary') + 1];
 if (argv.indexOf('--binary') < 0 || !binary) {
@@ -29,7 +29,7 @@ function serve(port) {
   child.stderr.on('data', (d) => { server.stderr += d; });
   process.on('exit', () => { if (child.exitCode === null) child.kill('SIGKILL'); });
   server.ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no URL line within 10 s')), 10000);
+    const timer = setTimeout(() => reject(new Error(`no URL line within ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
     child.stdout.on('data', (d) => {
       server.stdout += d;
       const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(server.stdout);
