@@ -4,19 +4,7 @@
 # pinned 274 MiB): peak RSS (VmHWM) may grow by at most 32 MiB while they read, and each gets
 # a complete, correct response. The file is random bytes (deflate cannot shrink it) in a .wasm,
 # a type the server compresses. Usage: compress_in_flight_bound.sh WASMDEV REPO_ROOT
-set -u
-. "$(dirname "$0")/wait.bash"
-bin=$1
-tmp=$(mktemp -d)
-pid=
-clients=()
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null
-  for c in "${clients[@]}"; do kill "$c" 2>/dev/null; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/script.bash"
 hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status"; }
 
 mkdir "$tmp/root"

@@ -4,19 +4,7 @@
 # and the sessions waiting on them close instead of draining. Three cold 3 GiB files (sparse:
 # no disk used) are being sent gzip-compressed when SIGINT arrives.
 # Usage: ctrl_c_compressing.sh WASMDEV REPO_ROOT
-set -u
-. "$(dirname "$0")/wait.bash"
-bin=$1
-tmp=$(mktemp -d)
-pid=
-clients=()
-cleanup() {
-  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-  for c in "${clients[@]}"; do kill "$c" 2>/dev/null; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/script.bash"
 
 mkdir "$tmp/root"
 for i in 1 2 3; do truncate -s 3G "$tmp/root/big$i.wasm"; done

@@ -4,19 +4,7 @@
 # end at once, and the sessions streaming them close. Three cold 3 GiB files (sparse: no disk
 # used) are being fetched gzip-compressed when SIGINT arrives; more than the pool has threads,
 # so one waits in the queue. Usage: ctrl_c_within_a_second.sh WASMDEV REPO_ROOT
-set -u
-. "$(dirname "$0")/wait.bash"
-bin=$(realpath "$1")
-tmp=$(mktemp -d)
-pid=
-clients=()
-cleanup() {
-  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-  for c in "${clients[@]}"; do kill "$c" 2>/dev/null; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/script.bash"
 limit_ms=1000
 
 mkdir "$tmp/root"

@@ -4,19 +4,7 @@
 # is still answered at once, every stream hears a change, and SIGINT stops the server within
 # a second, the streams ending with it; a closed tab's stream ends at once. Also: `serve` without --reload injects nothing.
 # Usage: reload_streams.sh WASMDEV REPO_ROOT
-set -u
-. "$(dirname "$0")/wait.bash"
-bin=$1
-tmp=$(mktemp -d)
-pid=
-clients=()
-cleanup() {
-  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-  for c in "${clients[@]}"; do kill "$c" 2>/dev/null; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/script.bash"
 command -v curl >/dev/null || { echo "SKIP: curl is not installed"; exit 77; }
 
 mkdir "$tmp/root"
