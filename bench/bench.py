@@ -74,20 +74,9 @@ def make_fixture(root):
     return len(files["python.wasm"]) / len(gz)
 
 
-def nginx_conf(tmp, root, port_fly, port_static):
-    headers = "\n".join(f'        add_header {n} "{v}" always;' for n, v in POLICY)
-
-    def server(port, static):
-        return f"""
-    server {{
-        listen 127.0.0.1:{port} backlog=4096;
-        root {root};
-{headers}
-        gzip on; gzip_vary on; gzip_min_length 1024; gzip_comp_level 6;
-        gzip_types application/wasm text/javascript application/javascript application/octet-stream;
-        {"gzip_static on;" if static else ""}
-        location /small/ {{ autoindex on; }}
-    }}"""
+def nginx_http(tmp, servers):
+    """nginx.conf for one worker, run as our own process, with `servers` inside its http block
+    (the same for the plain bench and bench/tls.py)."""
     return f"""worker_processes 1;
 daemon off;
 pid {tmp}/nginx.pid;
@@ -102,10 +91,27 @@ http {{
     sendfile on; tcp_nopush on; keepalive_requests 1000000;
     client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fcgi;
     uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
-{server(port_fly, False)}
-{server(port_static, True)}
+{servers}
 }}
 """
+
+
+def nginx_conf(tmp, root, port_fly, port_static):
+    headers = "\n".join(f'        add_header {n} "{v}" always;' for n, v in POLICY)
+
+    def server(port, static):
+        return f"""
+    server {{
+        listen 127.0.0.1:{port} backlog=4096;
+        root {root};
+{headers}
+        gzip on; gzip_vary on; gzip_min_length 1024; gzip_comp_level 6;
+        gzip_types application/wasm text/javascript application/javascript application/octet-stream;
+        {"gzip_static on;" if static else ""}
+        location /small/ {{ autoindex on; }}
+    }}"""
+    return nginx_http(tmp, f"""{server(port_fly, False)}
+{server(port_static, True)}""")
 
 
 # ---------------------------------------------------------------- processes

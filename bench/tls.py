@@ -16,21 +16,7 @@ from bench import CLIENT_CORE, Server, free_port, log, machine_busy_seconds, mak
 
 def nginx_tls_conf(tmp, root, port, cert, key):
     headers = "\n".join(f'        add_header {n} "{v}" always;' for n, v in bench.POLICY)
-    return f"""worker_processes 1;
-daemon off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
-{"user root;" if os.getuid() == 0 else ""}
-events {{ worker_connections 4096; }}
-http {{
-    include /etc/nginx/mime.types;
-    types {{ application/wasm wasm; text/javascript js mjs; }}
-    default_type application/octet-stream;
-    access_log off;
-    sendfile on; tcp_nopush on; keepalive_requests 1000000;
-    client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fcgi;
-    uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
-    server {{
+    return bench.nginx_http(tmp, f"""    server {{
         listen 127.0.0.1:{port} ssl backlog=4096;
         ssl_certificate {cert};
         ssl_certificate_key {key};
@@ -39,9 +25,7 @@ http {{
         ssl_session_tickets on;
         root {root};
 {headers}
-    }}
-}}
-"""
+    }}""")
 
 
 class TlsServer(Server):
