@@ -9,7 +9,7 @@
 //   node tests/browser/reload_tabs.mjs --binary build/wasmdev
 // Exit codes: 0 pass, 1 failure, 2 bad usage, 77 when Chromium or playwright-core is missing.
 import http from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,6 +32,9 @@ writeFileSync(join(root, 'index.html'),
   '<!doctype html>\n<html><head><title>tabs</title><script src="app.js"></script></head><body>page</body></html>\n');
 writeFileSync(join(root, 'app.js'), 'window.appVersion = 0;\n');
 writeFileSync(join(root, 'notes.txt'), 'not used by the page\n');
+// Chromium's own record of the headers it sent (outside the watched tree).
+const netlogDir = mkdtempSync(join(tmpdir(), 'wasmdev-reload-tabs-netlog-'));
+const netlog = join(netlogDir, 'netlog.json');
 
 const failures = [];
 const expect = (ok, what) => { console.log(`${ok ? 'PASS' : 'FAIL'} ${what}`); if (!ok) failures.push(what); };
@@ -65,8 +68,10 @@ async function waitForStreams(url, n) {
 async function openTab(context, url, label) {
   const page = await context.newPage();
   logPageProblems(page);
-  const tab = { page, label, loads: [] };
+  const tab = { page, label, loads: [], navigations: 0 };
   page.on('load', () => tab.loads.push(Date.now()));
+  // A reload asked for twice is one load but two navigation requests (the first is aborted).
+  page.on('request', (r) => { if (r.isNavigationRequest() && r.frame() === page.mainFrame()) tab.navigations += 1; });
   const started = Date.now();
   try {
     await page.goto(url, { timeout: STEP_TIMEOUT_MS });
@@ -97,6 +102,7 @@ async function waitForLoads(tabs, n, version) {
 let version = 0;
 async function changeReloadsEachOnce(tabs, what) {
   const before = tabs.map((t) => t.loads.length);
+  const navigationsBefore = tabs.map((t) => t.navigations);
   version += 1;
   writeFileSync(join(root, 'app.js'), `window.appVersion = ${version};\n`);
   const wrote = Date.now();
@@ -104,9 +110,19 @@ async function changeReloadsEachOnce(tabs, what) {
   const last = Math.max(...tabs.map((t) => t.loads[t.loads.length - 1]));
   writeFileSync(join(root, 'notes.txt'), `marker ${version}\n`);
   await Promise.all(tabs.map((t) => t.page.waitForFunction(() => window.__wasmdevReload.events >= 1, null, { timeout: STEP_TIMEOUT_MS })));
-  const extra = tabs.filter((t, i) => t.loads.length !== before[i] + 1).map((t) => `${t.label}: ${t.loads.length - before[i]} loads`);
+  const extra = tabs.map((t, i) => [t, t.loads.length - before[i], t.navigations - navigationsBefore[i]])
+    .filter(([, loads, navigations]) => loads !== 1 || navigations !== 1)
+    .map(([t, loads, navigations]) => `${t.label}: ${loads} loads, ${navigations} navigations`);
   expect(extra.length === 0, `${what}: one change of app.js reloads each of the ${tabs.length} tabs exactly once${extra.length ? ` (${extra.join(', ')})` : ''}`);
   console.log(`  latency, last write -> the last of ${tabs.length} tabs' load event: ${last - wrote} ms`);
+}
+
+// The request lines and headers Chromium sent for /__wasmdev/events, from its net log.
+function eventRequestsIn(path) {
+  const log = JSON.parse(readFileSync(path, 'utf8'));
+  const sendHeaders = log.constants.logEventTypes.HTTP_TRANSACTION_SEND_REQUEST_HEADERS;
+  return log.events.filter((e) => e.type === sendHeaders && /^GET \/__wasmdev\/events\?/.test(e.params?.line ?? ''))
+    .map((e) => Object.fromEntries(e.params.headers.map((h) => [h.slice(0, h.indexOf(':')).toLowerCase(), h.slice(h.indexOf(':') + 1).trim()])));
 }
 
 // Ten tabs, one change, the holder closed, another change, an eleventh tab, all closed.
@@ -131,7 +147,7 @@ async function scenario(browser, url, { name, initScript, holder, via }) {
     const rest = tabs.filter((t) => t !== gone);
     if (name.includes('Web Locks')) {
       // Another tab takes the lock and opens the stream.
-      await Promise.any(rest.map((t) => t.page.waitForFunction(() => window.__wasmdevReload.via === 'leader', null, { timeout: STEP_TIMEOUT_MS })));
+      await Promise.any(rest.map((t) => t.page.waitForFunction(() => window.__wasmdevReload?.via === 'leader', null, { timeout: STEP_TIMEOUT_MS })));
       console.log(`  after ${gone.label} closed: ${(await Promise.all(rest.map(stateOf))).map((s) => s.via).join(', ')}`);
     }
     await changeReloadsEachOnce(rest, `${name}, after closing ${gone.label} (it held the stream)`);
@@ -145,6 +161,10 @@ async function scenario(browser, url, { name, initScript, holder, via }) {
   }
   await waitForStreams(url, 0);
   expect(true, `${name}: once every tab is closed the server holds no event stream`);
+  // A tab that heard "the stream is gone for good" asks the page with HEAD until it answers;
+  // the server never restarted here, so no tab may have.
+  const heads = server.stdout.split('\n').filter((l) => /"HEAD \//.test(l));
+  expect(heads.length === 0, `${name}: no tab took the server for restarted (${heads.length} HEAD requests)`);
 }
 
 const server = startServer(binary, ['serve', root, '--reload', '--header', `Content-Security-Policy: ${CSP}`]);
@@ -152,7 +172,7 @@ let browser = null;
 try {
   const url = await server.ready;
   console.log(`server: ${server.command} -> ${url}`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, `--log-net-log=${netlog}`] });
 
   await scenario(browser, url, {
     name: 'SharedWorker',
@@ -168,12 +188,24 @@ try {
     },
     via: (vias) => vias.filter((v) => v === 'leader').length === 1 && vias.filter((v) => v === 'follower').length === TABS - 1,
   });
+
+  // The server's checks hold for the shared stream: the worker's EventSource is a same-origin
+  // request (the server refuses same-site and cross-site ones; tests/browser/reload.mjs).
+  await browser.close();
+  browser = null;
+  const requests = eventRequestsIn(netlog);
+  const fromWorker = requests.filter((h) => /\/__wasmdev\/reload-worker\.js\?/.test(h.referer ?? ''));
+  const sites = [...new Set(requests.map((h) => h['sec-fetch-site']))];
+  console.log(`  Chromium opened ${requests.length} event streams for the whole test (${fromWorker.length} from the SharedWorker); Origin sent on ${requests.filter((h) => 'origin' in h).length}`);
+  expect(fromWorker.length >= 1 && sites.length === 1 && sites[0] === 'same-origin',
+    `every event stream request, the SharedWorker's too, says Sec-Fetch-Site: same-origin (${sites.join(', ')})`);
 } catch (e) {
   failures.push(e.message);
 } finally {
   if (browser) await browser.close().catch(() => {});
   const ended = await stopServer(server);
   rmSync(root, { recursive: true, force: true });
+  rmSync(netlogDir, { recursive: true, force: true });
   if (!/exit code 0/.test(ended)) failures.push(`the server did not stop cleanly: ${ended}`);
   if (failures.length) console.log(`server (${ended}) stderr:\n${server.stderr.trimEnd() || '(empty)'}`);
 }
