@@ -3,8 +3,10 @@
 // stream. Ten tabs all load; the server holds one stream for them; one change reloads all ten
 // exactly once; closing the tab that started the shared stream (SharedWorker) or holds it
 // (Web Locks leader, SharedWorker removed before the client runs) still lets the next change
-// reload the others; an eleventh tab loads; closing every tab ends the stream. Prints the
-// change -> reload latency of the ten tabs. Pages are served with a strict CSP and COOP/COEP.
+// reload the others; an eleventh tab loads; closing every tab ends the stream; a page whose
+// CSP forbids workers shares through Web Locks; every stream request Chromium sent says
+// Sec-Fetch-Site: same-origin. Prints the change -> reload latency of the ten tabs. Pages are
+// served with a strict CSP (script-src 'self') and the default COOP/COEP.
 //
 //   node tests/browser/reload_tabs.mjs --binary build/wasmdev
 // Exit codes: 0 pass, 1 failure, 2 bad usage, 77 when Chromium or playwright-core is missing.
@@ -188,6 +190,21 @@ try {
     },
     via: (vias) => vias.filter((v) => v === 'leader').length === 1 && vias.filter((v) => v === 'follower').length === TABS - 1,
   });
+
+  // A CSP that forbids workers: the SharedWorker fails to load and the tabs share through a
+  // Web Locks leader instead (a second server, whose pages carry that CSP).
+  const strict = startServer(binary, ['serve', root, '--reload', '--header', "Content-Security-Policy: default-src 'self'; worker-src 'none'"]);
+  try {
+    const strictUrl = await strict.ready;
+    const context = await browser.newContext();
+    const two = [await openTab(context, strictUrl, 'worker-src none, tab 1'), await openTab(context, strictUrl, 'worker-src none, tab 2')];
+    const vias = (await Promise.all(two.map(stateOf))).map((s) => s.via);
+    expect(vias.join() === 'leader,follower', `under a CSP with worker-src 'none' the tabs share a Web Locks leader's stream (${vias.join(', ')})`);
+    await waitForStreams(strictUrl, 1);
+    await context.close();
+  } finally {
+    await stopServer(strict);
+  }
 
   // The server's checks hold for the shared stream: the worker's EventSource is a same-origin
   // request (the server refuses same-site and cross-site ones; tests/browser/reload.mjs).
