@@ -85,7 +85,7 @@ async function openTab(context, url, label) {
   return tab;
 }
 
-const stateOf = (tab) => tab.page.evaluate(() => ({ ...window.__wasmdevReload, appVersion: window.appVersion }));
+const stateOf = (tab) => tab.page.evaluate(() => ({ ...window.__wasmdevReload, isolated: self.crossOriginIsolated }));
 
 // Every tab has loaded `n` times, runs app.js version `version` and its client is open again.
 async function waitForLoads(tabs, n, version) {
@@ -137,8 +137,10 @@ async function scenario(browser, url, { name, initScript, holder, via }) {
     const tabs = [];
     for (let i = 1; i <= TABS; ++i) tabs.push(await openTab(context, url, `tab ${i}`));
     expect(true, `${name}: ${TABS} tabs of one server all load (opened in ${tabs.map((t) => t.openMs).join(', ')} ms)`);
-    const vias = (await Promise.all(tabs.map(stateOf))).map((s) => s.via);
+    const states = await Promise.all(tabs.map(stateOf));
+    const vias = states.map((s) => s.via);
     expect(via(vias), `${name}: the tabs' clients listen as ${vias.join(', ')}`);
+    expect(states.every((s) => s.isolated), `${name}: the tabs stay cross-origin isolated (COOP/COEP) with the shared stream`);
     await waitForStreams(url, 1);
     expect(true, `${name}: the server holds one event stream for the ${TABS} tabs`);
 
