@@ -1,6 +1,8 @@
-// A page open across a server restart (#14): the new process has a new token, so the page's
-// old stream is refused (403); the client then reloads the page once it answers, which brings
-// the new token, and the new stream opens. A page never connected never retries (no loop).
+// Pages open across a server restart (#14): the new process has a new token, so the pages' old
+// stream is refused (403); the client then reloads each page once it answers, which brings the
+// new token, and the new stream opens. A page never connected never retries (no loop). Run
+// with one tab, and with three tabs sharing one stream: through the SharedWorker, and through
+// a Web Locks leader (SharedWorker removed before the client runs).
 //
 //   node tests/browser/reload_restart.mjs --binary build/wasmdev
 // Exit codes: 0 pass, 1 failure, 2 bad usage, 77 when Chromium or playwright-core is missing.
@@ -42,38 +44,60 @@ function serve(port) {
 
 const failures = [];
 let browser = null;
-let first = serve(0);
-let second = null;
-try {
-  const url = await first.ready;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  const page = await (await browser.newContext()).newPage();
-  logPageProblems(page);
-  let loads = 0;
-  page.on('load', () => { loads += 1; });
-  await page.goto(url);
-  await page.waitForFunction(() => window.__wasmdevReload?.state === 'open', null, { timeout: STEP_TIMEOUT_MS });
-  const oldScript = await page.evaluate(() => document.querySelector('script[src*="reload.js"]').src);
 
-  await stopServer(first);
-  second = serve(first.port);  // the same origin, a new process and token
-  await second.ready;
-  await page.waitForFunction((old) => {
-    const s = document.querySelector('script[src*="reload.js"]');
-    return s && s.src !== old && window.__wasmdevReload?.state === 'open';
-  }, oldScript, { timeout: STEP_TIMEOUT_MS });
-  console.log(`PASS the page reloaded itself after the restart (${loads - 1} reload) and its new stream is open`);
-  if (loads !== 2) failures.push(`${loads - 1} reloads after one restart, want 1`);
+// `tabs` pages of one server, the server restarted on its port: each page reloads once.
+async function restartWith(name, tabs, initScript) {
+  const first = serve(0);
+  let second = null;
+  let context = null;
+  try {
+    const url = await first.ready;
+    context = await browser.newContext();
+    if (initScript) await context.addInitScript(initScript);
+    const pages = [];
+    for (let i = 0; i < tabs; ++i) {
+      const page = await context.newPage();
+      logPageProblems(page);
+      page.loads = 0;
+      page.on('load', () => { page.loads += 1; });
+      await page.goto(url);
+      await page.waitForFunction(() => window.__wasmdevReload?.state === 'open', null, { timeout: STEP_TIMEOUT_MS });
+      pages.push(page);
+    }
+    const oldScript = await pages[0].evaluate(() => document.querySelector('script[src*="reload.js"]').src);
+
+    await stopServer(first);
+    second = serve(first.port);  // the same origin, a new process and token
+    await second.ready;
+    await Promise.all(pages.map((page) => page.waitForFunction((old) => {
+      const s = document.querySelector('script[src*="reload.js"]');
+      return s && s.src !== old && window.__wasmdevReload?.state === 'open';
+    }, oldScript, { timeout: STEP_TIMEOUT_MS })));
+    const reloads = pages.map((page) => page.loads - 1);
+    console.log(`${reloads.every((n) => n === 1) ? 'PASS' : 'FAIL'} ${name}: each page reloaded itself after the restart (${reloads.join(', ')} reloads) and its new stream is open`);
+    if (!reloads.every((n) => n === 1)) failures.push(`${name}: ${reloads.join(', ')} reloads after one restart, want 1 each`);
+  } catch (e) {
+    failures.push(`${name}: ${e.message}`);
+  } finally {
+    if (context) await context.close().catch(() => {});
+    await stopServer(first);
+    if (second) await stopServer(second);
+  }
+}
+
+try {
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  await restartWith('one tab', 1);
+  await restartWith('three tabs, one SharedWorker', 3);
+  await restartWith('three tabs, a Web Locks leader', 3, () => { delete window.SharedWorker; });
 } catch (e) {
   failures.push(e.message);
 } finally {
   if (browser) await browser.close().catch(() => {});
-  await stopServer(first);
-  if (second) await stopServer(second);
   rmSync(root, { recursive: true, force: true });
 }
 if (failures.length) {
   console.log(`FAIL:\n  ${failures.join('\n  ')}`);
   process.exit(1);
 }
-console.log('PASS: a page survives a server restart');
+console.log('PASS: pages survive a server restart');

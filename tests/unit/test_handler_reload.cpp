@@ -155,10 +155,16 @@ TEST_CASE("reload on: the event stream is answered to its page and refused to ot
     rebound.target = "/__wasmdev/events?token=00112233445566778899aabbccddeeff";
     rebound.fields.emplace_back("Host", "evil.example:8000");
     CHECK(handle(rebound, s.cfg).status == 403);
-    // The client script is served like the other embedded assets.
-    auto js = request("GET", "/__wasmdev/reload.js?token=x", s.cfg);
-    CHECK(js.status == 200);
-    CHECK(header(js, "Content-Type") == "text/javascript");
+    // The client script and its shared worker (docs/reload.md, "Many tabs") are served like the
+    // other embedded assets: same origin, a script type, and the isolation headers a COEP page
+    // needs of its worker.
+    for (auto target : {"/__wasmdev/reload.js?token=x", "/__wasmdev/reload-worker.js?token=x"}) {
+        CAPTURE(target);
+        auto js = request("GET", target, s.cfg);
+        CHECK(js.status == 200);
+        CHECK(header(js, "Content-Type") == "text/javascript");
+        CHECK(header(js, "Cross-Origin-Embedder-Policy") == "require-corp");
+    }
 }
 
 TEST_CASE("reload on: a page not built yet gets a 404 that reloads itself once the page exists") {
