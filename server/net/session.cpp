@@ -18,6 +18,7 @@
 #include "server/http/access_line.hpp"
 #include "server/http/parse_error.hpp"
 #include "server/http/plain_on_tls.hpp"
+#include "server/http/request_warning.hpp"
 #include "server/net/access_log.hpp"
 #include "server/net/event_stream.hpp"
 #include "server/net/writer.hpp"
@@ -219,7 +220,7 @@ Task<Ending> serve_requests(Connection c, In& in, Transport& transport, Answer a
 
         // Log what was sent.
         auto const elapsed = std::chrono::steady_clock::now() - started;
-        if (!plan.log_note.empty()) spdlog::warn("{} {}", req.target(), plan.log_note);
+        if (!plan.log_note.empty()) spdlog::warn("{}", http::request_warning(head.target, plan.log_note));
         log_access(host.access_log, {peer_text, head.method, head.target, plan.status, written.body_bytes, plan.coding,
                                      std::chrono::duration<double, std::milli>(elapsed).count(), written.sent != Sent::whole});
 
