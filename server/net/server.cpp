@@ -364,11 +364,11 @@ int run_server(http::Config const& cfg, std::function<void(std::string const& ur
     print_tls_lines(cfg, server->port());
     std::fflush(stdout);
     spdlog::info("self-check page: {}__wasmdev/", url);
+    bool const any_host = std::find(cfg.allow_hosts.begin(), cfg.allow_hosts.end(), "*") != cfg.allow_hosts.end();
+    if (any_host) spdlog::warn("answering to any Host (--allow-host '*'): no defence against DNS rebinding");
     if (!cfg.bind_is_loopback) {
         spdlog::warn("bound to {}: anyone on your network can read {}", cfg.bind, cfg.root.native());
-        if (std::find(cfg.allow_hosts.begin(), cfg.allow_hosts.end(), "*") != cfg.allow_hosts.end()) {
-            spdlog::warn("answering to any Host (--allow-host '*'): no defence against DNS rebinding");
-        } else {
+        if (!any_host) {
             std::string names;
             for (auto const& n : cfg.machine_names) names += ", " + n;
             for (auto const& n : cfg.allow_hosts) names += ", " + n;

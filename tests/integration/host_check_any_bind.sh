@@ -39,6 +39,8 @@ expect() {
 
 # ---- --bind 0.0.0.0, plain HTTP ----
 start --bind 0.0.0.0
+wait_for_match "answering to Host localhost, IP addresses, $me" 60 "$tmp/out.log" >/dev/null \
+  || fail "0.0.0.0: the startup lines do not name what it answers to: $(cat "$tmp/out.log")"
 expect "0.0.0.0" 403 evil.example
 expect "0.0.0.0" 403 "evil.example:$port"
 expect "0.0.0.0" 403 "$me.evil.example"
@@ -65,6 +67,8 @@ expect "--allow-host evil.example" 200 "evil.example:$port"
 expect "--allow-host evil.example" 403 other.example
 stop
 start --bind 0.0.0.0 --allow-host '*'
+wait_for_match 'no defence against DNS rebinding' 60 "$tmp/out.log" >/dev/null \
+  || fail "--allow-host '*' starts without a warning: $(cat "$tmp/out.log")"
 expect "--allow-host '*'" 200 evil.example
 expect "--allow-host '*'" 200 "anything.example:$port"
 stop
