@@ -169,6 +169,8 @@ std::optional<http::Config> to_config(ServeOptions const& o, std::string& error)
     }
     cfg.bind = addr.to_string();
     cfg.bind_is_loopback = http::is_loopback_address(cfg.bind);
+    // Other devices may reach a server beyond loopback by this machine's name (the Host check).
+    if (!cfg.bind_is_loopback) cfg.machine_names = tls::local_host_names();
     cfg.port = o.port;
     apply_policy(o.policy, cfg);
     for (auto const& h : o.allow_hosts) cfg.allow_hosts.push_back(normalise_allow_host(h));

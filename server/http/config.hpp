@@ -24,11 +24,12 @@ struct Config {
     int root_fd = -1;                       // O_PATH descriptor of root (resolve's fast path), or -1
     std::string bind = "127.0.0.1";
     std::uint16_t port = 8000;
-    bool bind_is_loopback = true;           // decides whether the Host check applies
+    bool bind_is_loopback = true;           // beyond loopback the Host check also answers IP literals and machine_names
     CoepMode coep = CoepMode::require_corp;
     CorpMode corp = CorpMode::same_site;
     HeaderList extra_headers{};             // --header, in order; override the policy
     std::vector<std::string> allow_hosts{}; // --allow-host, lower case
+    std::vector<std::string> machine_names{};  // this machine's host names, lower case; the CLI collects them
     bool follow_symlinks = false;
     bool listing = true;
     bool compress = true;

@@ -51,16 +51,11 @@ std::optional<ResponsePlan> check_framing_and_host(RequestHead const& req, Confi
     // RFC 9112 §3.2: a Host that is not a valid host[:port] is a 400, whatever the bind.
     if (!host_field.empty() && host_without_port(host_field).empty())
         return error_plan(400, "The Host header is not a valid host name or address.", cfg);
-    if (!cfg.bind_is_loopback) return std::nullopt;
+    // On every bind: a server on 0.0.0.0 is as reachable from a rebinding page as one on loopback.
     for (auto host : {host_field, authority}) {
         if (host.empty()) continue;
-        if (!is_allowed_host(host, cfg.bind, cfg.allow_hosts))
-            return error_plan(403,
-                                  fmt::format("Host \"{}\" is not allowed: this server only answers to localhost "
-                                              "names, to protect against DNS rebinding. If you trust this name, "
-                                              "restart with --allow-host {}.",
-                                              host, host_without_port(host).empty() ? "NAME" : host_without_port(host)),
-                                  cfg);
+        if (!is_allowed_host(host, cfg.bind, cfg.machine_names, cfg.allow_hosts))
+            return error_plan(403, host_refusal(host, cfg.bind_is_loopback), cfg);
     }
     return std::nullopt;
 }

@@ -59,18 +59,37 @@ std::string host_without_port(std::string_view v) {
 }
 
 bool is_allowed_host(std::string_view host_header, std::string_view bind_address,
-                     std::vector<std::string> const& allow_hosts) {
+                     std::vector<std::string> const& machine_names, std::vector<std::string> const& allow_hosts) {
     auto host = host_without_port(host_header);
     if (host.empty()) return false;
     if (host == "localhost" || host == "127.0.0.1" || host == "[::1]" || host.ends_with(".localhost")) return true;
     std::string const bind = text::lowercase(bind_address);
     if (host == bind || host == "[" + bind + "]") return true;
     auto const unbracketed = host.starts_with('[') ? std::string_view(host).substr(1, host.size() - 2) : host;
-    if (auto bound = address_bytes(bind); bound && host.starts_with('[') && address_bytes(unbracketed) == bound)
-        return true;
+    auto const host_address = host.starts_with('[') ? address_bytes(unbracketed)
+                              : boost::urls::parse_ipv4_address(host) ? address_bytes(host)
+                                                                      : std::nullopt;
+    if (auto bound = address_bytes(bind); bound && host.starts_with('[') && host_address == bound) return true;
+    // Beyond loopback, other devices reach the server by this machine's address or name. A
+    // rebinding page is reached by a name its owner's DNS controls, never by an IP literal,
+    // and this machine's own names resolve through the local network, not that DNS.
+    if (!is_loopback_address(bind)) {
+        if (host_address) return true;
+        for (auto const& name : machine_names)
+            if (host_without_port(name) == host) return true;
+    }
     for (auto const& allowed : allow_hosts)
         if (allowed == "*" || host_without_port(allowed) == host) return true;
     return false;
+}
+
+std::string host_refusal(std::string_view host_header, bool loopback_bind) {
+    auto name = host_without_port(host_header);
+    if (name.empty()) name = "NAME";
+    return "This server does not answer to the Host " + name + ": it answers only to " +
+           (loopback_bind ? "localhost names" : "localhost names, IP addresses and this machine's own names") +
+           ", so that no web page can reach it through DNS rebinding. If you trust this name, start wasmdev with "
+           "--allow-host " + name + ".";
 }
 
 }  // namespace wasmdev::http

@@ -18,6 +18,7 @@
 
 #include <csignal>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -363,8 +364,17 @@ int run_server(http::Config const& cfg, std::function<void(std::string const& ur
     print_tls_lines(cfg, server->port());
     std::fflush(stdout);
     spdlog::info("self-check page: {}__wasmdev/", url);
-    if (!cfg.bind_is_loopback)
+    bool const any_host = std::find(cfg.allow_hosts.begin(), cfg.allow_hosts.end(), "*") != cfg.allow_hosts.end();
+    if (any_host) spdlog::warn("answering to any Host (--allow-host '*'): no defence against DNS rebinding");
+    if (!cfg.bind_is_loopback) {
         spdlog::warn("bound to {}: anyone on your network can read {}", cfg.bind, cfg.root.native());
+        if (!any_host) {
+            std::string names;
+            for (auto const& n : cfg.machine_names) names += ", " + n;
+            for (auto const& n : cfg.allow_hosts) names += ", " + n;
+            spdlog::info("answering to Host localhost, IP addresses{}; allow another name with --allow-host NAME", names);
+        }
+    }
     // #14: browsers grant cross-origin isolation only to secure contexts, and http:// is one
     // only on localhost.
     if (!cfg.bind_is_loopback && !cfg.tls.enabled)

@@ -18,6 +18,7 @@
 #include "server/http/access_line.hpp"
 #include "server/http/parse_error.hpp"
 #include "server/http/plain_on_tls.hpp"
+#include "server/http/request_warning.hpp"
 #include "server/net/access_log.hpp"
 #include "server/net/event_stream.hpp"
 #include "server/net/writer.hpp"
@@ -37,29 +38,34 @@ using Fields = bhttp::basic_fields<FieldsAllocator>;
 constexpr std::size_t fields_arena_bytes = 4096;  // larger heads (up to the limit) spill to the heap
 
 // A request body is read and dropped, never held: this server only reads files. What it
-// keeps is what the head said when the head was done (init() runs then, before the body):
-// Beast appends trailer fields to the header's, and a trailer must not become a header.
+// keeps is the head's fields as they were when the head was done (init() runs then, before
+// the body): Beast adds trailer fields to the header's, and a trailer must not become a
+// header. A copy of the views, not a count: Beast keeps fields of one name together, so a
+// trailer named like a head field lands among the head's fields, not after them.
 struct DroppedBody {
+    using FieldViews = std::vector<std::pair<std::string_view, std::string_view>>;
     struct value_type {
         std::uint64_t bytes = 0;
-        std::size_t head_fields = std::size_t(-1);  // fields before the body; -1: no body
+        bool had_body = false;
+        FieldViews head_fields{};  // views into Beast's field nodes, which trailers never move
     };
     class reader {
         void const* head_;
-        std::size_t (*count_fields_)(void const*);  // Beast checks the concept with a model of Fields
+        void (*copy_fields_)(void const*, FieldViews&);  // Beast checks the concept with a model of Fields
         value_type& body_;
 
     public:
         template <bool isRequest, class AnyFields>
         reader(bhttp::header<isRequest, AnyFields>& h, value_type& b)
             : head_(&h),
-              count_fields_([](void const* p) {
-                  auto const& fields = *static_cast<bhttp::header<isRequest, AnyFields> const*>(p);
-                  return std::size_t(std::distance(fields.begin(), fields.end()));
+              copy_fields_([](void const* p, FieldViews& out) {
+                  for (auto const& f : *static_cast<bhttp::header<isRequest, AnyFields> const*>(p))
+                      out.emplace_back(f.name_string(), f.value());
               }),
               body_(b) {}
         void init(boost::optional<std::uint64_t> const&, beast::error_code& ec) {
-            body_.head_fields = count_fields_(head_);
+            body_.had_body = true;
+            copy_fields_(head_, body_.head_fields);
             ec = {};
         }
         template <class Buffers>
@@ -77,16 +83,15 @@ using Request = bhttp::request<DroppedBody, Fields>;
 // parser_keep_alive: the parser's verdict from Connection, which a trailer can only turn to close.
 http::RequestHead to_head(Request const& req, bool parser_keep_alive) {
     auto const& body = req.body();
-    bool const had_body = body.head_fields != std::size_t(-1);
     http::RequestHead head;
     head.method = req.method_string();
     head.target = req.target();
     head.version = req.version();
-    head.fields.reserve(16);  // a browser sends about a dozen; one allocation, no growth
-    std::size_t n = 0;
-    for (auto const& f : req) {
-        if (had_body && n++ == body.head_fields) break;  // the rest are trailers
-        head.fields.emplace_back(f.name_string(), f.value());
+    if (body.had_body) {
+        head.fields = body.head_fields;  // without the trailers
+    } else {
+        head.fields.reserve(16);  // a browser sends about a dozen; one allocation, no growth
+        for (auto const& f : req) head.fields.emplace_back(f.name_string(), f.value());
     }
     // RFC 9112 §6.1: a Transfer-Encoding in an HTTP/1.0 request closes the connection after.
     head.keep_alive = parser_keep_alive &&
@@ -215,7 +220,7 @@ Task<Ending> serve_requests(Connection c, In& in, Transport& transport, Answer a
 
         // Log what was sent.
         auto const elapsed = std::chrono::steady_clock::now() - started;
-        if (!plan.log_note.empty()) spdlog::warn("{} {}", req.target(), plan.log_note);
+        if (!plan.log_note.empty()) spdlog::warn("{}", http::request_warning(head.target, plan.log_note));
         log_access(host.access_log, {peer_text, head.method, head.target, plan.status, written.body_bytes, plan.coding,
                                      std::chrono::duration<double, std::milli>(elapsed).count(), written.sent != Sent::whole});
 

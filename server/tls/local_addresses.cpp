@@ -3,6 +3,10 @@
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
 
 namespace wasmdev::tls {
 
@@ -23,6 +27,18 @@ std::vector<std::string> local_addresses() {
         }
     }
     ::freeifaddrs(list);
+    return out;
+}
+
+std::vector<std::string> local_host_names() {
+    char name[256] = {};
+    if (::gethostname(name, sizeof name - 1) != 0 || !name[0]) return {};
+    std::string host = name;
+    std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (host == "localhost") return {};  // answered on every bind already
+    std::vector<std::string> out{host};
+    auto const mdns = host.substr(0, host.find('.')) + ".local";
+    if (mdns != host) out.push_back(mdns);
     return out;
 }
 

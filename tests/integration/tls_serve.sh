@@ -96,10 +96,14 @@ grep -q 'serves HTTPS only' "$tmp/plain" || fail "the redirect's page does not s
 # Following it lands on the file.
 c -L -o "$tmp/followed" "http://127.0.0.1:$port/app.js" && cmp -s "$tmp/followed" "$tmp/root/app.js" \
   || fail "following the redirect did not give app.js"
-# A foreign Host (DNS rebinding) is not redirected anywhere: a 400 page saying to use https.
+# A foreign Host (DNS rebinding) is not redirected anywhere: the Host check's 403.
 h=$(curl -sS --max-time 10 -D - -o "$tmp/plain" -H 'Host: evil.example' "http://127.0.0.1:$port/" | tr -d '\r')
-grep -q '^HTTP/1.1 400' <<<"$h" || fail "a foreign Host on the TLS port: $h"
+grep -q '^HTTP/1.1 403' <<<"$h" || fail "a foreign Host on the TLS port: $h"
 grep -qi '^Location' <<<"$h" && fail "a foreign Host got a Location: $h"
+grep -qF -- '--allow-host evil.example' "$tmp/plain" || fail "the 403 page does not say how to allow the name"
+# A malformed one gets the page saying to use https.
+h=$(curl -sS --max-time 10 -D - -o "$tmp/plain" -H 'Host: a@evil.example' "http://127.0.0.1:$port/" | tr -d '\r')
+grep -q '^HTTP/1.1 400' <<<"$h" || fail "a malformed Host on the TLS port: $h"
 grep -q 'https://' "$tmp/plain" || fail "the 400 page does not say to use https://"
 
 grep -qE '"GET /app.js" 200 ' "$tmp/out.log" || wait_for_match '"GET /app.js" 200 ' 60 "$tmp/out.log" >/dev/null \

@@ -510,7 +510,7 @@ TEST_CASE("handle: a refused Host gets 403 with a sentence naming --allow-host")
     CHECK(refused.status == 403);
     CHECK(contains(body_of(refused), "<h1>403 Forbidden</h1>"));
     CHECK(contains(body_of(refused), "DNS rebinding"));
-    CHECK(contains(body_of(refused), "restart with --allow-host evil.example."));
+    CHECK(contains(body_of(refused), "start wasmdev with --allow-host evil.example."));
     CHECK(refused.content_length == body_of(refused).size());
     CHECK_FALSE(contains(body_of(refused), wasm_bytes));
 
@@ -519,13 +519,35 @@ TEST_CASE("handle: a refused Host gets 403 with a sentence naming --allow-host")
     cfg.allow_hosts = {"*"};
     CHECK(handle(req, cfg).status == 200);
 
-    // Bound to a non-loopback address: no name check, but a malformed Host is still a 400.
+    // Bound to every interface the check stays: a foreign name is refused, the page says which
+    // names this bind answers to; IP literals and this machine's names are answered.
     auto open = config_for(fixture_root());
     open.bind = "0.0.0.0";
     open.bind_is_loopback = false;
+    open.machine_names = {"devbox", "devbox.local"};
+    auto const lan_refused = handle(req, open);
+    CHECK(lan_refused.status == 403);
+    CHECK(contains(body_of(lan_refused), "IP addresses and this machine&#39;s own names"));
+    CHECK(contains(body_of(lan_refused), "start wasmdev with --allow-host evil.example."));
+    struct Row { std::string_view host, target; unsigned status; };
+    Row const rows[] = {
+        {"192.168.1.20:8000", "/app.wasm", 200}, {"[fd00::2]:8000", "/app.wasm", 200},
+        {"devbox:8000", "/app.wasm", 200},       {"DEVBOX.local", "/app.wasm", 200},
+        {"localhost:8000", "/app.wasm", 200},    {"devbox.evil.example", "/app.wasm", 403},
+        {"devbox", "http://evil.example/app.wasm", 403},  // an absolute-form target is a Host too
+        {"a b", "/app.wasm", 400},                // malformed is a 400 whatever the bind
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.host);
+        CAPTURE(row.target);
+        req.fields = {{"Host", row.host}};
+        req.target = row.target;
+        CHECK(handle(req, open).status == row.status);
+    }
+    req.target = "/app.wasm";
+    req.fields = {{"Host", "evil.example"}};
+    open.allow_hosts = {"*"};
     CHECK(handle(req, open).status == 200);
-    req.fields = {{"Host", "a b"}};
-    CHECK(handle(req, open).status == 400);
 }
 
 TEST_CASE("handle: an absolute-form target is checked like a Host") {

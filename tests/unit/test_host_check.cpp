@@ -1,6 +1,6 @@
-// The DNS-rebinding Host check (SPEC §2.6): localhost names, loopback literals, the bound
-// address and --allow-host entries pass, with any port; everything else, and anything
-// malformed, does not.
+// The DNS-rebinding Host check: localhost names, loopback literals, the bound address and
+// --allow-host entries pass on every bind, with any port; beyond loopback also IP literals and
+// this machine's names; everything else, and anything malformed, does not.
 #include <doctest/doctest.h>
 
 #include "server/http/host_check.hpp"
@@ -73,7 +73,7 @@ TEST_CASE("is_allowed_host: localhost names pass - everything else needs --allow
     };
     for (auto const& row : rows) {
         CAPTURE(row.host);
-        CHECK(is_allowed_host(row.host, "127.0.0.1", allow) == row.allowed);
+        CHECK(is_allowed_host(row.host, "127.0.0.1", {}, allow) == row.allowed);
     }
 }
 
@@ -102,8 +102,68 @@ TEST_CASE("is_allowed_host: the bound address - a star - and allow-host entries 
     for (auto const& row : rows) {
         CAPTURE(row.host);
         CAPTURE(row.bind);
-        CHECK(is_allowed_host(row.host, row.bind, row.allow) == row.allowed);
+        CHECK(is_allowed_host(row.host, row.bind, {}, row.allow) == row.allowed);
     }
+}
+
+TEST_CASE("is_allowed_host: a bind beyond loopback keeps the check - IP literals and this machine's names pass") {
+    std::vector<std::string> const machine{"devbox", "devbox.local"};
+    struct Row { std::string_view host; std::string_view bind; std::vector<std::string> allow; bool allowed; };
+    Row const rows[] = {
+        // A rebinding page sends its own name: refused on every bind.
+        {"evil.example", "0.0.0.0", {}, false},
+        {"evil.example:8000", "::", {}, false},
+        {"evil.example", "192.168.1.20", {}, false},
+        {"devbox.evil.example", "0.0.0.0", {}, false},
+        {"sub.devbox", "0.0.0.0", {}, false},
+        {"devboxx", "0.0.0.0", {}, false},
+        {"1.2.3.4.nip.io", "0.0.0.0", {}, false},   // a name that spells an address is a name
+        {"2130706433", "0.0.0.0", {}, false},       // so is a number: browsers send dotted quads
+        {"[evil.example]", "0.0.0.0", {}, false},
+        // Localhost names, as on loopback.
+        {"localhost:8000", "0.0.0.0", {}, true},
+        {"127.0.0.1:8000", "0.0.0.0", {}, true},
+        {"[::1]", "::", {}, true},
+        {"app.localhost", "0.0.0.0", {}, true},
+        // IP literals: the bound one and any other (a phone on the LAN, a port forward).
+        {"0.0.0.0:8000", "0.0.0.0", {}, true},
+        {"192.168.1.20:8000", "0.0.0.0", {}, true},
+        {"10.1.2.3", "192.168.1.20", {}, true},
+        {"[fd00::2]:8000", "::", {}, true},
+        {"[2001:db8::5]", "0.0.0.0", {}, true},
+        // This machine's names, any case and port, a trailing dot.
+        {"devbox", "0.0.0.0", {}, true},
+        {"DevBox:8000", "0.0.0.0", {}, true},
+        {"devbox.local.", "::", {}, true},
+        {"devbox.local:8000", "192.168.1.20", {}, true},
+        // --allow-host, and '*' the explicit opt-out.
+        {"evil.example", "0.0.0.0", {"evil.example"}, true},
+        {"other.example", "0.0.0.0", {"evil.example"}, false},
+        {"evil.example:1", "0.0.0.0", {"*"}, true},
+        {"[::1", "0.0.0.0", {"*"}, false},
+        // A loopback bind stays narrow: other addresses and the machine's names need --allow-host.
+        {"devbox", "127.0.0.1", {}, false},
+        {"192.168.1.20", "127.0.0.1", {}, false},
+        {"[fd00::2]", "::1", {}, false},
+        {"devbox", "127.0.0.1", {"devbox"}, true},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.host);
+        CAPTURE(row.bind);
+        CHECK(is_allowed_host(row.host, row.bind, machine, row.allow) == row.allowed);
+    }
+}
+
+TEST_CASE("host_refusal: names the host and the flag that allows it - and what this bind answers to") {
+    auto const loopback = host_refusal("Evil.Example:8000", true);
+    CHECK(loopback.find("the Host evil.example:") != std::string::npos);
+    CHECK(loopback.find("answers only to localhost names,") != std::string::npos);
+    CHECK(loopback.find("DNS rebinding") != std::string::npos);
+    CHECK(loopback.ends_with("start wasmdev with --allow-host evil.example."));
+    auto const lan = host_refusal("[fe80::9]:80", false);
+    CHECK(lan.find("localhost names, IP addresses and this machine's own names") != std::string::npos);
+    CHECK(lan.ends_with("start wasmdev with --allow-host [fe80::9]."));
+    CHECK(host_refusal("a b", true).ends_with("--allow-host NAME."));
 }
 
 TEST_CASE("host_without_port: lower case - brackets kept - trailing dot dropped - malformed is empty") {
