@@ -101,6 +101,9 @@ struct BodyWriter {
             if (n != ssize_t(length)) co_return WriteResult{Sent::nothing, 0};
             co_return co_await write_memory(std::string_view(buffer, length), true);
         }
+        // Changed since the plan was decided (rewritten in place, truncated): nothing is out
+        // yet, so the session decides again rather than send a head and cut its body at once.
+        if (!fs::is_unchanged(*b.file)) co_return WriteResult{Sent::nothing, 0};
         // Files sent with sendfile go out corked: full-size segments instead of one push per
         // call (with TCP_NODELAY on, uncorked sendfile moved ~40 KB per call; corked, megabytes).
         t.cork(true);
