@@ -231,7 +231,7 @@ ResponsePlan serve_injected(RequestHead const& req, Resolved const& found, Resou
         if (page) {
             p.content_length = page->total_size();
             p.body = StreamBody{page};
-            if (make_for_later) cache->acquire(found.path, variant, page, *make_for_later);
+            if (make_for_later && !is_head) cache->acquire(found.path, variant, page, *make_for_later);
         } else {
             p.content_length = copy->size();
             p.body = SharedBody{std::move(copy)};

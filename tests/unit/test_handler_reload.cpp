@@ -165,7 +165,12 @@ TEST_CASE("reload on: with the cache the page is made once per version and compr
     CHECK(st.bodies_stored == 1);
     CHECK(st.compressions_started == 1);
     CHECK(queued.empty());
-    // HTTP/1.0 has no chunked framing: a coding not made yet goes as identity and is started.
+    // HTTP/1.0 has no chunked framing: a HEAD gets the identity page's length and starts
+    // nothing; a GET of a coding not made yet goes as identity and starts it.
+    auto const head10 = call("HEAD", "br", 10);
+    CHECK(header(head10, "Content-Encoding") == "(absent)");
+    CHECK(head10.content_length == injected.size());
+    CHECK(queued.empty());
     auto const br10 = call("GET", "br", 10);
     CHECK(header(br10, "Content-Encoding") == "(absent)");
     CHECK(body(br10) == injected);
