@@ -1,8 +1,7 @@
-// A small HTML tokenizer for live reload (docs/reload.md, "Where the tag goes"): finds the real
-// <head>, <html> and doctype tags and the <meta> declarations of a page, skipping what a
-// browser's parser does not take for tags (comments, attribute values, <script>/<style> raw
-// text, <textarea>/<title> RCDATA). One pass, linear in the page, no allocation. Deciding
-// what to do with what it finds is reload.cpp's.
+// A small HTML tokenizer for live reload (docs/reload.md, "Where the tag goes"): the real
+// <head>, <html>, doctype and <meta> tags of a page, skipping what a browser does not take for
+// tags (comments, attribute values, raw text, RCDATA). One pass, linear, no allocation.
+// What to do with what it finds is reload.cpp's.
 #pragma once
 #include <cstddef>
 #include <string_view>
