@@ -181,7 +181,13 @@ void Entry::fail() {
 // ---- the cache's shared state ----
 
 struct CompressCache::Shared {
-    using Id = std::pair<std::string, Coding>;
+    // A file's own codings have variant 0; a transformed body's (store()) its variant.
+    struct Id {
+        std::string path;
+        Coding coding = Coding::identity;
+        std::uint64_t variant = 0;
+        auto operator<=>(Id const&) const = default;
+    };
     struct Slot {
         std::shared_ptr<Entry> entry;
         std::list<Id>::iterator lru;
@@ -266,11 +272,15 @@ struct CompressCache::Job {
     std::weak_ptr<Entry> entry;
     Shared::Id id;
     FileKey key;
-    int fd = -1;  // a dup'ed descriptor to read, or -1 to open id.first
+    int fd = -1;  // a dup'ed descriptor to read, or -1 to open id.path
+    std::shared_ptr<Entry const> source;  // a stored body to compress instead of the file
+    std::uint64_t input_size = 0;         // the file's size, or the stored body's
     bool ran = false;
 
-    Job(std::shared_ptr<Shared> s, std::shared_ptr<Entry> const& e, Shared::Id i, FileKey k, int f)
-        : shared(std::move(s)), entry(e), id(std::move(i)), key(k), fd(f) {}
+    Job(std::shared_ptr<Shared> s, std::shared_ptr<Entry> const& e, Shared::Id i, FileKey k, int f,
+        std::shared_ptr<Entry const> from)
+        : shared(std::move(s)), entry(e), id(std::move(i)), key(k), fd(f), source(std::move(from)),
+          input_size(source ? source->total_size() : k.size) {}
     Job(Job const&) = delete;
     Job& operator=(Job const&) = delete;
 
@@ -279,7 +289,7 @@ struct CompressCache::Job {
         if (ran) return;
         FdGuard close_it{fd};
         auto e = entry.lock();
-        shared->settle(e, id, Outcome::abandoned, key.size, 0, 0);
+        shared->settle(e, id, Outcome::abandoned, input_size, 0, 0);
         if (e) e->fail();
     }
 };
@@ -292,16 +302,38 @@ void CompressCache::run(Job& job) {
     job.fd = -1;
     std::string out;  // compressed bytes not yet published to the entry
 
+    // A stored body: its bytes are fixed (a read-only mapping), so there is no version to check.
+    auto produce_from_source = [&]() -> Outcome {
+        auto const input = job.source->view().bytes;
+        Compressor z(job.id.coding, default_level(job.id.coding));
+        if (!z.ok()) return Outcome::failed;
+        for (std::size_t offset = 0; offset < input.size();) {
+            if (job.shared->closing.load(std::memory_order_relaxed)) return Outcome::abandoned;
+            auto e = job.entry.lock();
+            if (!e) return Outcome::abandoned;
+            auto const block = input.substr(offset, offset == 0 ? first_block : read_block);
+            offset += block.size();
+            bool const flush = block.size() == first_block && offset < input.size();
+            if (!z.feed(block, out, flush)) return Outcome::failed;
+            if (flush || out.size() >= publish_step) {
+                if (!e->append(out)) return Outcome::failed;
+                out.clear();
+            }
+        }
+        return z.finish(out) ? Outcome::completed : Outcome::failed;
+    };
+
     auto produce = [&]() -> Outcome {
         if (job.shared->closing.load(std::memory_order_relaxed) || job.entry.expired()) return Outcome::abandoned;
+        if (job.source) return produce_from_source();
         if (file.fd < 0) {
             // O_NONBLOCK: a FIFO put where the file was must not hang the pool; it fails the check below.
-            file.fd = ::open(job.id.first.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+            file.fd = ::open(job.id.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
             if (file.fd < 0) return Outcome::failed;
         }
         // A changed file must never be served from an entry made for another version.
         if (!is_version(file.fd, key)) return Outcome::failed;
-        Compressor z(job.id.second, default_level(job.id.second));
+        Compressor z(job.id.coding, default_level(job.id.coding));
         if (!z.ok()) return Outcome::failed;
         std::string in(read_block, '\0');
         out.reserve(publish_step + read_block);
@@ -339,7 +371,7 @@ void CompressCache::run(Job& job) {
     if (outcome == Outcome::completed && !e->append(out)) outcome = Outcome::failed;
     auto const output_bytes = e ? e->total_size() : 0;
     auto const seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    job.shared->settle(e, job.id, outcome, key.size, output_bytes, seconds);
+    job.shared->settle(e, job.id, outcome, job.input_size, output_bytes, seconds);
     if (!e) return;
     if (outcome == Outcome::completed)
         e->complete();
@@ -371,10 +403,56 @@ std::shared_ptr<Entry> CompressCache::acquire(std::string const& path, int fd, F
     return acquire_impl(path, fd, key, coding);
 }
 
-std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int fd, FileKey key, Coding coding) {
+std::shared_ptr<Entry> CompressCache::acquire(std::string const& path, std::uint64_t variant,
+                                              std::shared_ptr<Entry const> source, Coding coding) {
+    if (!source || source->state() != Entry::State::done) return nullptr;
+    auto const key = source->key();  // before the move below: arguments have no order
+    return acquire_impl(path, -1, key, coding, variant, std::move(source));
+}
+
+std::shared_ptr<Entry> CompressCache::store(std::string const& path, std::uint64_t variant, FileKey key,
+                                            std::string_view bytes) {
+    auto& sh = *shared_;
+    Shared::Id const id{path, Coding::identity, variant};
+    auto const held = round_up_to_page(std::max<std::size_t>(bytes.size(), 1));
+    {
+        std::lock_guard lock(sh.mutex);
+        if (auto it = sh.map.find(id); it != sh.map.end() && it->second.entry->key() == key) {
+            sh.lru.splice(sh.lru.begin(), sh.lru, it->second.lru);
+            return it->second.entry;  // another request stored it meanwhile
+        }
+        if (held > sh.max_bytes) return nullptr;
+    }
+    // Filled outside the lock: up to a few MiB of copying must not hold up other requests.
+    auto entry = std::make_shared<Entry>(Entry::Token{}, key, Coding::identity, bytes.size());
+    if (!entry->reserve(bytes.size()) || !entry->append(bytes)) return nullptr;
+    entry->complete();
+    std::lock_guard lock(sh.mutex);
+    // A new version of the file: the variant's bodies of the old one are stale now.
+    for (auto c : codings::table) {
+        auto it = sh.map.find({path, c.coding, variant});
+        if (it != sh.map.end() && !(it->second.entry->key() == key)) sh.drop_locked(it);
+    }
+    if (auto it = sh.map.find(id); it != sh.map.end()) {
+        if (it->second.entry->key() == key) return it->second.entry;
+        sh.drop_locked(it);
+    }
+    ++sh.stats.bodies_stored;
+    sh.lru.push_front(id);
+    sh.map[id] = Shared::Slot{entry, sh.lru.begin(), held, true};
+    sh.stats.entries = sh.map.size();
+    sh.stats.bytes_held += held;
+    sh.stats.bytes_held_peak = std::max(sh.stats.bytes_held_peak, sh.stats.bytes_held);
+    sh.evict_locked();
+    return entry;
+}
+
+std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int fd, FileKey key, Coding coding,
+                                                   std::uint64_t variant, std::shared_ptr<Entry const> source) {
     auto& sh = *shared_;
     std::shared_ptr<Entry> entry;
-    Shared::Id id{path, coding};
+    Shared::Id id{path, coding, variant};
+    auto const input_size = source ? source->total_size() : key.size;
     {
         std::lock_guard lock(sh.mutex);
         if (auto it = sh.map.find(id); it != sh.map.end()) {
@@ -388,7 +466,7 @@ std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int 
         // A new version of the file: every coding of the old one is stale now. Other codings
         // of this same version stay; this coding's entry (stale or failed) is replaced.
         for (auto c : codings::made_codings()) {
-            auto it = sh.map.find({path, c});
+            auto it = sh.map.find({path, c, variant});
             if (it == sh.map.end()) continue;
             if (c != coding && it->second.entry->key() == key) continue;
             sh.drop_locked(it);
@@ -397,37 +475,38 @@ std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int 
         // A body that could outgrow what --cache-mb allows in flight is not made: slow readers
         // would pin all of it (four of a 300 MB file held 274 MiB under --cache-mb 1). The
         // file goes as it is, by sendfile, which holds nothing (#12 item 5b).
-        if (!sh.fits_in_flight_locked(key.size)) {
+        if (!sh.fits_in_flight_locked(input_size)) {
             ++sh.stats.compressions_failed;
             ++sh.stats.over_bound;
             return nullptr;
         }
-        entry = std::make_shared<Entry>(Entry::Token{}, key, coding);
+        entry = std::make_shared<Entry>(Entry::Token{}, key, coding, input_size);
         // Room for the body now, before a response promises it: without address space (a
         // ulimit -v, strict overcommit) the caller sends identity instead of a body cut short.
-        if (!entry->reserve(max_compressed_size(key.size))) {
+        if (!entry->reserve(max_compressed_size(input_size))) {
             ++sh.stats.compressions_failed;
             return nullptr;
         }
         ++sh.stats.compressions_started;
-        sh.in_flight_bound += in_flight_cost(key.size);
+        sh.in_flight_bound += in_flight_cost(input_size);
         sh.lru.push_front(id);
         sh.map[id] = Shared::Slot{entry, sh.lru.begin()};
         sh.stats.entries = sh.map.size();
     }
     // Without a copy of fd (EMFILE), the job opens the path and checks the key instead.
     int const copy = fd >= 0 ? ::fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
-    auto job = std::make_shared<Job>(shared_, entry, std::move(id), key, copy);
+    auto job = std::make_shared<Job>(shared_, entry, std::move(id), key, copy, std::move(source));
     // Posted outside the lock: an executor may run or drop the job inline.
-    auto const& post = post_small_job_ && key.size <= small_job_bytes ? post_small_job_ : post_job_;
+    auto const& post = post_small_job_ && input_size <= small_job_bytes ? post_small_job_ : post_job_;
     post([job = std::move(job)] { run(*job); });
     return entry;
 }
 
-std::shared_ptr<Entry> CompressCache::find(std::string const& path, FileKey key, Coding coding) const {
+std::shared_ptr<Entry> CompressCache::find(std::string const& path, FileKey key, Coding coding,
+                                           std::uint64_t variant) const {
     auto& sh = *shared_;
     std::lock_guard lock(sh.mutex);
-    auto it = sh.map.find({path, coding});
+    auto it = sh.map.find({path, coding, variant});
     if (it == sh.map.end() || !(it->second.entry->key() == key) || it->second.entry->state() == Entry::State::failed)
         return nullptr;
     return it->second.entry;
@@ -457,7 +536,7 @@ std::size_t CompressCache::drop_stale() {
     std::size_t dropped = 0;
     for (auto const& [id, entry] : done) {
         struct stat st {};
-        if (is_version(::stat(id.first.c_str(), &st), st, entry->key())) continue;
+        if (is_version(::stat(id.path.c_str(), &st), st, entry->key())) continue;
         std::lock_guard lock(sh.mutex);
         auto it = sh.map.find(id);
         if (it == sh.map.end() || it->second.entry != entry) continue;  // replaced meanwhile

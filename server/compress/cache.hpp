@@ -53,7 +53,7 @@ public:
     View view() const;
     State state() const;
     std::uint64_t total_size() const;  // compressed bytes so far; the body's length once done
-    std::uint64_t input_size() const { return key_.size; }
+    std::uint64_t input_size() const { return input_size_; }
     // A body that came out larger than its file (already-compressed data) is still correct;
     // a caller may prefer identity once done.
     bool larger_than_input() const { return state() == State::done && total_size() > input_size(); }
@@ -66,7 +66,8 @@ public:
     // post to your own executor). A reader re-arms it with the byte count it has consumed.
     void on_progress(std::uint64_t seen_bytes, std::function<void()> fn);
 
-    Entry(Token, FileKey key, Coding coding) : key_(key), coding_(coding) {}
+    Entry(Token, FileKey key, Coding coding, std::uint64_t input_size)
+        : key_(key), coding_(coding), input_size_(input_size) {}
     ~Entry();
     Entry(Entry const&) = delete;
     Entry& operator=(Entry const&) = delete;
@@ -84,6 +85,7 @@ private:
 
     FileKey const key_;
     Coding const coding_;
+    std::uint64_t const input_size_;  // the file's size, or the size of the body a coding is made from
     mutable std::mutex mutex_;
     char* base_ = nullptr;      // the mapping; fixed once reserved
     std::size_t mapped_ = 0;    // bytes mapped at base_
@@ -109,6 +111,7 @@ struct CacheStats {
     std::uint64_t entries = 0;                 // entries in the map, filling or done
     double seconds_compressing = 0;
     std::uint64_t input_bytes_compressed = 0;
+    std::uint64_t bodies_stored = 0;           // transformed bodies stored (live reload's pages): store() calls that kept one
 };
 
 class CompressCache {
@@ -142,7 +145,21 @@ public:
 
     // The entry for this file version and coding if one exists (filling or done), without
     // starting anything or counting a hit: a HEAD learns whether a length is known (#13).
-    std::shared_ptr<Entry> find(std::string const& path, FileKey key, Coding coding) const;
+    // variant names a transformed body (below); 0 is the file's own bytes.
+    std::shared_ptr<Entry> find(std::string const& path, FileKey key, Coding coding, std::uint64_t variant = 0) const;
+
+    // Bodies made from a file version by a transform rather than read from it as they are
+    // (live reload's page with its client, docs/reload.md "The injected page"). A non-zero
+    // variant names the transform (and its parameters); such entries are kept, bounded,
+    // evicted and dropped when their file changes exactly like a file's codings.
+    // store(): the transformed bytes themselves, as a finished identity entry (a copy), or
+    // nullptr when they could not be set aside (over max_bytes, no memory): then the caller
+    // sends its own copy. Replaces the variant's entries of an older version of the file.
+    std::shared_ptr<Entry> store(std::string const& path, std::uint64_t variant, FileKey key, std::string_view bytes);
+    // A coding of a stored body: an existing entry, or a new one compressed by a job, as
+    // acquire() does for a file, from the stored bytes (the job holds `source`).
+    std::shared_ptr<Entry> acquire(std::string const& path, std::uint64_t variant, std::shared_ptr<Entry const> source,
+                                   Coding coding);
     // Whether a body for a file of this size could be set aside now (what acquire() needs
     // before it starts: within max_bytes with the bodies in flight, and address space for it):
     // a HEAD answers as its GET would, without starting anything.
@@ -163,7 +180,8 @@ public:
 private:
     struct Shared;  // the map, LRU and counters; jobs hold it too (cache.cpp)
     struct Job;     // one compression: its file, its entry, its outcome (cache.cpp)
-    std::shared_ptr<Entry> acquire_impl(std::string const& path, int fd, FileKey key, Coding coding);
+    std::shared_ptr<Entry> acquire_impl(std::string const& path, int fd, FileKey key, Coding coding,
+                                        std::uint64_t variant = 0, std::shared_ptr<Entry const> source = {});
     static void run(Job& job);
 
     std::shared_ptr<Shared> shared_;

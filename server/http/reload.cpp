@@ -2,39 +2,34 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
-
+#include "server/http/html_scan.hpp"
 #include "server/http/policy.hpp"
 
 namespace wasmdev::http {
 namespace {
 
-char lower(char c) { return char(std::tolower(static_cast<unsigned char>(c))); }
-
-// Case-insensitive find of an ASCII needle, from pos.
-std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t pos = 0) {
-    if (needle.size() > hay.size()) return std::string_view::npos;
-    for (std::size_t i = pos; i + needle.size() <= hay.size(); ++i) {
-        bool match = true;
-        for (std::size_t k = 0; k < needle.size() && match; ++k) match = lower(hay[i + k]) == lower(needle[k]);
-        if (match) return i;
-    }
-    return std::string_view::npos;
+// The labels the encoding standard maps to UTF-8, and ASCII's: a page declaring one of them
+// is bytes a byte-wise tokenizer reads as the browser does, and the ASCII tag is valid in it.
+bool is_utf8_label(std::string_view label) {
+    for (std::string_view utf8 : {"utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8",
+                                  "x-unicode20utf8", "us-ascii", "ascii"})
+        if (iequals(label, utf8)) return true;
+    return false;
 }
 
-// The position just after the first tag named `name` (`<head>`, `<head lang=x>`, not
-// `<header>`), or npos.
-std::size_t after_tag(std::string_view html, std::string_view name) {
-    for (auto at = ifind(html, name); at != std::string_view::npos; at = ifind(html, name, at + 1)) {
-        auto const next = at + name.size();
-        if (next >= html.size()) return std::string_view::npos;
-        char const c = html[next];
-        if (c != '>' && c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '/') continue;
-        auto const close = html.find('>', next);
-        return close == std::string_view::npos ? std::string_view::npos : close + 1;
-    }
-    return std::string_view::npos;
+bool is_utf8(std::string_view html, HtmlScan const& scan) {
+    if (html.starts_with("\xEF\xBB\xBF")) return true;  // a UTF-8 BOM wins over any declaration
+    // UTF-16 (FF FE, FE FF) and UTF-32 (FF FE 00 00, 00 00 FE FF) byte order marks; NUL bytes
+    // early on are UTF-16 or UTF-32 without one (or not text at all).
+    if (html.starts_with("\xFF\xFE") || html.starts_with("\xFE\xFF")) return false;
+    if (html.substr(0, 1024).find('\0') != std::string_view::npos) return false;
+    return !scan.declares_charset || is_utf8_label(scan.charset);
+}
+
+std::size_t injection_point(std::string_view html, HtmlScan const& scan) {
+    for (auto at : {scan.after_head, scan.after_html, scan.after_doctype})
+        if (at != HtmlScan::none) return at;
+    return html.size();
 }
 
 // Constant-time comparison: the token's bytes are not revealed by how long a refusal takes.
@@ -43,6 +38,13 @@ bool same_secret(std::string_view a, std::string_view b) {
     unsigned char diff = 0;
     for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
     return diff == 0;
+}
+
+// FNV-1a: names the token without showing it.
+std::uint64_t token_hash(std::string_view token) {
+    std::uint64_t hash = 1469598103934665603ull;
+    for (unsigned char c : token) hash = (hash ^ c) * 1099511628211ull;
+    return hash;
 }
 
 }  // namespace
@@ -87,46 +89,20 @@ bool query_opts_out(std::string_view query) {
     return v && (*v == "off" || *v == "0" || *v == "false");
 }
 
-bool html_opts_out(std::string_view html) {
-    // Each search starts after the last tag's '>': linear, however many "<meta" a page holds.
-    for (auto at = ifind(html, "<meta"), close = std::string_view::npos; at != std::string_view::npos;
-         at = ifind(html, "<meta", close + 1)) {
-        close = html.find('>', at);
-        if (close == std::string_view::npos) return false;
-        // The tag in lower case, without quotes, spaces as one, none around '=':
-        // `<meta name=wasmdev-reload content=off`.
-        auto tag = html.substr(at, close - at);
-        if (tag.ends_with('/')) tag.remove_suffix(1);  // <meta ... />
-        std::string squeezed;
-        for (auto c : tag) {
-            if (c == '"' || c == '\'') continue;
-            if (std::isspace(static_cast<unsigned char>(c))) c = ' ';
-            if (c == ' ' && (squeezed.ends_with(' ') || squeezed.ends_with('='))) continue;
-            if (c == '=' && squeezed.ends_with(' ')) squeezed.pop_back();
-            squeezed += lower(c);
-        }
-        squeezed += ' ';
-        if (squeezed.find(" name=wasmdev-reload ") != std::string::npos && squeezed.find(" content=off ") != std::string::npos)
-            return true;
-    }
-    return false;
-}
+bool html_opts_out(std::string_view html) { return scan_html(html).opts_out; }
 
-std::size_t injection_point(std::string_view html) {
-    for (auto name : {"<head", "<html"})
-        if (auto at = after_tag(html, name); at != std::string_view::npos) return at;
-    if (auto doctype = ifind(html, "<!doctype"); doctype != std::string_view::npos)
-        if (auto close = html.find('>', doctype); close != std::string_view::npos) return close + 1;
-    return html.size();
-}
+bool is_utf8_page(std::string_view html) { return is_utf8(html, scan_html(html)); }
+
+std::size_t injection_point(std::string_view html) { return injection_point(html, scan_html(html)); }
 
 std::string reload_script_tag(std::string_view token) {
     return fmt::format("<script src=\"/__wasmdev/reload.js?token={}\" defer></script>", token);
 }
 
 std::string inject_reload(std::string_view html, std::string_view token) {
-    if (html_opts_out(html)) return std::string(html);
-    auto const at = injection_point(html);
+    auto const scan = scan_html(html);
+    if (scan.opts_out || !is_utf8(html, scan)) return std::string(html);
+    auto const at = injection_point(html, scan);
     std::string out;
     auto const tag = reload_script_tag(token);
     out.reserve(html.size() + tag.size());
@@ -135,12 +111,13 @@ std::string inject_reload(std::string_view html, std::string_view token) {
 }
 
 std::string reload_etag(std::string_view etag, std::string_view token) {
-    std::uint64_t hash = 1469598103934665603ull;  // FNV-1a: names the token without showing it
-    for (unsigned char c : token) hash = (hash ^ c) * 1099511628211ull;
+    auto const hash = token_hash(token);
     auto body = etag;
     if (body.ends_with('"')) body.remove_suffix(1);
     return fmt::format("{}-r{:08x}\"", body, std::uint32_t(hash ^ (hash >> 32)));
 }
+
+std::uint64_t reload_variant(std::string_view token) { return token_hash(token) | 1; }
 
 bool wants_injection(Config const& cfg, std::string_view type, std::string_view query, std::uint64_t size) {
     return cfg.reload && type.starts_with("text/html") && size <= max_injected_bytes && !query_opts_out(query);

@@ -22,10 +22,10 @@ std::string stats_json(Services const& services) {
     auto st = services.cache->stats();
     auto const connections = services.open_connections ? services.open_connections->load() : 0;
     return fmt::format(
-        "{{\"connections\": {{\"open\": {}}}, \"reload\": {{\"event_streams\": {}}}, \"compress_cache\": {{\"compressions_started\": {}, \"compressions_completed\": {}, "
+        "{{\"connections\": {{\"open\": {}}}, \"reload\": {{\"event_streams\": {}, \"pages_injected\": {}}}, \"compress_cache\": {{\"compressions_started\": {}, \"compressions_completed\": {}, "
         "\"compressions_failed\": {}, \"hits\": {}, \"misses\": {}, \"evictions\": {}, \"stale_dropped\": {}, \"entries\": {}, "
         "\"bytes_held\": {}, \"bytes_held_peak\": {}, \"seconds_compressing\": {:.3f}, \"input_bytes_compressed\": {}}}}}\n",
-        connections, services.open_event_streams ? services.open_event_streams->load() : 0, st.compressions_started, st.compressions_completed, st.compressions_failed, st.hits, st.misses, st.evictions,
+        connections, services.open_event_streams ? services.open_event_streams->load() : 0, st.bodies_stored, st.compressions_started, st.compressions_completed, st.compressions_failed, st.hits, st.misses, st.evictions,
         st.stale_dropped, st.entries, st.bytes_held, st.bytes_held_peak, st.seconds_compressing, st.input_bytes_compressed);
 }
 

@@ -5,6 +5,7 @@
 #include "mime/mime.hpp"
 #include "server/compress/cache.hpp"
 #include "server/compress/codec.hpp"
+#include "server/fs/open_file.hpp"
 #include "server/http/multipart.hpp"
 #include "server/http/negotiate.hpp"
 #include "server/http/plans.hpp"
@@ -161,18 +162,40 @@ bool made_body_ready(RequestHead const& req, Resolved const& found, Representati
 }
 
 // The page with the live-reload client (docs/reload.md): its own representation, decided
-// from metadata like the file's (ETag = the file's + the process's token), the bytes read
-// and injected only for a 200. Range is ignored (a 200 of the whole page: offsets into the
-// file would not address the injected bytes, and browsers never range-request a page), so
-// there is no Accept-Ranges and no Last-Modified: a date cannot tell an injected page of
-// another process from this one, and If-Modified-Since alone must not give a 304. Sidecars
-// hold the plain page; a coding is made from the injected bytes.
-ResponsePlan serve_injected(RequestHead const& req, Resolved const& found, Resource res, Config const& cfg) {
+// from metadata like the file's (ETag = the file's + the process's token). Range is ignored
+// (a 200 of the whole page: offsets into the file would not address the injected bytes, and
+// browsers never range-request a page), so there is no Accept-Ranges and no Last-Modified: a
+// date cannot tell an injected page of another process from this one, and If-Modified-Since
+// alone must not give a 304. Sidecars hold the plain page; a coding is made from the
+// injected bytes.
+//
+// The body follows the file's rules (docs/reload.md, "The injected page"): the injected bytes
+// are made once per file version and kept in the compression cache (under the token's
+// variant), a coding is compressed from them by the cache's jobs, never here, and a HEAD reads
+// and compresses nothing: it has a Content-Length only when its GET's body is at hand.
+ResponsePlan serve_injected(RequestHead const& req, Resolved const& found, Resource res, Config const& cfg,
+                            Services const& services) {
     res.is_file = false;
     res.sidecar_codings.clear();
     res.sidecar_files.clear();
     auto rep = choose_representation(req.field("Accept-Encoding"), false, res.offer());
     if (!rep) return not_acceptable(res, cfg);
+    auto* const cache = services.cache;
+    auto const& file = *found.file;
+    auto const key = key_of(file);
+    auto const variant = reload_variant(cfg.reload_token);
+    bool const is_head = req.method == "HEAD";
+    std::shared_ptr<compress::Entry> made;  // the coding's body, when it exists already
+    std::optional<ContentCoding> make_for_later;  // an HTTP/1.0 GET sends identity now, warms the cache
+    if (cache && rep->coding != ContentCoding::identity) {
+        made = cache->find(found.path, key, rep->coding, variant);
+        // HTTP/1.0 has no chunked framing: a coding only once it is finished.
+        if (req.version < 11 && !(made && made->state() == compress::Entry::State::done)) {
+            make_for_later = rep->coding;
+            made.reset();
+            rep = Representation{};
+        }
+    }
     auto etag = reload_etag(etag_of(res, *rep), cfg.reload_token);
     auto p = representation_head(res, *rep, etag, cfg);
     RequestHead validators_only = req;
@@ -180,18 +203,56 @@ ResponsePlan serve_injected(RequestHead const& req, Resolved const& found, Resou
         return iequals(f.first, "If-Modified-Since") || iequals(f.first, "If-Unmodified-Since");
     });
     if (auto answered = answer_conditionals(validators_only, res, etag, p, cfg)) return std::move(*answered);
-    std::string bytes(found.file->size, '\0');
-    if (::pread(found.file->fd, bytes.data(), bytes.size(), 0) != ssize_t(bytes.size()))
-        return error_plan(500, "The file changed while it was read.", cfg);
-    auto page = inject_reload(bytes, cfg.reload_token);
     add_content_encoding(p, *rep);
-    if (rep->coding != ContentCoding::identity) {
-        auto z = compress::compress_all(rep->coding, page, compress::default_level(rep->coding));
-        if (!z) return error_plan(500, "Compression failed.", cfg);
-        page = std::move(*z);
+    bool const identity = rep->coding == ContentCoding::identity;
+    auto page = cache ? cache->find(found.path, key, ContentCoding::identity, variant) : nullptr;
+    // An HTTP/1.0 HEAD is the exception: a response to 1.0 must not be chunked (RFC 9112
+    // §6.1), so it gets its length by making the page as its GET would (no compression).
+    if (is_head && (req.version >= 11 || !identity || page)) {
+        auto const& at_hand = identity ? page : made;
+        if (at_hand && at_hand->state() == compress::Entry::State::done) p.content_length = at_hand->total_size();
+        return p;  // no length: Transfer-Encoding: chunked, as its GET would be now
     }
-    p.content_length = page.size();  // a HEAD announces the GET's length; handle() drops the body
-    p.body = SharedBody{std::make_shared<std::string const>(std::move(page))};
+
+    std::shared_ptr<std::string const> copy;  // the page, when the cache could not keep it
+    if (!page) {
+        std::string bytes(file.size, '\0');
+        // Read short, or rewritten in place while read: no consistent page to offer now.
+        if (::pread(file.fd, bytes.data(), bytes.size(), 0) != ssize_t(bytes.size()) || !fs::is_unchanged(file)) {
+            auto busy = error_plan(503, "The page changed while it was read; try again in a moment.", cfg);
+            busy.headers.emplace_back("Retry-After", "1");
+            return busy;
+        }
+        auto injected = inject_reload(bytes, cfg.reload_token);
+        if (cache) page = cache->store(found.path, variant, key, injected);
+        if (!page) copy = std::make_shared<std::string const>(std::move(injected));
+    }
+    if (identity) {
+        if (page) {
+            p.content_length = page->total_size();
+            p.body = StreamBody{page};
+            if (make_for_later && !is_head) cache->acquire(found.path, variant, page, *make_for_later);
+        } else {
+            p.content_length = copy->size();
+            p.body = SharedBody{std::move(copy)};
+        }
+        return p;
+    }
+    if (cache) {
+        if (!made && page) made = cache->acquire(found.path, variant, page, rep->coding);
+        if (!made) {  // no room for a compressed body: the page goes as it is (decided again as identity)
+            res.compressible = false;
+            return serve_injected(req, found, std::move(res), cfg, services);
+        }
+        if (made->state() == compress::Entry::State::done) p.content_length = made->total_size();
+        p.body = StreamBody{std::move(made)};
+        return p;
+    }
+    // No cache (unit tests, tools): compressed here, whole.
+    auto z = compress::compress_all(rep->coding, *copy, compress::default_level(rep->coding));
+    if (!z) return error_plan(500, "Compression failed.", cfg);
+    p.content_length = z->size();
+    p.body = SharedBody{std::make_shared<std::string const>(std::move(*z))};
     return p;
 }
 
@@ -202,7 +263,8 @@ ResponsePlan serve_injected(RequestHead const& req, Resolved const& found, Resou
 ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const& found, Config const& cfg,
                         Services const& services, bool may_compress) {
     auto res = describe_file(req, t, found, cfg, services);
-    if (wants_injection(cfg, res.type, t.query, res.size)) return serve_injected(req, found, std::move(res), cfg);
+    if (wants_injection(cfg, res.type, t.query, res.size))
+        return serve_injected(req, found, std::move(res), cfg, services);
     auto const ranges = requested_ranges(req, res);
     auto offer = res.offer();
     offer.compressible = offer.compressible && may_compress;

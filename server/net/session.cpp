@@ -19,6 +19,7 @@
 #include "server/http/parse_error.hpp"
 #include "server/http/plain_on_tls.hpp"
 #include "server/http/request_warning.hpp"
+#include "server/http/unsent.hpp"
 #include "server/net/access_log.hpp"
 #include "server/net/event_stream.hpp"
 #include "server/net/writer.hpp"
@@ -197,8 +198,9 @@ Task<Ending> serve_requests(Connection c, In& in, Transport& transport, Answer a
             co_return Ending{true, r.sent == Sent::whole};
         }
 
-        // Handle and write. A compressed body whose file changed before its first byte has
-        // promised nothing: the request is decided again, once, and gets the file as it is now.
+        // Handle and write. A response whose file changed before its first byte has promised
+        // nothing: the request is decided again with the file as it is now, a bounded number
+        // of times, then answered 503 (http::answer_unsent), never closed without a reply.
         auto const& req = parser.get();
         auto const head = to_head(req, parser.keep_alive());
         auto decide = [&] {
@@ -208,8 +210,9 @@ Task<Ending> serve_requests(Connection c, In& in, Transport& transport, Answer a
         auto plan = decide();
         bool keep_alive = head.keep_alive && !plan.close && !host.stopping;
         auto written = co_await write_response(transport, plan, req.version(), keep_alive, scratch);
-        if (written.sent == Sent::nothing) {
-            plan = decide();
+        for (unsigned decisions = 1; written.sent == Sent::nothing; ++decisions) {
+            auto unavailable = http::answer_unsent(decisions, cfg);
+            plan = unavailable ? std::move(*unavailable) : decide();
             keep_alive = head.keep_alive && !plan.close && !host.stopping;
             written = co_await write_response(transport, plan, req.version(), keep_alive, scratch);
         }

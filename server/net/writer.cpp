@@ -91,18 +91,37 @@ struct BodyWriter {
     Task<WriteResult> operator()(http::EventStreamBody const&) { return write_memory({}); }
 
     Task<WriteResult> write_file(http::FileBody const& b) {
-        if (b.parts.size() == 1 && b.parts[0].from_file && b.parts[0].length <= small_file_limit) {
-            // Small files go out with their header in one write: one syscall, not three.
-            char* const buffer = thread_file_buffer();
-            auto const length = std::size_t(b.parts[0].length);
-            auto n = ::pread(b.file->fd, buffer, length, off_t(b.parts[0].offset));
-            // Shrunk between fstat and read: nothing is out yet, so the session decides the
-            // request again with the file as it is now, instead of closing silently (#12 item 4c).
-            if (n != ssize_t(length)) co_return WriteResult{Sent::nothing, 0};
-            co_return co_await write_memory(std::string_view(buffer, length), true);
-        }
-        // Files sent with sendfile go out corked: full-size segments instead of one push per
-        // call (with TCP_NODELAY on, uncorked sendfile moved ~40 KB per call; corked, megabytes).
+        if (b.parts.size() != 1 || !b.parts[0].from_file) co_return co_await write_file_parts(b);
+        auto const& part = b.parts[0];
+        // The head goes out with the body's first bytes (all of a small file: one syscall, not
+        // three), read before anything is sent. A file that shrank or was rewritten since the
+        // plan was decided has then promised nothing: the session decides the request again
+        // with the file as it is now (docs/hardening.md, "Files that change while they are
+        // served"), instead of a head whose body is cut at once. Once they are out, a change
+        // cuts the body (write_file_ranges).
+        char* const buffer = thread_file_buffer();
+        auto const first = std::size_t(std::min(part.length, small_file_limit));
+        auto const n = ::pread(b.file->fd, buffer, first, off_t(part.offset));
+        bool const all = first == part.length;
+        if (n != ssize_t(first) || (!all && !fs::is_unchanged(*b.file))) co_return WriteResult{Sent::nothing, 0};
+        auto r = co_await write_memory(std::string_view(buffer, first), true);
+        if (all || r.sent != Sent::whole) co_return r;
+        // The rest by sendfile, corked: full-size segments instead of one push per call (with
+        // TCP_NODELAY on, uncorked sendfile moved ~40 KB per call; corked, megabytes).
+        t.cork(true);
+        struct Uncork {
+            Transport& t;
+            ~Uncork() { t.cork(false); }
+        } uncork{t};
+        if (!co_await write_file_ranges(*b.file, part.offset + first, part.length - first, r.body_bytes))
+            co_return WriteResult{Sent::cut, r.body_bytes};
+        co_return r;
+    }
+
+    // multipart/byteranges: literals (boundaries, part heads) between ranges of the file.
+    Task<WriteResult> write_file_parts(http::FileBody const& b) {
+        // Changed since the plan was decided: nothing is out yet, so the session decides again.
+        if (!fs::is_unchanged(*b.file)) co_return WriteResult{Sent::nothing, 0};
         t.cork(true);
         struct Uncork {
             Transport& t;

@@ -36,7 +36,7 @@ TEST_CASE("injection_point: after <head>, else after <html>, else after the doct
     };
     Row const rows[] = {
         {"<!doctype html><html><head><title>x</title></head></html>", "<!doctype html><html><head>"},
-        {"<!DOCTYPE html><HTML lang=en><HEAD data-x=\"a>\"><title>", "<!DOCTYPE html><HTML lang=en><HEAD data-x=\"a>"},
+        {"<!DOCTYPE html><HTML lang=en><HEAD data-x=\"a>\"><title>", "<!DOCTYPE html><HTML lang=en><HEAD data-x=\"a>\">"},
         {"<html><header>not a head</header><head>", "<html><header>not a head</header><head>"},
         {"<html lang=\"en\">\n<body>text</body>", "<html lang=\"en\">"},
         {"<!doctype html>\n<p>fragment", "<!doctype html>"},
@@ -152,4 +152,88 @@ TEST_CASE("html_opts_out and inject_reload stay linear on a page of 200,000 uncl
     page += ">";
     CHECK_FALSE(html_opts_out(page));
     CHECK(inject_reload(page, "t").size() > page.size());
+}
+
+TEST_CASE("injection_point: a '<head' that is not a real tag is skipped (script, attribute, comment, raw text)") {
+    struct Row {
+        std::string_view what;
+        std::string_view html;
+        std::string_view before;  // what precedes the script tag
+    };
+    Row const rows[] = {
+        {"a string in an inline script", "<html><script>var s = \"<head>\";</script><head><title>t</title>",
+         "<html><script>var s = \"<head>\";</script><head>"},
+        {"a script before <html>", "<!doctype html><script>document.write('<html>')</script><html lang=en>",
+         "<!doctype html><script>document.write('<html>')</script><html lang=en>"},
+        {"a script's end tag in another case", "<SCRIPT>x='<head>'</Script ><head>", "<SCRIPT>x='<head>'</Script ><head>"},
+        {"an attribute value", "<html><body data-x=\"<head>\"><head>", "<html><body data-x=\"<head>\"><head>"},
+        {"a single-quoted attribute value with '>'", "<html><div title='a > <head>'>x</div>",
+         "<html>"},
+        {"a comment", "<!-- <head> --><html><head>", "<!-- <head> --><html><head>"},
+        {"a comment holding '>' and '--'", "<!-- a > b -- <head> --><head>", "<!-- a > b -- <head> --><head>"},
+        {"a textarea", "<html><textarea><head></textarea><head>", "<html><textarea><head></textarea><head>"},
+        {"a title", "<title><head></title><head>", "<title><head></title><head>"},
+        {"a style sheet", "<style>/* <head> */</style><head>", "<style>/* <head> */</style><head>"},
+        {"<header> is not <head>", "<header>x</header><head>", "<header>x</header><head>"},
+        {"<head/> self-closed", "<HEAD/><title>", "<HEAD/>"},
+        {"a doctype's quoted id with '>'", "<!DOCTYPE html SYSTEM \"about:legacy-compat\"><p>",
+         "<!DOCTYPE html SYSTEM \"about:legacy-compat\">"},
+        {"an unclosed comment", "<html><!-- <head>", "<html>"},
+        {"an unclosed script", "<p>x</p><script>'<head>'", "<p>x</p><script>'<head>'"},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.what);
+        CAPTURE(row.html);
+        CHECK(row.html.substr(0, injection_point(row.html)) == row.before);
+    }
+}
+
+TEST_CASE("inject_reload leaves pages that are not UTF-8 as they are") {
+    using namespace std::string_literals;
+    struct Row {
+        std::string_view what;
+        std::string html;
+        bool injected;
+    };
+    Row const rows[] = {
+        {"UTF-16 LE with its BOM", "\xFF\xFE<\0h\0e\0a\0d\0>\0"s, false},
+        {"UTF-16 BE with its BOM", "\xFE\xFF\0<\0h\0e\0a\0d\0>"s, false},
+        {"UTF-32 BE with its BOM", "\0\0\xFE\xFF\0\0\0<"s, false},
+        {"UTF-16 LE without a BOM (NUL bytes)", "<\0h\0t\0m\0l\0>\0"s, false},
+        {"meta charset naming another encoding", "<head><meta charset=\"shift_jis\">", false},
+        {"http-equiv naming another encoding",
+         "<head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-2022-JP\">", false},
+        {"meta charset utf-8", "<head><meta charset=\"UTF-8\">", true},
+        {"http-equiv utf-8", "<head><meta http-equiv=content-type content='text/html;charset=utf-8'>", true},
+        {"UTF-8 BOM (it wins over a meta)", "\xEF\xBB\xBF<head><meta charset=\"windows-1252\">", true},
+        {"no declaration", "<head><p>caf\xC3\xA9", true},
+        {"a charset meta inside a comment does not count", "<!-- <meta charset=shift_jis> --><head>", true},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.what);
+        auto const out = inject_reload(row.html, "t");
+        CHECK((out != row.html) == row.injected);
+        CHECK(is_utf8_page(row.html) == row.injected);
+    }
+}
+
+TEST_CASE("html_opts_out: only a real <meta> tag opts out, not its text in a script, comment or attribute") {
+    struct Row {
+        std::string_view html;
+        bool off;
+    };
+    Row const rows[] = {
+        {R"(<script>let m = '<meta name="wasmdev-reload" content="off">';</script>)", false},
+        {R"(<!-- <meta name="wasmdev-reload" content="off"> -->)", false},
+        {R"(<textarea><meta name="wasmdev-reload" content="off"></textarea>)", false},
+        {R"(<div title='<meta name="wasmdev-reload" content="off">'>)", false},
+        {R"(<meta name="x" content="<meta name=wasmdev-reload content=off>">)", false},
+        {R"(<meta content="off" data-x=">" name="wasmdev-reload">)", true},
+        {R"(<meta name="wasmdev-reload" name="x" content="off">)", true},  // the first of a repeated attribute counts
+        {R"(<meta name="x" name="wasmdev-reload" content="off">)", false},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.html);
+        CHECK(html_opts_out(row.html) == row.off);
+    }
 }
