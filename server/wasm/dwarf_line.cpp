@@ -117,6 +117,8 @@ LineHeader read_line_header(DwarfSections const& s, std::uint64_t offset, std::u
     if (!read_formats(hr, dir_formats)) return fail("truncated directory entry formats");
     auto dir_count = hr.uleb();
     if (!dir_count) return fail("truncated directory count");
+    // Reserved by the bytes left (an entry takes one at least), never by the declared count.
+    h.include_dirs.reserve(std::size_t(std::min<std::uint64_t>({*dir_count, hr.remaining(), max_entries})));
     for (std::uint64_t i = 0; i < *dir_count; ++i) {
         std::size_t const before = hr.offset();
         LineFile e;
@@ -127,6 +129,7 @@ LineHeader read_line_header(DwarfSections const& s, std::uint64_t offset, std::u
     if (!read_formats(hr, file_formats)) return fail("truncated file entry formats");
     auto file_count = hr.uleb();
     if (!file_count) return fail("truncated file count");
+    h.files.reserve(std::size_t(std::min<std::uint64_t>({*file_count, hr.remaining(), max_entries})));
     for (std::uint64_t i = 0; i < *file_count; ++i) {
         std::size_t const before = hr.offset();
         LineFile e;
