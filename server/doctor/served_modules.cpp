@@ -201,7 +201,7 @@ struct ServedModules::State {
         auto const version = version_of(root / relative);
         bool const same = version && have_known && *version == known && facts;
         References refs;
-        std::optional<Report> report;
+        std::optional<std::pair<std::string, int>> report;  // its JSON and exit code
         if (version && version->size <= max_module_bytes) {
             if (!same) {
                 facts.reset();
@@ -217,7 +217,9 @@ struct ServedModules::State {
                 auto root_url = parse_url(want_origin + "/");
                 if (!want_origin.empty() && root_url) {
                     Context ctx{root_spellings(root), *root_url};
-                    report = diagnose(relative, *facts, ctx, root_file_access(root));
+                    // Rendered here, not under the lock: a report can list many thousand sources.
+                    auto r = diagnose(relative, *facts, ctx, root_file_access(root));
+                    report.emplace(render_json_module(r), r.exit_code());
                 }
             }
         }
@@ -230,7 +232,10 @@ struct ServedModules::State {
         if (!same && facts && options.note)
             options.note(fmt::format("doctor: read {} ({} debug-file references)", relative, refs.size()));
         m = find(url_path);
-        if (!m) return;
+        if (!m) {
+            settle_deferred();
+            return;
+        }
         m->read = true;
         m->gone = !version || !facts;
         m->version = version;
@@ -238,8 +243,8 @@ struct ServedModules::State {
         m->references = std::move(refs);
         if (report) {
             m->origin = want_origin;
-            m->report_json = render_json_module(*report);
-            m->exit_code = report->exit_code();
+            m->report_json = std::move(report->first);
+            m->exit_code = report->second;
             if (options.note)
                 options.note(fmt::format("doctor: diagnosed {} for {} (#{})", relative, want_origin, ++m->diagnoses));
         }
