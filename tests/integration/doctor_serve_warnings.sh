@@ -33,8 +33,9 @@ url=$(wait_for_url "$tmp/out.log")
 # Waits until the server's output has a line matching $1 (deadline 60 s).
 wait_for_line() { wait_for_match "$1" 60 "$tmp/out.log" "$tmp/err.log" >/dev/null; }
 
-# Before the module is served, its debug file's 404 is an ordinary one.
-code=$(curl -s -o /dev/null -w '%{http_code}' "${url}out/dbg/app.debug.wasm")
+# Before the module is served, its debug file's 404 is an ordinary one (the query only marks
+# its log line, "/out/dbg/app.debug.wasm?before ...", apart from the later ones).
+code=$(curl -s -o /dev/null -w '%{http_code}' "${url}out/dbg/app.debug.wasm?before")
 [ "$code" = 404 ] || fail "debug file answered $code, want 404"
 
 code=$(curl -s -o /dev/null -w '%{http_code}' "${url}out/app.wasm")
@@ -51,7 +52,7 @@ for want in "warning: /out/dbg/app.debug.wasm" "/out/app.wasm" "SEPARATE_DWARF_U
   case $line in *"$want"*) ;; *) fail "the warning lacks '$want': $line" ;; esac
 done
 # DevTools' retry is not logged again, not even as "a .wasm was requested that does not exist".
-n=$(cat "$tmp/out.log" "$tmp/err.log" | grep -c "app.debug.wasm.*does not exist")
+n=$(cat "$tmp/out.log" "$tmp/err.log" | grep -c "app.debug.wasm a .wasm was requested")
 [ "$n" = 0 ] || fail "the debug file's 404 got the generic warning as well"
 
 # The self-check page's list: the module, its resolved debug-file URL and the verdict. The
