@@ -205,6 +205,10 @@ struct ServedModules::State {
         if (version && version->size <= max_module_bytes) {
             if (!same) {
                 facts.reset();
+                {
+                    std::lock_guard announce(mutex);  // never after the destructor set `stopping`
+                    if (!stopping && options.note) options.note(fmt::format("doctor: reading {}", relative));
+                }
                 auto files = root_file_access(root);
                 if (auto bytes = files.read(relative)) {
                     facts = std::make_shared<ModuleFacts const>(read_module_facts(*bytes));
