@@ -250,7 +250,7 @@ struct ServedModules::State {
             m->report_json = std::move(report->first);
             m->exit_code = report->second;
             if (options.note)
-                options.note(fmt::format("doctor: diagnosed {} for {} (#{})", relative, want_origin, ++m->diagnoses));
+                options.note(fmt::format("doctor: diagnosed {} for {} (n={})", relative, want_origin, ++m->diagnoses));
         }
         drop_facts_over_budget();
         settle_deferred();

@@ -27,7 +27,7 @@ public:
         // came before the module was read). Called from the lane's thread.
         std::function<void(std::string const& line)> warn{};
         // Debug lines: what the lane reads, read and diagnosed ("doctor: reading a.wasm",
-        // "doctor: diagnosed a.wasm for http://127.0.0.1:8000 (#2)"). Called from the lane's thread.
+        // "doctor: diagnosed a.wasm for http://127.0.0.1:8000 (n=2)"). Called from the lane's thread.
         std::function<void(std::string const& line)> note{};
         bool background = true;  // false: no thread; run_queued() does the reads (tests)
     };
