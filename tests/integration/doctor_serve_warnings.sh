@@ -60,7 +60,7 @@ n=$(cat "$tmp/out.log" "$tmp/err.log" | grep -c "app.debug.wasm a .wasm was requ
 origin=${url%/}
 json=$(curl -s "${url}__wasmdev/modules.json")
 printf '%s' "$json" | grep -q '"pending":true' || fail "modules.json before the diagnosis: $json"
-wait_for_line "doctor: diagnosed out/app.wasm for $origin (n=1)" || fail "the lane never diagnosed the module"
+wait_for_line "doctor: diagnosed out/app.wasm for $origin \\(n=1\\)" || fail "the lane never diagnosed the module"
 json=$(curl -s "${url}__wasmdev/modules.json")
 printf '%s' "$json" | python3 -c '
 import json, sys
@@ -73,13 +73,13 @@ files = [f for f in m["debug_files"] if f["role"] == "external_debug_info"]
 assert files and files[0]["url"].endswith("/out/dbg/app.debug.wasm") and not files[0]["exists"], files
 ' || fail "modules.json: $json"
 # That ask queued diagnosis n=2; once it is done, a change is seen by the next one queued.
-wait_for_line "doctor: diagnosed out/app.wasm for $origin (n=2)" || fail "the lane never diagnosed the module again"
+wait_for_line "doctor: diagnosed out/app.wasm for $origin \\(n=2\\)" || fail "the lane never diagnosed the module again"
 
 # With the debug file in place the list says it exists (this one holds no DWARF, and says so).
 mkdir -p "$tmp/root/out/dbg"
 printf '\0asm\1\0\0\0' > "$tmp/root/out/dbg/app.debug.wasm"
 curl -s -o /dev/null "${url}__wasmdev/modules.json"  # answered from the cache; queues diagnosis n=3
-wait_for_line "doctor: diagnosed out/app.wasm for $origin (n=3)" || fail "the lane never diagnosed the module again"
+wait_for_line "doctor: diagnosed out/app.wasm for $origin \\(n=3\\)" || fail "the lane never diagnosed the module again"
 curl -s "${url}__wasmdev/modules.json" | python3 -c '
 import json, sys
 m = [x for x in json.load(sys.stdin)["modules"] if x["module"] == "out/app.wasm"][0]
