@@ -1,6 +1,8 @@
 // The self-check page's list of the wasm modules this server has served, with the doctor's
 // verdict on each (SPEC §6): read from /__wasmdev/modules.json, drawn with textContent only
-// (module names and paths come from the served tree and are never parsed as HTML).
+// (module names and paths come from the served tree and are never parsed as HTML). The server
+// reads modules in the background: a module not read yet is "pending", and the list is asked
+// for again (every second, for at most a minute) until none is.
 'use strict';
 (() => {
   const body = document.getElementById('modules');
@@ -30,6 +32,15 @@
       return;
     }
     for (const m of modules) {
+      if (m.pending) {
+        const tr = document.createElement('tr');
+        tr.className = 'pending';
+        cell(tr, '…', 'verdict');
+        cell(tr, m.module);
+        cell(tr, 'being read by the doctor; this list updates by itself');
+        body.appendChild(tr);
+        continue;
+      }
       const warned = m.findings.some((f) => f.severity === 'warning');
       const verdict = m.exit_code !== 0 ? 'FIX' : warned ? 'NOTE' : 'OK';
       const tr = document.createElement('tr');
@@ -52,14 +63,23 @@
     }
   }
 
-  fetch('modules.json', { cache: 'no-store' })
-    .then((r) => { if (!r.ok) throw new Error(`modules.json answered ${r.status}`); return r.json(); })
-    .then(draw)
-    .catch((e) => {
-      body.textContent = '';
-      const tr = document.createElement('tr');
-      cell(tr, `Could not list the modules: ${e.message}`).colSpan = 3;
-      body.appendChild(tr);
-    })
-    .finally(() => { document.body.dataset.modules = '1'; });
+  let tries = 0;
+  function load() {
+    fetch('modules.json', { cache: 'no-store' })
+      .then((r) => { if (!r.ok) throw new Error(`modules.json answered ${r.status}`); return r.json(); })
+      .then((data) => {
+        draw(data);
+        const pending = ((data && data.modules) || []).some((m) => m.pending);
+        if (pending && ++tries < 60) setTimeout(load, 1000);
+        else document.body.dataset.modules = '1';
+      })
+      .catch((e) => {
+        body.textContent = '';
+        const tr = document.createElement('tr');
+        cell(tr, `Could not list the modules: ${e.message}`).colSpan = 3;
+        body.appendChild(tr);
+        document.body.dataset.modules = '1';
+      });
+  }
+  load();
 })();

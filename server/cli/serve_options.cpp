@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "server/cli/log_format.hpp"
 #include "server/http/host_check.hpp"
 #include "server/text/ascii.hpp"
 #include "server/tls/local_addresses.hpp"
@@ -189,7 +190,7 @@ std::optional<http::Config> to_config(ServeOptions const& o, std::string& error)
 
 void configure_logging(ServeOptions const& o) {
     auto logger = spdlog::stdout_color_mt("wasmdev");
-    logger->set_pattern("%^[%H:%M:%S.%e] %v%$");
+    logger->set_formatter(make_log_formatter());  // "warning: " where colour alone would mark it
     spdlog::set_default_logger(logger);
     spdlog::set_level(spdlog::level::from_str(o.log_level));
     // --quiet drops access lines (info) but keeps warnings a developer should fix.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -18,8 +19,24 @@ struct Diagnosis {
     FileAccess const& files;
     std::set<std::string> roots_used{};  // prefixes that map to ROOT: its spellings, or where the build ran
 
+    // Findings past max_findings are counted, not kept: the reader already gives one line per
+    // kind of problem, and this bounds what is left (one per missing .dwo, say).
+    static constexpr std::size_t max_findings = 100;
+    std::size_t findings_dropped = 0;
+    Severity dropped_worst = Severity::info;
+
     void add(Severity s, std::string message, std::string fix = {}) {
+        if (r.findings.size() >= max_findings) {
+            ++findings_dropped;
+            dropped_worst = std::max(dropped_worst, s);
+            return;
+        }
         r.findings.push_back({s, std::move(message), std::move(fix)});
+    }
+
+    // The count of what add() dropped, as severe as the worst of it: the verdict stays right.
+    void finish() {
+        if (findings_dropped > 0) r.findings.push_back({dropped_worst, fmt::format("... and {} more findings", findings_dropped), ""});
     }
 
     // Looks a URL up on the server: fills url, root_path, exists.
@@ -102,7 +119,8 @@ struct Diagnosis {
 
         // .dwo files: DWARFSymbols.ts fetches new URL(DW_AT_dwo_name, symbolsURL) lazily, and the
         // symbols backend lists them only for DWARF 5 units (WasmModule.cc GetSourceScripts).
-        std::size_t gnu = 0;
+        std::size_t gnu = 0, missing_dwo = 0;
+        std::string first_missing;
         bool split = false;
         for (auto const& u : info.units) {
             if (u.dwo_name.empty()) continue;
@@ -113,12 +131,16 @@ struct Diagnosis {
             }
             auto f = locate("dwo", u.dwo_name, resolve_reference(u.dwo_name, symbols_url));
             f.optional = have_dwp;
-            if (!f.exists && !have_dwp)
-                add(Severity::error, fmt::format("split DWARF object {} is not on the server ({})", u.dwo_name,
-                                                 f.url.empty() ? f.note : f.url),
-                    "serve it beside the debug file, or bundle the .dwo files into " + dwp.url + " with llvm-dwp");
+            if (!f.exists && !have_dwp && missing_dwo++ == 0)
+                first_missing = fmt::format("split DWARF object {} is not on the server ({})", u.dwo_name,
+                                            f.url.empty() ? f.note : f.url);
             r.debug_files.push_back(std::move(f));
         }
+        // One finding for all of them: a build with a thousand units misses a thousand .dwo files.
+        if (missing_dwo > 0)
+            add(Severity::error,
+                missing_dwo == 1 ? first_missing : fmt::format("{} (and {} more split DWARF objects)", first_missing, missing_dwo - 1),
+                "serve them beside the debug file, or bundle the .dwo files into " + dwp.url + " with llvm-dwp");
         if (split) r.kinds.push_back(DebugKind::split_dwarf);
         if (gnu > 0 && !have_dwp)
             add(Severity::error,
@@ -149,7 +171,12 @@ struct Diagnosis {
             if (s.cls != SourceClass::outside_root || !s.path.starts_with('/') || !files.exists) continue;
             ++tried;
             // The longest tail under ROOT: the first '/' from the left after which the rest exists.
-            for (std::size_t cut = s.path.find('/', 1); cut != std::string::npos; cut = s.path.find('/', cut + 1)) {
+            // At most max_cuts lookups per path: a crafted 4 KiB path of 2000 segments would
+            // cost 2000 file-system lookups each, and where a build ran is rarely 12 levels deep.
+            constexpr std::size_t max_cuts = 12;
+            std::size_t cuts = 0;
+            for (std::size_t cut = s.path.find('/', 1); cut != std::string::npos && cuts++ < max_cuts;
+                 cut = s.path.find('/', cut + 1)) {
                 auto tail = s.path.substr(cut + 1);
                 if (tail.empty() || tail.starts_with("../") || tail.find("/../") != std::string::npos) break;
                 if (files.exists(tail)) {
@@ -302,6 +329,7 @@ Report diagnose(std::string_view module_relative, ModuleFacts const& facts, Cont
               "name the module NAME.wasm");
     if (!facts.is_wasm) {
         d.add(Severity::error, "not a WebAssembly module: " + facts.read_error);
+        d.finish();
         return r;
     }
     if (!facts.read_error.empty())
@@ -374,6 +402,7 @@ Report diagnose(std::string_view module_relative, ModuleFacts const& facts, Cont
                           mib(facts.size), dwarf_inside ? "; its DWARF is embedded, so every page load downloads it" : ""),
               dwarf_inside ? "link with -gseparate-dwarf to keep the DWARF out of the page's download" : "");
     }
+    d.finish();
     return r;
 }
 

@@ -11,11 +11,13 @@
 namespace wasmdev::doctor {
 
 std::vector<ReferencedUrl> referenced_debug_urls(std::span<std::uint8_t const> module_bytes, std::string_view module_url) {
+    return referenced_debug_urls(read_module_facts(module_bytes), module_url);
+}
+
+std::vector<ReferencedUrl> referenced_debug_urls(ModuleFacts const& facts, std::string_view module_url) {
     std::vector<ReferencedUrl> out;
     auto base = parse_url(module_url);
-    if (!base) return out;
-    auto facts = read_module_facts(module_bytes);
-    if (!facts.is_wasm) return out;
+    if (!base || !facts.is_wasm) return out;
     std::optional<Url> symbols;
     if (facts.external_debug_info) {
         symbols = resolve_source_path({}, *facts.external_debug_info, *base);

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "server/doctor/facts.hpp"
+
 namespace wasmdev::doctor {
 
 struct ReferencedUrl {
@@ -23,6 +25,8 @@ struct ReferencedUrl {
 // split units whose skeletons are in these bytes (a separate debug file's .dwo names are in
 // that file: call this again on its bytes with its URL). Empty for non-wasm bytes.
 std::vector<ReferencedUrl> referenced_debug_urls(std::span<std::uint8_t const> module_bytes, std::string_view module_url);
+// The same from facts already read (the serve-time lane reads a module once for both).
+std::vector<ReferencedUrl> referenced_debug_urls(ModuleFacts const& facts, std::string_view module_url);
 
 struct ReplHint {
     std::string substitutions_json{};  // "[{"from":"/abs/checkout/","to":"http://127.0.0.1:8000/"}]" or "[]"

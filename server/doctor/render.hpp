@@ -17,6 +17,8 @@ struct RenderOptions {
 
 std::string render_text(std::vector<Report> const& reports, RenderOptions const& o);
 std::string render_json(std::vector<Report> const& reports, RenderOptions const& o);
+// One element of render_json's "modules" array, serialized.
+std::string render_json_module(Report const& r);
 
 // The extension's options JSON for these substitutions: [{"from": ..., "to": ...}].
 std::string substitutions_json(std::vector<PathSubstitution> const& subs);

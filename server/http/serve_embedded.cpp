@@ -61,10 +61,11 @@ ResponsePlan serve_embedded(RequestHead const& req, Target const& t, Config cons
     }
     if (rel == "modules.json") {
         // The self-check page's list of served modules with the doctor's verdicts (#11). The
-        // Host passed the Host check; it is where the browser reaches ROOT.
+        // Host passed the Host check; it is where the browser reaches ROOT, with the scheme
+        // this server speaks (an https page must get https URLs).
         auto p = base_plan(200, cfg);
         p.headers.emplace_back("Content-Type", "application/json");
-        auto origin = "http://" + std::string(req.field("Host").value_or("127.0.0.1"));
+        auto origin = std::string(cfg.tls.enabled ? "https://" : "http://") + std::string(req.field("Host").value_or("127.0.0.1"));
         auto json = services.modules && services.modules->modules_json ? services.modules->modules_json(origin)
                                                                        : std::string("{\"modules\":[]}\n");
         p.content_length = json.size();

@@ -239,7 +239,10 @@ Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
     impl_->host.services.open_files = impl_->open_files.get();
     impl_->host.services.open_connections = &impl_->host.active;
     std::error_code abs_ec;
-    impl_->modules = std::make_unique<doctor::ServedModules>(std::filesystem::absolute(impl_->cfg.root, abs_ec));
+    impl_->modules = std::make_unique<doctor::ServedModules>(
+        std::filesystem::absolute(impl_->cfg.root, abs_ec),
+        doctor::ServedModules::Options{.warn = [](std::string const& line) { spdlog::warn("{}", line); },
+                                       .note = [](std::string const& line) { spdlog::debug("{}", line); }});
     impl_->module_watch.served = [m = impl_->modules.get()](std::string_view path, std::string_view rel) { m->note_module(path, rel); };
     impl_->module_watch.not_found = [m = impl_->modules.get()](std::string_view path) { return m->on_not_found(path); };
     impl_->module_watch.modules_json = [m = impl_->modules.get()](std::string_view origin) { return m->modules_json(origin); };

@@ -2,13 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "server/wasm/byte_reader.hpp"
 
 namespace wasmdev::dwarf {
 namespace {
-
-// Longer than any path a file system takes; longer strings are cut.
-constexpr std::size_t max_string = 4096;
 
 constexpr std::uint64_t lnct_path = 1;
 constexpr std::uint64_t lnct_directory_index = 2;
@@ -42,7 +41,7 @@ bool read_v5_entry(wasm::ByteReader& r, std::vector<EntryFormat> const& formats,
         if (f.content == lnct_path) {
             auto text = resolve_string(s, *v, str_offsets_base, ctx.offset_size);
             if (!text) return false;
-            out.name = std::string(text->substr(0, max_string));
+            out.name = text->substr(0, max_string);
         } else if (f.content == lnct_directory_index) {
             out.dir_index = v->u;
         }
@@ -52,7 +51,8 @@ bool read_v5_entry(wasm::ByteReader& r, std::vector<EntryFormat> const& formats,
 
 }  // namespace
 
-LineHeader read_line_header(DwarfSections const& s, std::uint64_t offset, std::uint64_t str_offsets_base) {
+LineHeader read_line_header(DwarfSections const& s, std::uint64_t offset, std::uint64_t str_offsets_base,
+                            std::size_t max_header_bytes) {
     LineHeader h;
     auto fail = [&](std::string_view what) {
         h.error = fmt::format("line table at 0x{:x}: {}", offset, what);
@@ -87,6 +87,8 @@ LineHeader read_line_header(DwarfSections const& s, std::uint64_t offset, std::u
     }
     auto header_length = u.fixed(ctx.offset_size);
     if (!header_length || *header_length > u.remaining()) return fail("header length runs past the table");
+    if (*header_length > max_header_bytes) return fail("not read: the line tables read so far overlap too much");
+    h.header_bytes = std::size_t(*header_length);
     wasm::ByteReader hr(*u.take(*header_length));
     // minimum_instruction_length, [maximum_operations_per_instruction], default_is_stmt, line_base, line_range
     if (!hr.skip(h.version >= 4 ? 5 : 4)) return fail("truncated header");
@@ -98,7 +100,7 @@ LineHeader read_line_header(DwarfSections const& s, std::uint64_t offset, std::u
             auto dir = hr.cstr();
             if (!dir) return fail("include_directories not terminated");
             if (dir->empty()) break;
-            h.include_dirs.emplace_back(dir->substr(0, max_string));
+            h.include_dirs.push_back(dir->substr(0, max_string));
         }
         for (std::uint64_t i = 0; i < max_entries; ++i) {
             auto name = hr.cstr();
@@ -106,7 +108,7 @@ LineHeader read_line_header(DwarfSections const& s, std::uint64_t offset, std::u
             if (name->empty()) break;
             auto dir = hr.uleb();
             if (!dir || !hr.uleb() || !hr.uleb()) return fail("truncated file entry");
-            h.files.push_back({std::string(name->substr(0, max_string)), *dir});
+            h.files.push_back({name->substr(0, max_string), *dir});
         }
         return h;
     }
@@ -115,16 +117,19 @@ LineHeader read_line_header(DwarfSections const& s, std::uint64_t offset, std::u
     if (!read_formats(hr, dir_formats)) return fail("truncated directory entry formats");
     auto dir_count = hr.uleb();
     if (!dir_count) return fail("truncated directory count");
+    // Reserved by the bytes left (an entry takes one at least), never by the declared count.
+    h.include_dirs.reserve(std::size_t(std::min<std::uint64_t>({*dir_count, hr.remaining(), max_entries})));
     for (std::uint64_t i = 0; i < *dir_count; ++i) {
         std::size_t const before = hr.offset();
         LineFile e;
         if (!read_v5_entry(hr, dir_formats, ctx, s, str_offsets_base, e)) return fail("bad directory entry");
         if (hr.offset() == before || i >= max_entries) return fail("directory entries take no bytes");
-        h.include_dirs.push_back(std::move(e.name));
+        h.include_dirs.push_back(e.name);
     }
     if (!read_formats(hr, file_formats)) return fail("truncated file entry formats");
     auto file_count = hr.uleb();
     if (!file_count) return fail("truncated file count");
+    h.files.reserve(std::size_t(std::min<std::uint64_t>({*file_count, hr.remaining(), max_entries})));
     for (std::uint64_t i = 0; i < *file_count; ++i) {
         std::size_t const before = hr.offset();
         LineFile e;
@@ -155,11 +160,12 @@ void append_path(std::string& out, std::string_view part) {
 std::vector<std::string> line_table_paths(LineHeader const& h, std::string_view comp_dir, std::size_t max_bytes) {
     std::vector<std::string> out;
     std::size_t bytes = 0;
-    out.reserve(h.files.size());
+    // Reserved by what the budget allows, not by the declared count.
+    out.reserve(std::min(h.files.size(), max_bytes / path_overhead + 1));
     for (auto const& f : h.files) {
         if (bytes > max_bytes) break;
         if (is_absolute_path(f.name)) {
-            bytes += f.name.size();
+            bytes += f.name.size() + path_overhead;
             out.push_back(normalize_path(f.name));
             continue;
         }
@@ -176,7 +182,7 @@ std::vector<std::string> line_table_paths(LineHeader const& h, std::string_view 
         if (add_comp_dir) append_path(path, comp_dir);
         append_path(path, dir);
         append_path(path, f.name);
-        bytes += path.size();
+        bytes += path.size() + path_overhead;
         out.push_back(normalize_path(path));
     }
     return out;

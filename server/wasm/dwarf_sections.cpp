@@ -1,5 +1,8 @@
 #include "server/wasm/dwarf_sections.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 #include "server/wasm/byte_reader.hpp"
 
 namespace wasmdev::dwarf {
@@ -20,9 +23,14 @@ DwarfSections dwarf_sections(wasm::Module const& m) {
 }
 
 std::optional<std::string_view> string_at(Bytes section, std::uint64_t offset) {
-    wasm::ByteReader r(section);
-    if (offset >= section.size() || !r.seek(std::size_t(offset))) return std::nullopt;
-    return r.cstr();
+    if (offset >= section.size()) return std::nullopt;
+    auto const* start = reinterpret_cast<char const*>(section.data()) + offset;
+    std::size_t const left = section.size() - std::size_t(offset);
+    std::size_t const window = std::min(left, max_string + 1);
+    if (auto const* nul = static_cast<char const*>(std::memchr(start, 0, window)))
+        return std::string_view(start, std::size_t(nul - start));
+    if (left > max_string) return std::string_view(start, max_string);  // longer than any path: cut
+    return std::nullopt;
 }
 
 std::optional<std::string_view> resolve_string(DwarfSections const& s, FormValue const& v,

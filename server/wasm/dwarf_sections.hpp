@@ -3,6 +3,7 @@
 // .debug_str_offsets indices (DWARF5 §7.26), each bounds-checked.
 // Parsing units and line tables is left to dwarf_units.hpp and dwarf_line.hpp.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -27,8 +28,13 @@ struct DwarfSections {
 // The first section of each name (a duplicate is reported by read_sections).
 DwarfSections dwarf_sections(wasm::Module const& m);
 
-// The NUL-terminated string at offset in a string section; nullopt when out of bounds or
-// unterminated.
+// Longer than any path a file system takes; longer strings are cut to this.
+inline constexpr std::size_t max_string = 4096;
+
+// The NUL-terminated string at offset in a string section, cut to max_string bytes; nullopt
+// when out of bounds, or unterminated within the section and shorter than max_string. Looks at
+// most max_string + 1 bytes: a million references to one huge string cost a million short
+// looks, not a million scans of it.
 std::optional<std::string_view> string_at(Bytes section, std::uint64_t offset);
 
 // The text of a string-valued attribute; nullopt for non-string forms and bad offsets.

@@ -22,10 +22,16 @@ struct Section {
     std::span<std::uint8_t const> payload{}; // a view into the module's bytes
 };
 
+// Sections kept per module: a real one has a few dozen; 2-byte empty sections would otherwise
+// cost 64 bytes each (32x the input). Past this, sections are still checked, not kept.
+inline constexpr std::size_t max_sections = 1u << 16;
+
 struct Module {
     std::vector<Section> sections{};  // in file order; the ones before a malformed one are kept
     std::string error{};              // empty when every byte was read; else one line saying where it stopped
-    std::vector<std::string> warnings{};  // duplicate custom sections (the first one counts, as in V8)
+    std::vector<std::string> warnings{};  // duplicate custom sections (the first one counts, as in V8),
+                                          // one line per kind with a count; too many sections
+    std::size_t section_count = 0;    // all sections read, kept or not
     bool is_wasm = false;             // magic and version 1 were there
 };
 

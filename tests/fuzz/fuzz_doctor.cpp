@@ -2,7 +2,8 @@
 // section strings become URLs and paths, or (input starting with '{') a source map's JSON.
 // Every file "exists" under the fake ROOT and reads back as the input, so the external debug
 // file and the source map are attacker-controlled too. Invariants: no crash, no out-of-bounds
-// read, counts add up to the sources, the JSON renders.
+// read, counts add up to the sources, the JSON renders, the text report holds no control
+// byte, findings stay few.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -28,6 +29,13 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     for (auto n : report.counts) total += n;
     if (total != report.sources.size()) __builtin_trap();
     std::vector<Report> reports{report};
-    if (render_json(reports, {}).empty() || render_text(reports, {}).empty()) __builtin_trap();
+    if (render_json(reports, {}).empty()) __builtin_trap();
+    // The text report holds no control byte but newlines, whatever the module's strings hold.
+    auto text = render_text(reports, {});
+    if (text.empty()) __builtin_trap();
+    for (char c : text)
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f) __builtin_trap();
+    // Findings are capped per kind (the module's and its debug file's problems, one line each).
+    if (report.findings.size() > 120) __builtin_trap();
     return 0;
 }

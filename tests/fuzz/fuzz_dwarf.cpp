@@ -7,6 +7,7 @@
 #include <span>
 
 #include "server/wasm/dwarf_units.hpp"
+#include "server/wasm/problem_log.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
     using wasmdev::dwarf::Bytes;
@@ -23,6 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     parts[5] = in.subspan(at);
     wasmdev::dwarf::DwarfSections s{parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]};
     auto info = wasmdev::dwarf::read_units(s);
+    // Problems are one line per kind; units are kept up to their cap.
+    if (info.problems.size() > wasmdev::wasm::ProblemLog::max_kinds + 1) __builtin_trap();
+    if (info.units.size() > (1u << 16)) __builtin_trap();
     std::uint64_t last = 0;
     bool first = true;
     for (auto const& u : info.units) {

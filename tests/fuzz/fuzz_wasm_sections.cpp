@@ -6,6 +6,7 @@
 #include <span>
 
 #include "server/wasm/memory.hpp"
+#include "server/wasm/problem_log.hpp"
 #include "server/wasm/sections.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
@@ -19,6 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         last_end = s.offset + s.payload.size();
         if (s.id == wasmdev::wasm::custom_section_id) (void)wasmdev::wasm::read_url_payload(s.payload);
     }
+    // Bounded by kind, not by input: one line per kind of warning, sections kept up to the cap.
+    if (m.warnings.size() > wasmdev::wasm::ProblemLog::max_kinds + 2) __builtin_trap();
+    if (m.sections.size() > wasmdev::wasm::max_sections || m.sections.size() > m.section_count) __builtin_trap();
     auto mem = wasmdev::wasm::read_memory(m);
     if (mem.shared && !mem.present) __builtin_trap();
     return 0;

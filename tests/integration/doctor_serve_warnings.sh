@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Serve-time diagnosis (SPEC §6, #11): a browser asks for the debug file a served module names
 # and it is missing: the real server logs one warning naming the module and what to do (once
-# per path, not per request), and /__wasmdev/modules.json lists the module with the doctor's
-# verdict. Usage: doctor_serve_warnings.sh WASMDEV REPO_ROOT
+# per path, not per request, and no generic missing-.wasm line besides), and
+# /__wasmdev/modules.json lists the module with the doctor's verdict once the background lane
+# has diagnosed it ("pending" before; its debug log line is the event waited for).
+# Usage: doctor_serve_warnings.sh WASMDEV REPO_ROOT
 set -u
 . "$(dirname "$0")/wait.bash"
 bin=$1
@@ -23,7 +25,7 @@ payload = name("external_debug_info") + name("dbg/app.debug.wasm")
 open(sys.argv[1], "wb").write(b"\0asm\x01\0\0\0" + bytes([0, len(payload)]) + payload)
 PY
 
-"$bin" serve "$tmp/root" --port 0 >"$tmp/out.log" 2>"$tmp/err.log" &
+"$bin" serve "$tmp/root" --port 0 --log-level debug >"$tmp/out.log" 2>"$tmp/err.log" &
 pid=$!
 url=$(wait_for_url "$tmp/out.log")
 [ -n "$url" ] || fail "no URL line within 10 s"
@@ -31,8 +33,9 @@ url=$(wait_for_url "$tmp/out.log")
 # Waits until the server's output has a line matching $1 (deadline 60 s).
 wait_for_line() { wait_for_match "$1" 60 "$tmp/out.log" "$tmp/err.log" >/dev/null; }
 
-# Before the module is served, its debug file's 404 is an ordinary one.
-code=$(curl -s -o /dev/null -w '%{http_code}' "${url}out/dbg/app.debug.wasm")
+# Before the module is served, its debug file's 404 is an ordinary one (the query only marks
+# its log line, "/out/dbg/app.debug.wasm?before ...", apart from the later ones).
+code=$(curl -s -o /dev/null -w '%{http_code}' "${url}out/dbg/app.debug.wasm?before")
 [ "$code" = 404 ] || fail "debug file answered $code, want 404"
 
 code=$(curl -s -o /dev/null -w '%{http_code}' "${url}out/app.wasm")
@@ -45,11 +48,19 @@ wait_for_line "marker-missing.wasm" || fail "no warning for the missing marker m
 n=$(cat "$tmp/out.log" "$tmp/err.log" | grep -c "names it as its external_debug_info")
 [ "$n" = 1 ] || fail "want exactly one explained warning for the debug file, got $n"
 line=$(cat "$tmp/out.log" "$tmp/err.log" | grep "names it as its external_debug_info")
-for want in "/out/dbg/app.debug.wasm" "/out/app.wasm" "SEPARATE_DWARF_URL" "wasmdev doctor out/app.wasm"; do
+for want in "warning: /out/dbg/app.debug.wasm" "/out/app.wasm" "SEPARATE_DWARF_URL" "wasmdev doctor out/app.wasm"; do
   case $line in *"$want"*) ;; *) fail "the warning lacks '$want': $line" ;; esac
 done
+# DevTools' retry is not logged again, not even as "a .wasm was requested that does not exist".
+n=$(cat "$tmp/out.log" "$tmp/err.log" | grep -c "app.debug.wasm a .wasm was requested")
+[ "$n" = 0 ] || fail "the debug file's 404 got the generic warning as well"
 
-# The self-check page's list: the module, its resolved debug-file URL and the verdict.
+# The self-check page's list: the module, its resolved debug-file URL and the verdict. The
+# first ask finds it pending and queues the diagnosis; the lane's debug line says when it is done.
+origin=${url%/}
+json=$(curl -s "${url}__wasmdev/modules.json")
+printf '%s' "$json" | grep -q '"pending":true' || fail "modules.json before the diagnosis: $json"
+wait_for_line "doctor: diagnosed out/app.wasm for $origin \\(n=1\\)" || fail "the lane never diagnosed the module"
 json=$(curl -s "${url}__wasmdev/modules.json")
 printf '%s' "$json" | python3 -c '
 import json, sys
@@ -61,10 +72,14 @@ assert m["exit_code"] == 1, m["exit_code"]
 files = [f for f in m["debug_files"] if f["role"] == "external_debug_info"]
 assert files and files[0]["url"].endswith("/out/dbg/app.debug.wasm") and not files[0]["exists"], files
 ' || fail "modules.json: $json"
+# That ask queued diagnosis n=2; once it is done, a change is seen by the next one queued.
+wait_for_line "doctor: diagnosed out/app.wasm for $origin \\(n=2\\)" || fail "the lane never diagnosed the module again"
 
 # With the debug file in place the list says it exists (this one holds no DWARF, and says so).
 mkdir -p "$tmp/root/out/dbg"
 printf '\0asm\1\0\0\0' > "$tmp/root/out/dbg/app.debug.wasm"
+curl -s -o /dev/null "${url}__wasmdev/modules.json"  # answered from the cache; queues diagnosis n=3
+wait_for_line "doctor: diagnosed out/app.wasm for $origin \\(n=3\\)" || fail "the lane never diagnosed the module again"
 curl -s "${url}__wasmdev/modules.json" | python3 -c '
 import json, sys
 m = [x for x in json.load(sys.stdin)["modules"] if x["module"] == "out/app.wasm"][0]

@@ -90,3 +90,27 @@ TEST_CASE("handle: /__wasmdev/modules.json is the watch's list for the origin th
     CHECK(std::get<TextBody>(p.body).bytes == "{\"modules\":[\"x\"]}");
     CHECK(r.origin == "http://127.0.0.1:8000");
 }
+
+TEST_CASE("handle: under --tls, /__wasmdev/modules.json's origin is https, the scheme the page was served with") {
+    Recorder r;
+    auto w = r.watch();
+    Config cfg;
+    cfg.root = fs::canonical(WASMDEV_FIXTURES_DIR "/site");
+    cfg.tls.enabled = true;
+    Services services;
+    services.modules = &w;
+    RequestHead req;
+    req.method = "GET";
+    req.target = "/__wasmdev/modules.json";
+    req.fields = {{"Host", "localhost:8443"}};
+    CHECK(handle(req, cfg, services).status == 200);
+    CHECK(r.origin == "https://localhost:8443");
+}
+
+TEST_CASE("handle: a 404 the watch has explained before (\"\") logs nothing, not the generic missing-.wasm line") {
+    ModuleWatch w;
+    w.not_found = [](std::string_view) -> std::optional<std::string> { return std::string(); };
+    auto p = get("/gone.debug.wasm", w);
+    CHECK(p.status == 404);
+    CHECK(p.log_note.empty());
+}

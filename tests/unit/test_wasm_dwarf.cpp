@@ -7,6 +7,7 @@
 
 #include "server/wasm/dwarf_line.hpp"
 #include "server/wasm/dwarf_units.hpp"
+#include "tests/unit/hostile_modules.hpp"
 #include "tests/unit/wasm_builder.hpp"
 
 using namespace wasmdev;
@@ -238,4 +239,93 @@ TEST_CASE("normalize_path: what LLDB's FileSpec does to a path") {
         CAPTURE(row.in);
         CHECK(dwarf::normalize_path(row.in) == row.out);
     }
+}
+
+namespace {
+
+// The DWARF sections of a whole module (the hostile builders make modules).
+dwarf::DwarfSections sections_of(std::vector<std::uint8_t> const& module) {
+    static std::list<wasm::Module> store;  // the sections are views into the module's bytes
+    store.push_back(wasm::read_sections(module));
+    return dwarf::dwarf_sections(store.back());
+}
+
+std::size_t path_bytes(dwarf::DwarfInfo const& d) {
+    std::size_t n = 0;
+    for (auto const& u : d.units)
+        for (auto const& f : u.files) n += f.size() + dwarf::path_overhead;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("read_line_header: a million references to one 4 KiB string are views, not copies") {
+    // 8 MB of line_strp entries once asked for 8 GB of copied strings (std::bad_alloc).
+    std::size_t const n = 1u << 20;
+    auto const& module = keep(test::hostile::line_amplify(n));
+    auto s = sections_of(module);
+    auto h = dwarf::read_line_header(s, 0, 0);
+    CHECK(h.error.empty());
+    REQUIRE(h.include_dirs.size() == n);
+    REQUIRE(h.files.size() == n);
+    // Every name points into .debug_line_str: nothing was copied.
+    CHECK(h.include_dirs[n - 1].data() == reinterpret_cast<char const*>(s.line_str.data()));
+    CHECK(h.files[n - 1].name.data() == reinterpret_cast<char const*>(s.line_str.data()));
+    CHECK(h.files[n - 1].name.size() == 4096);
+}
+
+TEST_CASE("read_units: the paths of a hostile line table stop at the 64 MiB budget") {
+    auto const& module = keep(test::hostile::line_amplify(1u << 20));
+    auto d = dwarf::read_units(sections_of(module));
+    REQUIRE(d.units.size() == 1);
+    // 8 KiB paths: about 8,000 of them fit, not a million.
+    CHECK(d.units[0].files.size() < 9000);
+    CHECK(path_bytes(d) <= (std::size_t(64) << 20) + 4096 + dwarf::path_overhead);
+    REQUIRE(d.problems.size() == 1);
+    CHECK(d.problems[0].find("MiB of file paths") != std::string::npos);
+}
+
+TEST_CASE("read_units: units asking one big abbreviation table for a missing code give one problem line with a count") {
+    // Each unit used to rescan the whole table from its start (quadratic: hours at 8 MB).
+    auto const& module = keep(test::hostile::abbrev_rescan(20000, 20000));
+    auto d = dwarf::read_units(sections_of(module));
+    CHECK(d.units.empty());
+    REQUIRE(d.problems.size() == 1);
+    CHECK(d.problems[0].find("abbreviation 20001 not found at .debug_abbrev+0x0 (and 19999 more like it)") != std::string::npos);
+}
+
+TEST_CASE("read_units: a huge unterminated-looking string is looked at once per reference for 4 KiB, and cut") {
+    auto const& module = keep(test::hostile::strp_rescan(1000, 1u << 20));
+    auto d = dwarf::read_units(sections_of(module));
+    CHECK(d.problems.empty());
+    REQUIRE(d.units.size() == 1000);
+    CHECK(d.units[999].name == std::string(4096, 's'));
+}
+
+TEST_CASE("read_units: at most 65536 units are kept; the rest is one problem line") {
+    auto const& module = keep(test::hostile::many_units((1u << 16) + 100));
+    auto d = dwarf::read_units(sections_of(module));
+    CHECK(d.units.size() == (1u << 16));
+    REQUIRE(d.problems.size() == 1);
+    CHECK(d.problems[0].find("more than 65536 units") != std::string::npos);
+}
+
+TEST_CASE("string_at: strings are cut to 4 KiB; a short one without a NUL before the end is no string") {
+    auto const& sec = keep(Bytes{}.cstr("ok").raw(std::string(5000, 'x')).v);
+    CHECK(dwarf::string_at(sec, 0) == "ok");
+    CHECK(dwarf::string_at(sec, 3)->size() == 4096);
+    CHECK(dwarf::string_at(sec, 3 + 1000) == std::nullopt);  // 4000 bytes and no NUL: unterminated
+    CHECK(dwarf::string_at(sec, sec.size()) == std::nullopt);
+}
+
+TEST_CASE("read_units: unit names count against the same 64 MiB budget as paths") {
+    // 16-byte units each naming one 8 KiB string: 100,000 of them once kept 400 MB of names.
+    auto const& module = keep(test::hostile::strp_rescan(100000, 8192));
+    auto d = dwarf::read_units(sections_of(module));
+    CHECK(d.units.size() < 16500);
+    std::size_t names = 0;
+    for (auto const& u : d.units) names += u.name.size();
+    CHECK(names <= (std::size_t(64) << 20));
+    REQUIRE(d.problems.size() == 1);
+    CHECK(d.problems[0].find("MiB of file paths and unit names") != std::string::npos);
 }

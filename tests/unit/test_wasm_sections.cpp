@@ -4,6 +4,7 @@
 
 #include "server/wasm/memory.hpp"
 #include "server/wasm/sections.hpp"
+#include "tests/unit/hostile_modules.hpp"
 #include "tests/unit/wasm_builder.hpp"
 
 using namespace wasmdev;
@@ -109,4 +110,30 @@ TEST_CASE("read_memory: shared imported memory (threads), plain defined memory, 
     auto unknown_kind = test::module({{2, Bytes{}.uleb(2).name("a").name("b").u8(0x07).name("env").name("memory")
                                                    .u8(0x02).u8(0x03).uleb(1).uleb(1)}});
     CHECK_FALSE(wasm::read_memory(wasm::read_sections(unknown_kind)).present);
+}
+
+TEST_CASE("read_sections: two million duplicate custom sections give one warning line with a count, and keep one section") {
+    // Each duplicate used to be checked against every earlier section (quadratic: minutes for
+    // an 8 MB module) and to leave a warning line of its own.
+    std::size_t const n = 2'000'000;
+    auto bytes = test::hostile::dup_sections(n);
+    auto m = wasm::read_sections(bytes);
+    CHECK(m.error.empty());
+    CHECK(m.section_count == n);
+    CHECK(m.sections.size() == 1);
+    REQUIRE(m.warnings.size() == 1);
+    CHECK(m.warnings[0].find("duplicate custom section \"x\" at byte 12; the first one counts (and 1999998 more like it)") !=
+          std::string::npos);
+}
+
+TEST_CASE("read_sections: past max_sections, sections are checked but not kept") {
+    Bytes b;
+    b.raw(std::string_view("\0asm", 4)).u32(1);
+    for (std::size_t i = 0; i < wasm::max_sections + 5; ++i) b.u8(1).u8(0);  // empty type sections
+    auto m = wasm::read_sections(b.v);
+    CHECK(m.error.empty());
+    CHECK(m.section_count == wasm::max_sections + 5);
+    CHECK(m.sections.size() == wasm::max_sections);
+    REQUIRE(m.warnings.size() == 1);
+    CHECK(m.warnings[0].find("only the first 65536 are read") != std::string::npos);
 }
