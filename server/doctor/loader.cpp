@@ -46,6 +46,59 @@ std::optional<std::vector<std::uint8_t>> read_whole_file(fs::path const& p, std:
     return data;
 }
 
+std::optional<std::vector<std::uint8_t>> read_module_parts(fs::path const& p, std::uint64_t max_bytes) {
+    std::error_code ec;
+    auto const size = fs::file_size(p, ec);
+    if (ec || size > max_bytes) return std::nullopt;
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::vector<std::uint8_t> out(std::min<std::uint64_t>(size, 8));
+    if (!in.read(reinterpret_cast<char*>(out.data()), std::streamsize(out.size()))) return std::nullopt;
+    static constexpr std::uint8_t header[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+    if (out.size() < 8 || !std::equal(out.begin(), out.end(), header)) return out;  // not a module: its start says so
+    auto const whole = [&] { return read_whole_file(p, max_bytes); };
+    std::uint64_t at = 8;
+    while (at < size) {
+        // A section header: its id, then its size as unsigned LEB128 (at most 5 bytes for a u32).
+        std::uint8_t head[6];
+        std::size_t n = 0;
+        int c = in.get();
+        if (c == EOF) return whole();
+        head[n++] = std::uint8_t(c);
+        std::uint64_t length = 0;
+        for (unsigned shift = 0;; shift += 7) {
+            c = in.get();
+            if (c == EOF || n == sizeof head) return whole();
+            head[n++] = std::uint8_t(c);
+            length |= std::uint64_t(c & 0x7f) << shift;
+            if (!(c & 0x80)) break;
+        }
+        at += n;
+        if (length > size - at) return whole();
+        std::uint8_t const id = head[0];
+        bool const keep = id == 0 || id == 2 || id == 5;  // custom, import, memory
+        if (keep) {
+            out.insert(out.end(), head, head + n);
+            auto const start = out.size();
+            out.resize(start + std::size_t(length));
+            if (!in.read(reinterpret_cast<char*>(out.data() + start), std::streamsize(length))) return whole();
+        } else if (!in.seekg(std::streamoff(length), std::ios::cur)) {
+            return whole();
+        }
+        at += length;
+    }
+    return out;
+}
+
+std::optional<std::vector<std::uint8_t>> read_module_parts_under(fs::path const& root, std::string const& rel) {
+    std::error_code ec;
+    auto canonical_root = fs::canonical(root, ec);
+    if (ec) canonical_root = root;
+    auto p = servable(root, canonical_root, rel);
+    if (!p) return std::nullopt;
+    return read_module_parts(*p);
+}
+
 FileAccess root_file_access(fs::path const& root) {
     std::error_code ec;
     auto canonical_root = fs::canonical(root, ec);

@@ -22,6 +22,19 @@ FileAccess root_file_access(std::filesystem::path const& root);
 std::optional<std::vector<std::uint8_t>> read_whole_file(std::filesystem::path const& p,
                                                          std::uint64_t max_bytes = max_read_bytes);
 
+// What the doctor reads of a module: its header, import and memory sections (threads) and its
+// custom sections (debug info, the URLs of debug files), skipping code, data and the rest,
+// which make up most of a build and say nothing about debugging it; so `serve` reading a
+// 100 MB release module holds a few KiB, not 100 MB. The result is a module of those sections
+// in file order. A file that is not a module gives its first bytes; a malformed section
+// header gives the whole file (at most max_bytes), so the reader says where it breaks.
+// nullopt when the file cannot be read or is larger than max_bytes.
+std::optional<std::vector<std::uint8_t>> read_module_parts(std::filesystem::path const& p,
+                                                           std::uint64_t max_bytes = max_read_bytes);
+// The same for a path relative to root, with the server's rules (root_file_access).
+std::optional<std::vector<std::uint8_t>> read_module_parts_under(std::filesystem::path const& root,
+                                                                 std::string const& rel);
+
 struct ModuleList {
     std::vector<std::string> relative{};  // to root, '/'-separated, sorted
     bool truncated = false;               // stopped at the limit

@@ -209,9 +209,10 @@ struct ServedModules::State {
                     std::lock_guard announce(mutex);  // never after the destructor set `stopping`
                     if (!stopping && options.note) options.note(fmt::format("doctor: reading {}", relative));
                 }
-                auto files = root_file_access(root);
-                if (auto bytes = files.read(relative)) {
-                    facts = std::make_shared<ModuleFacts const>(read_module_facts(*bytes));
+                if (auto bytes = read_module_parts_under(root, relative)) {
+                    auto read = read_module_facts(*bytes);
+                    read.size = version->size;  // the file's, not the sections read
+                    facts = std::make_shared<ModuleFacts const>(std::move(read));
                     std::lock_guard count(mutex);
                     ++reads;
                 }

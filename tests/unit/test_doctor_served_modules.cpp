@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "server/doctor/facts.hpp"
+#include "server/doctor/loader.hpp"
 #include "server/doctor/served_modules.hpp"
 #include "tests/support/temp_tree.hpp"
 #include "tests/unit/hostile_modules.hpp"
@@ -233,4 +235,40 @@ TEST_CASE("ServedModules: the lane's thread reads in the background, and a hosti
     auto json = seen.modules_json("http://127.0.0.1:8000");
     CHECK(json.find("\"module\":\"evil.wasm\"") != std::string::npos);
     CHECK(json.find("\"pending\"") == std::string::npos);
+}
+
+TEST_CASE("read_module_parts: the lane reads a module's header, imports, memory and custom sections, not its code") {
+    // A release build is mostly code and data, which say nothing about debugging: reading them
+    // would make serving a 100 MB module cost 100 MB of memory each time it is rebuilt.
+    Bytes code;
+    code.v.assign(1u << 20, 0x0b);
+    auto const bytes = wasmdev::test::module({{10, code},
+                                              {0, wasmdev::test::custom("external_debug_info", Bytes{}.name("app.debug.wasm"))},
+                                              {11, code}});
+    TempRoot root;
+    root.write("app.wasm", bytes);
+    auto parts = wasmdev::doctor::read_module_parts(root.path / "app.wasm");
+    REQUIRE(parts.has_value());
+    CHECK(parts->size() < 4096);
+    auto const whole = wasmdev::doctor::read_module_facts(bytes);
+    auto const facts = wasmdev::doctor::read_module_facts(*parts);
+    CHECK(facts.is_wasm);
+    CHECK(facts.read_error.empty());
+    CHECK(facts.external_debug_info == whole.external_debug_info);
+
+    SUBCASE("a file that is not a module: its first bytes say so") {
+        root.write("noise.wasm", std::vector<std::uint8_t>(3u << 20, 0x5a));
+        auto noise = wasmdev::doctor::read_module_parts(root.path / "noise.wasm");
+        REQUIRE(noise.has_value());
+        CHECK(noise->size() <= 8);
+        CHECK_FALSE(wasmdev::doctor::read_module_facts(*noise).is_wasm);
+    }
+    SUBCASE("a section running past the end: the reader sees the bytes and says where it stops") {
+        auto cut = bytes;
+        cut.resize(cut.size() - 10);
+        root.write("cut.wasm", cut);
+        auto r = wasmdev::doctor::read_module_parts(root.path / "cut.wasm");
+        REQUIRE(r.has_value());
+        CHECK(wasmdev::doctor::read_module_facts(*r).read_error == wasmdev::doctor::read_module_facts(cut).read_error);
+    }
 }
