@@ -358,6 +358,17 @@ int run_server(http::Config const& cfg, std::function<void(std::string const& ur
         fmt::print(stderr, "error: {}\n", e.what());
         return 1;
     }
+    // Signals are waited for on a small io_context of their own, so stop() runs off the
+    // serving threads and the server drains normally. Caught from before the URL line: a
+    // script (or a test) that signals as soon as it reads the URL must not find SIGINT still
+    // ignored, as a shell leaves it for a background job, and the signal lost.
+    asio::io_context signals_ioc;
+    asio::signal_set signals(signals_ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](beast::error_code ec, int sig) {
+        if (ec) return;
+        spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        server->stop();
+    });
     auto const url = server->url();
     fmt::print("wasmdev serving {} at {}\n", cfg.root.native(), url);
     print_tls_lines(cfg, server->port());
@@ -372,15 +383,6 @@ int run_server(http::Config const& cfg, std::function<void(std::string const& ur
                      "wasm threads will not work there (only http://localhost is secure); serve with --tls",
                      cfg.bind, cfg.port);
 
-    // Signals are waited for on a small io_context of their own, so stop() runs off the
-    // serving threads and the server drains normally.
-    asio::io_context signals_ioc;
-    asio::signal_set signals(signals_ioc, SIGINT, SIGTERM);
-    signals.async_wait([&](beast::error_code ec, int sig) {
-        if (ec) return;
-        spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
-        server->stop();
-    });
     server->start();
     if (on_ready) on_ready(url);
     std::thread signal_thread([&] { signals_ioc.run(); });
