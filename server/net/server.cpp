@@ -31,6 +31,7 @@
 #include "server/http/reload_token.hpp"
 #include "server/net/access_log.hpp"
 #include "server/net/cpus.hpp"
+#include "server/net/handshake_slots.hpp"
 #include "server/net/session.hpp"
 #include "server/net/tls_context.hpp"
 #include "server/watch/watcher.hpp"
@@ -81,6 +82,7 @@ struct Server::Impl {
     std::unique_ptr<AccessLog> access_log;  // outlives the sessions that write to it
     std::unique_ptr<watch::Hub> reload_hub;  // outlives the event streams that listen to it
     SessionHost host;  // before the contexts: sessions destroyed with them deregister here
+    std::unique_ptr<HandshakeSlots> handshakes;  // --tls; before the contexts, like host
     // One io_context per serving thread, each run by its own thread: a connection lives on
     // one context for its whole life, so its handlers need no strand and no lock. `ioc` is
     // thread 0's and also runs the acceptor and shutdown; `others` belong to threads 1..n-1,
@@ -253,6 +255,9 @@ Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
         std::string error;
         impl_->tls = make_tls_context(impl_->cfg.tls, error);
         if (!impl_->tls) throw StartupError(error);
+        impl_->handshakes = std::make_unique<HandshakeSlots>(handshake_cap(impl_->cfg.max_connections));
+        impl_->host.handshakes = impl_->handshakes.get();
+        impl_->host.services.tls_handshakes = &impl_->handshakes->stats();
     }
     auto& a = impl_->acceptor;
     beast::error_code ec;
