@@ -1,7 +1,7 @@
 # Waiting on events for the integration scripts: a line appearing in a server's output is seen
 # through inotify (tail -F), not by polling with sleeps; every wait has a deadline, so a wedged
 # server fails its test instead of hanging it. Source it: . "$(dirname "$0")/wait.bash"
-# It also bounds every curl of the script that sources it (see below).
+# It also bounds every curl of the script that sources it (see the end).
 
 # wait_for_match REGEX SECONDS FILE...: prints the first match (grep -oE) of REGEX in the
 # FILEs, as soon as it is written; returns 1 when SECONDS pass without one.
@@ -28,8 +28,7 @@ wait_for_exit() {
 }
 
 # Every curl of a script gets a deadline: a wedged server fails the test instead of hanging it
-# until ctest's limit. A call's own --max-time/-m comes later on the command line and wins.
-# Defined only when curl exists, so a script's `command -v curl` still finds a missing curl.
-if type -P curl >/dev/null; then
-  curl() { command curl --max-time "${WASMDEV_CURL_MAX_TIME:-60}" "$@"; }
-fi
+# until ctest's limit. curlrc/.curlrc sets --max-time 60; a call's own --max-time/-m wins. (A
+# shell function wrapping curl would not do: `curl ... &` would then be a subshell, and killing
+# $! would leave curl running.)
+export CURL_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/curlrc"
