@@ -30,6 +30,15 @@ struct ModuleWatch {
     std::function<std::string(std::string_view origin)> modules_json{};
 };
 
+// TLS handshakes in progress against their cap, for /__wasmdev/stats.json (kept by
+// net/handshake_slots.cpp; docs/https.md, "Handshakes in progress").
+struct HandshakeStats {
+    std::size_t cap = 0;
+    std::atomic<std::size_t> in_progress{0};  // holding TLS state: a whole ClientHello came, not done
+    std::atomic<std::size_t> peak{0};         // the most in progress at once since the start
+    std::atomic<std::size_t> waiting{0};      // a whole ClientHello came, waiting for a slot
+};
+
 // Long-lived helpers the handler may use; all optional (tests can pass none).
 struct Services {
     compress::CompressCache* cache = nullptr;
@@ -37,6 +46,7 @@ struct Services {
     std::atomic<std::size_t> const* open_connections = nullptr;  // for /__wasmdev/stats.json
     ModuleWatch const* modules = nullptr;
     std::atomic<std::size_t> const* open_event_streams = nullptr;  // live reload's open streams
+    HandshakeStats const* tls_handshakes = nullptr;  // nullptr: no --tls
 };
 
 ResponsePlan handle(RequestHead const& req, Config const& cfg, Services const& services = {});

@@ -21,11 +21,16 @@ std::string stats_json(Services const& services) {
     if (!services.cache) return "{}\n";
     auto st = services.cache->stats();
     auto const connections = services.open_connections ? services.open_connections->load() : 0;
+    std::string tls;  // only with --tls
+    if (auto const* h = services.tls_handshakes)
+        tls = fmt::format("\"tls\": {{\"handshakes_in_progress\": {}, \"handshakes_peak\": {}, \"handshakes_waiting\": {}, "
+                          "\"handshake_cap\": {}}}, ",
+                          h->in_progress.load(), h->peak.load(), h->waiting.load(), h->cap);
     return fmt::format(
-        "{{\"connections\": {{\"open\": {}}}, \"reload\": {{\"event_streams\": {}, \"pages_injected\": {}}}, \"compress_cache\": {{\"compressions_started\": {}, \"compressions_completed\": {}, "
+        "{{\"connections\": {{\"open\": {}}}, {}\"reload\": {{\"event_streams\": {}, \"pages_injected\": {}}}, \"compress_cache\": {{\"compressions_started\": {}, \"compressions_completed\": {}, "
         "\"compressions_failed\": {}, \"hits\": {}, \"misses\": {}, \"evictions\": {}, \"stale_dropped\": {}, \"entries\": {}, "
         "\"bytes_held\": {}, \"bytes_held_peak\": {}, \"seconds_compressing\": {:.3f}, \"input_bytes_compressed\": {}}}}}\n",
-        connections, services.open_event_streams ? services.open_event_streams->load() : 0, st.bodies_stored, st.compressions_started, st.compressions_completed, st.compressions_failed, st.hits, st.misses, st.evictions,
+        connections, tls, services.open_event_streams ? services.open_event_streams->load() : 0, st.bodies_stored, st.compressions_started, st.compressions_completed, st.compressions_failed, st.hits, st.misses, st.evictions,
         st.stale_dropped, st.entries, st.bytes_held, st.bytes_held_peak, st.seconds_compressing, st.input_bytes_compressed);
 }
 

@@ -19,6 +19,7 @@ class Hub;
 namespace wasmdev::net {
 
 class AccessLog;
+class HandshakeSlots;
 
 // Timeouts are deadlines the session stores and the sweeper checks a few times a second,
 // instead of a timer armed and cancelled around every read and write: that cost two timer
@@ -57,6 +58,8 @@ struct SessionHost {
     watch::Hub* reload_hub = nullptr;
     std::atomic<std::size_t> event_streams{0};
     std::function<void()> slot_freed{};
+    // With TLS: the cap on handshakes in progress (handshake_slots.hpp); nullptr without.
+    HandshakeSlots* handshakes = nullptr;
 
     // Asks every session that is waiting for a request to close, and ends every event
     // stream (open tabs never keep Ctrl-C waiting); busy ones finish first.

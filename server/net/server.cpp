@@ -32,6 +32,7 @@
 #include "server/http/reload_token.hpp"
 #include "server/net/access_log.hpp"
 #include "server/net/cpus.hpp"
+#include "server/net/handshake_slots.hpp"
 #include "server/net/session.hpp"
 #include "server/net/tls_context.hpp"
 #include "server/watch/watcher.hpp"
@@ -82,6 +83,7 @@ struct Server::Impl {
     std::unique_ptr<AccessLog> access_log;  // outlives the sessions that write to it
     std::unique_ptr<watch::Hub> reload_hub;  // outlives the event streams that listen to it
     SessionHost host;  // before the contexts: sessions destroyed with them deregister here
+    std::unique_ptr<HandshakeSlots> handshakes;  // --tls; before the contexts, like host
     // One io_context per serving thread, each run by its own thread: a connection lives on
     // one context for its whole life, so its handlers need no strand and no lock. `ioc` is
     // thread 0's and also runs the acceptor and shutdown; `others` belong to threads 1..n-1,
@@ -257,6 +259,9 @@ Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
         std::string error;
         impl_->tls = make_tls_context(impl_->cfg.tls, error);
         if (!impl_->tls) throw StartupError(error);
+        impl_->handshakes = std::make_unique<HandshakeSlots>(handshake_cap(impl_->cfg.max_connections));
+        impl_->host.handshakes = impl_->handshakes.get();
+        impl_->host.services.tls_handshakes = &impl_->handshakes->stats();
     }
     auto& a = impl_->acceptor;
     beast::error_code ec;
@@ -362,6 +367,17 @@ int run_server(http::Config const& cfg, std::function<void(std::string const& ur
         fmt::print(stderr, "error: {}\n", e.what());
         return 1;
     }
+    // Signals are waited for on a small io_context of their own, so stop() runs off the
+    // serving threads and the server drains normally. Caught from before the URL line: a
+    // script (or a test) that signals as soon as it reads the URL must not find SIGINT still
+    // ignored, as a shell leaves it for a background job, and the signal lost.
+    asio::io_context signals_ioc;
+    asio::signal_set signals(signals_ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](beast::error_code ec, int sig) {
+        if (ec) return;
+        spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        server->stop();
+    });
     auto const url = server->url();
     fmt::print("wasmdev serving {} at {}\n", cfg.root.native(), url);
     print_tls_lines(cfg, server->port());
@@ -385,15 +401,6 @@ int run_server(http::Config const& cfg, std::function<void(std::string const& ur
                      "wasm threads will not work there (only http://localhost is secure); serve with --tls",
                      cfg.bind, cfg.port);
 
-    // Signals are waited for on a small io_context of their own, so stop() runs off the
-    // serving threads and the server drains normally.
-    asio::io_context signals_ioc;
-    asio::signal_set signals(signals_ioc, SIGINT, SIGTERM);
-    signals.async_wait([&](beast::error_code ec, int sig) {
-        if (ec) return;
-        spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
-        server->stop();
-    });
     server->start();
     if (on_ready) on_ready(url);
     std::thread signal_thread([&] { signals_ioc.run(); });

@@ -22,6 +22,8 @@
 #include "server/http/unsent.hpp"
 #include "server/net/access_log.hpp"
 #include "server/net/event_stream.hpp"
+#include "server/net/handshake_slots.hpp"
+#include "server/net/tls_opening.hpp"
 #include "server/net/writer.hpp"
 
 namespace wasmdev::net {
@@ -237,19 +239,6 @@ Task<Ending> serve_requests(Connection c, In& in, Transport& transport, Answer a
     co_return Ending{};
 }
 
-// The first byte the client sends, without consuming it; nullopt when the client left, the
-// header deadline passed (the sweeper closed the socket) or the server is stopping.
-Task<std::optional<unsigned char>> peek_first_byte(Stream& stream) {
-    for (;;) {
-        auto [ec] = co_await stream.socket().async_wait(Socket::wait_read, use_tuple);
-        if (ec) co_return std::nullopt;
-        unsigned char byte = 0;
-        auto const n = ::recv(stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-        if (n == 1) co_return byte;
-        if (n == 0 || (errno != EAGAIN && errno != EINTR)) co_return std::nullopt;
-    }
-}
-
 }  // namespace
 
 Task<void> run_session(Stream stream, SessionHost& host, asio::ssl::context* tls) {
@@ -268,32 +257,40 @@ Task<void> run_session(Stream stream, SessionHost& host, asio::ssl::context* tls
         TcpTransport transport(stream, reg.control, stall);
         end = co_await serve_requests(c, stream, transport, Answer::handle);
     } else {
-        // The handshake counts against the header deadline, and a client still in it is idle
-        // for Ctrl-C: one that never finishes is dropped by the sweeper.
+        // The ClientHello and the handshake each count against the header deadline, and a
+        // client still in them is idle for Ctrl-C: one that never finishes is dropped by the
+        // sweeper. TLS state exists only from a whole ClientHello and a handshake slot on
+        // (docs/https.md, "Handshakes in progress").
         reg.control.arm(std::chrono::seconds(cfg.header_timeout_s));
         reg.control.reading = true;
-        auto const first = co_await peek_first_byte(stream);
-        if (first && *first != 0x16) {  // not a TLS handshake record (RFC 8446 §5.1): plain HTTP
-            reg.control.reading = false;
+        auto const opening = co_await wait_for_opening(stream);
+        reg.control.reading = false;
+        if (opening == Opening::plain) {
             TcpTransport transport(stream, reg.control, stall);
             end = co_await serve_requests(c, stream, transport, Answer::plain_on_tls_port);
-        } else if (first) {
-            TlsStream tls_stream(stream.socket(), *tls);
-            auto [ec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
-            reg.control.reading = false;
-            if (ec) {
-                spdlog::debug("{} TLS handshake failed: {}", peer_text, ec.message());
-            } else {
-                TlsTransport transport(tls_stream, reg.control, stall);
-                end = co_await serve_requests(c, tls_stream, transport, Answer::handle);
-                // RFC 8446 §6.1: close_notify before closing, so the client can tell the end
-                // from a truncation. Asio's shutdown then waits for the client's close_notify
-                // or EOF, for at most 2 s; Ctrl-C cuts it short like any wait for the client.
-                if (end.orderly && !host.stopping) {
-                    reg.control.arm(std::chrono::seconds(2));
-                    reg.control.reading = true;
-                    co_await tls_stream.async_shutdown(use_tuple);
-                    reg.control.reading = false;
+        } else if (opening == Opening::tls) {
+            auto slot = co_await host.handshakes->take(reg.control, stream.get_executor());
+            if (slot && !host.stopping) {
+                reg.control.arm(std::chrono::seconds(cfg.header_timeout_s));
+                reg.control.reading = true;
+                TlsStream tls_stream(stream.socket(), *tls);
+                auto [ec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
+                reg.control.reading = false;
+                slot.release();
+                if (ec) {
+                    spdlog::debug("{} TLS handshake failed: {}", peer_text, ec.message());
+                } else {
+                    TlsTransport transport(tls_stream, reg.control, stall);
+                    end = co_await serve_requests(c, tls_stream, transport, Answer::handle);
+                    // RFC 8446 §6.1: close_notify before closing, so the client can tell the end
+                    // from a truncation. Asio's shutdown then waits for the client's close_notify
+                    // or EOF, for at most 2 s; Ctrl-C cuts it short like any wait for the client.
+                    if (end.orderly && !host.stopping) {
+                        reg.control.arm(std::chrono::seconds(2));
+                        reg.control.reading = true;
+                        co_await tls_stream.async_shutdown(use_tuple);
+                        reg.control.reading = false;
+                    }
                 }
             }
         }

@@ -103,6 +103,12 @@ Task<bool> TlsTransport::write_all(std::span<iovec> iov) {
     while (first < iov.size()) {
         std::size_t n = 0;
         for (; first < iov.size() && n < chunk_bytes; ) {
+            // An empty part (a HEAD's body) may have no pointer at all: memcpy from null is
+            // undefined even for 0 bytes.
+            if (iov[first].iov_len == 0) {
+                ++first;
+                continue;
+            }
             auto const take = std::min(iov[first].iov_len, chunk_bytes - n);
             std::memcpy(buf + n, iov[first].iov_base, take);
             n += take;

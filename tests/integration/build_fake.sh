@@ -232,8 +232,8 @@ base=${url%/builddir/*}
 # The fake build's python.wasm is not a real module: the doctor says it carries no debug info.
 wait_for_match "carries no debug info" 60 "$tmp/repl.txt" >/dev/null || { kill $srv; fail "repl printed no doctor verdict: $(cat "$tmp/repl.txt")"; }
 grep -q "python.wasm carries no debug info" "$tmp/repl.txt" || { kill $srv; fail "no doctor verdict on the fake python.wasm: $(cat "$tmp/repl.txt")"; }
-headers=$(curl -s -D - -o "$tmp/page.html" "$url")
-kill -INT $srv; wait $srv; rc=$?
+headers=$(curl -s -m 20 -D - -o "$tmp/page.html" "$url")
+kill -INT $srv; wait_for_exit $srv 20; rc=$?
 echo "$headers" | grep -qi "^cross-origin-opener-policy: same-origin" || fail "python.html without COOP: $headers"
 echo "$headers" | grep -qi "^cross-origin-embedder-policy: require-corp" || fail "python.html without COEP: $headers"
 # Live reload is on for repl (#14): the page carries its client (tests/integration/reload_build.sh).
@@ -257,7 +257,7 @@ if command -v clang-14 >/dev/null && command -v wasm-ld-14 >/dev/null; then
   [ -n "$url" ] || { kill $srv; fail "repl printed no python.html URL: $(cat "$tmp/repl2.txt")"; }
   base=${url%/builddir/*}
   wait_for_match 'DevTools C/C\+\+ debugging' 60 "$tmp/repl2.txt" >/dev/null || { kill $srv; fail "repl printed no doctor hint: $(cat "$tmp/repl2.txt")"; }
-  kill -INT $srv; wait $srv
+  kill -INT $srv; wait_for_exit $srv 20; [ $? != 124 ] || fail "repl still running 20 s after SIGINT"
   want="[{\"from\":\"$src/\",\"to\":\"$base/\"}]"
   grep -qF "$want" "$tmp/repl2.txt" || fail "repl did not print the doctor's substitution $want: $(cat "$tmp/repl2.txt")"
   grep -q "path substitution: $src -> " "$tmp/repl2.txt" && fail "repl printed the generic guess beside the doctor's: $(cat "$tmp/repl2.txt")"

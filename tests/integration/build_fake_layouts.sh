@@ -8,6 +8,7 @@
 # Usage: build_fake_layouts.sh WASMDEV REPO_ROOT
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$(dirname "$0")/wait.bash"
 repo=$2
 "$bin" build --help >/dev/null 2>&1 || { echo "SKIP: this wasmdev has no build subcommand"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: the fake drivers need python3"; exit 77; }
@@ -150,8 +151,8 @@ pid=$!
 for _ in $(seq 300); do [ -s "$FAKE_LOG.pid" ] && break; sleep 0.05; done
 [ -s "$FAKE_LOG.pid" ] || fail "the hanging driver never started: $(cat "$tmp/hang.txt")"
 kill -INT $pid
-wait $pid; rc=$?
-[ $rc = 130 ] || fail "Ctrl-C exited $rc, want 130"
+wait_for_exit $pid 20; rc=$?
+[ $rc = 130 ] || fail "Ctrl-C exited $rc, want 130 (124: still running 20 s later)"
 grep -q "SIGNAL INT make-host" "$FAKE_LOG" || fail "the driver did not get SIGINT"
 
 # 8. repl on a browser build serves web_example/ with the same server as serve.
@@ -167,7 +168,7 @@ headers=$(curl -s -D - -o "$tmp/page.html" --max-time 5 "$url") || fail "GET $ur
 echo "$headers" | grep -qi "^Cross-Origin-Opener-Policy: same-origin" || fail "no COOP on the page: $headers"
 grep -q "fake web_example" "$tmp/page.html" || fail "the page is not web_example/index.html"
 grep -q "path substitution" "$tmp/repl.txt" && fail "a release build printed the DevTools path substitution"
-kill -INT $srv; wait $srv || fail "the repl server did not exit 0 on SIGINT"
+kill -INT $srv; wait_for_exit $srv 20 || fail "the repl server did not exit 0 on SIGINT (124: still running 20 s later)"
 srv=
 # A pydebug build Python (the drivers follow it) gets the DevTools path substitution.
 mkdir -p "$tmp/cpython-main/cross-build/build/build/lib.linux-x86_64-3.15-pydebug"
@@ -175,7 +176,7 @@ mkdir -p "$tmp/cpython-main/cross-build/build/build/lib.linux-x86_64-3.15-pydebu
 srv=$!
 for _ in $(seq 200); do grep -q "path substitution" "$tmp/repl.txt" && break; sleep 0.05; done
 grep -q "path substitution: $tmp/cpython-main -> http://127.0.0.1:" "$tmp/repl.txt" || fail "pydebug repl: $(cat "$tmp/repl.txt")"
-kill -INT $srv; wait $srv || fail "the repl server did not exit 0 on SIGINT"
+kill -INT $srv; wait_for_exit $srv 20 || fail "the repl server did not exit 0 on SIGINT (124: still running 20 s later)"
 srv=
 
 # 9. Hostile values: an --env name with shell syntax is refused with one line; a checkout

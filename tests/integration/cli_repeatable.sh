@@ -19,7 +19,7 @@ site=$tmp/site; mkdir -p "$site"; echo hello > "$site/hello.txt"
 # serve_last ARGS...: `wasmdev ARGS... --port 0` with the site as the last word; waits for the
 # URL line (the event), or fails with what it printed.
 serve_last() {
-  [ -n "$pid" ] && { kill "$pid"; wait "$pid" 2>/dev/null; }
+  [ -n "$pid" ] && { kill "$pid"; wait_for_exit "$pid" 20; [ $? != 124 ] || fail "still running 20 s after SIGTERM"; }
   "$bin" "$@" "$site" >"$tmp/out.log" 2>"$tmp/err.log" &
   pid=$!
   url=$(wait_for_url "$tmp/out.log") && return 0
@@ -42,7 +42,7 @@ for host in foo.test bar.test; do
 done
 code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H "Host: evil.test" "${url}hello.txt")
 [ "$code" = 403 ] || fail "--allow-host ... DIR: Host evil.test got $code, want 403"
-kill "$pid"; wait "$pid" 2>/dev/null; pid=
+kill "$pid"; wait_for_exit "$pid" 20; [ $? != 124 ] || fail "still running 20 s after SIGTERM"; pid=
 echo "ok: serve --header X DIR, --header=X DIR, --allow-host H DIR"
 
 for form in "--header" "--header="; do

@@ -29,10 +29,10 @@ start() {
   printf '{\n\tadmin off\n}\nhttp://127.0.0.1:%s {\n\troot * %s\n\timport %s\n}\n' "$port" "$site" "$tmp/wasmdev.caddy" > "$tmp/Caddyfile"
   HOME=$tmp XDG_DATA_HOME=$tmp XDG_CONFIG_HOME=$tmp "$caddy" run --config "$tmp/Caddyfile" --adapter caddyfile > "$tmp/caddy.log" 2>&1 &
   pid=$!
-  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/python.wasm" && return 0; sleep 0.1; done
+  for _ in $(seq 100); do curl -s -m 2 -o /dev/null "http://127.0.0.1:$port/python.wasm" && return 0; sleep 0.1; done
   fail "caddy did not answer"
 }
-get() { curl -s -D "$tmp/h" -o "$tmp/b" "$@"; tr -d '\r' < "$tmp/h" > "$tmp/headers"; }
+get() { curl -s -m 10 -D "$tmp/h" -o "$tmp/b" "$@"; tr -d '\r' < "$tmp/h" > "$tmp/headers"; }
 header() { grep -i "^$1:" "$tmp/headers" | head -n1 | cut -d' ' -f2-; }
 status() { head -n1 "$tmp/headers" | cut -d' ' -f2; }
 expect_policy() {

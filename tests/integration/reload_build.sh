@@ -34,15 +34,15 @@ unset EMSDK MAKEFLAGS PKG_CONFIG_PATH EM_COMPILER_WRAPPER HOSTRUNNER FAKE_FAIL F
 srv=$!
 url=$(wait_for_match 'http://127\.0\.0\.1:[0-9]+/builddir/emscripten-browser/python\.html' 60 "$tmp/plain.txt") \
   || fail "repl printed no URL: $(cat "$tmp/plain.txt")"
-[ "$(curl -sS "$url")" = "<html>fake</html>" ] || fail "repl --no-reload changed the page: $(curl -sS "$url")"
-kill -INT "$srv"; wait "$srv"; srv=
+[ "$(curl -sS -m 20 "$url")" = "<html>fake</html>" ] || fail "repl --no-reload changed the page: $(curl -sS -m 20 "$url")"
+kill -INT "$srv"; wait_for_exit "$srv" 20; [ $? != 124 ] || fail "repl --no-reload: still running 20 s after SIGINT"; srv=
 
 # Default: reload on.
 "$bin" build emscripten-browser repl --srcdir "$src" --port 0 --quiet >"$tmp/repl.txt" 2>&1 &
 srv=$!
 url=$(wait_for_match 'http://127\.0\.0\.1:[0-9]+/builddir/emscripten-browser/python\.html' 60 "$tmp/repl.txt") \
   || fail "repl printed no URL: $(cat "$tmp/repl.txt")"
-page=$(curl -sS "$url")
+page=$(curl -sS -m 20 "$url")
 token=$(printf '%s' "$page" | grep -oE 'reload\.js\?token=[0-9a-f]{32}' | head -n1)
 [ -n "$token" ] || fail "repl serves the page without the reload client: $page"
 base=${url%/builddir/*}
@@ -57,6 +57,6 @@ n=$(grep -c '^event: change' "$tmp/stream")
 [ "$n" = 1 ] || fail "$n events for one build, want 1: $(cat "$tmp/stream")"
 case $event in *wasmdev-build.log*) fail "the build log is not a change: $event" ;; esac
 echo "one event for a build that paused 1 s: $event"
-kill -INT "$srv"; wait "$srv"; rc=$?; srv=
+kill -INT "$srv"; wait_for_exit "$srv" 20; rc=$?; srv=
 [ "$rc" = 0 ] || fail "repl exited $rc on SIGINT with a stream open"
 echo "ok"

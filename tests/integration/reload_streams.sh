@@ -15,7 +15,7 @@ printf '<!doctype html><html><head><title>t</title></head><body></body></html>\n
 pid=$!
 url=$(wait_for_url "$tmp/plain.log") || fail "no URL line: $(cat "$tmp/plain.log")"
 curl -sS "$url" | cmp -s - "$tmp/root/index.html" || fail "serve without --reload changed the page"
-kill "$pid"; wait "$pid"; pid=
+kill "$pid"; wait_for_exit "$pid" 20; [ $? != 124 ] || fail "still running 20 s after SIGTERM"; pid=
 
 "$bin" serve "$tmp/root" --port 0 --reload --max-connections 2 >"$tmp/out.log" 2>&1 &
 pid=$!

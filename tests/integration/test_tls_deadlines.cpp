@@ -12,96 +12,14 @@
 #include <ctime>
 #include <thread>
 
-#include "server/tls/local_ca.hpp"
 #include "tests/integration/support.hpp"
+#include "tests/integration/tls_client.hpp"
 
 using namespace wasmdev;
 using namespace wasmdev::test;
 namespace asio = boost::asio;
 namespace ssl = boost::asio::ssl;
 using asio::ip::tcp;
-
-namespace {
-
-// A site and a config serving it over TLS with a certificate from a CA made for the test.
-struct TlsSite {
-    TempTree dir;
-    http::Config cfg;
-    TlsSite() {
-        dir.write("root/app.js", "console.log(1)");
-        dir.write("root/huge.bin", std::string(32 << 20, 'x'));
-        cfg = config_for(dir.path / "root");
-        std::string error;
-        auto made = tls::ensure_local_certificates(dir.path / "tls", {"127.0.0.1", "::1", "localhost"}, std::time(nullptr),
-                                                   "wasmdev test CA", error);
-        REQUIRE_MESSAGE(made, error);
-        cfg.tls = {true, made->cert, made->key, made->ca_cert, made->names};
-    }
-};
-
-// A TLS client whose every step has a deadline (async operations run with run_for).
-class TlsClient {
-public:
-    explicit TlsClient(std::uint16_t port, std::chrono::milliseconds deadline = 5s) : deadline_(deadline) {
-        ctx_.set_verify_mode(ssl::verify_none);  // trust is tls_serve.sh's subject; these tests time things
-        stream_.next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-    }
-    bool handshake() {
-        boost::system::error_code result = asio::error::timed_out;
-        stream_.async_handshake(ssl::stream_base::client, [&](auto ec) { result = ec; });
-        run();
-        return !result;
-    }
-    bool send(std::string_view bytes) {
-        boost::system::error_code result = asio::error::timed_out;
-        asio::async_write(stream_, asio::buffer(bytes), [&](auto ec, std::size_t) { result = ec; });
-        run();
-        return !result;
-    }
-    // Everything until the server closes (a request sent with Connection: close); ended says
-    // how: asio::error::eof after the server's close_notify, ssl::error::stream_truncated without.
-    std::string read_all(boost::system::error_code* ended = nullptr) {
-        std::string out;
-        boost::system::error_code result = asio::error::timed_out;
-        asio::async_read(stream_, asio::dynamic_buffer(out), [&](auto ec, std::size_t) { result = ec; });
-        run();
-        if (ended) *ended = result;
-        return out;
-    }
-    // True when the server ends the connection (any read error) before the deadline.
-    bool closed_by_peer(std::chrono::milliseconds deadline) {
-        bool closed = false;
-        std::array<char, 4096> sink;
-        std::function<void(boost::system::error_code, std::size_t)> on_read = [&](auto ec, std::size_t) {
-            if (ec) closed = true;
-            else stream_.async_read_some(asio::buffer(sink), on_read);
-        };
-        stream_.async_read_some(asio::buffer(sink), on_read);
-        ioc_.restart();
-        ioc_.run_for(deadline);
-        return closed;
-    }
-    tcp::socket& socket() { return stream_.next_layer(); }
-
-private:
-    void run() {
-        ioc_.restart();
-        ioc_.run_for(deadline_);
-    }
-    asio::io_context ioc_;
-    ssl::context ctx_{ssl::context::tls_client};
-    ssl::stream<tcp::socket> stream_{ioc_, ctx_};
-    std::chrono::milliseconds deadline_;
-};
-
-std::string tls_get(std::uint16_t port, std::string_view target) {
-    TlsClient c(port);
-    if (!c.handshake()) return "(handshake failed)";
-    c.send(request_line("GET", target, {"Connection: close"}));
-    return c.read_all();
-}
-
-}  // namespace
 
 TEST_CASE("serve over TLS: a client that never finishes its handshake, or idles after it, is dropped at the header deadline") {
     TlsSite site;
