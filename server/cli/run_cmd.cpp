@@ -32,6 +32,7 @@ struct RunOptions {
     double timeout_s = 0;
     double silence_timeout_s = 0;
     bool verbose = false;
+    bool trace = false;
     PolicyOptions policy{};
 };
 
@@ -90,6 +91,7 @@ int run(RunOptions const& o) {
     s.json = o.json;
     s.limits = {o.timeout_s, o.silence_timeout_s};
     s.verbose = o.verbose;
+    s.trace = o.trace;
     int code = run::run_session(s);
     server->stop();
     server->wait();
@@ -111,6 +113,7 @@ Command add_run_command(CLI::App& root) {
     cmd->add_option("--silence-timeout", o->silence_timeout_s, "End the run after S seconds without output, exit 124")
         ->check(CLI::PositiveNumber);
     cmd->add_flag("-v,--verbose", o->verbose, "Print the page's URL, the browser's pid and its profile directory to stderr");
+    cmd->add_flag("--trace-devtools", o->trace, "Print every DevTools message from the browser to stderr (to debug run itself)");
     add_policy_options(*cmd, o->policy);
     cmd->footer("Exit codes: the program's (exit(n), main's return, emrun's, wasmdevRun.exit(n)); 1 for an uncaught\n"
                 "exception or a browser that died; 124 for a timeout; 2 for bad usage, a missing PAGE or no Chromium.\n"

@@ -19,8 +19,10 @@ std::string page_script(std::optional<std::vector<std::string>> const& args, std
     }
     std::string script = R"JS((() => {
   'use strict';
-  const report = globalThis[BINDING];
-  if (typeof report !== 'function' || globalThis.wasmdevRun) return;
+  if (globalThis.wasmdevRun) return;
+  // Looked up when used: the binding can reach a new document after this script has run.
+  const binding = BINDING;
+  const report = (s) => { if (typeof globalThis[binding] === 'function') globalThis[binding](s); };
   const args = ARGS;
   let exited = false;
   const exit = (code) => {

@@ -13,7 +13,9 @@
 #include <cerrno>
 #include <chrono>
 #include <fmt/format.h>
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <variant>
 
@@ -106,7 +108,15 @@ private:
     long long create_id_ = 0, attach_id_ = 0;
     std::map<long long, std::string> setup_{};  // commands whose failure ends the run, by id
     std::string page_session_{};
+    bool navigated_ = false;
     int prompts_pending_ = 0;
+    // emrun's ^exit^ comes from the network side of the browser, which can overtake the page's
+    // last console calls: the code waits for a round trip through the page (a no-op evaluated
+    // there answers only after everything the page sent before), at most barrier_wait.
+    std::optional<int> pending_exit_{};
+    long long barrier_id_ = 0;
+    clock::time_point barrier_deadline_{};
+    static constexpr std::chrono::seconds barrier_wait{2};
     StdinLines stdin_{};
     clock::time_point start_{clock::now()}, last_output_{clock::now()};
 };
@@ -125,8 +135,9 @@ void Session::print(Stream s, std::string_view url, double time_ms, std::string 
 }
 
 void Session::setup_page(std::string const& s) {
-    // Sent back to back: the browser handles one session's commands in order, so the binding and
-    // the script are in place before the navigation starts.
+    // The navigation waits for every answer (on_response): Page.navigate is handled by the
+    // browser process at once, and the page usually commits in a new renderer process, which
+    // missed the script or the binding in about one run of three when they were still in flight.
     auto setup = [&](std::string_view method, json::object params = {}) {
         setup_[browser_->send(method, std::move(params), s)] = std::string(method);
     };
@@ -138,10 +149,10 @@ void Session::setup_page(std::string const& s) {
     json::object pattern{{"urlPattern", "*stdio.html*"}, {"requestStage", "Request"}};
     setup("Fetch.enable", {{"patterns", json::array{pattern}}});
     setup("Target.setAutoAttach", auto_attach_params());
-    setup("Page.navigate", {{"url", o_.url}});
 }
 
 void Session::on_response(b::Response const& r) {
+    if (pending_exit_ && r.id == barrier_id_) return end(Ending::exited, *pending_exit_);
     if (r.id == create_id_) {
         if (!r.error.empty() || r.target_id.empty()) return end(Ending::browser_died, 0, "cannot open a tab: " + r.error);
         attach_id_ = browser_->send("Target.attachToTarget", {{"targetId", r.target_id}, {"flatten", true}});
@@ -159,9 +170,14 @@ void Session::on_response(b::Response const& r) {
     else if (it->second == "Page.navigate" && !r.error_text.empty())
         end(Ending::browser_died, 0, fmt::format("cannot load {}: {}", o_.url, r.error_text));
     setup_.erase(it);
+    if (setup_.empty() && !navigated_) {
+        navigated_ = true;
+        setup_[browser_->send("Page.navigate", {{"url", o_.url}}, page_session_)] = "Page.navigate";
+    }
 }
 
 void Session::on_message(std::string_view text) {
+    if (o_.trace) write_all(STDERR_FILENO, fmt::format("wasmdev: devtools: {}\n", text.substr(0, 2000)));
     auto m = b::decode_message(text);
     std::visit(
         [&](auto const& e) {
@@ -196,13 +212,18 @@ void Session::on_message(std::string_view text) {
                 auto post = parse_emrun_post(e.url, e.post_data);
                 // The console already carries ^out^ and ^err^ (emrun's out() also calls the
                 // previous print): only the exit code and file dumps are emrun's own.
-                if (post.kind == EmrunKind::exit) end(Ending::exited, post.code);
                 if (post.kind == EmrunKind::file_dump)
                     write_all(STDERR_FILENO, fmt::format("wasmdev: run: ignored emrun file dump {} (run writes no files)\n", post.text));
                 json::array headers{json::object{{"name", "Content-Type"}, {"value", "text/plain"}}};
                 browser_->send("Fetch.fulfillRequest",
                                {{"requestId", e.request_id}, {"responseCode", 200}, {"responseHeaders", headers}, {"body", ""}},
                                m.session_id);
+                // After the answer: the exit POST is synchronous, so the page is blocked until then.
+                if (post.kind == EmrunKind::exit && !pending_exit_) {
+                    pending_exit_ = post.code;
+                    barrier_id_ = browser_->send("Runtime.evaluate", {{"expression", "0"}}, page_session_);
+                    barrier_deadline_ = clock::now() + barrier_wait;
+                }
             } else if constexpr (std::is_same_v<T, b::BindingCalled>) {
                 if (e.name != report_binding) return;
                 if (auto code = exit_request(e.payload)) end(Ending::exited, *code);
@@ -265,6 +286,10 @@ int Session::run() {
         auto now = clock::now();
         auto secs = [](clock::duration d) { return std::chrono::duration<double>(d).count(); };
         int timeout = wait_ms(o_.limits, secs(now - start_), secs(now - last_output_));
+        if (pending_exit_) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(barrier_deadline_ - now).count() + 1;
+            timeout = int(timeout < 0 ? std::max<long long>(0, left) : std::min<long long>(timeout, std::max<long long>(0, left)));
+        }
         int n = ::poll(fds.data(), nfds_t(fds.size()), timeout);
         if (n < 0 && errno != EINTR) {
             end(Ending::browser_died, 0, fmt::format("poll: {}", std::strerror(errno)));
@@ -292,6 +317,7 @@ int Session::run() {
             answer_prompts();
         }
         now = clock::now();
+        if (pending_exit_ && now >= barrier_deadline_) end(Ending::exited, *pending_exit_);
         switch (expired(o_.limits, secs(now - start_), secs(now - last_output_))) {
             case Expired::total: end(Ending::timed_out, 0, fmt::format("timed out after {} s (--timeout)", o_.limits.total_s)); break;
             case Expired::silence:

@@ -20,6 +20,7 @@ struct SessionOptions {
     bool json = false;
     Limits limits{};
     bool verbose = false;  // the browser's pid and profile directory on stderr (tests record them)
+    bool trace = false;    // every DevTools message received, on stderr (--trace-devtools)
 };
 
 // The run's exit code (ending.hpp). Prints every problem to stderr itself.

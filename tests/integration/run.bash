@@ -28,7 +28,13 @@ left_nothing_behind() {
   local left
   left=$(pgrep -g "$run_pgid" || true)
   [ -z "$left" ] || fail "processes of the browser's group $run_pgid are left: $(ps -o pid,stat,args -g "$run_pgid" 2>&1 | head -5)"
-  left=$(grep -lsF -- "$run_dir" /proc/[0-9]*/cmdline 2>/dev/null | grep -v "/proc/$$/" || true)
-  [ -z "$left" ] || fail "processes naming $run_dir are left: $left"
+  # Read by the shell itself: a grep given the path would find its own command line.
+  local f cmd
+  left=
+  for f in /proc/[0-9]*/cmdline; do
+    cmd=$(tr '\0' ' ' 2>/dev/null <"$f") || continue
+    [[ $cmd == *"$run_dir"* ]] && left+=" ${f%/cmdline}: $cmd"
+  done
+  [ -z "$left" ] || fail "processes naming $run_dir are left:$left"
   [ ! -e "$run_dir" ] || fail "the profile directory $run_dir is left"
 }

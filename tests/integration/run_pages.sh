@@ -31,11 +31,11 @@ run --timeout 60 emrun_only.html >"$tmp/out" 2>"$tmp/err"; rc=$?
 grep -qx 'emrun answer 200' "$tmp/out" || fail "emrun_only.html: the POST was not answered 200: $(cat "$tmp/out")"
 echo "ok: emrun's exit code arrives through its POSTs"
 
-# --timeout on a page that never exits: 124, and nothing of the browser is left.
-run -v --timeout 3 never_exits.html >"$tmp/out" 2>"$tmp/err"; rc=$?
+# --timeout on a page that never exits: 124, and nothing of the browser is left. (Whether the
+# page printed before the limit depends on the machine's load: the test does not ask.)
+run -v --timeout 5 never_exits.html >"$tmp/out" 2>"$tmp/err"; rc=$?
 [ $rc = 124 ] || fail "--timeout: exit $rc, want 124; stderr: $(cat "$tmp/err")"
-grep -qx 'ready and waiting' "$tmp/out" || fail "--timeout: the page's line is missing: $(cat "$tmp/out")"
-grep -q 'timed out after 3 s' "$tmp/err" || fail "--timeout: no message: $(cat "$tmp/err")"
+grep -q 'timed out after 5 s' "$tmp/err" || fail "--timeout: no message: $(cat "$tmp/err")"
 recorded_run "$tmp/err"
 left_nothing_behind
 echo "ok: --timeout exits 124 and leaves no process of group $run_pgid and no $run_dir"

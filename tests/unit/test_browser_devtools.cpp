@@ -64,8 +64,8 @@ TEST_CASE("decode_message: console calls keep their type, arguments, time and th
 TEST_CASE("decode_message: an uncaught error reads as DevTools shows it, stack included") {
     struct Row { std::string json; std::string text; };
     Row const rows[] = {
-        {R"({"method":"Runtime.exceptionThrown","params":{"timestamp":1,"exceptionDetails":{"text":"Uncaught",
-            "exception":{"type":"object","subtype":"error","className":"Error","description":"Error: boom\n    at f (http://x/a.js:1:7)"}}}})",
+        {R"J({"method":"Runtime.exceptionThrown","params":{"timestamp":1,"exceptionDetails":{"text":"Uncaught",
+            "exception":{"type":"object","subtype":"error","className":"Error","description":"Error: boom\n    at f (http://x/a.js:1:7)"}}}})J",
          "Uncaught Error: boom\n    at f (http://x/a.js:1:7)"},
         {R"({"method":"Runtime.exceptionThrown","params":{"timestamp":1,"exceptionDetails":{"text":"Uncaught (in promise)",
             "exception":{"type":"string","value":"nope"},
@@ -142,8 +142,8 @@ TEST_CASE("remote_value_text: values as console.log prints them") {
         {R"({"type":"bigint","unserializableValue":"12n","description":"12n"})", "12n"},
         {R"({"type":"object","className":"Object","description":"Object","preview":{"type":"object","overflow":false,
             "properties":[{"name":"a","type":"number","value":"1"},{"name":"b","type":"string","value":"x"}]}})", "{a: 1, b: 'x'}"},
-        {R"({"type":"object","subtype":"array","description":"Array(2)","preview":{"type":"object","subtype":"array","overflow":true,
-            "properties":[{"name":"0","type":"number","value":"1"},{"name":"1","type":"number","value":"2"}]}})", "[1, 2, …]"},
+        {R"J({"type":"object","subtype":"array","description":"Array(2)","preview":{"type":"object","subtype":"array","overflow":true,
+            "properties":[{"name":"0","type":"number","value":"1"},{"name":"1","type":"number","value":"2"}]}})J", "[1, 2, …]"},
         {R"({"type":"function","className":"Function","description":"function f() {}"})", "function f() {}"},
     };
     for (auto const& row : rows) {
