@@ -48,10 +48,10 @@ TEST_CASE("FrameSplitter: a message over the cap is dropped whole and the next o
 }
 
 TEST_CASE("decode_message: console calls keep their type, arguments, time and the calling script") {
-    auto m = decode_message(R"({"method":"Runtime.consoleAPICalled","sessionId":"S1","params":{"type":"warning",
+    auto m = decode_message(R"J({"method":"Runtime.consoleAPICalled","sessionId":"S1","params":{"type":"warning",
         "args":[{"type":"string","value":"a %d b"},{"type":"number","value":3,"description":"3"}],
         "executionContextId":1,"timestamp":1733470000123.5,
-        "stackTrace":{"callFrames":[{"functionName":"f","url":"http://localhost:1/a.js","lineNumber":0,"columnNumber":0}]}}})");
+        "stackTrace":{"callFrames":[{"functionName":"f","url":"http://localhost:1/a.js","lineNumber":0,"columnNumber":0}]}}})J");
     CHECK(m.session_id == "S1");
     auto const* c = std::get_if<ConsoleCall>(&m.body);
     REQUIRE(c);
@@ -67,11 +67,11 @@ TEST_CASE("decode_message: an uncaught error reads as DevTools shows it, stack i
         {R"J({"method":"Runtime.exceptionThrown","params":{"timestamp":1,"exceptionDetails":{"text":"Uncaught",
             "exception":{"type":"object","subtype":"error","className":"Error","description":"Error: boom\n    at f (http://x/a.js:1:7)"}}}})J",
          "Uncaught Error: boom\n    at f (http://x/a.js:1:7)"},
-        {R"({"method":"Runtime.exceptionThrown","params":{"timestamp":1,"exceptionDetails":{"text":"Uncaught (in promise)",
+        {R"J({"method":"Runtime.exceptionThrown","params":{"timestamp":1,"exceptionDetails":{"text":"Uncaught (in promise)",
             "exception":{"type":"string","value":"nope"},
-            "stackTrace":{"callFrames":[{"functionName":"","url":"http://x/p.html","lineNumber":4,"columnNumber":2}]}}}})",
+            "stackTrace":{"callFrames":[{"functionName":"","url":"http://x/p.html","lineNumber":4,"columnNumber":2}]}}}})J",
          "Uncaught (in promise) nope\n    at http://x/p.html:5:3"},
-        {R"({"method":"Runtime.exceptionThrown","params":{"exceptionDetails":{"text":"Uncaught SyntaxError: x"}}})",
+        {R"J({"method":"Runtime.exceptionThrown","params":{"exceptionDetails":{"text":"Uncaught SyntaxError: x"}}})J",
          "Uncaught SyntaxError: x"},
     };
     for (auto const& row : rows) {
@@ -84,43 +84,43 @@ TEST_CASE("decode_message: an uncaught error reads as DevTools shows it, stack i
 }
 
 TEST_CASE("decode_message: responses, targets, dialogs, paused requests and bindings") {
-    auto r = decode_message(R"({"id":7,"result":{"targetId":"T","sessionId":"S","errorText":"net::ERR_X"}})");
+    auto r = decode_message(R"J({"id":7,"result":{"targetId":"T","sessionId":"S","errorText":"net::ERR_X"}})J");
     REQUIRE(std::get_if<Response>(&r.body));
     CHECK(std::get<Response>(r.body).id == 7);
     CHECK(std::get<Response>(r.body).target_id == "T");
     CHECK(std::get<Response>(r.body).session_id == "S");
     CHECK(std::get<Response>(r.body).error_text == "net::ERR_X");
-    auto err = decode_message(R"({"id":8,"error":{"code":-32000,"message":"No target"}})");
+    auto err = decode_message(R"J({"id":8,"error":{"code":-32000,"message":"No target"}})J");
     CHECK(std::get<Response>(err.body).error == "No target");
 
-    auto a = decode_message(R"({"method":"Target.attachedToTarget","sessionId":"P","params":{"sessionId":"W",
-        "targetInfo":{"targetId":"x","type":"worker","url":"http://localhost:1/w.js"},"waitingForDebugger":true}})");
+    auto a = decode_message(R"J({"method":"Target.attachedToTarget","sessionId":"P","params":{"sessionId":"W",
+        "targetInfo":{"targetId":"x","type":"worker","url":"http://localhost:1/w.js"},"waitingForDebugger":true}})J");
     auto const* at = std::get_if<AttachedToTarget>(&a.body);
     REQUIRE(at);
     CHECK(at->session_id == "W");
     CHECK(at->target_type == "worker");
     CHECK(at->waiting_for_debugger);
 
-    auto d = decode_message(R"({"method":"Page.javascriptDialogOpening","params":{"type":"prompt","message":"Input: "}})");
+    auto d = decode_message(R"J({"method":"Page.javascriptDialogOpening","params":{"type":"prompt","message":"Input: "}})J");
     REQUIRE(std::get_if<DialogOpening>(&d.body));
     CHECK(std::get<DialogOpening>(d.body).type == "prompt");
 
-    auto p = decode_message(R"({"method":"Fetch.requestPaused","params":{"requestId":"R","request":{"url":"http://localhost:1/stdio.html","method":"POST","postData":"^exit^3"}}})");
+    auto p = decode_message(R"J({"method":"Fetch.requestPaused","params":{"requestId":"R","request":{"url":"http://localhost:1/stdio.html","method":"POST","postData":"^exit^3"}}})J");
     auto const* rp = std::get_if<RequestPaused>(&p.body);
     REQUIRE(rp);
     CHECK(rp->request_id == "R");
     CHECK(rp->method == "POST");
     CHECK(rp->post_data == "^exit^3");
 
-    auto bc = decode_message(R"({"method":"Runtime.bindingCalled","params":{"name":"__wasmdevRunReport","payload":"{\"exit\":5}"}})");
+    auto bc = decode_message(R"J({"method":"Runtime.bindingCalled","params":{"name":"__wasmdevRunReport","payload":"{\"exit\":5}"}})J");
     REQUIRE(std::get_if<BindingCalled>(&bc.body));
-    CHECK(std::get<BindingCalled>(bc.body).payload == R"({"exit":5})");
+    CHECK(std::get<BindingCalled>(bc.body).payload == R"J({"exit":5})J");
 }
 
 TEST_CASE("decode_message: anything malformed or unexpected is ignored, never thrown") {
     std::string const rows[] = {"", "{", "[]", "null", "{\"method\":5}", "{\"id\":\"x\"}",
-                                R"({"method":"Runtime.consoleAPICalled","params":{"args":7,"type":[]}})",
-                                R"({"method":"Target.attachedToTarget","params":"x"})", std::string(200, '[')};
+                                R"J({"method":"Runtime.consoleAPICalled","params":{"args":7,"type":[]}})J",
+                                R"J({"method":"Target.attachedToTarget","params":"x"})J", std::string(200, '[')};
     for (auto const& row : rows) {
         CAPTURE(row);
         auto m = decode_message(row);
@@ -133,18 +133,18 @@ TEST_CASE("decode_message: anything malformed or unexpected is ignored, never th
 TEST_CASE("remote_value_text: values as console.log prints them") {
     struct Row { char const* json; char const* text; };
     Row const rows[] = {
-        {R"({"type":"string","value":"hi"})", "hi"},
-        {R"({"type":"number","value":1.5,"description":"1.5"})", "1.5"},
-        {R"({"type":"number","unserializableValue":"NaN","description":"NaN"})", "NaN"},
-        {R"({"type":"boolean","value":true})", "true"},
-        {R"({"type":"undefined"})", "undefined"},
-        {R"({"type":"object","subtype":"null","value":null})", "null"},
-        {R"({"type":"bigint","unserializableValue":"12n","description":"12n"})", "12n"},
-        {R"({"type":"object","className":"Object","description":"Object","preview":{"type":"object","overflow":false,
-            "properties":[{"name":"a","type":"number","value":"1"},{"name":"b","type":"string","value":"x"}]}})", "{a: 1, b: 'x'}"},
+        {R"J({"type":"string","value":"hi"})J", "hi"},
+        {R"J({"type":"number","value":1.5,"description":"1.5"})J", "1.5"},
+        {R"J({"type":"number","unserializableValue":"NaN","description":"NaN"})J", "NaN"},
+        {R"J({"type":"boolean","value":true})J", "true"},
+        {R"J({"type":"undefined"})J", "undefined"},
+        {R"J({"type":"object","subtype":"null","value":null})J", "null"},
+        {R"J({"type":"bigint","unserializableValue":"12n","description":"12n"})J", "12n"},
+        {R"J({"type":"object","className":"Object","description":"Object","preview":{"type":"object","overflow":false,
+            "properties":[{"name":"a","type":"number","value":"1"},{"name":"b","type":"string","value":"x"}]}})J", "{a: 1, b: 'x'}"},
         {R"J({"type":"object","subtype":"array","description":"Array(2)","preview":{"type":"object","subtype":"array","overflow":true,
             "properties":[{"name":"0","type":"number","value":"1"},{"name":"1","type":"number","value":"2"}]}})J", "[1, 2, …]"},
-        {R"({"type":"function","className":"Function","description":"function f() {}"})", "function f() {}"},
+        {R"J({"type":"function","className":"Function","description":"function f() {}"})J", "function f() {}"},
     };
     for (auto const& row : rows) {
         CAPTURE(row.json);
@@ -177,9 +177,9 @@ TEST_CASE("console_text: format specifiers take the following arguments; the res
 }
 
 TEST_CASE("encode_command: a session's command names its session; the browser's does not") {
-    CHECK(encode_command(3, "Page.enable", {}, "S") == R"({"id":3,"method":"Page.enable","params":{},"sessionId":"S"})");
+    CHECK(encode_command(3, "Page.enable", {}, "S") == R"J({"id":3,"method":"Page.enable","params":{},"sessionId":"S"})J");
     CHECK(encode_command(1, "Target.createTarget", {{"url", "about:blank"}}) ==
-          R"({"id":1,"method":"Target.createTarget","params":{"url":"about:blank"}})");
+          R"J({"id":1,"method":"Target.createTarget","params":{"url":"about:blank"}})J");
 }
 
 TEST_CASE("chromium_argv: headless on the DevTools pipe, a private profile, --no-sandbox only as root") {
