@@ -115,6 +115,7 @@ Command add_run_command(CLI::App& root) {
     cmd->add_flag("-v,--verbose", o->verbose, "Print the page's URL, the browser's pid and its profile directory to stderr");
     cmd->add_flag("--trace-devtools", o->trace, "Print every DevTools message from the browser to stderr (to debug run itself)");
     add_policy_options(*cmd, o->policy);
+    take_one_value_each(*cmd);  // `--header 'X: y' page.html`: a header and the PAGE
     cmd->footer("Exit codes: the program's (exit(n), main's return, emrun's, wasmdevRun.exit(n)); 1 for an uncaught\n"
                 "exception or a browser that died; 124 for a timeout; 2 for bad usage, a missing PAGE or no Chromium.\n"
                 "docs/run.md has the details.");

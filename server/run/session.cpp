@@ -12,11 +12,12 @@
 #include <boost/json/object.hpp>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fmt/format.h>
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <optional>
-#include <set>
 #include <variant>
 
 #include "server/browser/chromium.hpp"
@@ -109,7 +110,7 @@ private:
     std::map<long long, std::string> setup_{};  // commands whose failure ends the run, by id
     std::string page_session_{};
     bool navigated_ = false;
-    int prompts_pending_ = 0;
+    std::deque<std::string> prompts_{};  // the sessions (a page, a frame) whose prompt() waits, oldest first
     // emrun's ^exit^ comes from the network side of the browser, which can overtake the page's
     // last console calls: the code waits for a round trip through the page (a no-op evaluated
     // there answers only after everything the page sent before), at most barrier_wait.
@@ -198,7 +199,7 @@ void Session::on_message(std::string_view text) {
                 if (e.session_id == page_session_) end(Ending::closed, 0, "the page closed without an exit code");
             } else if constexpr (std::is_same_v<T, b::DialogOpening>) {
                 if (e.type == "prompt") {
-                    ++prompts_pending_;
+                    prompts_.push_back(m.session_id);
                     answer_prompts();
                 } else {
                     // alert, confirm, beforeunload: accepted, as a user clicking OK would.
@@ -235,17 +236,17 @@ void Session::on_message(std::string_view text) {
 }
 
 void Session::answer_prompts() {
-    while (prompts_pending_ > 0) {
+    while (!prompts_.empty()) {
         auto line = stdin_.next();
         if (line) {
-            browser_->send("Page.handleJavaScriptDialog", {{"accept", true}, {"promptText", *line}}, page_session_);
+            browser_->send("Page.handleJavaScriptDialog", {{"accept", true}, {"promptText", *line}}, prompts_.front());
         } else if (stdin_.exhausted()) {
             // The end of our stdin is the end of the page's: prompt() returns null.
-            browser_->send("Page.handleJavaScriptDialog", {{"accept", false}}, page_session_);
+            browser_->send("Page.handleJavaScriptDialog", {{"accept", false}}, prompts_.front());
         } else {
             return;  // wait for more input
         }
-        --prompts_pending_;
+        prompts_.pop_front();
     }
 }
 
@@ -281,7 +282,7 @@ int Session::run() {
     bool stdin_open = true;
     while (!status_.ended()) {
         std::vector<pollfd> fds{{browser_->pipe_fd(), POLLIN, 0}, {browser_->exit_fd(), POLLIN, 0}, {signals.fd(), POLLIN, 0}};
-        bool const reading_stdin = prompts_pending_ > 0 && stdin_open && stdin_.wants_input();
+        bool const reading_stdin = !prompts_.empty() && stdin_open && stdin_.wants_input();
         if (reading_stdin) fds.push_back({STDIN_FILENO, POLLIN, 0});
         auto now = clock::now();
         auto secs = [](clock::duration d) { return std::chrono::duration<double>(d).count(); };

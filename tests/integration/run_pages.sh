@@ -40,6 +40,12 @@ recorded_run "$tmp/err"
 left_nothing_behind
 echo "ok: --timeout exits 124 and leaves no process of group $run_pgid and no $run_dir"
 
+# --silence-timeout: the page prints once, then nothing: 124 once it has been quiet that long.
+run --silence-timeout 5 never_exits.html >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc = 124 ] || fail "--silence-timeout: exit $rc, want 124; stderr: $(cat "$tmp/err")"
+grep -q 'no output for 5 s' "$tmp/err" || fail "--silence-timeout: no message: $(cat "$tmp/err")"
+echo "ok: --silence-timeout exits 124"
+
 # Ctrl-C mid-run: 130, and nothing of the browser is left.
 "$bin" run -v never_exits.html >"$tmp/out" 2>"$tmp/err" &
 runner=$!
