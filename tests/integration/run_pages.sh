@@ -17,6 +17,19 @@ grep -q '^Uncaught Error: boom from the page' "$tmp/err" || fail "throws.html: n
 grep -qE '^ +at thrower \(http://localhost:[0-9]+/throws.html:' "$tmp/err" || fail "throws.html: no stack: $(cat "$tmp/err")"
 echo "ok: an uncaught exception exits 1 with its stack on stderr"
 
+# An unhandled rejection: the same, "Uncaught (in promise)".
+run --timeout 60 rejects.html >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc = 1 ] || fail "rejects.html: exit $rc, want 1; stderr: $(cat "$tmp/err")"
+grep -q '^Uncaught (in promise) Error: rejected in a promise' "$tmp/err" || fail "rejects.html: no rejection on stderr: $(cat "$tmp/err")"
+grep -qE '^ +at rejecter \(' "$tmp/err" || fail "rejects.html: no stack: $(cat "$tmp/err")"
+echo "ok: an unhandled rejection exits 1 with its stack on stderr"
+
+# A strict CSP (script-src 'self') does not stop run's injected script.
+run --timeout 60 csp.html >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc = 4 ] || fail "csp.html: exit $rc, want 4; stderr: $(cat "$tmp/err")"
+grep -qx 'csp page runs' "$tmp/out" || fail "csp.html: no line: $(cat "$tmp/out")"
+echo "ok: wasmdevRun.exit works under a strict CSP"
+
 # A worker's console.log and console.error reach our stdout and stderr.
 run --timeout 60 worker.html >"$tmp/out" 2>"$tmp/err"; rc=$?
 [ $rc = 0 ] || fail "worker.html: exit $rc; stderr: $(cat "$tmp/err")"
@@ -58,6 +71,21 @@ runner=
 recorded_run "$tmp/err"
 left_nothing_behind
 echo "ok: Ctrl-C exits 130 and leaves no process of group $run_pgid and no $run_dir"
+
+# The browser crashing mid-run (its main process killed): exit 1 naming the signal, and the
+# rest of its group and its profile are gone.
+"$bin" run -v never_exits.html >"$tmp/out" 2>"$tmp/err" &
+runner=$!
+wait_for_match 'ready and waiting' 60 "$tmp/out" >/dev/null || fail "crash: the page never printed: $(cat "$tmp/err")"
+recorded_run "$tmp/err"
+kill -KILL "$run_pgid"  # the browser's own pid (it leads its group): started by this test's wasmdev
+timeout 30 tail --pid="$runner" -f /dev/null || fail "crash: wasmdev run did not end within 30 s"
+wait "$runner"; rc=$?
+runner=
+[ $rc = 1 ] || fail "crash: exit $rc, want 1; stderr: $(cat "$tmp/err")"
+grep -q 'the browser was killed by signal 9' "$tmp/err" || fail "crash: no reason: $(cat "$tmp/err")"
+left_nothing_behind
+echo "ok: a browser killed mid-run is exit 1 with its reason, and leaves nothing behind"
 
 # No Chromium: one line naming the package and --browser, exit 2.
 WASMDEV_BROWSER= timeout 60 "$bin" run --browser /nonexistent/chromium never_exits.html >"$tmp/out" 2>"$tmp/err"; rc=$?
