@@ -52,6 +52,11 @@ run thread.html >out 2>err; rc=$?
 grep -qx 'main on a pthread' out || fail "pthread: no line from main: $(cat out)"
 grep -qx 'from a second thread' out || fail "pthread: no line from the second thread: $(cat out)"
 echo "ok: exit(5) from a PROXY_TO_PTHREAD program"
+# ...which it owes to serve's policy: without COEP the page is not isolated and cannot start.
+run --coep off thread.html >out 2>err; rc=$?
+[ $rc = 1 ] || fail "pthread without COEP: exit $rc, want 1; stderr: $(cat err)"
+grep -q 'SharedArrayBuffer' err || fail "pthread without COEP: no SharedArrayBuffer error: $(cat err)"
+echo "ok: without COEP the same program fails (exit 1), so the isolation is the served policy's"
 
 # An --emrun build: output once (the console), exit code 7.
 run emrun.html >out 2>err; rc=$?
