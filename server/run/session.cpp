@@ -40,7 +40,8 @@ int g_signal_pipe = -1;
 
 extern "C" void on_signal(int sig) {
     unsigned char s = (unsigned char)sig;
-    if (g_signal_pipe >= 0) [[maybe_unused]] auto n = ::write(g_signal_pipe, &s, 1);  // async-signal-safe
+    // write() is async-signal-safe; a full pipe means a signal is already waiting to be seen.
+    if (g_signal_pipe >= 0 && ::write(g_signal_pipe, &s, 1) < 0) return;
 }
 
 // SIGINT and SIGTERM become a byte on a pipe the loop polls: the run then ends like any other
@@ -269,6 +270,9 @@ void Session::drain() {
 
 int Session::run() {
     SignalPipe signals;
+    // A browser that died leaves our end of its pipe without a reader: a write must fail with
+    // EPIPE (noticed through the pipe's end and the exit fd), not kill wasmdev.
+    ::signal(SIGPIPE, SIG_IGN);
     std::string error;
     browser_ = b::Browser::launch(o_.browser, o_.as_root, error);
     if (!browser_) {
