@@ -66,8 +66,8 @@ std::unique_ptr<Browser> Browser::launch(std::string const& program, bool as_roo
     b->dir_ = pattern;
     std::error_code ec;
     fs::create_directory(b->dir_ / "profile", ec);
-    auto argv = chromium_argv(program, b->dir_ / "profile", as_root);
-    b->child_ = cpython::spawn_piped(argv, cpython::current_environment(), b->dir_ / "browser.log");
+    b->argv_ = chromium_argv(program, b->dir_ / "profile", as_root);
+    b->child_ = cpython::spawn_piped(b->argv_, cpython::current_environment(), b->dir_ / "browser.log");
     if (b->child_.pid <= 0) {
         error = b->child_.error;
         b->close();

@@ -54,6 +54,7 @@ public:
     int pipe_fd() const { return child_.from_child; }
     int exit_fd() const { return child_.pidfd; }  // readable once the browser process has exited
     int pid() const { return pid_; }
+    std::vector<std::string> const& argv() const { return argv_; }  // the command it was started with
     std::filesystem::path const& dir() const { return dir_; }
     std::size_t dropped_messages() const { return frames_.dropped(); }
     // The browser's own last lines of output (why it died), at most max_bytes.
@@ -67,6 +68,7 @@ private:
     Browser() = default;
     cpython::PipedChild child_{};
     int pid_ = 0;
+    std::vector<std::string> argv_{};
     std::filesystem::path dir_{};
     FrameSplitter frames_{};
     long long next_id_ = 1;

@@ -112,7 +112,7 @@ Command add_run_command(CLI::App& root) {
     cmd->add_option("--timeout", o->timeout_s, "End the run after S seconds, exit 124")->check(CLI::PositiveNumber);
     cmd->add_option("--silence-timeout", o->silence_timeout_s, "End the run after S seconds without output, exit 124")
         ->check(CLI::PositiveNumber);
-    cmd->add_flag("-v,--verbose", o->verbose, "Print the page's URL, the browser's pid and its profile directory to stderr");
+    cmd->add_flag("-v,--verbose", o->verbose, "Print the browser's command, the page's URL, the browser's pid and its profile directory to stderr");
     cmd->add_flag("--trace-devtools", o->trace, "Print every DevTools message from the browser to stderr (to debug run itself)");
     add_policy_options(*cmd, o->policy);
     take_one_value_each(*cmd);  // `--header 'X: y' page.html`: a header and the PAGE

@@ -28,6 +28,7 @@
 #include "server/run/output.hpp"
 #include "server/run/page_script.hpp"
 #include "server/run/stdin_lines.hpp"
+#include "server/text/shell.hpp"
 
 namespace wasmdev::run {
 namespace {
@@ -279,9 +280,13 @@ int Session::run() {
         write_all(STDERR_FILENO, fmt::format("wasmdev: run: cannot start {}: {}\n", o_.browser, error));
         return 1;
     }
-    if (o_.verbose)
+    if (o_.verbose) {
+        std::string command;
+        for (auto const& a : browser_->argv()) command += (command.empty() ? "" : " ") + text::shell_quote(a);
+        write_all(STDERR_FILENO, fmt::format("wasmdev: run: {}\n", command));
         write_all(STDERR_FILENO, fmt::format("wasmdev: run: {} pid {} (process group {}), profile {}\n", o_.url,
                                              browser_->pid(), browser_->pid(), browser_->dir().string()));
+    }
     create_id_ = browser_->send("Target.createTarget", {{"url", "about:blank"}});
     bool stdin_open = true;
     while (!status_.ended()) {

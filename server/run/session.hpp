@@ -19,7 +19,7 @@ struct SessionOptions {
     std::optional<std::vector<std::string>> args{};
     bool json = false;
     Limits limits{};
-    bool verbose = false;  // the browser's pid and profile directory on stderr (tests record them)
+    bool verbose = false;  // the browser's command, pid and profile directory on stderr (tests record them)
     bool trace = false;    // every DevTools message received, on stderr (--trace-devtools)
 };
 
