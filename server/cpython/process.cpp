@@ -1,12 +1,14 @@
 // posix_spawn with a process group per build step; output through a pipe read with poll()
 // so the status line can tick; SIGINT/SIGTERM forwarded to the step's group, escalated to
-// SIGTERM and SIGKILL if it lingers.
+// SIGTERM and SIGKILL if it lingers. Piped children (run's browser) get fds 3 and 4 as pipes
+// and a pidfd, so their end is an event the caller polls for.
 #include "server/cpython/process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <algorithm>
 #include <optional>
 #include <thread>
 
@@ -236,6 +239,128 @@ ProcessResult ProcessRunner::capture(std::vector<std::string> const& argv, std::
     RunOptions o;
     o.on_output = [&output](std::string_view chunk) { output.append(chunk); };
     return run(argv, cwd, env, o);
+}
+
+namespace {
+
+// A descriptor of ours moved to 10 or above (close-on-exec): the child's 3 and 4 can then be
+// made with dup2 without overwriting one pipe end with another.
+int above_ten(int fd) {
+    if (fd < 0 || fd >= 10) return fd;
+    int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, 10);
+    ::close(fd);
+    return moved;
+}
+
+void close_fd(int& fd) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+}
+
+// Waits up to `within` for the pidfd to report the exit (the child stays unreaped).
+bool exits_within(int pidfd, std::chrono::milliseconds within) {
+    auto const deadline = std::chrono::steady_clock::now() + within;
+    for (;;) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        pollfd p{pidfd, POLLIN, 0};
+        int n = ::poll(&p, 1, int(std::max<long long>(0, left.count())));
+        if (n > 0) return true;
+        if (n == 0) return false;
+        if (errno != EINTR) return false;
+    }
+}
+
+}  // namespace
+
+PipedChild spawn_piped(std::vector<std::string> const& argv, Environment const& env,
+                       std::filesystem::path const& log_file) {
+    PipedChild c;
+    if (argv.empty()) {
+        c.error = "empty command";
+        return c;
+    }
+    auto program = resolve_program(argv[0], env);
+    if (program.empty()) {
+        c.error = argv[0] + ": not found on PATH";
+        return c;
+    }
+    int in[2] = {-1, -1}, out[2] = {-1, -1};
+    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) {
+        c.error = std::string("pipe: ") + std::strerror(errno);
+        for (int fd : {in[0], in[1], out[0], out[1]})
+            if (fd >= 0) ::close(fd);
+        return c;
+    }
+    for (int* fd : {&in[0], &in[1], &out[0], &out[1]}) *fd = above_ten(*fd);
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawnattr_init(&attr);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 3);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 4);
+    // The server's sockets and anything else of ours stay out of the browser.
+    posix_spawn_file_actions_addclosefrom_np(&fa, 5);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP, SIGCHLD}) sigaddset(&defaults, s);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    sigset_t empty;
+    sigemptyset(&empty);
+    posix_spawnattr_setsigmask(&attr, &empty);
+    // Its own group: a terminal's Ctrl-C reaches wasmdev only, which then ends the whole group.
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    posix_spawnattr_setpgroup(&attr, 0);
+    auto parts = make_parts(argv, env);
+    pid_t pid = 0;
+    int rc = ::posix_spawn(&pid, program.c_str(), &fa, &attr, parts.argv.data(), parts.envp.data());
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    ::close(in[0]);
+    ::close(out[1]);
+    if (rc != 0) {
+        ::close(in[1]);
+        ::close(out[0]);
+        c.error = "cannot run " + program + ": " + std::strerror(rc);
+        return c;
+    }
+    c.pid = pid;
+    c.to_child = in[1];
+    c.from_child = out[0];
+    c.pidfd = int(::syscall(SYS_pidfd_open, pid, 0));  // glibc 2.36 declares pidfd_open without C linkage
+    return c;
+}
+
+ProcessResult end_piped(PipedChild& child, std::chrono::milliseconds grace) {
+    ProcessResult r;
+    if (child.pid <= 0) return r;
+    close_fd(child.to_child);  // end of input: a browser on a DevTools pipe closes itself
+    bool exited = child.pidfd >= 0 && exits_within(child.pidfd, grace);
+    if (!exited) {
+        ::kill(-child.pid, SIGTERM);
+        exited = child.pidfd >= 0 && exits_within(child.pidfd, std::chrono::seconds(2));
+    }
+    // The child is a zombie now or still running: either way its id still names the group, so
+    // this reaches only what it started (renderers, zygotes, crash handlers that outlived it).
+    ::kill(-child.pid, SIGKILL);
+    int status = 0;
+    while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    // Killed members that were reparented are reaped by init; wait (bounded) until the group is
+    // empty, so that no process of it is left when the caller reports the run's end.
+    for (int i = 0; i < 200 && ::kill(-child.pid, 0) == 0; ++i) ::usleep(10000);
+    close_fd(child.from_child);
+    close_fd(child.pidfd);
+    child.pid = 0;
+    if (WIFEXITED(status)) {
+        r.exit_code = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+        r.term_signal = WTERMSIG(status);
+        r.exit_code = 128 + r.term_signal;
+    }
+    return r;
 }
 
 int ProcessRunner::spawn_detached(std::vector<std::string> const& argv) {
