@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""HTTPS: wasmdev --tls beside nginx with TLS (#14), on the fixture and with the helpers of
+"""HTTPS: wasmdev --tls beside nginx with TLS, on the fixture and with the helpers of
 bench.py. Both servers use the same certificate (wasmdev's generated ECDSA P-256 leaf), TLS
 1.2-1.3 with OpenSSL's default ciphers (so wrk negotiates the same suite with both: printed),
 and session resumption on (nginx: ssl_session_cache shared + tickets; wasmdev: its cache and

@@ -1,4 +1,4 @@
-# The test suites again under sanitizers, as ctest tests of the main build (#12 item 8): the
+# The test suites again under sanitizers, as ctest tests of the main build (docs/design.md#sanitizers): the
 # unit and integration tests under ASan+UBSan, and the concurrency tests (compression cache,
 # open-file cache, every integration test) under TSan. Each set is a sibling build of this
 # source tree under the main build dir (build/build-asan, build/build-tsan: a clean clone

@@ -24,7 +24,7 @@ constexpr auto entries = std::to_array<MimeEntry>({
     {"map", "application/json", true, true},
     {"pyc", "application/octet-stream", false, true},
     {"whl", "application/zip", false, true},
-    // Split DWARF for DevTools' C/C++ extension (#11). No media type is registered for DWARF
+    // Split DWARF for DevTools' C/C++ extension. No media type is registered for DWARF
     // objects and the loaders read them as bytes, so octet-stream. Not compressed: the
     // extension loads .dwo files with Emscripten's lazy file, which asks HEAD for an exact
     // identity Content-Length and then reads 1 MiB ranges (a compressed answer makes it

@@ -1,4 +1,4 @@
-// The one extension → media type table (SPEC §2.3), shared by the server and by every
+// The one extension → media type table (docs/design.md#mime), shared by the server and by every
 // config generator (htaccess, nginx, caddy). There is no other MIME list in the project.
 // Lookup only: choosing an encoding or writing headers is left to server/http/.
 #pragma once

@@ -1,5 +1,5 @@
 // The self-check page's list of the wasm modules this server has served, with the doctor's
-// verdict on each (SPEC §6): read from /__wasmdev/modules.json, drawn with textContent only
+// verdict on each (docs/design.md#serve-diagnosis): read from /__wasmdev/modules.json, drawn with textContent only
 // (module names and paths come from the served tree and are never parsed as HTML). The server
 // reads modules in the background: a module not read yet is "pending", and the list is asked
 // for again (every second, for at most a minute) until none is.

@@ -1,4 +1,4 @@
-// The wasmdev self-check (SPEC 2.9): checks, in this browser, what a WebAssembly build
+// The wasmdev self-check (docs/design.md#self-check): checks, in this browser, what a WebAssembly build
 // needs from the server that hosts it. Every check ends as PASS or FAIL with a one-line
 // reason, and none can hang (each waits with a deadline). The results are published for
 // automation (tests/browser/selfcheck.mjs) once every check has finished:

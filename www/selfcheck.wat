@@ -1,4 +1,4 @@
-;; The self-check's module (SPEC 2.9), used by two checks of selfcheck.js:
+;; The self-check's module (docs/design.md#self-check), used by two checks of selfcheck.js:
 ;;  - instantiateStreaming: only accepted when the server sends Content-Type exactly
 ;;    application/wasm;
 ;;  - threads: it imports a SHARED memory and counts with wasm atomics, so the page and a

@@ -1,4 +1,4 @@
-// `wasmdev build [PROFILE] [OP...]`: CPython's WebAssembly build pipeline (SPEC §3), then,
+// `wasmdev build [PROFILE] [OP...]`: CPython's WebAssembly build pipeline (docs/build.md), then,
 // for `repl` on a browser profile, the same server as `wasmdev serve` on the checkout root.
 // Turns flags into cpython::BuildRunOptions and calls run_build(), which decides and prints
 // everything up to the summary; serves the checkout when it says to.
@@ -85,7 +85,7 @@ int serve_checkout(BuildOptions const& o, b::CPythonLayout const& layout, b::Bui
                    std::string const& missing_hint, bool pydebug = false) {
     ServeOptions so = o.serve;
     so.root = layout.srcdir.string();
-    if (!so.reload) so.reload = true;  // the edit-rebuild loop is what repl is for (#14)
+    if (!so.reload) so.reload = true;  // the edit-rebuild loop is what repl is for
     std::string error;
     auto cfg = to_config(so, error);
     if (!cfg) {
@@ -104,7 +104,7 @@ int serve_checkout(BuildOptions const& o, b::CPythonLayout const& layout, b::Bui
         auto page = url + rel;
         fmt::print("{}: {}\n", fs::path(rel).filename().string(), page);
         if (debug) {
-            // The doctor reads the build's own DWARF (#11): the substitutions it computes are the
+            // The doctor reads the build's own DWARF: the substitutions it computes are the
             // ones DevTools needs. Before the module exists, the checkout-root mapping is the guess.
             std::error_code exists_ec;
             auto module = fs::path(srcdir) / fs::path(rel).parent_path() / "python.wasm";

@@ -1,4 +1,4 @@
-// How subcommands plug into the one `wasmdev` binary (SPEC §1).
+// How subcommands plug into the one `wasmdev` binary (docs/design.md#commands).
 // Each add_*_command registers its CLI11 subcommand and flags on the root app and returns
 // the function main() calls when that subcommand was chosen. main.cpp owns parsing and
 // exit codes for bad usage (2); a runner returns 0 on success, 1 on runtime failure.

@@ -1,4 +1,4 @@
-// `wasmdev doctor [PATH] [--root DIR] [--url URL] [--json]` (SPEC §6, issue #11): reads a .wasm
+// `wasmdev doctor [PATH] [--root DIR] [--url URL] [--json]` (docs/doctor.md): reads a .wasm
 // (or every .wasm below a directory), asks server/doctor/ what DevTools will make of it when
 // ROOT is served at URL, and prints the reports. Exit 0 loads, 1 something will not, 2 bad usage.
 #include <fmt/format.h>

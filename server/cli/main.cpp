@@ -1,4 +1,4 @@
-// The `wasmdev` binary: one CLI11 app with a subcommand per job (SPEC §1).
+// The `wasmdev` binary: one CLI11 app with a subcommand per job (docs/design.md#commands).
 // Owns argument parsing and the exit codes for bad usage; each subcommand's work lives in
 // its own *_cmd.cpp. `wasmdev [ROOT]` without a subcommand means `wasmdev serve [ROOT]`.
 #include <fmt/format.h>
@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
         app.parse(int(args.size()), args.data());
     } catch (CLI::ParseError const& e) {
         if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-        // Bad usage: one line naming the flag or value, exit 2 (SPEC §1).
+        // Bad usage: one line naming the flag or value, exit 2 (docs/design.md#commands).
         fmt::print(stderr, "wasmdev: error: {}\n", e.what());
         return 2;
     }

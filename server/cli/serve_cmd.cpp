@@ -1,5 +1,5 @@
 // `wasmdev serve [ROOT]`: the serve flags (serve_options.cpp) into an http::Config, then the
-// server (SPEC §2), and --open once it listens.
+// server, and --open once it listens.
 #include <fmt/format.h>
 
 #include <memory>

@@ -42,7 +42,7 @@ std::string normalise_allow_host(std::string h) {
     return h;
 }
 
-// ---- HTTPS (#14) ----
+// ---- HTTPS ----
 
 // "wasmdev local CA user@host": the name a phone lists among its trusted CAs.
 std::string local_ca_name() {
@@ -117,8 +117,8 @@ void add_serve_options(CLI::App& cmd, ServeOptions& o) {
     cmd.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
         ->capture_default_str()
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
-    cmd.add_option("--threads", o.threads, "Serving threads (default: one per core)")->check(CLI::Range(0, 256));
-    // Hidden: tests use a small limit to show a burst over it is queued, not refused (#12 item 5).
+    cmd.add_option("--threads", o.threads, "Serving threads (default: one per usable CPU)")->check(CLI::Range(0, 256));
+    // Hidden: tests use a small limit to show a burst over it is queued, not refused (docs/design.md#connection-limit).
     cmd.add_option("--max-connections", o.max_connections, "Connections served at once (default: from ulimit -n)")
         ->check(CLI::Range(0, 1 << 24))
         ->group("");
@@ -134,14 +134,14 @@ void add_serve_options(CLI::App& cmd, ServeOptions& o) {
     cmd.add_flag("--no-compress", o.no_compress, "Never compress responses");
     cmd.add_flag("--no-listing", o.no_listing, "Answer 403 instead of listing directories");
     cmd.add_option("--cache-mb", o.cache_mb, "Memory for compressed bodies, MiB")->capture_default_str()->check(CLI::Range(0, 1 << 20));
-    // ---- HTTPS (#14) ----
+    // ---- HTTPS ----
     cmd.add_flag("--tls", o.tls, "Serve HTTPS with a certificate from wasmdev's local CA (created once)");
     cmd.add_option("--cert", o.cert_file, "Serve HTTPS with this PEM certificate chain (mkcert's NAME.pem); needs --key")
         ->type_name("FILE");
     cmd.add_option("--key", o.key_file, "The unencrypted PEM private key of --cert")->type_name("FILE");
     // ---- end of HTTPS ----
 
-    // Live reload (#14): the last of --reload / --no-reload wins.
+    // Live reload: the last of --reload / --no-reload wins.
     cmd.add_flag_callback("--reload", [&o] { o.reload = true; },
                           "Watch ROOT and reload pages that use a changed file (default for build ... repl)");
     cmd.add_flag_callback("--no-reload", [&o] { o.reload = false; }, "No live reload, no script added to pages");

@@ -26,7 +26,7 @@ void add_policy_options(CLI::App& cmd, PolicyOptions& o);
 void apply_policy(PolicyOptions const& o, http::Config& cfg);
 
 // Every repeatable option of cmd (its option groups' too) takes one value each time it is
-// given: `--header 'X-A: b' DIR` is a header and a directory, not two headers (#13).
+// given: `--header 'X-A: b' DIR` is a header and a directory, not two headers.
 void take_one_value_each(CLI::App& cmd);
 
 struct ServeOptions {
@@ -45,12 +45,12 @@ struct ServeOptions {
     bool no_listing = false;
     unsigned cache_mb = unsigned(http::Config{}.cache_bytes >> 20);
 
-    // ---- HTTPS (#14): --tls, --cert, --key; checked and turned into Config::tls by to_config ----
+    // ---- HTTPS: --tls, --cert, --key; checked and turned into Config::tls by to_config ----
     bool tls = false;
     std::string cert_file{};  // --cert (implies --tls; needs --key)
     std::string key_file{};   // --key
     // ---- end of HTTPS ----
-    // Live reload (#14, docs/reload.md). Unset: the command's default (serve: off; build repl: on).
+    // Live reload (docs/reload.md). Unset: the command's default (serve: off; build repl: on).
     std::optional<bool> reload{};
     unsigned reload_quiet_ms = http::Config{}.reload_quiet_ms;
 };

@@ -200,7 +200,7 @@ struct CompressCache::Shared {
     std::size_t const max_bytes;
     std::atomic<bool> closing{false};
     // The most the bodies being compressed can grow to (in_flight_cost of each input):
-    // with the completed bodies, what --cache-mb bounds (#12 item 5b).
+    // with the completed bodies, what --cache-mb bounds (docs/design.md#compression-bound).
     std::uint64_t in_flight_bound = 0;
     std::mutex mutex;
     std::list<Id> lru;  // most recently used first
@@ -474,7 +474,7 @@ std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int 
         ++sh.stats.misses;
         // A body that could outgrow what --cache-mb allows in flight is not made: slow readers
         // would pin all of it (four of a 300 MB file held 274 MiB under --cache-mb 1). The
-        // file goes as it is, by sendfile, which holds nothing (#12 item 5b).
+        // file goes as it is, by sendfile, which holds nothing.
         if (!sh.fits_in_flight_locked(input_size)) {
             ++sh.stats.compressions_failed;
             ++sh.stats.over_bound;

@@ -1,4 +1,4 @@
-// The compress-once cache (SPEC §2.5): one compression per file version and coding,
+// The compress-once cache (docs/design.md#compression): one compression per file version and coding,
 // shared by every request that wants it, kept within a memory bound with LRU eviction,
 // dropped as soon as the same path is asked for with a different version.
 // A body is produced progressively by a job on an injected executor, so the first request
@@ -25,7 +25,7 @@ struct FileKey {
     std::uint64_t ino = 0;
     std::uint64_t size = 0;
     std::int64_t mtime_ns = 0;
-    std::int64_t ctime_ns = 0;  // a rewrite with mtime set back (cp -p, touch -r) still changes ctime (#12)
+    std::int64_t ctime_ns = 0;  // a rewrite with mtime set back (cp -p, touch -r) still changes ctime
     bool operator==(FileKey const&) const = default;
 };
 // The key of the file version a stat result describes.
@@ -120,9 +120,9 @@ public:
 
     // max_bytes bounds the compressed bytes of completed entries (LRU eviction) and, counted
     // at the most each could grow to, of the entries still filling: a compression that would
-    // go beyond it is not started (#12 item 5b). post_job runs compression jobs
+    // go beyond it is not started (docs/design.md#compression-bound). post_job runs compression jobs
     // (the server's Scheduler; tests may use threads); post_small_job, when given, runs those
-    // of files up to small_job_bytes, so they never queue behind big ones (#12 item 5a). A job
+    // of files up to small_job_bytes, so they never queue behind big ones. A job
     // the executor destroys unrun fails its entry, so no reader waits forever.
     CompressCache(std::size_t max_bytes, Executor post_job, Executor post_small_job = {});
     static constexpr std::uint64_t small_job_bytes = 1024 * 1024;  // about 20 ms of gzip
@@ -144,7 +144,7 @@ public:
     std::shared_ptr<Entry> acquire(std::string const& path, int fd, FileKey key, Coding coding);
 
     // The entry for this file version and coding if one exists (filling or done), without
-    // starting anything or counting a hit: a HEAD learns whether a length is known (#13).
+    // starting anything or counting a hit: a HEAD learns whether a length is known (docs/design.md#decide-then-act).
     // variant names a transformed body (below); 0 is the file's own bytes.
     std::shared_ptr<Entry> find(std::string const& path, FileKey key, Coding coding, std::uint64_t variant = 0) const;
 
@@ -173,7 +173,7 @@ public:
 
     CacheStats stats() const;
 
-    // Shutdown (#12 item 5, Ctrl-C): running jobs stop at their next block and queued ones
+    // Shutdown (Ctrl-C, docs/design.md#shutdown): running jobs stop at their next block and queued ones
     // as they start, failing their entries, so no one waits for a 300 MB compression to end.
     void stop_compressing();
 

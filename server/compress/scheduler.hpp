@@ -1,4 +1,4 @@
-// The threads compression jobs run on, in two lanes (#12 item 5a): a job for a small file
+// The threads compression jobs run on, in two lanes (docs/design.md#compression-lanes): a job for a small file
 // never queues behind big ones. Small jobs go to a queue of their own, served by one thread
 // that takes nothing else and by the big lane's threads whenever they are free (small first:
 // shortest job first); big jobs wait only for the big lane. A cold 3 KB script is compressed

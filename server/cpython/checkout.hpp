@@ -1,4 +1,4 @@
-// Where the CPython checkout is and what it holds (SPEC §3): found from a directory
+// Where the CPython checkout is and what it holds (docs/design.md#build): found from a directory
 // upwards, its Python version read from `configure`, the Tools/wasm files of the 3.11–3.13
 // layouts, and the in-tree-build marker that makes out-of-tree builds fail.
 // Reads files only; never runs anything.

@@ -1,5 +1,5 @@
 // The commands of CPython's WASM build as pure functions of a profile, a checkout and the
-// toolchains (SPEC §3, the seed README, wasm_build.py): configure and make argv, the
+// toolchains (docs/design.md#build; CPython's Tools/wasm/README.md and wasm_build.py): configure and make argv, the
 // environment each profile runs with, and the Emscripten port commands.
 // Returns values only; pipeline.cpp orders them and process.cpp runs them.
 #pragma once

@@ -1,4 +1,4 @@
-// Offline dependencies of the 3.14+ Emscripten drivers (SPEC §3.1): their make-libffi and
+// Offline dependencies of the 3.14+ Emscripten drivers (docs/build.md): their make-libffi and
 // make-mpdec download libffi and mpdecimal; with --deps-src DIR wasmdev builds the local
 // source trees (Debian's `apt-get source libffi mpdecimal`) for the target instead, the way
 // the driver would (its make_libffi.sh; emconfigure ./configure && make install for

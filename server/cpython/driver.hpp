@@ -1,4 +1,4 @@
-// The script-driven layouts (SPEC §3.1): CPython's own driver (Tools/wasm/wasi.py,
+// The script-driven layouts (docs/design.md#build-layouts): CPython's own driver (Tools/wasm/wasi.py,
 // Tools/wasm/{emscripten,wasi}, Platforms/{emscripten,WASI}) is the pipeline, and wasmdev
 // runs it one subcommand per step (configure-build-python, make-build-python, make-libffi,
 // make-mpdec, configure-host, make-host, ...) so each gets a status line, a log entry and

@@ -1,4 +1,4 @@
-// Offline Emscripten ports (SPEC §3 `emports`): when Emscripten cannot fetch its zlib,
+// Offline Emscripten ports (`emports`, docs/build.md): when Emscripten cannot fetch its zlib,
 // bzip2 and sqlite3 ports (no network, or a packaged Emscripten with a frozen cache and no
 // sqlite3 port), build the three libraries with emcc from source trees the user names
 // (Debian's `apt-get source zlib bzip2 sqlite3`) into builddir/emports/PROFILE, which

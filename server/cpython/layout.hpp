@@ -1,4 +1,4 @@
-// Which of CPython's WebAssembly build pipelines a checkout holds (SPEC §3.1), decided from
+// Which of CPython's WebAssembly build pipelines a checkout holds (docs/design.md#build-layouts), decided from
 // the files it has and Include/patchlevel.h: wasm_build.py-style builddir/ (3.11–3.13
 // Emscripten, 3.11–3.12 WASI), Tools/wasm/wasi.py with cross-build/ (3.13 WASI),
 // Tools/wasm/{emscripten,wasi} (3.14), Platforms/{emscripten,WASI} (3.15+, main).

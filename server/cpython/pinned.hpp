@@ -1,5 +1,5 @@
 // The toolchain and dependency versions a checkout pins for its own WebAssembly driver
-// (SPEC §3.1): Emscripten in Tools/wasm/emscripten/{config.toml,emscripten_version.txt}
+// (docs/design.md#build-layouts): Emscripten in Tools/wasm/emscripten/{config.toml,emscripten_version.txt}
 // (3.14) or Platforms/emscripten/config.toml (main), the WASI SDK and host triple in
 // Platforms/WASI/config.toml, libffi and mpdecimal in the Emscripten config's tables.
 // Reads files with a small TOML subset reader; compares nothing (preflight does).

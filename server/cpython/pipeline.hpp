@@ -1,4 +1,4 @@
-// The build pipeline (SPEC §3): turns a profile and ops into an ordered plan of steps, the
+// The build pipeline (docs/design.md#build): turns a profile and ops into an ordered plan of steps, the
 // way wasm_build.py's main() does (clean, native build Python when missing, Emscripten
 // ports, configure when there is no Makefile, make, then the other ops), renders the plan
 // as a shell script for --dry-run, and executes it with progress and a log.

@@ -1,4 +1,4 @@
-// Checks that run before anything is built (SPEC §3), so a missing SDK costs seconds, not
+// Checks that run before anything is built (docs/design.md#build), so a missing SDK costs seconds, not
 // a twenty-minute build. Each problem comes back as a value naming what is wrong and the
 // fix; run_build.cpp prints them. Version refusals are the ones --force lets through.
 #pragma once

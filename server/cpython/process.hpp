@@ -1,5 +1,5 @@
-// The one place wasmdev starts processes, build steps and --open's xdg-open alike (STYLE:
-// "Run processes only through ProcessRunner::run(argv, cwd, env)"): posix_spawn from an argv
+// The one place wasmdev starts processes, build steps and --open's xdg-open alike
+// (docs/design.md#processes): posix_spawn from an argv
 // vector, never a shell string, and every child is reaped. Build steps run in their own process group with stdin from /dev/null and their
 // merged output streamed to a callback; Ctrl-C and SIGTERM are forwarded to that group.
 // `run`'s browser is a piped child (spawn_piped): its own group, fds 3 and 4 as pipes, its

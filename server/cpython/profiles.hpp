@@ -1,4 +1,4 @@
-// The build profiles of CPython's Tools/wasm/wasm_build.py as one table (SPEC §3).
+// The build profiles of CPython's Tools/wasm/wasm_build.py as one table (docs/design.md#build).
 // Each profile names its host triple, Emscripten target, dynamic-linking and pthreads
 // switches and support level. Pure data; commands.cpp turns a profile into argv and env.
 #pragma once

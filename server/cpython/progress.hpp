@@ -1,4 +1,4 @@
-// What the user sees while a build runs (SPEC §3): a status line (step k/n, profile, elapsed)
+// What the user sees while a build runs (docs/design.md#build): a status line (step k/n, profile, elapsed)
 // on a terminal, the full output with --verbose, and always the log file
 // builddir/PROFILE/wasmdev-build.log; at the end each step's duration and the artifacts,
 // or the failed step, its command, exit code and log path.

@@ -1,4 +1,4 @@
-// `wasmdev build`'s policy as one call (#13 item 6): find the checkout, choose its pipeline,
+// `wasmdev build`'s policy as one call (docs/design.md#commands): find the checkout, choose its pipeline,
 // check the flags against it, make the plan, run preflight unless nothing gets built, then
 // print the dry run or execute the plan with progress, a log and the summary. Serving the
 // result of `repl` is left to the caller (cli/), which knows the server; this says what to serve.

@@ -1,4 +1,4 @@
-// Finds the toolchains the way users have them (SPEC §3): Emscripten from EM_CONFIG, EMSDK
+// Finds the toolchains the way users have them (docs/design.md#build): Emscripten from EM_CONFIG, EMSDK
 // or emcc on PATH (emsdk, or Debian's package with wrappers in /usr/bin, its root in
 // /usr/share/emscripten, a frozen cache and acorn in /usr/share/nodejs); the WASI SDK from
 // WASI_SDK_PATH or /opt/wasi-sdk; the build triple. Reads files and the environment, never

@@ -1,4 +1,4 @@
-// The doctor's verdict on one module (SPEC §6, issue #11): what kind of debug info it carries,
+// The doctor's verdict on one module (docs/design.md#doctor): what kind of debug info it carries,
 // which debug files DevTools will ask for and whether the server has them, every source file
 // its debug info names resolved as DevTools resolves it, the path substitutions and compiler
 // flag that fix absolute paths, and other reasons a page will not load or isolate.

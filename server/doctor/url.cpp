@@ -159,7 +159,7 @@ RootPath to_root_path(Url const& url, Url const& root_url) {
         auto seg = text::percent_decode(rest.substr(0, slash));
         rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
         if (seg.empty()) continue;
-        // The server's rules (SPEC §2.1): decoded dot segments, separators and NUL are refused,
+        // The server's rules (docs/design.md#paths): decoded dot segments, separators and NUL are refused,
         // and hidden names (".git") are not served.
         if (seg == "." || seg == ".." || seg.find_first_of(std::string_view("/\\\0", 3)) != std::string::npos) {
             r.reason = "its path decodes to a dot segment or a separator, which the server refuses";

@@ -1,7 +1,7 @@
-// Reading a directory resolve() opened, for a listing (SPEC §2.4): its visible entries with
+// Reading a directory resolve() opened, for a listing (docs/design.md#directories): its visible entries with
 // kind, size and time. Entries are read through the directory's descriptor and a symlink's
 // details come from what resolve() opens for it, so nothing outside the root is ever stat'ed
-// through a swapped link (#12 item 2). Rendering and link-ability are server/http/'s job.
+// through a swapped link (docs/design.md#symlinks). Rendering and link-ability are server/http/'s job.
 #pragma once
 #include <cstdint>
 #include <filesystem>

@@ -1,4 +1,4 @@
-// Opening a path in one step the kernel checks (#12 item 2): openat2(2) with
+// Opening a path in one step the kernel checks (docs/design.md#symlinks): openat2(2) with
 // RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS (and RESOLVE_BENEATH below a directory), so what
 // is opened is exactly the path given, never what a symlink swapped in meanwhile names. Where
 // openat2 is missing (ENOSYS, or EPERM from a seccomp filter) a component-by-component walk

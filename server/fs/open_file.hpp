@@ -30,7 +30,7 @@ std::shared_ptr<OpenFile const> open_file(std::string const& path);
 
 // Whether fstat on the file's descriptor still shows the identity it was opened with: false
 // once it is written in place (mtime, ctime or size move), which a body being sent from it
-// must not survive (#12 item 4b). A ctime moved by an unlink alone (the link count went down:
+// must not survive (docs/design.md#never-stale). A ctime moved by an unlink alone (the link count went down:
 // the path was replaced by rename or removed) leaves the bytes as they were. Coarse timestamps: a write within the same clock tick as
 // the open can go unseen (kernels before multigrain timestamps, 6.6).
 bool is_unchanged(OpenFile const& file);

@@ -154,7 +154,7 @@ Resolved resolve(std::filesystem::path const& root, std::vector<std::string> con
         if (auto file = open_files->find(root_dir.fd, relative))
             return {ResolveKind::file, join(root, relative), std::move(file), {}};
 
-    // One step the kernel checks: beneath root, no symlink anywhere on the way (#12 item 2).
+    // One step the kernel checks: beneath root, no symlink anywhere on the way (docs/design.md#symlinks).
     int const fd = open_beneath(root_dir.fd, relative, open_flags);
     if (fd == -ELOOP) return resolve_through_links(root, relative, follow_symlinks, root_dir.fd);
     auto found = opened_or_failed(fd, root_dir.fd, relative, join(root, relative));

@@ -1,4 +1,4 @@
-// Maps normalised target segments to a file or directory under the served root (SPEC §2.1).
+// Maps normalised target segments to a file or directory under the served root (docs/design.md#paths).
 // Enforces confinement after symlinks, the dotfile policy and "regular files only".
 // Opens what it finds (the descriptor is the version served: no race between check and
 // read); reading the bytes is the writer's job.
@@ -29,7 +29,7 @@ struct Resolved {
 // descriptor of root, see open_root; opened for the call when -1): openat2 with
 // RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS (open_beneath.hpp). A path with a symlink on the way
 // is resolved by realpath() and that symlink-free path opened the same way, so a symlink
-// swapped in meanwhile is refused, never followed (#12 item 2); hidden segments are checked
+// swapped in meanwhile is refused, never followed; hidden segments are checked
 // on the path opened. Links leaving root are refused unless follow_symlinks.
 // With open_files too, a file opened by that fast path is remembered, and a later request
 // for the same path reuses it while it is still the same file (see open_cache.hpp).

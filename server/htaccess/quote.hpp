@@ -1,5 +1,5 @@
 // How a --header name or value is written in each config syntax so that the real server
-// sends exactly those bytes (SPEC §4), and why a value cannot be when no quoting reaches it.
+// sends exactly those bytes (docs/design.md#config-formats), and why a value cannot be when no quoting reaches it.
 // Each rule below was checked against the server's own parser (Apache 2.4, nginx 1.22,
 // Caddy 2.6; tests/integration/htaccess_*.sh). Laying out the files is render.cpp's job.
 #pragma once

@@ -1,4 +1,4 @@
-// Deployment configs (SPEC §4) rendered from the same header policy (http::policy_headers)
+// Deployment configs (docs/design.md#config-formats) rendered from the same header policy (http::policy_headers)
 // and MIME table (mime::table) that `serve` uses, so preview and production cannot drift:
 // an Apache .htaccess, an nginx location snippet, a Caddyfile snippet; content codings come
 // from the coding table (codings::table). Pure text: writing the file is write_config.hpp's.

@@ -1,7 +1,7 @@
-// One access-log line (SPEC §2.7) from what was actually sent: status, body bytes, coding,
+// One access-log line (docs/design.md#logging) from what was actually sent: status, body bytes, coding,
 // duration, and whether the response was cut short. Pure: the target is escaped here (a log
 // is read in a terminal: control, C1 and bidi characters and invalid UTF-8 must not act on
-// it, #12); server/net/access_log.cpp batches the lines and writes them.
+// it); server/net/access_log.cpp batches the lines and writes them.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -1,4 +1,4 @@
-// What `wasmdev serve` was asked to do, as plain values (SPEC §2 options).
+// What `wasmdev serve` was asked to do, as plain values (the `serve` options).
 // Filled by server/cli/ from flags; read by the handler and the network layer.
 // Holds no behaviour beyond defaults.
 #pragma once
@@ -36,7 +36,7 @@ struct Config {
     std::size_t cache_bytes = 256u * 1024 * 1024;  // compressed bodies kept in memory
     std::uint64_t min_compress_bytes = 1024;  // smaller bodies gain nothing from a coding
     bool quiet = false;
-    unsigned threads = 0;                   // 0: one per core
+    unsigned threads = 0;                   // 0: one per usable CPU (net/cpus.hpp)
     std::size_t max_connections = 0;       // 0: derived from the descriptor limit (net/server.cpp)
     std::size_t max_header_bytes = 16 * 1024;
     std::size_t max_body_bytes = 1024 * 1024;  // a GET body beyond this closes the connection (read and dropped)
@@ -44,7 +44,7 @@ struct Config {
     unsigned header_timeout_s = 15;         // idle keep-alive and slow headers
     unsigned write_stall_timeout_s = 30;    // a client that stops reading
 
-    // HTTPS (--tls, --cert, --key; SPEC §2.11). The CLI fills it: with --tls alone from the
+    // HTTPS (--tls, --cert, --key; docs/design.md#https). The CLI fills it: with --tls alone from the
     // certificate wasmdev issued itself (server/tls/), with --cert/--key from the user's files.
     struct Tls {
         bool enabled = false;
@@ -54,7 +54,7 @@ struct Config {
         std::vector<std::string> names{};   // what wasmdev's leaf covers; empty for --cert
     } tls{};
 
-    // Live reload (SPEC §2.10, docs/reload.md): ROOT is watched, HTML pages get the client.
+    // Live reload (docs/design.md#live-reload, docs/reload.md): ROOT is watched, HTML pages get the client.
     bool reload = false;
     std::string reload_token{};             // per process; net/server.cpp makes one when empty
     std::size_t max_event_streams = 256;    // open tabs; each holds a descriptor

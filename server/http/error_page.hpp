@@ -1,4 +1,4 @@
-// The small HTML error pages (SPEC §2.4): status, reason phrase and a one-line cause.
+// The small HTML error pages (docs/design.md#errors): status, reason phrase and a one-line cause.
 // Every error status in the pipeline is rendered here and nowhere else.
 #pragma once
 #include <string>

@@ -83,7 +83,7 @@ ResponsePlan serve_listing(Target const& t, Resolved const& dir, Config const& c
     std::string display = "/";
     for (auto const& s : t.segments) display += s + "/";
     // Read through the directory's descriptor; a symlink is listed only when a request for it
-    // would be served, with what that request would open (SPEC §2.1, #12 item 2).
+    // would be served, with what that request would open (docs/design.md#symlinks).
     auto entries = fs::read_directory(dir.file->fd, cfg.root, t.segments, cfg.follow_symlinks, cfg.root_fd);
     std::erase_if(entries, [](ListingEntry const& e) { return !is_listable_name(e.name); });
     return html_plan(200, render_listing(display, encode_path(t.segments, true), std::move(entries)), cfg);
@@ -129,10 +129,10 @@ ResponsePlan decide(RequestHead const& req, Config const& cfg, Services const& s
                 auto p = error_plan(404, "Nothing at this path.", cfg);
                 if (mime::type_for(target->segments.empty() ? "" : target->segments.back()) == "application/wasm")
                     p.log_note = "a .wasm was requested that does not exist: is the build finished?";
-                // A debug file a served module names says more than "not found" (#11).
+                // A debug file a served module names says more than "not found" (docs/design.md#serve-diagnosis).
                 if (services.modules && services.modules->not_found)
                     if (auto why = services.modules->not_found(decoded_path(target->segments))) p.log_note = std::move(*why);
-                // A page opened before its build wrote it reloads itself once it exists (#14).
+                // A page opened before its build wrote it reloads itself once it exists (docs/design.md#live-reload).
                 if (wants_injection(cfg, mime::type_for(target->segments.empty() ? "" : target->segments.back()),
                                     target->query, 0))
                     if (auto* page = std::get_if<TextBody>(&p.body)) {

@@ -1,4 +1,4 @@
-// The request → response decision for `serve` (SPEC §2), shared by every transport.
+// The request → response decision for `serve` (docs/design.md#handler-spine), shared by every transport.
 // handle() is the spine: it calls one pure stage after another and returns a plan; it
 // never touches a socket. Writing the plan to the wire is server/net/writer.cpp's job.
 #pragma once
@@ -20,7 +20,7 @@ class OpenFileCache;
 
 namespace wasmdev::http {
 
-// Serve-time diagnosis of debug files (SPEC §6, #11): told of each wasm module answered and of
+// Serve-time diagnosis of debug files (docs/design.md#serve-diagnosis): told of each wasm module answered and of
 // each 404, so a missing debug file a module names is explained in the log; and the list of
 // modules for the self-check page. Paths are decoded ("/dir/app.wasm"). The server wires it to
 // doctor::ServedModules; http knows only these three calls.

@@ -48,7 +48,7 @@ void append_utc_minute(std::string& out, std::int64_t seconds) {
 
 }  // namespace
 
-// A backslash's link would answer 400, so the entry is left out (#12). Plain names skip the parse.
+// A backslash's link would answer 400, so the entry is left out. Plain names skip the parse.
 bool is_listable_name(std::string_view name) {
     bool const plain = std::all_of(name.begin(), name.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||

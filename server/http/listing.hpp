@@ -1,4 +1,4 @@
-// Directory listings (SPEC §2.4): renders a directory's entries as HTML, directories first,
+// Directory listings (docs/design.md#directories): renders a directory's entries as HTML, directories first,
 // names escaped, links percent-encoded, sizes and times shown. Reading the directory is
 // server/fs/directory.hpp's job; whether a listing is allowed (index.html, --no-listing) the handler's.
 #pragma once
@@ -14,7 +14,7 @@ namespace wasmdev::http {
 using ListingEntry = fs::DirectoryEntry;
 
 // Whether a link to name comes back from parse_target as exactly that name: not so for a
-// backslash, which the target grammar refuses in any spelling (SPEC §2.1). The handler leaves
+// backslash, which the target grammar refuses in any spelling (docs/design.md#paths). The handler leaves
 // such names out of a listing (their link would answer 400).
 bool is_listable_name(std::string_view name);
 

@@ -56,7 +56,7 @@ std::optional<std::string> header_arg_error(std::string_view arg) {
                "codings, the file's identity); a --header would give every file the same one";
     auto value = text::trim(arg.substr(colon + 1));
     // RFC 9110 §5.5: field-vchar, SP and HTAB. CR, LF and NUL would split the response; other
-    // C0 controls and DEL would reach terminals, logs and config files (#12).
+    // C0 controls and DEL would reach terminals, logs and config files.
     auto const control = [](char c) { return (c >= 0 && c < 0x20 && c != '\t') || c == 0x7f; };
     if (std::any_of(value.begin(), value.end(), control)) return "the value holds a control character (only tab may)";
     return std::nullopt;

@@ -1,4 +1,4 @@
-// The header policy every response carries (SPEC §2.2): isolation, nosniff, revalidation,
+// The header policy every response carries (docs/design.md#policy-headers): isolation, nosniff, revalidation,
 // and the --header rules (which names and values a flag may set, how they merge). This is
 // the one list of policy headers; serve, htaccess and the other config writers all render
 // it. Whether a header also applies to a given response is not decided here.
@@ -35,7 +35,7 @@ std::optional<std::string> header_arg_error(std::string_view arg);
 
 // Content-Type, Content-Encoding, Content-Range, ETag, Last-Modified: serve and the config
 // writers set them per file from the MIME and coding tables and the file's identity; one
-// value for every response would be wrong, and nginx would send its own beside it (#12).
+// value for every response would be wrong, and nginx would send its own beside it (docs/design.md#header-flag).
 bool is_derived_per_file(std::string_view name);
 
 // Header names compare case-insensitively (RFC 9110 §5.1).

@@ -1,4 +1,4 @@
-// The HTTP decisions of live reload (SPEC §2.10, docs/reload.md): who may open the event
+// The HTTP decisions of live reload (docs/design.md#live-reload, docs/reload.md): who may open the event
 // stream (/__wasmdev/events: the process's token, a same-origin Origin and Sec-Fetch-Site),
 // and how an HTML page carries the client (where its <script> goes, the opt-outs, the
 // injected representation's ETag). Pure; reading the file and streaming events are others'.

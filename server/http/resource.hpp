@@ -1,5 +1,5 @@
-// The stages a file and an embedded asset share once the representation is chosen (#13,
-// decide then act): the validator it is named by, the 200's head, the conditionals (304 /
+// The stages a file and an embedded asset share once the representation is chosen
+// (docs/design.md#decide-then-act): the validator it is named by, the 200's head, the conditionals (304 /
 // 412) and the 406. Pure: nothing here reads, opens or compresses anything.
 #pragma once
 #include <ctime>
@@ -28,7 +28,7 @@ struct Resource {
     std::vector<std::shared_ptr<OpenFile const>> sidecar_files{};  // same order
     Offer offer() const { return {sidecar_codings, compressible}; }
     bool compressible = false;
-    std::int64_t ctime_ns = 0;  // in the validator: mtime can be set back, ctime cannot (#12)
+    std::int64_t ctime_ns = 0;  // in the validator: mtime can be set back, ctime cannot
 };
 
 std::time_t seconds(std::int64_t ns);

@@ -65,7 +65,7 @@ ResponsePlan serve_embedded(RequestHead const& req, Target const& t, Config cons
         return p;
     }
     if (rel == "modules.json") {
-        // The self-check page's list of served modules with the doctor's verdicts (#11). The
+        // The self-check page's list of served modules with the doctor's verdicts (docs/design.md#serve-diagnosis). The
         // Host passed the Host check; it is where the browser reaches ROOT, with the scheme
         // this server speaks (an https page must get https URLs).
         auto p = base_plan(200, cfg);

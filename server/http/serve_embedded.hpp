@@ -1,4 +1,4 @@
-// /__wasmdev/ (SPEC §2.9): the embedded self-check site and stats.json (the compression
+// /__wasmdev/ (docs/design.md#self-check): the embedded self-check site and stats.json (the compression
 // cache's counters). Assets go through the same representation stages as files
 // (resource.hpp), from bytes in the binary: no ranges, no Last-Modified.
 #pragma once

@@ -102,7 +102,7 @@ compress::FileKey key_of(OpenFile const& f) { return {f.dev, f.ino, f.size, f.mt
 // a made coding it starts (or joins) the compression. A HEAD starts nothing: it sends the
 // head a GET would send now, so a body still being compressed (or not begun) is announced
 // as `Transfer-Encoding: chunked` without a length, and a finished one with its
-// Content-Length (SPEC §2.5). False when no compression could be set up (no memory).
+// Content-Length (docs/design.md#decide-then-act). False when no compression could be set up (no memory).
 bool attach_file_body(ResponsePlan& p, RequestHead const& req, Resolved const& found, Resource const& res,
                       Representation rep, Config const& cfg, Services const& services) {
     auto const& file = *found.file;

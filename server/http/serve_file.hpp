@@ -1,7 +1,7 @@
-// A file's response (SPEC §2.3-2.5), as a list of stages: describe (identity, type,
+// A file's response, as a list of stages: describe (identity, type,
 // sidecars) → ranges → representation → head → conditionals → range → body. Everything but
 // the last stage is decided from metadata; only the body stage starts work (a compression),
-// and never for a 304, 412, 416 or HEAD (#13).
+// and never for a 304, 412, 416 or HEAD (docs/design.md#decide-then-act).
 #pragma once
 #include "server/fs/resolve.hpp"
 #include "server/http/handler.hpp"

@@ -50,7 +50,7 @@ std::string encode_lenient_path(std::string_view path) {
     });
 }
 
-// The query is ignored for lookup (SPEC §2.1) and kept as sent, so it only has to be free of
+// The query is ignored for lookup (docs/design.md#paths) and kept as sent, so it only has to be free of
 // what cannot be in a request line at all, and of '#' (a fragment is never sent).
 bool is_acceptable_query(std::string_view q) {
     for (unsigned char c : q)

@@ -14,7 +14,7 @@
 namespace wasmdev::http {
 
 // A strong ETag from the file version: "ino-size-mtime_ns-ctime_ns" in hex (ctime because a
-// user can set mtime back — cp -p, touch -r, reproducible builds — and nobody can set ctime, #12), plus the coding's suffix
+// user can set mtime back — cp -p, touch -r, reproducible builds — and nobody can set ctime), plus the coding's suffix
 // from server/codings/coding.hpp ("-gz", ...) for a coded representation, so each representation of a version has its own tag
 // (RFC 9110 §8.8.3.3: a 304 for one coding must not validate a cached body of another).
 std::string make_etag(std::uint64_t ino, std::uint64_t size, std::int64_t mtime_ns, std::int64_t ctime_ns,

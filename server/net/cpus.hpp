@@ -1,4 +1,4 @@
-// How many CPUs this process may use (#13 8c): the CPUs its affinity mask allows, capped by a
+// How many CPUs this process may use (docs/design.md#threads): the CPUs its affinity mask allows, capped by a
 // cgroup v2 CPU quota (cpu.max, as a container's --cpus sets it), at least 1. The serving and
 // compression thread counts follow it, not the host's core count.
 #pragma once

@@ -1,4 +1,4 @@
-// Live reload's Server-Sent Events on a connection whose head is out (SPEC §2.10): each
+// Live reload's Server-Sent Events on a connection whose head is out (docs/design.md#live-reload): each
 // change the watch hub publishes becomes one chunk, an idle stream gets a heartbeat comment,
 // and the stream ends at once when the server stops. An open stream is not counted against
 // the connection limit. What to send is server/http/reload.cpp's; who may listen, too.

@@ -43,7 +43,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using asio::ip::tcp;
 
-// Descriptors (#12 item 5): raise the soft limit to the hard one (capped at 65536), as nginx
+// Descriptors (docs/design.md#connection-limit): raise the soft limit to the hard one (capped at 65536), as nginx
 // users set worker_rlimit_nofile; the default soft 1024 would leave little for connections.
 // Of what is left after a reserve for the process itself (log, listener, epoll, the pool's
 // jobs), at most a quarter, up to 2048, is for cached open files (a CPython checkout's
@@ -113,14 +113,14 @@ struct Server::Impl {
         watcher.reset();  // no event is published while the sessions' contexts go away
         // Jobs hold the cache's state themselves; stopped (see stop()), a running one ends at
         // its next block and queued ones are dropped unrun, failing their entries: Ctrl-C
-        // does not wait for compressions to finish (#12 item 5; it took 27 s).
+        // does not wait for compressions to finish (it took 27 s; docs/design.md#shutdown).
         if (cache) cache->stop_compressing();
         compress_pool.stop();
         compress_pool.join();
         if (owned_root_fd >= 0) ::close(owned_root_fd);  // read-only O_PATH descriptor
     }
 
-    // Live reload (SPEC §2.10): the token, the hub, the watcher. Without inotify the pages
+    // Live reload (docs/design.md#live-reload): the token, the hub, the watcher. Without inotify the pages
     // still get the client; they just never hear of a change (a warning says so).
     void start_reload() {
         if (!cfg.reload) return;
@@ -143,9 +143,9 @@ struct Server::Impl {
         auto const protocol = acceptor.local_endpoint().protocol();
         for (;;) {
             // Round-robin over the contexts: the new connection's socket belongs to the next one.
-            // At the limit, stop accepting until a session ends (#12 item 5): the kernel's
+            // At the limit, stop accepting until a session ends (docs/design.md#connection-limit): the kernel's
             // backlog holds the burst, and every client is served, late but correct.
-            // Live-reload streams (open tabs) do not count (#14).
+            // Live-reload streams (open tabs) do not count.
             while (host.active.load() - host.event_streams.load() >= cfg.max_connections && !host.stopping) {
                 slot_free.expires_at(asio::steady_timer::time_point::max());
                 co_await slot_free.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -192,7 +192,7 @@ struct Server::Impl {
         }
     }
 
-    // Timeouts (SPEC §2.7): sessions keep deadlines, this enforces them every 250 ms. Every
+    // Timeouts (docs/design.md#limits): sessions keep deadlines, this enforces them every 250 ms. Every
     // 2 s it also frees the compressed bodies of files that were deleted or changed, and
     // closes cached descriptors of deleted files.
     asio::awaitable<void> sweep_deadlines() {
@@ -332,7 +332,7 @@ void Server::stop() {
 
 namespace {
 
-// What a user needs to reach the HTTPS server from a phone or another machine (#14).
+// What a user needs to reach the HTTPS server from a phone or another machine (docs/design.md#https).
 void print_tls_lines(http::Config const& cfg, std::uint16_t port) {
     auto const& t = cfg.tls;
     if (!t.enabled) return;
@@ -394,7 +394,7 @@ int run_server(http::Config const& cfg, std::function<void(std::string const& ur
             spdlog::info("answering to Host localhost, IP addresses{}; allow another name with --allow-host NAME", names);
         }
     }
-    // #14: browsers grant cross-origin isolation only to secure contexts, and http:// is one
+    // Browsers grant cross-origin isolation only to secure contexts, and http:// is one
     // only on localhost.
     if (!cfg.bind_is_loopback && !cfg.tls.enabled)
         spdlog::warn("other devices reach http://{}:{}/ without a secure context, so SharedArrayBuffer and "

@@ -1,4 +1,4 @@
-// The network server behind `serve` (SPEC §2.7): listener, sessions, threads, shutdown.
+// The network server behind `serve` (docs/design.md#connections): listener, sessions, threads, shutdown.
 // Owns sockets and threads only; every HTTP decision is server/http/handler.cpp's.
 // run_server() is the one entry point the CLI (serve, build repl) calls.
 #pragma once

@@ -1,4 +1,4 @@
-// The server's TLS settings as an OpenSSL context (#14): TLS 1.2 and 1.3 only, OpenSSL's
+// The server's TLS settings as an OpenSSL context (docs/design.md#https): TLS 1.2 and 1.3 only, OpenSSL's
 // default ciphers, session resumption on (a server-side cache and tickets), ALPN http/1.1.
 // Loads the files Config::tls names; which certificate to use is the CLI's decision.
 #pragma once

@@ -66,7 +66,7 @@ private:
 // this server does not use.
 using TlsStream = boost::asio::ssl::stream<Socket&>;
 
-// TLS (#14): OpenSSL encrypts from user memory, so there is no sendfile and no cork. Writes
+// TLS: OpenSSL encrypts from user memory, so there is no sendfile and no cork. Writes
 // are gathered into one buffer of up to 64 KiB (a small response's head and body in one TLS
 // record and one send); a file is pread into it. write_now sends nothing (0): every write
 // goes through write_all, under the same write-stall deadline as TCP.

@@ -143,8 +143,8 @@ struct BodyWriter {
     // A file's bytes in ranges, its identity checked before the first and after each: a file
     // rewritten in place while it is sent (mtime, ctime or size moved) would otherwise end as a
     // complete-looking body mixing old and new bytes. Then the body is cut (false) and the
-    // client sees an abort (#12 item 4b). A file replaced by rename keeps its old inode here and
-    // goes out whole, as its ETag said. One fstat per MiB: nothing beside a MiB of sendfile.
+    // client sees an abort (docs/design.md#never-stale). A file replaced by rename keeps its old inode here and
+    // goes out whole, as its ETag said. One fstat per range (file_check_range, one sendfile call): nothing beside the sendfile itself.
     Task<bool> write_file_ranges(fs::OpenFile const& file, std::uint64_t offset, std::uint64_t length,
                                  std::uint64_t& written) {
         if (!fs::is_unchanged(file)) co_return false;

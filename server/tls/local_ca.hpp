@@ -1,4 +1,4 @@
-// wasmdev's local certificate authority (SPEC §2.11): created once under the user's cache
+// wasmdev's local certificate authority (docs/https.md): created once under the user's cache
 // directory (a key and a self-signed certificate), and a leaf certificate for the names the
 // server answers to, issued again when those names change or it nears expiry (reissue.hpp).
 // OpenSSL 3. Knows nothing about sockets; the server loads the files this returns.

@@ -1,4 +1,4 @@
-// Which names under ROOT the reload watcher skips (SPEC §2.10): dot files and directories
+// Which names under ROOT the reload watcher skips (docs/design.md#live-reload): dot files and directories
 // (never served anyway), caches and dependency trees nobody's page loads from, and the
 // temporary files editors write beside the file they save. Pure: watcher.cpp asks.
 #pragma once

@@ -1,4 +1,4 @@
-// The reload watcher (SPEC §2.10): inotify on every directory under ROOT (breadth first, up to
+// The reload watcher (docs/design.md#live-reload): inotify on every directory under ROOT (breadth first, up to
 // a bound; new directories join as they appear; ignore.hpp's names are skipped), its notices
 // fed to a Debouncer on a thread of its own, each debounced Change published to a Hub.
 // Knows nothing of HTTP; what a page does with a Change is the client's business.

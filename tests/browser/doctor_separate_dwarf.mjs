@@ -1,5 +1,5 @@
 // A -gseparate-dwarf build (Debian's emscripten) loaded by headless Chromium through wasmdev
-// (issue #11): Emscripten's own JS glue compiles the module with WebAssembly.instantiateStreaming,
+// (docs/doctor.md): Emscripten's own JS glue compiles the module with WebAssembly.instantiateStreaming,
 // the program runs, and the URL DevTools computes from the module's external_debug_info section
 // (resolved against the module's URL, as DWARFSymbols.ts does) answers 200 with the DWARF from the
 // page's origin. `wasmdev doctor --json` must name the same URL and say it exists.
@@ -98,7 +98,7 @@ const failures = await withServedPage({ chromium, binary, args: ['serve', root],
   if (!file || file.url !== debugUrl || !file.exists) failures.push('the doctor does not name the URL the browser fetched');
   if (report.counts.reachable !== 1) failures.push(`the doctor finds ${report.counts.reachable} reachable sources, want 1 (src/hello.c)`);
 
-  // The self-check page lists the module the browser just loaded, with the doctor's verdict (#11).
+  // The self-check page lists the module the browser just loaded, with the doctor's verdict.
   await page.goto(`${url}__wasmdev/`);
   await page.waitForFunction(() => document.body.dataset.modules === '1', null, { timeout: PAGE_TIMEOUT_MS, polling: 100 });
   const rows = await page.$$eval('#modules tr', (trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, ' ')));

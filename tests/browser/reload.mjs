@@ -1,4 +1,4 @@
-// Live reload in headless Chromium (SPEC §2.10, #14): a page served with --reload and a
+// Live reload in headless Chromium (docs/design.md#live-reload): a page served with --reload and a
 // strict CSP (script-src 'self': the injected client is a same-origin script, not an inline
 // one) reloads once when a file it uses changes, not for a file it does not use, once for a
 // burst of 200 writes; a page of another origin is refused the event stream even with the

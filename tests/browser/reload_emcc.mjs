@@ -1,4 +1,4 @@
-// Live reload through real rebuilds of a real wasm page (#14): Debian's emscripten builds
+// Live reload through real rebuilds of a real wasm page: Debian's emscripten builds
 // hello.c into out/hello.js + out/hello.wasm; the page (served with --reload) runs it and shows
 // what main() printed. A rebuild whose output goes through `tee wasmdev-build.log` (the way
 // any build tells wasmdev it is running, docs/reload.md) reloads the page exactly once, with

@@ -1,4 +1,4 @@
-// Pages open across a server restart (#14): the new process has a new token, so the pages' old
+// Pages open across a server restart: the new process has a new token, so the pages' old
 // stream is refused (403); the client then reloads each page once it answers, which brings the
 // new token, and the new stream opens. A page never connected never retries (no loop). Run
 // with one tab, and with three tabs sharing one stream: through the SharedWorker, and through

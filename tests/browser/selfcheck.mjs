@@ -1,4 +1,4 @@
-// Opens wasmdev's self-check page (/__wasmdev/, SPEC 2.9) in headless Chromium.
+// Opens wasmdev's self-check page (/__wasmdev/, docs/design.md#self-check) in headless Chromium.
 //
 //   node tests/browser/selfcheck.mjs --binary build/wasmdev
 //       every check on the page must PASS.

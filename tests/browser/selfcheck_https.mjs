@@ -1,5 +1,5 @@
 // The self-check page (/__wasmdev/) in headless Chromium on a NON-loopback address, the way a
-// phone on the LAN sees the server (#14). Run inside the network namespace that
+// phone on the LAN sees the server (docs/design.md#https). Run inside the network namespace that
 // selfcheck_https_netns.sh makes (10.77.0.1 on an interface of its own, never a real network).
 //
 //   node selfcheck_https.mjs --binary WASMDEV --bind 10.77.0.1 --spki HASH

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The self-check page over HTTPS on a non-loopback address, as a phone on the LAN would load
-# it (#14): in a network namespace of its own (unshare -n) with 10.77.0.1/24 on a veth pair
+# it (docs/design.md#https): in a network namespace of its own (unshare -n) with 10.77.0.1/24 on a veth pair
 # (a dummy interface when the kernel has no veth), never a real network address. Chromium
 # trusts wasmdev's generated CA by its SPKI hash. Then the same over plain HTTP, where the
 # isolation checks must fail (not a secure context).

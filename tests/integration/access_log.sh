@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The access log (SPEC §2.7) records what was actually sent — status, body bytes, coding, and
+# The access log (docs/design.md#logging) records what was actually sent — status, body bytes, coding, and
 # "cut-short" for a response the client did not get whole — and escapes a target that would
-# act on the terminal showing it (#12 item 6, #13). Usage: access_log.sh WASMDEV REPO_ROOT
+# act on the terminal showing it. Usage: access_log.sh WASMDEV REPO_ROOT
 set -u
 . "$(dirname "$0")/wait.bash"
 bin=$1

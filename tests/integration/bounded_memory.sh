@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bounded memory per connection (#12 item 1), against the real binary: a chunk extension, a
+# Bounded memory per connection (docs/design.md#limits), against the real binary: a chunk extension, a
 # chunk-size line or trailers that never end are refused with a 4xx instead of growing the
 # read buffer, a GET body is read and dropped (the GET still gets its file), trailer fields
 # never reach the handler (a trailer Range: is not a 206), an HTTP/1.0 request with

@@ -236,13 +236,13 @@ headers=$(curl -s -m 20 -D - -o "$tmp/page.html" "$url")
 kill -INT $srv; wait_for_exit $srv 20; rc=$?
 echo "$headers" | grep -qi "^cross-origin-opener-policy: same-origin" || fail "python.html without COOP: $headers"
 echo "$headers" | grep -qi "^cross-origin-embedder-policy: require-corp" || fail "python.html without COEP: $headers"
-# Live reload is on for repl (#14): the page carries its client (tests/integration/reload_build.sh).
+# Live reload is on for repl: the page carries its client (tests/integration/reload_build.sh).
 grep -qE '^<html><script src="/__wasmdev/reload\.js\?token=[0-9a-f]{32}" defer></script>fake</html>$' "$tmp/page.html" \
   || fail "python.html body: $(cat "$tmp/page.html")"
 [ $rc = 0 ] || fail "repl server exited $rc on SIGINT, want 0"
 
 # 15. repl of a debug profile whose python.wasm exists: the doctor reads its DWARF and prints
-# the substitution it computed (#11). A real module: clang-14 and wasm-ld-14 compile a C file
+# the substitution it computed. A real module: clang-14 and wasm-ld-14 compile a C file
 # of the checkout with its absolute path, as a CPython debug build does.
 if command -v clang-14 >/dev/null && command -v wasm-ld-14 >/dev/null; then
   mkdir -p "$src/Python"

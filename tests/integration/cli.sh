@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The real binary's command line (SPEC §1, §2): --port 0 prints the URL it listens on, a
+# The real binary's command line (docs/design.md#commands): --port 0 prints the URL it listens on, a
 # taken port and bad flags fail with one clear line and the right exit code, SIGINT and
 # SIGTERM stop it cleanly (exit 0), --version/--help work. Every run of the binary is bounded:
 # a command expected to exit runs under timeout(1), and a server is waited for with
@@ -35,7 +35,7 @@ for args in "serve --bogus" "serve --port 70000" "serve --coep maybe" "serve --h
   set +e
 done
 # --header values with control characters (CR, LF, NUL is unpassable in argv, other C0, DEL):
-# exit 2 at parse time with one line that shows them escaped (#12).
+# exit 2 at parse time with one line that shows them escaped.
 for value in 'Content-Type: text/plain' 'ETag: "v1"' $'X-A: a\r\nX-B: b' $'X-A: a\nb' $'X-A: a\x01b' $'X-A: \e[31mred' $'X-A: a\x7f' $'X\x01: v'; do
   set +e; out=$(timeout 20 "$bin" serve --header "$value" "$tmp" 2>&1 >/dev/null); rc=$?; set -e
   [ $rc = 2 ] || fail "--header $(printf %q "$value") exited $rc, want 2 ($out)"
@@ -54,7 +54,7 @@ start
 port=${url##*:}; port=${port%/}
 
 # A file whose name holds a backslash is not listed: the target grammar refuses every
-# backslash (SPEC §2.1), so its link could only answer 400 (#12).
+# backslash (docs/design.md#paths), so its link could only answer 400.
 printf 'back' > "$tmp/a\\b.txt"
 curl -s -m 5 "$url" > "$tmp/listing.html"
 grep -q 'hello.txt' "$tmp/listing.html" || fail "the listing lacks hello.txt"
@@ -71,7 +71,7 @@ out=$(timeout 20 "$bin" serve "$tmp" --port "$port" 2>&1); rc=$?
 wait_for_match 'http://127\.0\.0\.1:' 60 "$tmp/out2.log" >/dev/null || fail "wasmdev DIR did not serve (no URL line within 60 s)"
 kill -INT "$p2"; wait_for_exit "$p2" 20; rc=$?; [ $rc = 0 ] || fail "SIGINT exit code $rc, want 0 (124: still running 20 s later)"
 
-# An IPv4-mapped loopback bind is loopback: no network warning, and the Host check holds (#12).
+# An IPv4-mapped loopback bind is loopback: no network warning, and the Host check holds.
 "$bin" serve "$tmp" --port 0 --bind ::ffff:127.0.0.1 >"$tmp/out3.log" 2>&1 & p3=$!; pids+=("$p3")
 wait_for_match 'http://\[::ffff:127\.0\.0\.1\]:' 60 "$tmp/out3.log" >/dev/null
 port3=$(grep -o 'http://\[::ffff:127.0.0.1\]:[0-9]*/' "$tmp/out3.log" | head -n1 | sed 's/.*://; s,/,,')

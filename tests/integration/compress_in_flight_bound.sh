@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# --cache-mb bounds what compression holds in flight too (#12 item 5b): four slow readers of a
+# --cache-mb bounds what compression holds in flight too (docs/design.md#compression-bound): four slow readers of a
 # 160 MiB file with --cache-mb 1 must not pin its compressed body in memory (a 300 MB file
 # pinned 274 MiB): peak RSS (VmHWM) may grow by at most 32 MiB while they read, and each gets
 # a complete, correct response. The file is random bytes (deflate cannot shrink it) in a .wasm,

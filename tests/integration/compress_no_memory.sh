@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compression without room for the body (SPEC §2.5): under an address-space limit
+# Compression without room for the body (docs/design.md#compression-bound): under an address-space limit
 # (ulimit -v, as on shared CI runners or with strict overcommit) a file too big to hold
 # compressed is answered as it is, with a 200 and its real length, instead of a compressed
 # response cut short; smaller files are still compressed. Usage: compress_no_memory.sh WASMDEV REPO_ROOT
@@ -30,7 +30,7 @@ printf '%s\n' "$head" | grep -q '^HTTP/1.1 200' || fail "huge.wasm: not 200: $he
 printf '%s\n' "$head" | grep -qi '^content-encoding:' && fail "huge.wasm: compressed without room for it: $head"
 printf '%s\n' "$head" | grep -qi '^content-length: 3221225472$' || fail "huge.wasm: not its own length: $head"
 
-# The HEAD above started nothing (#13); its GET tries, finds no room, and sends the file as
+# The HEAD above started nothing (docs/design.md#decide-then-act); its GET tries, finds no room, and sends the file as
 # it is, with the headers the HEAD announced (only the first bytes are read here).
 curl -sS -D "$tmp/get" -H 'Accept-Encoding: gzip' "${url}huge.wasm" 2>/dev/null | head -c 1000 >/dev/null
 get=$(tr -d '\r' <"$tmp/get")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ctrl-C with compressions in flight stops the server within a second or two (#12 item 5;
+# Ctrl-C with compressions in flight stops the server within a second or two (docs/design.md#shutdown;
 # it took 27 s): running compressions stop at their next block, queued ones are dropped,
 # and the sessions waiting on them close instead of draining. Three cold 3 GiB files (sparse:
 # no disk used) are being sent gzip-compressed when SIGINT arrives.
@@ -8,7 +8,7 @@
 
 mkdir "$tmp/root"
 for i in 1 2 3; do truncate -s 3G "$tmp/root/big$i.wasm"; done
-# --cache-mb: room in the bound for the three bodies (#12 item 5b), or they go uncompressed.
+# --cache-mb: room in the bound for the three bodies (docs/design.md#compression-bound), or they go uncompressed.
 "$bin" serve "$tmp/root" --port 0 --quiet --cache-mb 16384 >"$tmp/out.log" 2>"$tmp/err.log" &
 pid=$!
 url=$(wait_for_url "$tmp/out.log")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ctrl-C with compressions in flight stops the server within a second (#12 item 5c), also with
+# Ctrl-C with compressions in flight stops the server within a second (docs/design.md#shutdown), also with
 # trace logging on and under strace: the compressions running and the one still queued all
 # end at once, and the sessions streaming them close. Three cold 3 GiB files (sparse: no disk
 # used) are being fetched gzip-compressed when SIGINT arrives; more than the pool has threads,
@@ -16,7 +16,7 @@ run_once() {
   local label=$1 prefix=$2 flag=$3
   rm -f "$tmp"/head? "$tmp/out.log"
   # The URL line goes to stdout; trace logging goes to stderr, kept apart.
-  # --cache-mb: room in the bound for the three bodies (#12 item 5b), or they go uncompressed.
+  # --cache-mb: room in the bound for the three bodies (docs/design.md#compression-bound), or they go uncompressed.
   $prefix "$bin" serve "$tmp/root" --port 0 --cache-mb 16384 $flag >"$tmp/out.log" 2>"$tmp/err.log" &
   pid=$!
   local url

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Debug files answer DevTools' loaders correctly through a real `wasmdev serve` (issue #11,
-# deliverable 4): .debug.wasm, .dwp, .dwo and .map answer HEAD with Accept-Ranges and their
+# Debug files answer DevTools' loaders correctly through a real `wasmdev serve`
+# (docs/doctor.md): .debug.wasm, .dwp, .dwo and .map answer HEAD with Accept-Ranges and their
 # exact length, Range requests with identity 206s of exactly the asked bytes, and the .dwo (read
 # by Emscripten's lazy file: HEAD for the length, then ranges) stays identity even when the
 # browser accepts compression. Usage: doctor_debug_files.sh WASMDEV REPO_ROOT

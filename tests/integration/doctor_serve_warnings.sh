@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Serve-time diagnosis (SPEC §6, #11): a browser asks for the debug file a served module names
+# Serve-time diagnosis (docs/design.md#serve-diagnosis): a browser asks for the debug file a served module names
 # and it is missing: the real server logs one warning naming the module and what to do (once
 # per path, not per request, and no generic missing-.wasm line besides), and
 # /__wasmdev/modules.json lists the module with the doctor's verdict once the background lane

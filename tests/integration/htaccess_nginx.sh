@@ -156,7 +156,7 @@ expect_refused nginx 'X-Empty:' empty
 expect_refused nginx "X-Ctl: a$(printf '\001')b" control
 expect_refused nginx "X-Long: $(head -c 5000 /dev/zero | tr '\0' a)" 4000
 # A header the server derives per file (nginx's types {} and etag) would go out twice: nginx
-# answered python.js with "Content-Type: text/javascript" and "Content-Type: text/plain" (#12).
+# answered python.js with "Content-Type: text/javascript" and "Content-Type: text/plain".
 for h in 'Content-Type: text/plain' 'content-encoding: gzip' 'ETag: "x"' 'Last-Modified: x' 'Content-Range: x'; do
   expect_refused nginx "$h" "${h%%:*}"
 done

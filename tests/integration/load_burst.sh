@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A burst of connections over the connection limit is served, late but correct (#12 item 5):
+# A burst of connections over the connection limit is served, late but correct (docs/design.md#connection-limit):
 # at the limit the server stops accepting and the listen backlog holds the rest, instead of
 # answering 503. The limit is made small with the hidden --max-connections; 600 clients
 # connect at once, each sends one GET for a small file, and every one must get a 200.

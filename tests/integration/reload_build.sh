@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The build-triggered reload (#14): `wasmdev build PROFILE repl` serves with live reload on by
+# The build-triggered reload: `wasmdev build PROFILE repl` serves with live reload on by
 # default; a `wasmdev build PROFILE` run in another process that pauses 1 s mid-build (longer
 # than the 200 ms quiet period) is still one event, sent when the build closes its log, naming
 # what it wrote before and after the pause. `--no-reload` serves the page byte for byte.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Open tabs' event streams (live reload, #14) do not count against the connection limit and
+# Open tabs' event streams (live reload) do not count against the connection limit and
 # never keep Ctrl-C waiting: with --max-connections 2 and four streams open, a plain request
 # is still answered at once, every stream hears a change, and SIGINT stops the server within
 # a second, the streams ending with it; a closed tab's stream ends at once. Also: `serve` without --reload injects nothing.

@@ -1,4 +1,4 @@
-// Compression does not block everything else (#12 item 5a): while every compression thread is
+// Compression does not block everything else (docs/design.md#compression-lanes): while every compression thread is
 // busy with a big file, a cold 3 KB script is still answered compressed at once, not after a
 // big one finishes (it waited 9 s). Synchronised on the big responses' heads, which the server
 // sends once their compressions have begun.
@@ -27,7 +27,7 @@ TEST_CASE("compression lanes: a cold small script is compressed at once while bi
     for (unsigned i = 0; i < threads; ++i)
         std::filesystem::resize_file(dir.write("big" + std::to_string(i) + ".wasm", ""), 8ull << 30);
     auto cfg = config_for(dir.path);
-    // Room for the big bodies in the bound (#12 item 5b), or they would be sent as they are;
+    // Room for the big bodies in the bound (docs/design.md#compression-bound), or they would be sent as they are;
     // sparse zeros compress to almost nothing, so little of it is ever used.
     cfg.cache_bytes = std::size_t(threads + 1) * (9ull << 30);
     TestServer srv(cfg);

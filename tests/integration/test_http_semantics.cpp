@@ -1,4 +1,4 @@
-// Integration tests of SPEC §2.5 over real sockets: compression round trips on a large
+// Integration tests of docs/design.md#compression over real sockets: compression round trips on a large
 // file, the compress-once cache under concurrency, validators and 304s, ranges, and
 // files rewritten between requests.
 #include <doctest/doctest.h>
@@ -180,7 +180,7 @@ TEST_CASE("validators: a file rewritten in place or by rename yields new bytes a
     }
 }
 
-TEST_CASE("validators: a file rewritten in place with the same size and its old mtime restored is never stale (#12)") {
+TEST_CASE("validators: a file rewritten in place with the same size and its old mtime restored is never stale") {
     // cp -p, touch -r and reproducible builds set mtime back; only ctime tells the versions apart.
     TempTree dir;
     auto path = dir.write("python.wasm", wasm_like(200000, 6));
@@ -308,7 +308,7 @@ TEST_CASE("compression: a file changed before its compressed body began is answe
     unsigned const pool = std::max(1u, std::thread::hardware_concurrency());  // the server's compression threads
     for (unsigned i = 0; i < pool; ++i)  // one cold compression per thread, of one file's bytes
         std::filesystem::create_hard_link(dir.path / "big.wasm", dir.path / ("big" + std::to_string(i) + ".wasm"));
-    // Over the small-job size (1 MiB), so its compression waits for a big-lane thread (#12 item 5a).
+    // Over the small-job size (1 MiB), so its compression waits for a big-lane thread (docs/design.md#compression-lanes).
     auto const v1 = wasm_like(2 << 20, 12), v2 = wasm_like((2 << 20) + 7, 13);
     dir.write("app.js", v1);
     TestServer srv(config_for(dir.path));
@@ -349,7 +349,7 @@ std::vector<std::pair<std::string, std::string>> headers_but_date(Response const
 }
 }  // namespace
 
-// Decide, then act (#13): after a restart every page load revalidates every file; answering
+// Decide, then act (docs/design.md#decide-then-act): after a restart every page load revalidates every file; answering
 // those with 304s must not compress the whole build again, and neither may a HEAD.
 TEST_CASE("decide then act: after a restart a 304 - 412 - 416 and a HEAD start no compression") {
     TempTree dir;

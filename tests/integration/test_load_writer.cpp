@@ -1,4 +1,4 @@
-// The writer against a file that changes under it (#12 item 4): a transport that records
+// The writer against a file that changes under it (docs/design.md#never-stale): a transport that records
 // what would go on the wire, a real file, and a plan made before the file changed.
 // Covers what the writer reports (Sent::*); run_session acts on it (decides again on nothing).
 #include <doctest/doctest.h>
@@ -81,7 +81,7 @@ TEST_CASE("writer: a small file that shrank after it was planned sends nothing, 
     plan.status = 200;
     plan.content_length = 32;
     plan.body = http::FileBody{file, {http::BodyPart{{}, 0, 32, true}}};
-    REQUIRE(::truncate(path.c_str(), 10) == 0);  // shrinks between fstat and read (#12 item 4c)
+    REQUIRE(::truncate(path.c_str(), 10) == 0);  // shrinks between fstat and read
 
     std::string wire;
     auto const r = write_sync(plan, wire);

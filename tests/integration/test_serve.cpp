@@ -1,4 +1,4 @@
-// Integration tests of `serve` over real sockets (SPEC §2.1–2.4, 2.6, 2.7): the in-process
+// Integration tests of `serve` over real sockets (docs/design.md#serving): the in-process
 // server on 127.0.0.1 port 0, raw HTTP/1.1 clients, every call with a deadline.
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -353,7 +353,7 @@ TEST_CASE("serve: idle connections time out, and a client over the connection li
     RawClient idle(srv.port());
     RawClient idle2(srv.port());
     // Over the limit the server stops accepting: the third client waits in the listen
-    // backlog until an idle one times out, then gets its file, not a 503 (#12 item 5).
+    // backlog until an idle one times out, then gets its file, not a 503 (docs/design.md#connection-limit).
     RawClient third(srv.port());
     third.send(request_line("GET", "/app.js"));
     auto r = third.read();

@@ -1,4 +1,4 @@
-// The deadlines of `serve` over TLS (#14), in-process on 127.0.0.1: a client that never
+// The deadlines of `serve` over TLS, in-process on 127.0.0.1: a client that never
 // finishes its handshake is dropped at the header deadline (the handshake counts against it),
 // an idle TLS connection too, a TLS client that stops reading is dropped at the write-stall
 // deadline, and stop() (Ctrl-C) does not wait for clients in a handshake or idle over TLS.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HTTPS with --tls (#14) over real sockets with curl, trusting wasmdev's generated CA: the
+# HTTPS with --tls over real sockets with curl, trusting wasmdev's generated CA: the
 # handshake (TLS 1.2+, ALPN http/1.1), the isolation headers, gzip, a range, a 304, a large
 # file, the access log; plain HTTP on the TLS port gets a redirect or a clear page, never TLS
 # garbage; --cert/--key serve a user's pair and a bad pair is refused with one line and exit 2;

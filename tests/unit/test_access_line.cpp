@@ -1,5 +1,5 @@
 // The access-log line (server/http/access_line.hpp): what was sent, and a target that cannot
-// act on the terminal that shows it (#12 item 6).
+// act on the terminal that shows it (docs/design.md#logging).
 #include <doctest/doctest.h>
 
 #include <string>

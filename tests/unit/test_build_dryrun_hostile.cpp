@@ -1,4 +1,4 @@
-// The dry-run script with hostile values (issue 12 §3): a checkout path or a value with a
+// The dry-run script with hostile values: a checkout path or a value with a
 // newline never ends a `#` comment, names that are not shell identifiers never become
 // commands, every value is quoted. The rendered script is also parsed by a real shell.
 #include <doctest/doctest.h>

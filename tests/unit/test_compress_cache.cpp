@@ -422,7 +422,7 @@ TEST_CASE("compress cache: LRU eviction keeps held bytes under the bound and dro
 }
 
 TEST_CASE("compress cache: a body that could outgrow the whole bound is not made - the caller sends the file") {
-    // Slow readers would hold all of it, whatever the LRU does (#12 item 5b).
+    // Slow readers would hold all of it, whatever the LRU does (docs/design.md#compression-bound).
     TempDir tmp;
     ThreadExecutor exec;
     CompressCache cache(10000, exec.executor());

@@ -1,4 +1,4 @@
-// compress::Scheduler (#12 item 5a): small jobs never wait behind big ones, free big threads
+// compress::Scheduler (docs/design.md#compression-lanes): small jobs never wait behind big ones, free big threads
 // help with small jobs, and stop() drops what is queued without running it.
 #include <doctest/doctest.h>
 

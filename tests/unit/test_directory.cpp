@@ -1,4 +1,4 @@
-// fs::read_directory (SPEC §2.4, #12 item 2): the visible entries of a directory resolve()
+// fs::read_directory (docs/design.md#symlinks): the visible entries of a directory resolve()
 // opened, read through its descriptor; symlinks listed with what resolve() opens for them and
 // left out when it refuses them. And open_beneath's walk, the route without openat2.
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-// mime/ rows for what DevTools' DWARF loaders fetch (#11): separate DWARF, split DWARF, source maps.
+// mime/ rows for what DevTools' DWARF loaders fetch: separate DWARF, split DWARF, source maps.
 #include <doctest/doctest.h>
 
 #include "mime/mime.hpp"

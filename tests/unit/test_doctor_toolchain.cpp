@@ -17,7 +17,7 @@ TEST_CASE("match_toolchain: emsdk, Debian's emscripten, clang headers and source
         {"system/lib/libc/musl/src/stdio/printf.c", true},
         {"debian/em_cache/sysroot/include/math.h", true},
         // WASI: a WASI SDK's or Debian's wasi-libc sysroot, and wasi-libc's own sources as its
-        // build names them (relative), as seen in a real CPython 3.13 WASI build (#11).
+        // build names them (relative), as seen in a real CPython 3.13 WASI build.
         {"/opt/wasi-sdk/share/wasi-sysroot/include/wasm32-wasip1/bits/alltypes.h", true},
         {"/opt/wasi-sdk-24.0/share/wasi-sysroot/include/wasm32-wasi/stdio.h", true},
         {"/usr/include/wasm32-wasi/stdio.h", true},

@@ -1,4 +1,4 @@
-// handle() without sockets (SPEC §2.1–2.4, 2.6, 2.9): status, headers and body bytes per
+// handle() without sockets (docs/design.md#serving): status, headers and body bytes per
 // request, on tests/fixtures/site and on a temporary copy of it that adds what git cannot
 // hold (.git/, symlinks, a FIFO).
 #include <doctest/doctest.h>
@@ -92,7 +92,7 @@ ResponsePlan get(std::string_view target, Config const& cfg, Fields extra = {}) 
     return request("GET", target, cfg, std::move(extra));
 }
 
-// SPEC §2.2: every response, whatever its status, carries the policy exactly once.
+// docs/design.md#policy-headers: every response, whatever its status, carries the policy exactly once.
 void check_policy(ResponsePlan const& p, Config const& cfg = {}) {
     CAPTURE(p.status);
     for (auto const& [name, value] : policy_headers(cfg)) {
@@ -431,7 +431,7 @@ TEST_CASE("handle: dotfiles - links out of the root and FIFOs are refused") {
     }
 }
 
-// SPEC §2.1: links leaving ROOT are refused and nothing outside ROOT is read; a listing that
+// docs/design.md#symlinks: links leaving ROOT are refused and nothing outside ROOT is read; a listing that
 // shows them (with the outside file's size and time) leads to a 403 and leaks metadata.
 TEST_CASE("handle: a listing leaves out links that lead outside the root") {
     TempSite site;
@@ -598,8 +598,8 @@ TEST_CASE("handle: an absolute-form authority is checked whole") {
     }
 }
 
-// RFC 9112 §3.2 / RFC 9110 §4.2.1: an http URI with an empty host is invalid, and SPEC
-// §2.6 answers only named hosts; an empty Host is neither localhost nor an --allow-host.
+// RFC 9112 §3.2 / RFC 9110 §4.2.1: an http URI with an empty host is invalid, and the Host
+// check (docs/design.md#host-check) answers only named hosts; an empty Host is neither localhost nor an --allow-host.
 TEST_CASE("handle: an empty Host is refused") {
     auto const cfg = config_for(fixture_root());
     RequestHead req;
@@ -698,7 +698,7 @@ TEST_CASE("handle: --header overrides policy headers and --coep off - --corp cha
     CHECK(header(get("/app.wasm", cfg), "Cross-Origin-Embedder-Policy") == "credentialless");
 }
 
-// SPEC §2.2: "--header adds or overrides". A --header naming a header the handler sets itself
+// docs/design.md#header-flag: --header adds or overrides. A --header naming a header the handler sets itself
 // (Content-Type here) must not produce two of them: two Content-Types are ambiguous (RFC 9110
 // §8.3) and browsers then refuse streaming compilation of .wasm.
 TEST_CASE("handle: a --header never duplicates a header the handler sets") {
@@ -711,7 +711,7 @@ TEST_CASE("handle: a --header never duplicates a header the handler sets") {
 }
 
 // Browsers send '[' ']' '|' raw in paths and '{' '}' '|' '^' '%' raw in queries (WHATWG URL).
-// SPEC §2.1: the query is ignored for file lookup, and an awkward file name is still a file.
+// docs/design.md#paths: the query is ignored for file lookup, and an awkward file name is still a file.
 TEST_CASE("handle: targets as browsers send them still find the file") {
     TempSite site;
     auto const cfg = config_for(site.root);
@@ -731,7 +731,7 @@ TEST_CASE("handle: targets as browsers send them still find the file") {
     }
 }
 
-// Decide, then act (#13): the compression starts only for a GET that will send its body.
+// Decide, then act (docs/design.md#decide-then-act): the compression starts only for a GET that will send its body.
 TEST_CASE("handle: a 304 - 412 - 416 and a HEAD start no compression  the GET that sends the body does") {
     TempSite site;
     auto cfg = config_for(site.root);

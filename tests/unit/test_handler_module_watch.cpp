@@ -1,4 +1,4 @@
-// handle() and the serve-time diagnosis hooks (#11): the watch hears of every wasm module
+// handle() and the serve-time diagnosis hooks (docs/design.md#serve-diagnosis): the watch hears of every wasm module
 // answered (200, 206, 304) and of every 404, and its explanation becomes the 404's log line;
 // /__wasmdev/modules.json is its list. On tests/fixtures/site, no sockets.
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-// handle() with live reload on (SPEC §2.10): an HTML page is its own representation with the
+// handle() with live reload on (docs/design.md#live-reload): an HTML page is its own representation with the
 // client injected, its ETag, length and compressed form consistent; other files, opted-out
 // pages and --no-reload are untouched. No sockets.
 #include <doctest/doctest.h>

@@ -11,7 +11,7 @@ TEST_CASE("is_allowed_host: localhost names pass - everything else needs --allow
     std::vector<std::string> const allow{"dev.example", "10.0.0.5", "[fe80::1]"};
     struct Row { std::string_view host; bool allowed; };
     Row const rows[] = {
-        // SPEC: localhost, 127.0.0.1, [::1] (any port), *.localhost.
+        // Always answered: localhost, 127.0.0.1, [::1] (any port), *.localhost.
         {"localhost", true},
         {"LOCALHOST:8000", true},
         {"LocalHost", true},
@@ -198,7 +198,7 @@ TEST_CASE("is_loopback_address: loopback binds keep the Host check - IPv4-mapped
         {"127.1.2.3", true},  // all of 127.0.0.0/8
         {"::1", true},
         {"0:0:0:0:0:0:0:1", true},
-        {"::ffff:127.0.0.1", true},  // IPv4-mapped: the kernel routes it to 127.0.0.1 (#12)
+        {"::ffff:127.0.0.1", true},  // IPv4-mapped: the kernel routes it to 127.0.0.1
         {"::FFFF:7f00:1", true},
         {"::ffff:127.255.0.9", true},
         {"0.0.0.0", false},

@@ -1,4 +1,4 @@
-// Directory listings and error pages (SPEC §2.4): directories first, names HTML-escaped,
+// Directory listings and error pages (docs/design.md#directories): directories first, names HTML-escaped,
 // links percent-encoded, sizes and UTC times, hidden names absent, the self-check linked.
 #include <doctest/doctest.h>
 
@@ -133,8 +133,8 @@ TEST_CASE("render_listing: times are the UTC minute - sizes in B - KiB - MiB - G
 }
 
 TEST_CASE("is_listable_name: a backslash in any position is not - its escape spelled out is") {
-    // parse_target refuses every backslash (SPEC §2.1), so a link to "a\\b.txt" would answer
-    // 400; the listing shows only what a click can fetch (#12).
+    // parse_target refuses every backslash (docs/design.md#paths), so a link to "a\\b.txt" would answer
+    // 400; the listing shows only what a click can fetch.
     struct Row { std::string_view name; bool listable; };
     Row const rows[] = {{"a\\b.txt", false}, {"\\", false}, {"plain.txt", true}, {"a b %5C.txt", true}, {"\xC3\xA9 & <c>", true}};
     for (auto const& row : rows) {

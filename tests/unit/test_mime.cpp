@@ -1,4 +1,4 @@
-// mime/: the one extension → type table (SPEC §2.3): exact values, case-insensitive lookup,
+// mime/: the one extension → type table (docs/design.md#mime): exact values, case-insensitive lookup,
 // what counts as an extension, and which types are worth compressing.
 #include <doctest/doctest.h>
 
@@ -14,7 +14,7 @@ constexpr std::string_view text_plain = "text/plain; charset=utf-8";
 constexpr std::string_view octet = "application/octet-stream";
 }  // namespace
 
-TEST_CASE("type_for: every type SPEC 2.3 names has its exact value") {
+TEST_CASE("type_for: every type whose value browsers check (docs/design.md, MIME types) has exactly that value") {
     struct Row { std::string_view name; std::string_view type; };
     Row const rows[] = {
         // The build: .wasm without parameters or streaming compilation fails.

@@ -1,4 +1,4 @@
-// OpenFileCache through resolve() (SPEC §2.5: a rebuilt file is never answered stale): a
+// OpenFileCache through resolve() (a rebuilt file is never answered stale: docs/design.md#never-stale): a
 // repeat request reuses the descriptor only while the path names the very same file.
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -85,7 +85,7 @@ TEST_CASE("open cache: a file replaced by rename - deleted - or swapped for a sy
     REQUIRE(t.get({"sub", "app.wasm"}).kind == ResolveKind::file);
     fs::remove(p);
     fs::create_symlink(t.root / "outside.txt", p);
-    // A link that stays inside the root is served as its target (SPEC §2.1): the target's
+    // A link that stays inside the root is served as its target (docs/design.md#symlinks): the target's
     // bytes now, not the cached file's.
     auto linked = t.get({"sub", "app.wasm"});
     REQUIRE(linked.kind == ResolveKind::file);

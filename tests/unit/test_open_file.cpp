@@ -1,4 +1,4 @@
-// fs::is_unchanged (#12 item 4b): what a file's descriptor says after each kind of change on
+// fs::is_unchanged (docs/design.md#never-stale): what a file's descriptor says after each kind of change on
 // disk: a body sent from it goes on only while its bytes are the version it was opened as.
 #include <doctest/doctest.h>
 #include <fcntl.h>

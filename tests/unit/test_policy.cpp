@@ -1,4 +1,4 @@
-// The header policy (SPEC §2.2): isolation, nosniff and revalidation in one list, changed by
+// The header policy (docs/design.md#policy-headers): isolation, nosniff and revalidation in one list, changed by
 // --coep, --corp and --header; and the parsers for those flags.
 #include <doctest/doctest.h>
 
@@ -113,7 +113,7 @@ TEST_CASE("parse_header_arg: 'Name: value' with a token name and no CR - LF or N
         {"X-A: v\r\nInjected: 1", false, "", ""},
         {"X-A: v\nx", false, "", ""},
         {"X-A: v\rx", false, "", ""},
-        // other C0 controls and DEL reach a terminal, a log or a config file: refused too (#12)
+        // other C0 controls and DEL reach a terminal, a log or a config file: refused too
         {"X-A: a\x01" "b", false, "", ""},
         {"X-A: a\x1b[31mred", false, "", ""},
         {"X-A: a\x1f" "b", false, "", ""},
@@ -123,7 +123,7 @@ TEST_CASE("parse_header_arg: 'Name: value' with a token name and no CR - LF or N
         {"X-A: a\tb", true, "X-A", "a\tb"},           // HTAB is allowed inside a field value (RFC 9110 §5.5)
         {"X\x7f: v", false, "", ""},
         // derived per file from the MIME and coding tables and the file's identity: a flag
-        // would give every response the same one (and nginx would send two) (#12)
+        // would give every response the same one (and nginx would send two)
         {"Content-Type: text/plain", false, "", ""},
         {"content-encoding: gzip", false, "", ""},
         {"Content-Range: bytes 0-1/2", false, "", ""},

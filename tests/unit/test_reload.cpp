@@ -1,4 +1,4 @@
-// Live reload's HTTP decisions (SPEC §2.10, docs/reload.md), pure: where the client's
+// Live reload's HTTP decisions (docs/reload.md), pure: where the client's
 // <script> goes, the opt-outs, the injected page's ETag, and who may open the event stream.
 #include <doctest/doctest.h>
 

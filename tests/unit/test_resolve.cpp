@@ -1,4 +1,4 @@
-// resolve() on a temporary tree (SPEC §2.1): nothing outside the root is ever returned,
+// resolve() on a temporary tree (docs/design.md#paths): nothing outside the root is ever returned,
 // whatever the encoding; symlinks that leave the root are refused unless follow_symlinks;
 // dotfiles stay hidden even behind a link; only regular files are served, without blocking.
 // Every case runs with the server's root descriptor and without one (resolve opens the root).
@@ -215,7 +215,7 @@ TEST_CASE("resolve: files and directories inside the root") {
         auto sub = resolve(l.root, {"sub"}, false, fd);
         CHECK(sub.kind == ResolveKind::directory);
         CHECK(sub.path == l.root / "sub");
-        // Either way the directory opened is kept, for the listing (#12 item 2).
+        // Either way the directory opened is kept, for the listing.
         REQUIRE(sub.file);
         struct stat a {}, b {};
         REQUIRE(::fstat(sub.file->fd, &a) == 0);

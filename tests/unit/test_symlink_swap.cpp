@@ -1,6 +1,6 @@
 // A symlink inside ROOT swapped between a real directory and a link out of ROOT
 // (renameat2(RENAME_EXCHANGE) in a loop, on a thread) while handle() answers requests through
-// it (#12 item 2): no byte of a file outside ROOT is ever served and no outside name or size is
+// it (docs/design.md#symlinks): no byte of a file outside ROOT is ever served and no outside name or size is
 // ever listed, on either route (the server's root descriptor, or none), whatever the timing.
 #include <doctest/doctest.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-// parse_target / encode_path / encode_segment (SPEC §2.1, §2.4): decoding once, dot
+// parse_target / encode_path / encode_segment (docs/design.md#paths): decoding once, dot
 // segments that never climb above the root, and redirect paths that never start with "//".
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -172,7 +172,7 @@ TEST_CASE("parse_target: userinfo in an absolute-form target is refused") {
 
 // Browsers (WHATWG URL) send these bytes unencoded: '[' ']' '|' in paths, and '{' '}' '|'
 // '^' '`' '[' ']' '%' in queries. A dev server must still find "x[1].js" and must ignore
-// the query for file lookup (SPEC §2.1) instead of answering 400.
+// the query for file lookup (docs/design.md#paths) instead of answering 400.
 TEST_CASE("parse_target: bytes browsers send unencoded still parse") {
     struct Row { std::string_view target; std::string_view path; };
     Row const rows[] = {

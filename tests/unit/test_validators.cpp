@@ -35,7 +35,7 @@ TEST_CASE("make_etag: strong - quoted - hex - distinct per coding and per file v
         {1, 2, -1, 5, ContentCoding::identity,      "\"1-2-ffffffffffffffff-5\""},  // pre-1970 mtime: no stray '-'
         {2724, 100000, 1700000000123456789, 1700000000123456789, ContentCoding::gzip,
          "\"aa4-186a0-17979cfe3d85cd15-17979cfe3d85cd15-gz\""},
-        // Same size and mtime, another ctime (a rewrite with mtime set back): another tag (#12).
+        // Same size and mtime, another ctime (a rewrite with mtime set back): another tag.
         {2724, 100000, 1700000000123456789, 1700000000999999999, ContentCoding::gzip,
          "\"aa4-186a0-17979cfe3d85cd15-17979cfe71c4c9ff-gz\""},
     };

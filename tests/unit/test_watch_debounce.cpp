@@ -1,4 +1,4 @@
-// The reload debounce (SPEC §2.10) on an explicit clock: a burst of writes is one event once
+// The reload debounce (docs/design.md#live-reload) on an explicit clock: a burst of writes is one event once
 // the writes settle, a wasmdev build's log holds events until the build ends, and a flood
 // of paths becomes "all". No sleeps: the test says what time it is.
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-// The reload watcher on a real temporary tree (SPEC §2.10): inotify sees writes, new
+// The reload watcher on a real temporary tree (docs/design.md#live-reload): inotify sees writes, new
 // directories and their files, skips noise, and a burst becomes one event. Each check
 // waits on the hub's event (with a deadline), never on a sleep.
 #include <doctest/doctest.h>
