@@ -137,20 +137,43 @@ try {
   console.log(`reload latency (last write -> new page's load event): ${latency} ms`);
 
   // A burst: 200 writes over 20 files (the page uses app.js among them), then a marker.
+  // The server debounces by a quiet period (200 ms): on a loaded machine this process can
+  // stall that long between two writes, and then the burst is honestly two bursts. The test
+  // measures its own gaps: the one-event check holds when no gap reached the quiet period;
+  // otherwise it says so and checks that each event reloaded the page at most once.
+  const QUIET_MS = 200;
   const burstStart = listener.seen.length;
+  const loadsBefore = loads.length;
+  let maxGap = 0;
+  let prev = Date.now();
   for (let i = 0; i < 200; ++i) {
     const name = i % 20 === 0 ? 'app.js' : `out/part${i % 20}.js`;
     writeFileSync(join(root, name), name === 'app.js' ? `window.appVersion = ${i + 2};\n` : `// ${i}\n`);
+    const now = Date.now();
+    maxGap = Math.max(maxGap, now - prev);
+    prev = now;
   }
+  writeFileSync(join(root, 'out/end.js'), '// the burst\'s last write, named by its last event only\n');
   const lastWrite = Date.now();
-  await waitForLoadCount(3);
-  console.log(`reload latency after a 200-write burst (last write -> load): ${loads[2] - lastWrite} ms`);
+  maxGap = Math.max(maxGap, lastWrite - prev);
+  // The burst's last event is the first one naming its last write: nothing is written after it.
+  const lastAt = await listener.waitFor('/out/end.js', burstStart);
+  const burstEvents = lastAt - burstStart + 1;
+  // Each of its events names scripts beside the page, so each reloads the page once.
+  const reloading = burstEvents;
+  await waitForLoadCount(loadsBefore + reloading);
+  console.log(`reload latency after a 200-write burst (last write -> load): ${loads[loads.length - 1] - lastWrite} ms`);
+  if (maxGap < QUIET_MS) {
+    expect(burstEvents === 1 && reloading === 1,
+           `a burst of 200 writes is one event (${burstEvents}) and one reload (${loads.length - loadsBefore})`);
+  } else {
+    console.log(`NOTE this process stalled ${maxGap} ms between two writes (loaded machine): the burst was ${burstEvents} ` +
+                'events; the one-event check needs a burst without a pause as long as the quiet period');
+  }
   writeFileSync(join(root, 'notes.txt'), 'marker\n');
-  const markerAt = await listener.waitFor('/notes.txt', burstStart + 1);
-  const burstEvents = markerAt - burstStart;
-  expect(burstEvents === 1, `a burst of 200 writes is one event (${burstEvents}) and one reload (${loads.length - 2})`);
+  await listener.waitFor('/notes.txt', lastAt + 1);
   await page.waitForFunction(() => window.__wasmdevReload.events >= 1, null, { timeout: STEP_TIMEOUT_MS });
-  expect(loads.length === 3, 'no reload after the burst\'s one');
+  expect(loads.length === loadsBefore + reloading, `no reload after the burst's (${loads.length - loadsBefore} for ${reloading})`);
 
   // A page opened before its build wrote it (a 404) reloads itself once it exists.
   const later = await (await browser.newContext()).newPage();
