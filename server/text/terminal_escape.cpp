@@ -3,7 +3,6 @@
 #include "server/text/ascii.hpp"
 
 namespace wasmdev::text {
-namespace {
 
 // The length of a well-formed UTF-8 sequence at the start of s (2..4) and its code point,
 // or 0 when the bytes are not one (overlong, surrogate, beyond U+10FFFF, truncated).
@@ -26,8 +25,6 @@ bool is_control_code_point(char32_t cp) {
     return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
            (cp >= 0x2066 && cp <= 0x2069);
 }
-
-}  // namespace
 
 std::string escape_terminal(std::string_view s) {
     std::string out;
