@@ -15,6 +15,7 @@
 #include "server/cli/commands.hpp"
 #include "server/cli/serve_options.hpp"
 #include "server/net/server.hpp"
+#include "server/run/limits.hpp"
 #include "server/run/page_url.hpp"
 #include "server/run/session.hpp"
 
@@ -29,7 +30,7 @@ struct RunOptions {
     std::string root = ".";
     std::string browser{};
     bool json = false;
-    double timeout_s = 0;
+    double timeout_s = run::default_timeout_s;
     double silence_timeout_s = 0;
     bool verbose = false;
     bool trace = false;
@@ -109,7 +110,8 @@ Command add_run_command(CLI::App& root) {
     cmd->add_option("--root", o->root, "The directory to serve (default: the current directory)")->check(CLI::ExistingDirectory);
     cmd->add_option("--browser", o->browser, "The Chromium to run (default: $WASMDEV_BROWSER, then /usr/bin/chromium)");
     cmd->add_flag("--json", o->json, "One JSON object per line on stdout: stream, url, time, text");
-    cmd->add_option("--timeout", o->timeout_s, "End the run after S seconds, exit 124")->check(CLI::PositiveNumber);
+    cmd->add_option("--timeout", o->timeout_s, "End the run after S seconds, exit 124 (default: 600; 0: no limit)")
+        ->check(CLI::NonNegativeNumber);
     cmd->add_option("--silence-timeout", o->silence_timeout_s, "End the run after S seconds without output, exit 124")
         ->check(CLI::PositiveNumber);
     cmd->add_flag("-v,--verbose", o->verbose, "Print the browser's command, the page's URL, the browser's pid and its profile directory to stderr");
@@ -117,7 +119,7 @@ Command add_run_command(CLI::App& root) {
     add_policy_options(*cmd, o->policy);
     take_one_value_each(*cmd);  // `--header 'X: y' page.html`: a header and the PAGE
     cmd->footer("Exit codes: the program's (exit(n), main's return, emrun's, wasmdevRun.exit(n)); 1 for an uncaught\n"
-                "exception or a browser that died; 124 for a timeout; 2 for bad usage, a missing PAGE or no Chromium.\n"
+                "exception or a browser that died; 124 for a timeout (--timeout, 600 s unless given); 2 for bad usage, a missing PAGE or no Chromium.\n"
                 "docs/run.md has the details.");
     return {cmd, [o] { return run(*o); }};
 }

@@ -328,13 +328,9 @@ int Session::run() {
         }
         now = clock::now();
         if (pending_exit_ && now >= barrier_deadline_) end(Ending::exited, *pending_exit_);
-        switch (expired(o_.limits, secs(now - start_), secs(now - last_output_))) {
-            case Expired::total: end(Ending::timed_out, 0, fmt::format("timed out after {} s (--timeout)", o_.limits.total_s)); break;
-            case Expired::silence:
-                end(Ending::silent, 0, fmt::format("no output for {} s (--silence-timeout)", o_.limits.silence_s));
-                break;
-            case Expired::none: break;
-        }
+        auto e = expired(o_.limits, secs(now - start_), secs(now - last_output_));
+        if (e == Expired::total) end(Ending::timed_out, 0, expiry_message(e, o_.limits));
+        if (e == Expired::silence) end(Ending::silent, 0, expiry_message(e, o_.limits));
     }
     if (status_.ending() == Ending::exited || status_.ending() == Ending::uncaught) drain();
     if (status_.ending() == Ending::browser_died && end_message_.empty()) {

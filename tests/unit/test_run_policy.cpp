@@ -157,6 +157,23 @@ TEST_CASE("page_url: PAGE below ROOT on localhost, each segment percent-encoded;
     CHECK(url_path("caf\xC3\xA9.html") == "/caf%C3%A9.html");
 }
 
+TEST_CASE("limits: a run given no --timeout ends after ten minutes, and 0 turns the limit off") {
+    Limits const defaults{};
+    CHECK(defaults.total_s == default_timeout_s);
+    CHECK(default_timeout_s == 600);
+    CHECK(defaults.silence_s == 0);
+    CHECK(expired(defaults, 599.9, 599.9) == Expired::none);
+    CHECK(expired(defaults, 600, 600) == Expired::total);
+    CHECK(expired({0, 0}, 1e9, 1e9) == Expired::none);
+}
+
+TEST_CASE("limits: the line a limit prints names the flag that set it and how to lift it") {
+    CHECK(expiry_message(Expired::total, {600, 0}) == "timed out after 600 s (--timeout S; --timeout 0 for no limit)");
+    CHECK(expiry_message(Expired::total, {2.5, 0}) == "timed out after 2.5 s (--timeout S; --timeout 0 for no limit)");
+    CHECK(expiry_message(Expired::silence, {600, 5}) == "no output for 5 s (--silence-timeout)");
+    CHECK(expiry_message(Expired::none, {600, 5}).empty());
+}
+
 TEST_CASE("limits: which limit expired, and how long the loop may sleep") {
     struct Row { Limits l; double elapsed, quiet; Expired e; int wait; };
     Row const rows[] = {
