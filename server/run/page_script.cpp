@@ -52,6 +52,29 @@ std::string page_script(std::optional<std::vector<std::string>> const& args, std
     }
     return m;
   };
+  // A MODULARIZE factory (any EXPORT_NAME) or an EXPORT_ES6 module never sees the global Module:
+  // its runtime reads Module['quit'] and Module['arguments'] once, from the object the page
+  // passes (or a fresh {}). An object without its own finds ours through Object.prototype:
+  // non-enumerable, and writable (quit) or with a setter (arguments) that gives the object an
+  // own property, so a page's assignment works as before. The global object gets its own
+  // undefined ones, so that a bare `quit` or `arguments` at the top level stays undefined.
+  const inherit = (name, get) => {
+    try {
+      Object.defineProperty(globalThis, name, {value: undefined, writable: true, configurable: true});
+      Object.defineProperty(Object.prototype, name, {
+        get, enumerable: false, configurable: true,
+        set(v) { Object.defineProperty(this, name, {value: v, writable: true, enumerable: true, configurable: true}); },
+      });
+    } catch (e) {
+      // A page that froze Object.prototype first: it can still call wasmdevRun.exit.
+    }
+  };
+  const inheritedQuit = function (status, toThrow) {
+    exit(status);
+    throw toThrow;  // Emscripten's default for the web: unwinds to callMain, which catches it
+  };
+  inherit('quit', () => inheritedQuit);
+  if (args !== null) inherit('arguments', () => args.slice());
   let current = patch({});
   Object.defineProperty(globalThis, 'Module', {
     get: () => current,
