@@ -5,6 +5,8 @@
 //  - quit: reports the exit code, then does what Emscripten's own quit_ would; Emscripten calls
 //    quit_ on exit() and when main returns (even without -sEXIT_RUNTIME), and on an abort (1);
 //  - arguments: the ARGs given to run, fixed (emrun's prejs would replace them from the URL).
+// A MODULARIZE factory's object (never the global Module) inherits the same two from
+// Object.prototype, non-enumerable, unless it has its own.
 // It also bridges CPython's REPL pages to run's stdin and stdout (repl_bridge.hpp).
 // Reports go through the DevTools binding named `binding` (Runtime.addBinding), as a JSON
 // string: {"exit":N}, {"out":TEXT}, {"err":TEXT} (a line of a REPL page's output) or
