@@ -119,6 +119,7 @@ private:
         bool repl = false;
     };
     std::deque<Waiting> prompts_{};
+    static constexpr std::size_t max_waiting = 1024;
     // emrun's ^exit^ comes from the network side of the browser, which can overtake the page's
     // last console calls: the code waits for a round trip through the page (a no-op evaluated
     // there answers only after everything the page sent before), at most barrier_wait.
@@ -242,6 +243,9 @@ void Session::on_message(std::string_view text) {
                     case PageReport::Kind::out: print(Stream::out, o_.url, now_ms, r.text); break;
                     case PageReport::Kind::err: print(Stream::err, o_.url, now_ms, r.text); break;
                     case PageReport::Kind::stdin_request:
+                        // A page can report as often as it likes; a REPL worker waits for one
+                        // answer at a time, so more than a few waiting is a page gone wrong.
+                        if (prompts_.size() >= max_waiting) break;
                         prompts_.push_back({m.session_id, true});
                         answer_prompts();
                         break;
