@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "server/browser/devtools_message.hpp"
+#include "server/browser/run_dirs.hpp"
 #include "server/cpython/env.hpp"
 
 namespace wasmdev::browser {
@@ -55,15 +56,14 @@ std::vector<std::string> chromium_argv(std::string const& program, fs::path cons
 }
 
 std::unique_ptr<Browser> Browser::launch(std::string const& program, bool as_root, std::string& error) {
-    char const* tmpdir = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/wasmdev-run-XXXXXX";
-    if (!::mkdtemp(pattern.data())) {
-        error = "cannot make a temporary directory in " + fs::path(pattern).parent_path().string() + ": " +
-                std::strerror(errno);
-        return nullptr;
-    }
+    auto parent = run_dir_parent(std::getenv("TMPDIR"));
+    // What a SIGKILLed or crashed run left: its lock is free and its browser gone (run_dirs.hpp).
+    collect_stale_run_dirs(parent);
+    auto run_dir = RunDir::create(parent, error);
+    if (run_dir.path().empty()) return nullptr;
     std::unique_ptr<Browser> b(new Browser);
-    b->dir_ = pattern;
+    b->dir_ = run_dir.path();
+    b->run_dir_ = std::move(run_dir);
     std::error_code ec;
     fs::create_directory(b->dir_ / "profile", ec);
     b->argv_ = chromium_argv(program, b->dir_ / "profile", as_root);
@@ -74,6 +74,7 @@ std::unique_ptr<Browser> Browser::launch(std::string const& program, bool as_roo
         return nullptr;
     }
     b->pid_ = b->child_.pid;
+    b->run_dir_.record_browser(b->pid_);
     return b;
 }
 
@@ -126,8 +127,7 @@ cpython::ProcessResult Browser::close(std::chrono::milliseconds grace) {
         if (child_.to_child >= 0) send("Browser.close");
         ended_ = cpython::end_piped(child_, grace);
     }
-    std::error_code ec;
-    if (!dir_.empty()) fs::remove_all(dir_, ec);  // a profile left behind would be a leak of the page's data
+    run_dir_.release();  // after the group is gone: nothing writes into the profile any more
     return ended_;
 }
 

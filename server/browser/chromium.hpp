@@ -15,6 +15,7 @@
 #include <boost/json/object.hpp>
 
 #include "server/browser/frames.hpp"
+#include "server/browser/run_dirs.hpp"
 #include "server/cpython/process.hpp"
 
 namespace wasmdev::browser {
@@ -38,8 +39,9 @@ std::vector<std::string> chromium_argv(std::string const& program, std::filesyst
 
 class Browser {
 public:
-    // Makes a temporary directory (the profile and the browser's log) and starts the browser
-    // in it; nullptr and `error` when either fails (the directory is then gone again).
+    // Removes what dead runs left (collect_stale_run_dirs), makes a temporary directory (the
+    // profile and the browser's log, run_dirs.hpp) and starts the browser in it; nullptr and
+    // `error` when either fails (the directory is then gone again).
     static std::unique_ptr<Browser> launch(std::string const& program, bool as_root, std::string& error);
     ~Browser();  // close()
     Browser(Browser const&) = delete;
@@ -70,6 +72,7 @@ private:
     int pid_ = 0;
     std::vector<std::string> argv_{};
     std::filesystem::path dir_{};
+    RunDir run_dir_{};
     FrameSplitter frames_{};
     long long next_id_ = 1;
     bool closed_ = false;

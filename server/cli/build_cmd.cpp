@@ -1,5 +1,6 @@
 // `wasmdev build [PROFILE] [OP...]`: CPython's WebAssembly build pipeline (docs/build.md), then,
-// for `repl` on a browser profile, the same server as `wasmdev serve` on the checkout root.
+// for `repl` on a browser profile, the same server as `wasmdev serve` on the checkout root, and
+// for `run`, the page headless as `wasmdev run` runs it (run_page.hpp).
 // Turns flags into cpython::BuildRunOptions and calls run_build(), which decides and prints
 // everything up to the summary; serves the checkout when it says to.
 #include <fmt/format.h>
@@ -15,6 +16,7 @@
 #include "server/cpython/step.hpp"
 #include "server/cli/commands.hpp"
 #include "server/cli/open_browser.hpp"
+#include "server/cli/run_page.hpp"
 #include "server/doctor/hints.hpp"
 #include "server/cli/serve_options.hpp"
 #include "server/net/server.hpp"
@@ -25,10 +27,12 @@ namespace {
 namespace fs = std::filesystem;
 namespace b = wasmdev::cpython;
 
-// The build flags (server/cpython/run_build.hpp) and how `repl` serves.
+// The build flags (server/cpython/run_build.hpp), how `repl` serves and how `run` runs.
 struct BuildOptions : b::BuildRunOptions {
     bool all_profiles = false;
     ServeOptions serve{};
+    double run_timeout_s = run::default_timeout_s;
+    double run_silence_timeout_s = 0;
 };
 
 std::string profiles_help(bool all) {
@@ -51,6 +55,8 @@ std::string profiles_help(bool all) {
            "  test            run 'make buildbottest TESTOPTS=...'\n"
            "  hostrunnertest  run 'make hostrunnertest TESTOPTS=...'\n"
            "  repl            browser: serve the checkout and print the python.html URL; node/wasi: run python\n"
+           "  run             browser: run python.html headless (as wasmdev run: stdin in, output and exit code out);\n"
+           "                  node/wasi: as repl\n"
            "  clean           run 'make clean'\n"
            "  cleanall        remove builddir/PROFILE ('wasmdev build cleanall' removes every profile's)\n"
            "  emports         build Emscripten's zlib, bzip2, sqlite3 ports (from --ports-src when given)\n"
@@ -129,6 +135,16 @@ int run(BuildOptions const& o) {
     auto outcome = b::run_build(o, stdout_is_tty());
     if (!outcome.serve) return outcome.exit_code;
     auto const& s = *outcome.serve;
+    if (s.headless) {
+        // The page headless, with the policy flags `repl` would serve it with (--coep, ...).
+        RunOptions r;
+        r.root = s.layout.srcdir.string();
+        r.page = (s.layout.srcdir / s.page).string();
+        r.policy = o.serve.policy;
+        r.timeout_s = o.run_timeout_s;
+        r.silence_timeout_s = o.run_silence_timeout_s;
+        return run_page(r);
+    }
     return serve_checkout(o, s.layout, *s.profile, s.page, s.missing_hint, s.pydebug);
 }
 
@@ -186,6 +202,11 @@ Command add_build_command(CLI::App& root) {
         });
     auto* serve_group = cmd->add_option_group("repl (browser profiles)", "How `repl` serves the checkout: as wasmdev serve");
     add_serve_options(*serve_group, o->serve);
+    auto* run_group = cmd->add_option_group("run (browser profiles)", "How `run` runs the page: as wasmdev run");
+    run_group->add_option("--timeout", o->run_timeout_s, "End the run after S seconds, exit 124 (default: 600; 0: no limit)")
+        ->check(CLI::NonNegativeNumber);
+    run_group->add_option("--silence-timeout", o->run_silence_timeout_s, "End the run after S seconds without output, exit 124")
+        ->check(CLI::PositiveNumber);
     cmd->footer(profiles_help(false));
     cmd->footer(std::function<std::string()>(checkout_help));
     return {cmd, [o] { return run(*o); }};

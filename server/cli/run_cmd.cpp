@@ -1,7 +1,8 @@
 // `wasmdev run PAGE [-- ARG...]`: runs a WebAssembly page headless and makes its console our
-// stdout/stderr and its exit code ours (docs/run.md). Serves ROOT in-process with exactly
-// serve's policy on a free loopback port, then hands the page's URL to run::run_session, which
-// drives a private headless Chromium; the server stops when the run ends.
+// stdout/stderr and its exit code ours (docs/run.md). run_page (run_page.hpp) serves ROOT
+// in-process with exactly serve's policy on a free loopback port, then hands the page's URL to
+// run::run_session, which drives a private headless Chromium; the server stops when the run
+// ends. add_run_command turns the flags into RunOptions.
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -13,30 +14,18 @@
 
 #include "server/browser/chromium.hpp"
 #include "server/cli/commands.hpp"
+#include "server/cli/run_page.hpp"
 #include "server/cli/serve_options.hpp"
 #include "server/net/server.hpp"
+#include "server/run/limits.hpp"
 #include "server/run/page_url.hpp"
 #include "server/run/session.hpp"
 
 namespace wasmdev::cli {
-namespace {
 
 namespace fs = std::filesystem;
 
-struct RunOptions {
-    std::string page{};
-    std::vector<std::string> args{};
-    std::string root = ".";
-    std::string browser{};
-    bool json = false;
-    double timeout_s = 0;
-    double silence_timeout_s = 0;
-    bool verbose = false;
-    bool trace = false;
-    PolicyOptions policy{};
-};
-
-int run(RunOptions const& o) {
+int run_page(RunOptions const& o) {
     std::error_code ec;
     if (!fs::is_regular_file(o.page, ec)) {
         fmt::print(stderr, "wasmdev: error: PAGE {} does not exist (or is not a file)\n", o.page);
@@ -98,8 +87,6 @@ int run(RunOptions const& o) {
     return code;
 }
 
-}  // namespace
-
 Command add_run_command(CLI::App& root) {
     auto o = std::make_shared<RunOptions>();
     auto* cmd = root.add_subcommand("run", "Run a WebAssembly page in a private headless Chromium: its console on "
@@ -109,7 +96,8 @@ Command add_run_command(CLI::App& root) {
     cmd->add_option("--root", o->root, "The directory to serve (default: the current directory)")->check(CLI::ExistingDirectory);
     cmd->add_option("--browser", o->browser, "The Chromium to run (default: $WASMDEV_BROWSER, then /usr/bin/chromium)");
     cmd->add_flag("--json", o->json, "One JSON object per line on stdout: stream, url, time, text");
-    cmd->add_option("--timeout", o->timeout_s, "End the run after S seconds, exit 124")->check(CLI::PositiveNumber);
+    cmd->add_option("--timeout", o->timeout_s, "End the run after S seconds, exit 124 (default: 600; 0: no limit)")
+        ->check(CLI::NonNegativeNumber);
     cmd->add_option("--silence-timeout", o->silence_timeout_s, "End the run after S seconds without output, exit 124")
         ->check(CLI::PositiveNumber);
     cmd->add_flag("-v,--verbose", o->verbose, "Print the browser's command, the page's URL, the browser's pid and its profile directory to stderr");
@@ -117,9 +105,9 @@ Command add_run_command(CLI::App& root) {
     add_policy_options(*cmd, o->policy);
     take_one_value_each(*cmd);  // `--header 'X: y' page.html`: a header and the PAGE
     cmd->footer("Exit codes: the program's (exit(n), main's return, emrun's, wasmdevRun.exit(n)); 1 for an uncaught\n"
-                "exception or a browser that died; 124 for a timeout; 2 for bad usage, a missing PAGE or no Chromium.\n"
+                "exception or a browser that died; 124 for a timeout (--timeout, 600 s unless given); 2 for bad usage, a missing PAGE or no Chromium.\n"
                 "docs/run.md has the details.");
-    return {cmd, [o] { return run(*o); }};
+    return {cmd, [o] { return run_page(*o); }};
 }
 
 }  // namespace wasmdev::cli

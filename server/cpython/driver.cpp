@@ -291,11 +291,13 @@ Plan make_driver_plan(Request const& req, CPythonLayout const& layout, PipelineC
                 argv.insert(argv.end(), targets.begin(), targets.end());
                 add(op, {run(command(argv, paths.host_dir))});
             }
-        } else if (op == "repl") {
-            if (is_browser(p))
+        } else if (op == "repl" || op == "run") {
+            if (is_browser(p)) {
                 plan.serve_browser = true;
-            else
-                add("repl", {run(command({(paths.host_dir / "python.sh").string()}, paths.host_dir), true)});
+                plan.run_headless = plan.run_headless || op == "run";
+            } else {
+                add(op, {run(command({(paths.host_dir / "python.sh").string()}, paths.host_dir), true)});
+            }
         } else if (op == "clean") {
             driver_step("clean");
             state = {};

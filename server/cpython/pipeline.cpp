@@ -167,11 +167,14 @@ Plan make_plan(Request const& req, CPythonLayout const& layout, Toolchain const&
                 return plan;
             }
             make_step(p, true, op, make_targets_for(op, p, ts));
-        } else if (op == "repl") {
-            if (is_browser(p))
+        } else if (op == "repl" || op == "run") {
+            // run: the page headless instead of served to a person; outside a browser both run python.
+            if (is_browser(p)) {
                 plan.serve_browser = true;
-            else
-                make_step(p, true, "repl", make_targets_for("repl", p, ts), true);
+                plan.run_headless = plan.run_headless || op == "run";
+            } else {
+                make_step(p, true, op, make_targets_for("repl", p, ts), true);
+            }
         } else if (op == "clean") {
             if (state.target_makefile)
                 make_step(p, true, "clean", {"clean"});

@@ -23,7 +23,8 @@
 namespace wasmdev::cpython {
 
 inline constexpr std::string_view all_ops[] = {"build",          "configure", "compile", "pythoninfo", "test",
-                                              "hostrunnertest", "repl",      "clean",   "cleanall",   "emports"};
+                                              "hostrunnertest", "repl",      "run",     "clean",      "cleanall",
+                                              "emports"};
 bool is_op(std::string_view word);
 
 struct Request {
@@ -52,7 +53,8 @@ FsState probe_state(CPythonLayout const& layout, BuildProfile const& p);
 
 struct Plan {
     std::vector<Step> steps{};
-    bool serve_browser = false;     // `repl` on a browser profile: serve after the steps
+    bool serve_browser = false;     // `repl` or `run` on a browser profile: serve after the steps
+    bool run_headless = false;      // `run` on a browser profile: run the page headless (wasmdev run)
     bool needs_native = false;      // for preflight
     bool needs_ports = false;
     bool offline_ports = false;

@@ -261,8 +261,9 @@ BuildOutcome run_build(BuildRunOptions const& o, bool stdout_is_tty) {
     if (driven)
         return {0, ServeCheckout{*layout, &profile, plan.serve_page,
                                  (dpaths.host_dir / "web_example").string() + "/index.html (or python.html)",
-                                 driver_build_is_pydebug(dpaths)}};
-    return {0, ServeCheckout{*layout, &profile, "builddir/" + std::string(profile.name) + "/python.html", {}, false}};
+                                 driver_build_is_pydebug(dpaths), plan.run_headless}};
+    return {0, ServeCheckout{*layout, &profile, "builddir/" + std::string(profile.name) + "/python.html", {}, false,
+                             plan.run_headless}};
 }
 
 }  // namespace wasmdev::cpython

@@ -47,13 +47,14 @@ BuildWords parse_build_words(std::vector<std::string> const& words);
 // browser build), `cleanall` of every profile, or only clean/cleanall ops.
 bool needs_preflight(Plan const& plan, BuildWords const& words);
 
-// What `repl` on a browser profile serves once the steps succeeded.
+// What `repl` (or `run`) on a browser profile serves once the steps succeeded.
 struct ServeCheckout {
     CPythonLayout layout{};
     BuildProfile const* profile = nullptr;
     std::string page{};          // relative to layout.srcdir
     std::string missing_hint{};  // what to name when the page does not exist yet ("" = the page)
     bool pydebug = false;        // a driver's pydebug build Python (debug besides the profile's own)
+    bool headless = false;       // `run`: run the page headless (wasmdev run) instead of serving it
 };
 
 struct BuildOutcome {

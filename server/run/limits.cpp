@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fmt/format.h>
 
 namespace wasmdev::run {
 
@@ -22,6 +23,15 @@ int wait_ms(Limits const& l, double elapsed_s, double quiet_s) {
     if (l.total_s <= 0 && l.silence_s <= 0) return -1;
     double ms = std::ceil(std::max(0.0, left) * 1000.0);
     return int(std::min(ms, 2147483647.0));
+}
+
+std::string expiry_message(Expired e, Limits const& l) {
+    switch (e) {
+        case Expired::total: return fmt::format("timed out after {} s (--timeout S; --timeout 0 for no limit)", l.total_s);
+        case Expired::silence: return fmt::format("no output for {} s (--silence-timeout)", l.silence_s);
+        case Expired::none: break;
+    }
+    return {};
 }
 
 }  // namespace wasmdev::run

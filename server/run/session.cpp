@@ -112,7 +112,14 @@ private:
     std::map<long long, std::string> setup_{};  // commands whose failure ends the run, by id
     std::string page_session_{};
     bool navigated_ = false;
-    std::deque<std::string> prompts_{};  // the sessions (a page, a frame) whose prompt() waits, oldest first
+    // What waits for a line of stdin, oldest first: a prompt() dialog of a session (a page, a
+    // frame), or a REPL page's worker (its answer is evaluated in that page).
+    struct Waiting {
+        std::string session{};
+        bool repl = false;
+    };
+    std::deque<Waiting> prompts_{};
+    static constexpr std::size_t max_waiting = 1024;
     // emrun's ^exit^ comes from the network side of the browser, which can overtake the page's
     // last console calls: the code waits for a round trip through the page (a no-op evaluated
     // there answers only after everything the page sent before), at most barrier_wait.
@@ -201,7 +208,7 @@ void Session::on_message(std::string_view text) {
                 if (e.session_id == page_session_) end(Ending::closed, 0, "the page closed without an exit code");
             } else if constexpr (std::is_same_v<T, b::DialogOpening>) {
                 if (e.type == "prompt") {
-                    prompts_.push_back(m.session_id);
+                    prompts_.push_back({m.session_id, false});
                     answer_prompts();
                 } else {
                     // alert, confirm, beforeunload: accepted, as a user clicking OK would.
@@ -229,7 +236,21 @@ void Session::on_message(std::string_view text) {
                 }
             } else if constexpr (std::is_same_v<T, b::BindingCalled>) {
                 if (e.name != report_binding) return;
-                if (auto code = exit_request(e.payload)) end(Ending::exited, *code);
+                auto r = read_report(e.payload);
+                auto now_ms = std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch()).count();
+                switch (r.kind) {
+                    case PageReport::Kind::exit: end(Ending::exited, r.code); break;
+                    case PageReport::Kind::out: print(Stream::out, o_.url, now_ms, r.text); break;
+                    case PageReport::Kind::err: print(Stream::err, o_.url, now_ms, r.text); break;
+                    case PageReport::Kind::stdin_request:
+                        // A page can report as often as it likes; a REPL worker waits for one
+                        // answer at a time, so more than a few waiting is a page gone wrong.
+                        if (prompts_.size() >= max_waiting) break;
+                        prompts_.push_back({m.session_id, true});
+                        answer_prompts();
+                        break;
+                    case PageReport::Kind::none: break;
+                }
             } else if constexpr (std::is_same_v<T, b::TargetCrashed>) {
                 if (m.session_id == page_session_) end(Ending::crashed, 0, "the page crashed (its renderer process died)");
             }
@@ -240,13 +261,16 @@ void Session::on_message(std::string_view text) {
 void Session::answer_prompts() {
     while (!prompts_.empty()) {
         auto line = stdin_.next();
-        if (line) {
-            browser_->send("Page.handleJavaScriptDialog", {{"accept", true}, {"promptText", *line}}, prompts_.front());
-        } else if (stdin_.exhausted()) {
-            // The end of our stdin is the end of the page's: prompt() returns null.
-            browser_->send("Page.handleJavaScriptDialog", {{"accept", false}}, prompts_.front());
+        if (!line && !stdin_.exhausted()) return;  // wait for more input
+        auto const& w = prompts_.front();
+        if (w.repl) {
+            // The end of our stdin is the end of the REPL's (a 0-byte answer).
+            browser_->send("Runtime.evaluate", {{"expression", stdin_answer(line)}}, w.session);
+        } else if (line) {
+            browser_->send("Page.handleJavaScriptDialog", {{"accept", true}, {"promptText", *line}}, w.session);
         } else {
-            return;  // wait for more input
+            // The end of our stdin is the end of the page's: prompt() returns null.
+            browser_->send("Page.handleJavaScriptDialog", {{"accept", false}}, w.session);
         }
         prompts_.pop_front();
     }
@@ -328,13 +352,9 @@ int Session::run() {
         }
         now = clock::now();
         if (pending_exit_ && now >= barrier_deadline_) end(Ending::exited, *pending_exit_);
-        switch (expired(o_.limits, secs(now - start_), secs(now - last_output_))) {
-            case Expired::total: end(Ending::timed_out, 0, fmt::format("timed out after {} s (--timeout)", o_.limits.total_s)); break;
-            case Expired::silence:
-                end(Ending::silent, 0, fmt::format("no output for {} s (--silence-timeout)", o_.limits.silence_s));
-                break;
-            case Expired::none: break;
-        }
+        auto e = expired(o_.limits, secs(now - start_), secs(now - last_output_));
+        if (e == Expired::total) end(Ending::timed_out, 0, expiry_message(e, o_.limits));
+        if (e == Expired::silence) end(Ending::silent, 0, expiry_message(e, o_.limits));
     }
     if (status_.ending() == Ending::exited || status_.ending() == Ending::uncaught) drain();
     if (status_.ending() == Ending::browser_died && end_message_.empty()) {

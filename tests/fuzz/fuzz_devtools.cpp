@@ -34,7 +34,10 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
                 auto text = browser::console_text(c->args);
                 check(text.size() <= total + 2 * c->args.size(), "a console line is bounded by its arguments", in);
             }
-            if (auto const* b = std::get_if<browser::BindingCalled>(&m.body)) (void)run::exit_request(b->payload);
+            if (auto const* b = std::get_if<browser::BindingCalled>(&m.body)) {
+                auto r = run::read_report(b->payload);
+                check(r.text.size() <= b->payload.size(), "a report's text is no longer than its payload", in);
+            }
             if (auto const* r = std::get_if<browser::RequestPaused>(&m.body)) {
                 auto p = run::parse_emrun_post(r->url, r->post_data);
                 check(p.text.size() <= r->post_data.size() + r->url.size(), "an emrun text is no longer than its request", in);
@@ -45,6 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         step = step * 3 % 61 + 1;
     }
     (void)run::exit_request(in);
+    auto r = run::read_report(in);
+    check(r.text.size() <= in.size(), "a report's text is no longer than its payload", in);
     (void)run::parse_emrun_post("http://localhost/stdio.html", in);
     return 0;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `wasmdev run` on hand-written pages in real headless Chromium: an uncaught exception (exit 1,
-# stack on stderr), a worker's console, emrun's protocol answered in the browser, --timeout and
+# stack on stderr), a worker's console, a CPython REPL page fed from stdin, emrun's protocol answered in the browser, --timeout and
 # Ctrl-C leaving no browser process and no profile behind, and the usage errors (no Chromium,
 # no PAGE, a PAGE outside ROOT, a browser that dies).
 . "$(dirname "$0")/script.bash"
@@ -43,6 +43,22 @@ run --timeout 60 emrun_only.html >"$tmp/out" 2>"$tmp/err"; rc=$?
 [ $rc = 9 ] || fail "emrun_only.html: exit $rc, want 9; stderr: $(cat "$tmp/err")"
 grep -qx 'emrun answer 200' "$tmp/out" || fail "emrun_only.html: the POST was not answered 200: $(cat "$tmp/out")"
 echo "ok: emrun's exit code arrives through its POSTs"
+
+# A CPython REPL page (python.html's worker protocol, faked in repl/): our stdin lines are the
+# REPL's input, its output (only in the page's terminal) our stdout and stderr, and its end
+# our exit code: exit(3) after the lines, and 0 at the end of input. The 200-byte line is
+# longer than the page's 127-byte stdin buffer.
+long=$(printf 'x%.0s' $(seq 200))
+printf 'print(1+1)\nprint("x".repeat(200))\nprint("\xc3\xa9t\xc3\xa9")\nexit(3)\nprint(9)\n' |
+  run --timeout 60 repl/python.html >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc = 3 ] || fail "REPL page: exit $rc, want 3; stdout: $(cat "$tmp/out"); stderr: $(cat "$tmp/err")"
+printf '2\n%s\n\xc3\xa9t\xc3\xa9\n' "$long" >"$tmp/want"
+diff "$tmp/want" "$tmp/out" || fail "REPL page: stdout differs (above)"
+grep -q '^Python 3.13.0 (fake)' "$tmp/err" || fail "REPL page: no banner on stderr: $(cat "$tmp/err")"
+printf 'print(6*7)\n' | run --timeout 60 repl/python.html >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc = 0 ] || fail "REPL page at the end of input: exit $rc, want 0; stderr: $(cat "$tmp/err")"
+[ "$(cat "$tmp/out")" = 42 ] || fail "REPL page at the end of input: stdout $(cat "$tmp/out")"
+echo "ok: a CPython REPL page reads our stdin, and its output and exit code are ours"
 
 # --timeout on a page that never exits: 124, and nothing of the browser is left. (Whether the
 # page printed before the limit depends on the machine's load: the test does not ask.)

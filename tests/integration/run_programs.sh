@@ -2,14 +2,15 @@
 # `wasmdev run` on real Emscripten programs (Debian's emcc, compiled here) in real headless
 # Chromium: stdout and stderr lines to the right streams and ARGs as argv, main returning 3,
 # exit(5) from a PROXY_TO_PTHREAD build (which also needs serve's cross-origin isolation), an
-# --emrun build, prompt() answered from a pipe, and --json.
+# --emrun build, prompt() answered from a pipe, --json, and a MODULARIZE build with a custom
+# EXPORT_NAME (output to the console, and to the DOM only).
 . "$(dirname "$0")/script.bash"
 . "$(dirname "$0")/run.bash"
 command -v emcc >/dev/null || { echo "SKIP: emcc is missing (apt install emscripten)"; exit 77; }
 export NODE_PATH=/usr/share/nodejs  # emcc's acorn under Node 20
 src=$2/tests/fixtures/run
 cd "$tmp"
-cp "$src"/*.c .
+cp "$src"/*.c "$src"/modular_*.html .
 build() {  # OUT.html SOURCE FLAGS...
   local out=$1 source=$2
   shift 2
@@ -22,6 +23,7 @@ wait $b1 && wait $b2 || fail "emcc failed"
 build emrun.html emrun_exit.c --emrun -sEXIT_RUNTIME=1 & b1=$!
 build stdin.html stdin_echo.c & b2=$!
 wait $b1 && wait $b2 || fail "emcc failed"
+build modular.js hello.c -sMODULARIZE -sEXPORT_NAME=createHello || fail "emcc failed"
 run() { timeout 120 "$bin" run --timeout 60 "$@"; }
 
 # stdout and stderr to their streams, ARGs as argv, main returning 3 (a default build: no
@@ -71,3 +73,16 @@ printf 'alpha\nbeta gamma\n' | run stdin.html >out 2>err; rc=$?
 printf 'got [alpha]\ngot [beta gamma]\nend of input after 2 lines\n' >want
 diff want out || fail "stdin: stdout differs (above)"
 echo "ok: prompt() reads our stdin"
+
+# A MODULARIZE build with its own EXPORT_NAME: the factory's object is the page's, never the
+# global Module; main's 3 is still the exit code and ARGs still its argv.
+run modular_console.html -- one >out 2>err; rc=$?
+[ $rc = 3 ] || fail "MODULARIZE: exit $rc, want 3; stdout: $(cat out); stderr: $(cat err)"
+printf 'hello from stdout\narg[1]=one\nlast stdout line\n' >want
+diff want out || fail "MODULARIZE: stdout differs (above)"
+echo "ok: a MODULARIZE build's exit code and ARGs"
+# ...and with output only to the page's DOM: nothing on stdout, the exit code all the same.
+run modular_dom.html >out 2>err; rc=$?
+[ $rc = 3 ] || fail "MODULARIZE to the DOM: exit $rc, want 3; stdout: $(cat out); stderr: $(cat err)"
+[ ! -s out ] || fail "MODULARIZE to the DOM: want no stdout: $(cat out)"
+echo "ok: a MODULARIZE build writing only to the DOM gives its exit code"

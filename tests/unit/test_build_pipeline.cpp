@@ -87,6 +87,23 @@ TEST_CASE("plan: --clean cleans the target and the build Python which is then re
     CHECK(titles(plan) == V{"wasi clean", "build clean", "build make", "wasi make"});
 }
 
+TEST_CASE("plan: run on a browser profile runs the page headless after the steps; elsewhere it is repl") {
+    FsState st;
+    st.native_python = st.native_makefile = st.target_makefile = true;
+    auto plan = make_plan(request("emscripten-browser", {"compile", "run"}), layout_311(), toolchain(), st);
+    CHECK(titles(plan) == V{"emscripten-browser compile"});
+    CHECK(plan.serve_browser);
+    CHECK(plan.run_headless);
+    plan = make_plan(request("emscripten-browser", {"repl"}), layout_311(), toolchain(), st);
+    CHECK(plan.serve_browser);
+    CHECK_FALSE(plan.run_headless);
+    plan = make_plan(request("emscripten-node-dl", {"run"}), layout_311(), toolchain(), st);
+    CHECK(titles(plan) == V{"emscripten-node-dl run"});
+    CHECK(plan.steps.back().actions.back().interactive);
+    CHECK_FALSE(plan.serve_browser);
+    CHECK_FALSE(plan.run_headless);
+}
+
 TEST_CASE("plan: ops run in the given order and repl on a browser profile serves afterwards") {
     FsState st;
     st.native_python = st.native_makefile = st.target_makefile = true;

@@ -74,6 +74,42 @@ TEST_CASE("page_script: ARGs and the binding name go in as JSON literals") {
     CHECK(page_script(std::nullopt).find("const args = null;") != std::string::npos);
 }
 
+TEST_CASE("read_report: an exit code, a REPL page's output line, its wait for stdin, and nothing else") {
+    using K = PageReport::Kind;
+    struct Row { char const* payload; K kind; int code; char const* text; };
+    Row const rows[] = {
+        {R"({"exit":3})", K::exit, 3, ""},
+        {R"({"out":"2"})", K::out, 0, "2"},
+        {R"({"err":">>> "})", K::err, 0, ">>> "},
+        {R"({"out":""})", K::out, 0, ""},
+        {R"({"stdin":true})", K::stdin_request, 0, ""},
+        {R"({"stdin":false})", K::none, 0, ""},
+        {R"({"stdin":1})", K::none, 0, ""},
+        {R"({"out":2})", K::none, 0, ""},
+        {R"({"out":"a","err":"b"})", K::none, 0, ""},
+        {R"({"exit":3,"out":"x"})", K::none, 0, ""},
+        {R"({"exit":"3"})", K::none, 0, ""},
+        {R"(["out","x"])", K::none, 0, ""},
+        {R"({"out":"x")", K::none, 0, ""},
+        {"", K::none, 0, ""},
+    };
+    for (auto const& row : rows) {
+        CAPTURE(row.payload);
+        auto r = read_report(row.payload);
+        CHECK(r.kind == row.kind);
+        CHECK(r.code == row.code);
+        CHECK(r.text == row.text);
+    }
+}
+
+TEST_CASE("stdin_answer: a line goes to the REPL page as a JSON string literal, the end as null") {
+    CHECK(stdin_answer(std::string("print(1+1)")) == R"x(wasmdevRun.stdin("print(1+1)"))x");
+    // U+2028 may stay raw: a JavaScript string literal takes it since ES2019.
+    CHECK(stdin_answer(std::string("\");</script>\xE2\x80\xA8\x01")) ==
+          "wasmdevRun.stdin(\"\\\");</script>\xE2\x80\xA8\\u0001\")");
+    CHECK(stdin_answer(std::nullopt) == "wasmdevRun.stdin(null)");
+}
+
 TEST_CASE("exit_request: reads {\"exit\":N} and nothing else") {
     struct Row { char const* payload; std::optional<int> code; };
     Row const rows[] = {
@@ -155,6 +191,23 @@ TEST_CASE("page_url: PAGE below ROOT on localhost, each segment percent-encoded;
     CHECK(page_url(t.path / "a dir", t.path / "x.html", 8123, error).empty());
     CHECK(error.find("--root") != std::string::npos);
     CHECK(url_path("caf\xC3\xA9.html") == "/caf%C3%A9.html");
+}
+
+TEST_CASE("limits: a run given no --timeout ends after ten minutes, and 0 turns the limit off") {
+    Limits const defaults{};
+    CHECK(defaults.total_s == default_timeout_s);
+    CHECK(default_timeout_s == 600);
+    CHECK(defaults.silence_s == 0);
+    CHECK(expired(defaults, 599.9, 599.9) == Expired::none);
+    CHECK(expired(defaults, 600, 600) == Expired::total);
+    CHECK(expired({0, 0}, 1e9, 1e9) == Expired::none);
+}
+
+TEST_CASE("limits: the line a limit prints names the flag that set it and how to lift it") {
+    CHECK(expiry_message(Expired::total, {600, 0}) == "timed out after 600 s (--timeout S; --timeout 0 for no limit)");
+    CHECK(expiry_message(Expired::total, {2.5, 0}) == "timed out after 2.5 s (--timeout S; --timeout 0 for no limit)");
+    CHECK(expiry_message(Expired::silence, {600, 5}) == "no output for 5 s (--silence-timeout)");
+    CHECK(expiry_message(Expired::none, {600, 5}).empty());
 }
 
 TEST_CASE("limits: which limit expired, and how long the loop may sleep") {
