@@ -4,10 +4,12 @@
 # bash and fish complete the subcommands, build's profiles, every option's listed choices
 # (--format, --coep, ...), directories where a directory is asked for and files for file
 # options; the zsh file parses. All generated afresh from the binary under test, so a new
-# command or option is checked the day it appears. Usage: completions.sh WASMDEV SOURCE_DIR
+# command or option is checked the day it appears; and from fake_cli.sh, a command the binary
+# does not have yet, which must appear with no change to the generator.
+# Usage: completions.sh WASMDEV SOURCE_DIR
 set -u
 bin=$(realpath "$1")
-src=$2
+src=$(realpath "$2")
 fail() { echo "FAIL: $*"; exit 1; }
 bashcomp=/usr/share/bash-completion/bash_completion
 [ -f $bashcomp ] || { echo "SKIP: no bash-completion (scripts/setup.sh --test installs it)"; exit 77; }
@@ -90,4 +92,18 @@ expect bash "--port" wasmdev somedir --po  # `wasmdev ROOT --port` is serve
 zsh -n "$gen/_wasmdev" || fail "_wasmdev does not parse"
 grep -q -- "--format=\[.*:(apache nginx caddy" "$gen/_wasmdev" || fail "_wasmdev lacks htaccess --format's choices"
 grep -qF "emscripten-browser-debug" "$gen/_wasmdev" || fail "_wasmdev lacks build's profiles"
-echo "PASS: man page and completions for: $(echo $subs)"
+
+# ---- a command the binary does not have yet: its choices complete, the man page has it.
+formats="apache nginx caddy netlify netlify-toml cloudflare vercel firebase github-pages"
+cmake -DBIN="$src/tests/packaging/fake_cli.sh" -DOUT="$gen" -DVERSION=0 -P "$src/cmake/cli_docs.cmake" >"$tmp/gen.log" 2>&1 ||
+  fail "cli_docs.cmake on fake_cli.sh: $(cat "$tmp/gen.log")"
+grep -qxF '.SS "deploy"' "$gen/wasmdev.1" || fail "the man page has no section for a new subcommand"
+for shell in bash fish; do
+  expect $shell "deploy" wasmdev ""
+  expect $shell "$formats" wasmdev deploy --format ""
+  expect $shell "--format --write -o --header" wasmdev deploy -
+  expect $shell "somedir" wasmdev deploy ""
+  refuse $shell "somefile" wasmdev deploy ""
+done
+zsh -n "$gen/_wasmdev" || fail "_wasmdev for fake_cli.sh does not parse"
+echo "PASS: man page and completions for: $(echo $subs), and a new deploy command"

@@ -6,7 +6,7 @@
 # or warning in it. Usage: deb.sh BUILD_DIR SOURCE_DIR
 set -u
 build=$(realpath "$1")
-src=$2
+src=$(realpath "$2")
 fail() { echo "FAIL: $*"; exit 1; }
 for tool in cpack dpkg-deb dpkg-shlibdeps lintian; do
   command -v $tool >/dev/null || { echo "SKIP: no $tool (scripts/setup.sh --test installs it)"; exit 77; }
