@@ -44,6 +44,7 @@ trap cleanup EXIT
 timeout 300 cpack -G DEB --config "$build/CPackConfig.cmake" -B "$tmp/deb" >"$tmp/cpack.log" 2>&1 ||
   fail "cpack: $(cat "$tmp/cpack.log")"
 deb=$(ls "$tmp"/deb/wasmdev_*.deb) || fail "no .deb: $(ls "$tmp/deb")"
+want_version=$("$build/wasmdev" --version)  # the binary just packaged
 
 t0=$(date +%s)
 timeout 600 debootstrap --variant=minbase bookworm "$root" "$mirror" >"$tmp/debootstrap.log" 2>&1 ||
@@ -71,7 +72,6 @@ for f in /usr/bin/wasmdev /usr/share/man/man1/wasmdev.1.gz /usr/share/bash-compl
          /usr/share/zsh/vendor-completions/_wasmdev /usr/share/fish/vendor_completions.d/wasmdev.fish; do
   grep -qxF "$f" "$tmp/files" || fail "dpkg -L wasmdev lacks $f"
 done
-want_version=$("$build/wasmdev" --version)
 got_version=$(in_root wasmdev --version) || fail "wasmdev --version in the root"
 [ "$got_version" = "$want_version" ] || fail "installed --version '$got_version', built '$want_version'"
 
