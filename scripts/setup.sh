@@ -14,7 +14,10 @@ build_pkgs=(g++ cmake make pkg-config libboost1.81-dev libboost-url1.81-dev zlib
 # libclang-rt-14-dev brings libFuzzer for tests/fuzz; LLDB (the DevTools extension's symbols
 # backend) is the reference the doctor's source lists are compared with.
 # openssl computes the SPKI hash the HTTPS browser test pins; iproute2 builds its network namespace.
-test_pkgs=(openssl iproute2 chromium wabt curl apache2-bin nginx-core caddy wrk brotli emscripten clang-14 lld-14 libclang-rt-14-dev lldb-14 python3-lldb-14)
+# The packaging tests: dpkg-dev (cpack's dpkg-shlibdeps), lintian, man-db, bash-completion, zsh and
+# fish run the man page and completions; debootstrap makes the opt-in Debian 12 install test's root.
+test_pkgs=(openssl iproute2 chromium wabt curl apache2-bin nginx-core caddy wrk brotli emscripten clang-14 lld-14 libclang-rt-14-dev lldb-14 python3-lldb-14
+           dpkg-dev lintian man-db bash-completion zsh fish debootstrap)
 
 pkgs=("${build_pkgs[@]}")
 [ $want_test = 1 ] && pkgs+=("${test_pkgs[@]}")

@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "server/cli/commands.hpp"
+#include "server/cli/git_commit.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"wasmdev: a fast, secure HTTP dev server for WebAssembly builds", "wasmdev"};
-    app.set_version_flag("--version", std::string("wasmdev ") + WASMDEV_VERSION);
+    // The commit as well as the release: a bug report then names the exact source.
+    app.set_version_flag("--version", fmt::format("wasmdev {} (git {})", WASMDEV_VERSION, wasmdev::cli::git_commit()));
     app.require_subcommand(0, 1);
     std::vector<wasmdev::cli::Command> commands{wasmdev::cli::add_serve_command(app),
                                                 wasmdev::cli::add_htaccess_command(app),

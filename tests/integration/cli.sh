@@ -22,7 +22,14 @@ start() {
   fail "no URL line within 60 s: $(cat "$tmp/out.log" "$tmp/err.log")"
 }
 
-timeout 20 "$bin" --version | grep -Eq '^wasmdev [0-9]+\.[0-9]+\.[0-9]+' || fail "--version"
+# --version names the release and the commit it was built from (cmake/git_commit.cmake):
+# a git describe in a checkout, "unknown" only in a tree without git.
+version=$(timeout 20 "$bin" --version)
+printf '%s\n' "$version" | grep -Eq '^wasmdev [0-9]+\.[0-9]+\.[0-9]+ \(git [0-9A-Za-z._/-]+\)$' || fail "--version: $version"
+if [ -e "$2/.git" ] && command -v git >/dev/null; then
+  [[ $version == *"(git $(git -C "$2" rev-parse --short HEAD)"* || $version == *"-g$(git -C "$2" rev-parse --short HEAD)"* ]] ||
+    fail "--version does not name this checkout's commit: $version"
+fi
 timeout 20 "$bin" serve --help | grep -q -- '--allow-host' || fail "serve --help lists --allow-host"
 
 # Bad usage: exit 2 and exactly one line naming the flag or value.
