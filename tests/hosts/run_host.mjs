@@ -191,7 +191,11 @@ async function publishAndLoad(browser, page0, root, withFile) {
     });
     if (stdout.trim() || stderr.trim()) console.log(`wasmdev deploy: ${`${stdout}${stderr}`.trim()}`);
     if (!existsSync(join(dir, host.file))) throw new Error(`wasmdev deploy -o wrote no ${host.file}`);
-    if (host.page) writeFileSync(join(dir, 'index.html'), host.page(readFileSync(join(dir, 'index.html'), 'utf8')));
+    if (host.page) {
+      const html = readFileSync(join(dir, 'index.html'), 'utf8');
+      if (host.page(html) === html) throw new Error('index.html has no "<head>" line to put the script after');
+      writeFileSync(join(dir, 'index.html'), host.page(html));
+    }
   } else if (host.bare) {
     host.bare(dir);
   }
