@@ -135,7 +135,8 @@ void merge_rules(json::array& theirs, json::array const& ours, std::vector<std::
             if (their_value && their_value->is_string() && their_value->get_string() == value) continue;
             conflicts.push_back(fmt::format("your rule for {} \"{}\" sets {} to {}; wasmdev's policy says \"{}\" "
                                             "(yours is kept: change or remove it, then run this again)",
-                                            pattern->first, pattern->second, std::string_view(key),
+                                            pattern->first, pattern->second,
+                                            std::string_view(found->at("key").get_string()),  // as they wrote it
                                             their_value ? json::serialize(*their_value) : std::string("nothing"),
                                             std::string_view(value)));
         }

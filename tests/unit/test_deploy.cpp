@@ -59,8 +59,8 @@ TEST_CASE("deploy: every format row has a name, a file -o writes, help, a render
         CHECK_FALSE(f.file_name.empty());
         CHECK_FALSE(f.help.empty());
         CHECK(f.help.find('\n') == std::string_view::npos);
-        REQUIRE(f.render != nullptr);
-        REQUIRE(f.check != nullptr);
+        REQUIRE(static_cast<bool>(f.render));
+        REQUIRE(static_cast<bool>(f.check));
         CHECK(deploy::find_format(f.name) == &f);
         CHECK((f.existing == deploy::Existing::merge_json) == !f.merge_at.empty());
         auto const o = options(f.name);

@@ -24,8 +24,8 @@ std::string ours(std::string_view format) {
 }  // namespace
 
 TEST_CASE("merge_json: a vercel.json with other keys keeps them and gains our rules after its own") {
-    std::string const user = R"({"cleanUrls": true, "rewrites": [{"source": "/a", "destination": "/b"}],
-        "headers": [{"source": "/api/(.*)", "headers": [{"key": "X-Api", "value": "1"}]}]})";
+    std::string const user = R"J({"cleanUrls": true, "rewrites": [{"source": "/a", "destination": "/b"}],
+        "headers": [{"source": "/api/(.*)", "headers": [{"key": "X-Api", "value": "1"}]}]})J";
     auto const r = deploy::merge_json(user, ours("vercel"), "headers", "routes");
     REQUIRE_FALSE(r.error);
     CHECK(r.conflicts.empty());
@@ -47,8 +47,8 @@ TEST_CASE("merge_json: a vercel.json with other keys keeps them and gains our ru
 }
 
 TEST_CASE("merge_json: a rule of the user's setting one of our headers otherwise is named, not overwritten") {
-    std::string const user = R"({"headers": [{"source": "/(.*)", "headers": [
-        {"key": "cross-origin-opener-policy", "value": "unsafe-none"}, {"key": "X-Mine", "value": "1"}]}]})";
+    std::string const user = R"J({"headers": [{"source": "/(.*)", "headers": [
+        {"key": "cross-origin-opener-policy", "value": "unsafe-none"}, {"key": "X-Mine", "value": "1"}]}]})J";
     auto const r = deploy::merge_json(user, ours("vercel"), "headers", "routes");
     REQUIRE_FALSE(r.error);
     REQUIRE(r.conflicts.size() == 1);
@@ -59,8 +59,8 @@ TEST_CASE("merge_json: a rule of the user's setting one of our headers otherwise
 }
 
 TEST_CASE("merge_json: the same rule gets only the headers it lacks") {
-    std::string const user = R"({"headers": [{"source": "/(.*)", "headers": [
-        {"key": "Cross-Origin-Opener-Policy", "value": "same-origin"}, {"key": "X-Mine", "value": "1"}]}]})";
+    std::string const user = R"J({"headers": [{"source": "/(.*)", "headers": [
+        {"key": "Cross-Origin-Opener-Policy", "value": "same-origin"}, {"key": "X-Mine", "value": "1"}]}]})J";
     auto const r = deploy::merge_json(user, ours("vercel"), "headers", "routes");
     REQUIRE_FALSE(r.error);
     CHECK(r.conflicts.empty());
@@ -74,8 +74,8 @@ TEST_CASE("merge_json: the same rule gets only the headers it lacks") {
 }
 
 TEST_CASE("merge_json: firebase.json's other keys stay, and each site of a multi-site hosting gets the rules") {
-    std::string const user = R"({"functions": {"source": "fn"}, "hosting": [
-        {"site": "a", "public": "dist"}, {"site": "b", "public": "out", "headers": []}]})";
+    std::string const user = R"J({"functions": {"source": "fn"}, "hosting": [
+        {"site": "a", "public": "dist"}, {"site": "b", "public": "out", "headers": []}]})J";
     auto const r = deploy::merge_json(user, ours("firebase"), "hosting.headers");
     REQUIRE_FALSE(r.error);
     CHECK(r.conflicts.empty());
@@ -94,10 +94,10 @@ TEST_CASE("merge_json: files that cannot take the rules are refused in one line"
     Row const rows[] = {
         {"{not json", "headers", "routes", "not JSON"},
         {"[1, 2]", "headers", "routes", "top level is not an object"},
-        {R"({"routes": [{"src": "/x"}]})", "headers", "routes", "\"routes\""},
-        {R"({"headers": {"a": 1}})", "headers", "routes", "\"headers\" is not an array"},
-        {R"({"hosting": "x"})", "hosting.headers", "", "\"hosting\" is not an object"},
-        {R"({"hosting": []})", "hosting.headers", "", "empty array"},
+        {R"J({"routes": [{"src": "/x"}]})J", "headers", "routes", "\"routes\""},
+        {R"J({"headers": {"a": 1}})J", "headers", "routes", "\"headers\" is not an array"},
+        {R"J({"hosting": "x"})J", "hosting.headers", "", "\"hosting\" is not an object"},
+        {R"J({"hosting": []})J", "hosting.headers", "", "empty array"},
         {deep, "headers", "", "not JSON"},
         {std::string(deploy::max_user_config_bytes + 1, ' '), "headers", "", "larger than"},
     };

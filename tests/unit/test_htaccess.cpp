@@ -50,9 +50,9 @@ TEST_CASE("htaccess: golden files for each format with and without --precompress
 }
 
 TEST_CASE("htaccess: every format renders the serve policy and the whole MIME table - no second list") {
-    for (auto format : {"apache", "nginx", "caddy"}) {
+    for (std::string_view format : {"apache", "nginx", "caddy"}) {
         for (bool extras : {false, true}) {
-            CAPTURE(int(format));
+            CAPTURE(std::string_view(format));
             CAPTURE(extras);
             auto o = options(format, extras, extras);
             o.policy.coep = http::CoepMode::credentialless;
@@ -139,7 +139,7 @@ TEST_CASE("htaccess: header values are escaped for each config syntax") {
         {"caddy", R"(X-Check "50% \\{ok\\} \"q\" C:\dir")"},
     };
     for (auto const& row : rows) {
-        CAPTURE(int(row.format));
+        CAPTURE(row.format);
         auto o = options(row.format);
         o.policy.extra_headers = {{"X-Check", R"(50% {ok} "q" C:\dir)"}};
         CHECK_FALSE(deploy::unrenderable(o));
@@ -192,7 +192,7 @@ TEST_CASE("htaccess: values a format cannot express are refused with a reason") 
         {"caddy", "X-Long", std::string(9000, 'a'), false},
     };
     for (auto const& row : rows) {
-        CAPTURE(int(row.format));
+        CAPTURE(row.format);
         CAPTURE(row.name);
         CAPTURE(row.value);
         auto o = options(row.format);
@@ -247,8 +247,8 @@ TEST_CASE("htaccess: golden files with hostile header names and values in each f
 }
 
 TEST_CASE("htaccess: each hostile header is one line of the format's header directive, never a comment or two") {
-    for (auto format : {"apache", "nginx", "caddy"}) {
-        CAPTURE(int(format));
+    for (std::string_view format : {"apache", "nginx", "caddy"}) {
+        CAPTURE(std::string_view(format));
         auto plain = options(format, true, true);
         auto hostile = plain;
         hostile.policy.extra_headers = hostile_headers;
