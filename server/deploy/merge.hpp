@@ -22,6 +22,9 @@ struct MergeResult {
 inline constexpr std::size_t max_user_config_bytes = 1024 * 1024;
 // Nesting a JSON parser accepts in the user's file (Boost.JSON's own default is 32).
 inline constexpr std::size_t max_user_json_depth = 64;
+// Rules arrays a merge fills (one per Firebase site), so the output stays within a small
+// multiple of the input.
+inline constexpr std::size_t max_rule_arrays = 100;
 
 // `user` and `ours` are whole JSON texts; `rules_at` is the dotted path of the rules array
 // ("headers", "hosting.headers"; an array of objects on the way, Firebase's multi-site

@@ -191,6 +191,13 @@ MergeResult merge_json(std::string_view user, std::string_view ours, std::string
         r.error = "wasmdev's own rules are not where they belong";
         return r;
     }
+    // Each site gets a copy of our rules: a file of a million empty sites must not become a
+    // gigabyte. Firebase allows a few dozen sites per project.
+    if (their_arrays.size() > max_rule_arrays) {
+        r.error = fmt::format("it has {} places for rules; wasmdev merges into at most {}", their_arrays.size(),
+                              max_rule_arrays);
+        return r;
+    }
     if (their_arrays.empty()) {
         r.error = fmt::format("\"{}\" is an empty array: there is no site to add the rules to", path.front());
         return r;

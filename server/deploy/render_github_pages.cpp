@@ -44,10 +44,7 @@ Verdict check_github_pages(RenderOptions const& o) {
     for (auto const& [name, value] : o.policy.extra_headers)
         if (http::iequals(name, "Set-Cookie") || http::iequals(name, "Set-Cookie2"))
             return {fmt::format("a service worker cannot set \"{}\" (a forbidden response header name)", name), {}};
-    auto v = host_verdict(o, "GitHub Pages", {}, {}, false);
-    if (!v.refusal && o.precompressed)
-        v.warnings.back() = "GitHub Pages compresses responses by itself; --precompressed changes nothing here";
-    return v;
+    return host_verdict(o, "GitHub Pages", {}, {}, false);
 }
 
 }  // namespace wasmdev::deploy

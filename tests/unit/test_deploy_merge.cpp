@@ -90,6 +90,8 @@ TEST_CASE("merge_json: firebase.json's other keys stay, and each site of a multi
 
 TEST_CASE("merge_json: files that cannot take the rules are refused in one line") {
     std::string const deep = std::string(200, '[') + std::string(200, ']');
+    std::string many_sites = "{}";
+    for (int i = 0; i < 300; ++i) many_sites += ", {}";
     struct Row { std::string user; std::string_view rules_at, refused_beside, says; };
     Row const rows[] = {
         {"{not json", "headers", "routes", "not JSON"},
@@ -99,6 +101,8 @@ TEST_CASE("merge_json: files that cannot take the rules are refused in one line"
         {R"J({"hosting": "x"})J", "hosting.headers", "", "\"hosting\" is not an object"},
         {R"J({"hosting": []})J", "hosting.headers", "", "empty array"},
         {deep, "headers", "", "not JSON"},
+        {"{\"hosting\": [" + many_sites + "]}", "hosting.headers", "",
+         "at most 100"},
         {std::string(deploy::max_user_config_bytes + 1, ' '), "headers", "", "larger than"},
     };
     for (auto const& row : rows) {
