@@ -193,6 +193,8 @@ TEST_CASE("deploy: each host refuses what it would not send and warns about what
         {"github-pages", {}, true, false, "--cache", ""},
         {"github-pages", {{"X-Long", long_value}}, false, false, "", ""},
         {"vercel", {{"X-Long", long_value}}, false, false, "", ""},
+        {"vercel", {{"X-Long", std::string(5000, 'v')}}, false, false, "", "older than late 2025"},
+        {"vercel", {{"X-Long", std::string(40000, 'v')}}, false, false, "at most 32768 characters", ""},
     };
     for (auto const& row : rows) {
         CAPTURE(row.format);
