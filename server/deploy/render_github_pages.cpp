@@ -36,7 +36,13 @@ std::string render_github_pages(RenderOptions const& o) {
     std::string js(js_template);
     auto const at = js.find("__WASMDEV_POLICY__");
     js.replace(at, std::string_view("__WASMDEV_POLICY__").size(), boost::json::serialize(policy));
-    return written_by(o, "//") + js;
+    // JavaScript ends a // comment at U+2028 and U+2029 too: a --header value holding one would
+    // turn the rest of its comment line into code.
+    auto comment = written_by(o, "//");
+    for (std::string_view separator : {"\xE2\x80\xA8", "\xE2\x80\xA9"})
+        for (auto at = comment.find(separator); at != std::string::npos; at = comment.find(separator, at))
+            comment.replace(at, separator.size(), separator.back() == '\xA8' ? "\\u2028" : "\\u2029");
+    return comment + js;
 }
 
 Verdict check_github_pages(RenderOptions const& o) {

@@ -166,6 +166,15 @@ TEST_CASE("deploy: wasmdev-coi.js carries the policy as JSON and reloads only wh
     CHECK(deploy::render(off).find(R"("isolates":false)") != std::string::npos);
 }
 
+TEST_CASE("deploy: a line separator in a --header cannot end wasmdev-coi.js's comment and become code") {
+    auto const js = deploy::render(options("github-pages", {{"X-A", "a\xE2\x80\xA8" "alert(1)// \xE2\x80\xA9" "b"}}));
+    auto const comment = js.substr(0, js.find("// One file, two roles"));
+    CHECK(comment.find("\xE2\x80\xA8") == std::string::npos);
+    CHECK(comment.find("\xE2\x80\xA9") == std::string::npos);
+    CHECK(comment.find("a\\u2028alert(1)// \\u2029b") != std::string::npos);
+    for (auto const& line : lines_of(comment)) CHECK(line.starts_with("//"));
+}
+
 TEST_CASE("deploy: each host refuses what it would not send and warns about what it changes") {
     std::string const long_value(2100, 'v');
     struct Row {
