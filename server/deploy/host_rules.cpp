@@ -6,6 +6,7 @@
 
 #include "mime/mime.hpp"
 #include "server/http/policy.hpp"
+#include "server/text/terminal_escape.hpp"
 
 namespace wasmdev::deploy::detail {
 
@@ -34,10 +35,31 @@ std::span<std::string_view const> netlify_refused_names() {
     return names;
 }
 
+namespace {
+bool is_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        if (static_cast<unsigned char>(s[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        char32_t cp = 0;
+        auto const n = text::utf8_sequence(s.substr(i), cp);
+        if (n == 0) return false;
+        i += n;
+    }
+    return true;
+}
+}  // namespace
+
 Verdict host_verdict(RenderOptions const& o, std::string_view host, std::span<std::string_view const> refused,
                      std::span<std::string_view const> warned, bool cache_pattern) {
     Verdict v;
     for (auto const& [name, value] : o.policy.extra_headers) {
+        // JSON, TOML and JavaScript are Unicode text; a _headers file is read as UTF-8 too.
+        if (!is_utf8(value))
+            return {fmt::format("{} reads its config as UTF-8 text, and the value of \"{}\" is not well-formed UTF-8",
+                                host, name),
+                    {}};
         for (auto r : refused)
             if (http::iequals(name, r))
                 return {fmt::format("{} sets \"{}\" itself and ignores a custom value for it", host, name), {}};

@@ -31,7 +31,8 @@ std::vector<std::pair<std::string_view, std::string_view>> declared_types();
 std::vector<HostRule> host_rules(RenderOptions const& o, std::string const& all_paths,
                                  std::string (*type_pattern)(std::string_view extension));
 
-// Checks every host shares: a --header naming one the host sets itself (refused; `warned`
+// Checks every host shares: a value that is not well-formed UTF-8 (refused: the hosts' files
+// are Unicode text), a --header naming one the host sets itself (refused; `warned`
 // ones are a warning), --precompressed (the hosts compress by themselves: a warning) and
 // --cache (refused where `cache_pattern` is false: the host has no pattern for hashed names).
 Verdict host_verdict(RenderOptions const& o, std::string_view host, std::span<std::string_view const> refused,

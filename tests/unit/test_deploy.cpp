@@ -202,6 +202,11 @@ TEST_CASE("deploy: each host refuses what it would not send and warns about what
         {"github-pages", {}, true, false, "--cache", ""},
         {"github-pages", {{"X-Long", long_value}}, false, false, "", ""},
         {"vercel", {{"X-Long", long_value}}, false, false, "", ""},
+        {"vercel", {{"X-Bytes", "a\xC5" "mp"}}, false, false, "not well-formed UTF-8", ""},
+        {"firebase", {{"X-Bytes", "\xFF"}}, false, false, "not well-formed UTF-8", ""},
+        {"netlify-toml", {{"X-Bytes", "\xED\xA0\x80"}}, false, false, "not well-formed UTF-8", ""},
+        {"github-pages", {{"X-Bytes", "\xC0\x80"}}, false, false, "not well-formed UTF-8", ""},
+        {"cloudflare", {{"X-Ok", "caf\xC3\xA9"}}, false, false, "", ""},
         {"vercel", {{"X-Long", std::string(5000, 'v')}}, false, false, "", "older than late 2025"},
         {"vercel", {{"X-Long", std::string(40000, 'v')}}, false, false, "at most 32768 characters", ""},
     };
