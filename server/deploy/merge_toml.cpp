@@ -127,6 +127,32 @@ std::string toml_key(std::string_view k) {
     return bare ? std::string(k) : toml_string(k);
 }
 
+// A `headers` key defined otherwise than as [[headers]] tables (`headers = [...]` at the top,
+// or a [headers] table): appending [[headers]] would then redefine it, which TOML forbids.
+bool defines_headers_otherwise(std::string_view text) {
+    bool at_top = true;
+    for (std::size_t start = 0; start < text.size();) {
+        auto end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        auto const line = text::trim(text.substr(start, end - start));
+        start = end + 1;
+        if (line.starts_with("[[")) {
+            at_top = false;
+            continue;
+        }
+        if (line.starts_with('[')) {
+            at_top = false;
+            auto const name = text::trim(line.substr(1, line.find(']') - 1));
+            if (name == "headers" || name == "\"headers\"") return true;
+            continue;
+        }
+        if (!at_top || !line.starts_with("headers")) continue;
+        auto const rest = text::trim(line.substr(7));
+        if (rest.starts_with('=')) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 std::string netlify_toml_table(std::string_view path, std::vector<std::pair<std::string, std::string>> const& values) {
@@ -139,6 +165,10 @@ MergeResult merge_toml(std::string_view user, std::string_view ours) {
     MergeResult r;
     if (user.size() > max_user_config_bytes) {
         r.error = fmt::format("it is larger than {} bytes, which no hand-written host config is", max_user_config_bytes);
+        return r;
+    }
+    if (defines_headers_otherwise(user)) {
+        r.error = "it defines \"headers\" otherwise than as [[headers]] tables; add the rules there by hand";
         return r;
     }
     auto const theirs = header_tables(user);

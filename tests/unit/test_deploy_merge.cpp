@@ -146,3 +146,14 @@ TEST_CASE("merge_toml: a [[headers]] of the user's for our path is compared, nev
         CHECK(r.conflicts.front().find(row.says) != std::string::npos);
     }
 }
+
+TEST_CASE("merge_toml: a netlify.toml defining headers otherwise is refused, since appending would redefine it") {
+    for (std::string const user : {"headers = [{ for = \"/*\", values = { X = \"1\" } }]\n",
+                                   "[headers]\n  x = 1\n"}) {
+        CAPTURE(user);
+        auto const r = deploy::merge_toml(user, ours("netlify-toml"));
+        REQUIRE(r.error);
+        CHECK(r.error->find("otherwise than as [[headers]]") != std::string::npos);
+    }
+    CHECK_FALSE(deploy::merge_toml("[build]\n  headers_dir = \"x\"\n", ours("netlify-toml")).error);
+}
