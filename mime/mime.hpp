@@ -1,5 +1,5 @@
 // The one extension → media type table (docs/design.md#mime), shared by the server and by every
-// config generator (htaccess, nginx, caddy). There is no other MIME list in the project.
+// config generator (server/deploy/: every deploy format). There is no other MIME list in the project.
 // Lookup only: choosing an encoding or writing headers is left to server/http/.
 #pragma once
 #include <span>

@@ -15,6 +15,7 @@ struct Command {
 
 Command add_serve_command(CLI::App& root);
 Command add_htaccess_command(CLI::App& root);
+Command add_deploy_command(CLI::App& root);
 Command add_build_command(CLI::App& root);
 Command add_doctor_command(CLI::App& root);
 Command add_run_command(CLI::App& root);

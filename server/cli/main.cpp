@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(0, 1);
     std::vector<wasmdev::cli::Command> commands{wasmdev::cli::add_serve_command(app),
                                                 wasmdev::cli::add_htaccess_command(app),
+                                                wasmdev::cli::add_deploy_command(app),
                                                 wasmdev::cli::add_build_command(app),
                                                 wasmdev::cli::add_doctor_command(app),
                                                 wasmdev::cli::add_run_command(app)};

@@ -95,7 +95,7 @@ void add_policy_options(CLI::App& cmd, PolicyOptions& o) {
         });
 }
 
-void apply_policy(PolicyOptions const& o, http::Config& cfg) {
+void apply_policy(PolicyOptions const& o, http::HeaderPolicy& cfg) {
     cfg.coep = http::parse_coep(o.coep).value_or(cfg.coep);
     cfg.corp = http::parse_corp(o.corp).value_or(cfg.corp);
     for (auto const& h : o.headers)

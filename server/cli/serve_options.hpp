@@ -1,6 +1,6 @@
 // The `serve` flags as parsed strings and numbers, shared by `serve` and `build ... repl` (which
 // serves the checkout with the same flags), and the policy flags (--coep, --corp, --header),
-// defined once here for those two and `htaccess`. Defaults come from http::Config; to_config()
+// defined once here for those two and `deploy`/`htaccess`. Defaults come from http::Config; to_config()
 // validates and converts. Running the server is serve_cmd.cpp's job.
 #pragma once
 #include <CLI/CLI.hpp>
@@ -23,7 +23,7 @@ struct PolicyOptions {
 // Adds --coep, --corp and --header (repeatable) to cmd, each value checked while parsing.
 void add_policy_options(CLI::App& cmd, PolicyOptions& o);
 // Writes the parsed policy into cfg's coep, corp and extra_headers (add_policy_options checked it).
-void apply_policy(PolicyOptions const& o, http::Config& cfg);
+void apply_policy(PolicyOptions const& o, http::HeaderPolicy& cfg);
 
 // Every repeatable option of cmd (its option groups' too) takes one value each time it is
 // given: `--header 'X-A: b' DIR` is a header and a directory, not two headers.

@@ -8,33 +8,28 @@
 #include <utility>
 #include <vector>
 
+#include "server/http/header_policy.hpp"
+
 namespace wasmdev::http {
-
-enum class CoepMode { require_corp, credentialless, off };
-enum class CorpMode { same_origin, same_site, cross_origin, off };
-
-using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 // A response's headers. Names are views: of string literals, or of Config::extra_headers,
 // so the Config must outlive the list. Spares an allocation per long name per response.
 using ResponseHeaders = std::vector<std::pair<std::string_view, std::string>>;
 
-struct Config {
+// The header policy (coep, corp, extra_headers, min_compress_bytes) is the base, so the
+// config writers can take it without the server's settings.
+struct Config : HeaderPolicy {
     std::filesystem::path root{};          // canonical, absolute
     int root_fd = -1;                       // O_PATH descriptor of root (resolve's fast path), or -1
     std::string bind = "127.0.0.1";
     std::uint16_t port = 8000;
     bool bind_is_loopback = true;           // beyond loopback the Host check also answers IP literals and machine_names
-    CoepMode coep = CoepMode::require_corp;
-    CorpMode corp = CorpMode::same_site;
-    HeaderList extra_headers{};             // --header, in order; override the policy
     std::vector<std::string> allow_hosts{}; // --allow-host, lower case
     std::vector<std::string> machine_names{};  // this machine's host names, lower case; the CLI collects them
     bool follow_symlinks = false;
     bool listing = true;
     bool compress = true;
     std::size_t cache_bytes = 256u * 1024 * 1024;  // compressed bodies kept in memory
-    std::uint64_t min_compress_bytes = 1024;  // smaller bodies gain nothing from a coding
     bool quiet = false;
     unsigned threads = 0;                   // 0: one per usable CPU (net/cpus.hpp)
     std::size_t max_connections = 0;       // 0: derived from the descriptor limit (net/server.cpp)

@@ -99,7 +99,7 @@ void apply_extra_headers(ResponseHeaders& headers, HeaderList const& extra) {
     }
 }
 
-ResponseHeaders builtin_policy_headers(Config const& cfg) {
+ResponseHeaders builtin_policy_headers(HeaderPolicy const& cfg) {
     ResponseHeaders h;
     h.reserve(12);  // room for what the handler adds, so a response grows its list once
     // Isolation (SharedArrayBuffer, wasm threads). COEP is on every response, workers included.
@@ -113,7 +113,7 @@ ResponseHeaders builtin_policy_headers(Config const& cfg) {
     return h;
 }
 
-ResponseHeaders policy_headers(Config const& cfg) {
+ResponseHeaders policy_headers(HeaderPolicy const& cfg) {
     auto h = builtin_policy_headers(cfg);
     for (auto const& [name, value] : cfg.extra_headers) {
         auto it = std::find_if(h.begin(), h.end(), [n = std::string_view(name)](auto const& p) { return iequals(p.first, n); });

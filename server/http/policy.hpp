@@ -14,11 +14,11 @@ namespace wasmdev::http {
 // COOP, COEP, CORP (unless turned off), nosniff and Cache-Control: no-cache, in that
 // order, with --header values replacing a same-named header (case-insensitive) or added.
 // The names view literals and cfg.extra_headers: cfg must outlive the list.
-ResponseHeaders policy_headers(Config const& cfg);
+ResponseHeaders policy_headers(HeaderPolicy const& cfg);
 
 // The same without --header: what a response starts with before apply_extra_headers()
 // settles the --header values once, over everything the handler added.
-ResponseHeaders builtin_policy_headers(Config const& cfg);
+ResponseHeaders builtin_policy_headers(HeaderPolicy const& cfg);
 
 std::string_view to_string(CoepMode m);
 std::string_view to_string(CorpMode m);

@@ -1,9 +1,13 @@
-// The config renderers' quoting (server/htaccess/) for any --header name and value: each
-// rendered header line, read back by a model of the server's own parser (Apache's
-// ap_getword_conf and mod_headers, nginx's lexer, Caddy's lexer and placeholder replacer
-// as it runs twice), gives exactly the policy's names and values, one line each, and
-// nothing else; or the renderer refuses in one line. The models match what
-// tests/integration/htaccess_*.sh sees the real servers do.
+// The config renderers (server/deploy/) for any --header name and value, and the merge for any
+// existing host file. The input is "Name: value", a newline, then the user's existing file.
+// Apache, nginx, Caddy: each rendered header line, read back by a model of the server's own
+// parser (Apache's ap_getword_conf and mod_headers, nginx's lexer, Caddy's lexer and
+// placeholder replacer as it runs twice), gives exactly the policy's names and values, one
+// line each, and nothing else; or the renderer refuses in one line. The models match what
+// tests/integration/htaccess_*.sh sees the real servers do. The static hosts: a _headers file
+// sets each policy header once with its exact value, vercel.json/firebase.json parse back to
+// the same values; merging into the user's file never crashes, is bounded, keeps it whole
+// (TOML) and a second merge changes nothing.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -11,7 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "server/htaccess/render.hpp"
+#include <boost/json.hpp>
+
+#include "server/deploy/merge.hpp"
+#include "server/deploy/render.hpp"
 #include "server/http/policy.hpp"
 #include "tests/fuzz/check.hpp"
 
@@ -148,12 +155,12 @@ std::vector<std::string> lines_of(std::string const& text) {
 bool iequal(std::string a, std::string b) { return http::iequals(a, b); }
 
 // The headers each format's file sets, as its server reads them; nullopt when a line misparses.
-std::optional<std::vector<std::pair<std::string, std::string>>> read_back(htaccess::Format f, std::string const& text) {
+std::optional<std::vector<std::pair<std::string, std::string>>> read_back(std::string_view f, std::string const& text) {
     std::vector<std::pair<std::string, std::string>> out;
     bool in_header_block = false;
     for (auto const& line : lines_of(text)) {
         std::string_view s = line;
-        if (f == htaccess::Format::apache && s.starts_with("    Header always set ")) {
+        if (f == "apache" && s.starts_with("    Header always set ")) {
             s.remove_prefix(4);
             std::vector<std::string> w;
             while (auto word = apache_word(s)) w.push_back(*word);
@@ -161,12 +168,12 @@ std::optional<std::vector<std::pair<std::string, std::string>>> read_back(htacce
             auto v = mod_headers_value(w[4]);
             if (!v) return std::nullopt;
             out.emplace_back(w[3], *v);
-        } else if (f == htaccess::Format::nginx && s.starts_with("    add_header ")) {
+        } else if (f == "nginx" && s.starts_with("    add_header ")) {
             auto w = nginx_words(s);
             if (!w || w->size() != 4 || (*w)[0] != "add_header" || (*w)[3] != "always") return std::nullopt;
             if ((*w)[2].find('$') != std::string::npos || (*w)[2].empty()) return std::nullopt;
             out.emplace_back((*w)[1], (*w)[2]);
-        } else if (f == htaccess::Format::caddy) {
+        } else if (f == "caddy") {
             if (s == "header {") { in_header_block = true; continue; }
             if (s == "}") { in_header_block = false; continue; }
             if (!in_header_block) continue;
@@ -184,23 +191,99 @@ std::optional<std::vector<std::pair<std::string, std::string>>> read_back(htacce
     return out;
 }
 
+// A _headers file's header lines under its first rule (the policy's "/*").
+std::vector<std::pair<std::string, std::string>> first_rule(std::string const& text) {
+    std::vector<std::pair<std::string, std::string>> out;
+    bool in_first = false;
+    for (auto const& line : lines_of(text)) {
+        if (line.empty() || line.front() == '#') continue;
+        if (line.front() != ' ') {
+            if (in_first) break;
+            in_first = true;
+            continue;
+        }
+        auto const colon = line.find(':');
+        if (colon == std::string::npos) return {};
+        out.emplace_back(line.substr(2, colon - 2), line.substr(colon + 2));
+    }
+    return out;
+}
+
+void check_host_formats(http::HeaderPolicy const& policy, std::string_view user, std::string_view in) {
+    auto const want = http::policy_headers(policy);
+    for (std::string_view f : {"netlify", "netlify-toml", "cloudflare", "vercel", "firebase", "github-pages"}) {
+        deploy::RenderOptions o;
+        o.format = f;
+        o.command = "deploy";
+        o.policy = policy;
+        auto const v = deploy::verdict(o);
+        if (v.refusal) {
+            check(v.refusal->find('\n') == std::string::npos && !v.refusal->empty(), "a refusal is one line", in);
+            continue;
+        }
+        auto const text = deploy::render(o);
+        if (f == "netlify" || f == "cloudflare") {
+            auto const got = first_rule(text);
+            check(got.size() == want.size(), "the /* rule has one line per policy header", in);
+            for (std::size_t i = 0; i < want.size() && i < got.size(); ++i)
+                check(got[i].first == want[i].first && got[i].second == want[i].second,
+                      "the host reads the header given", in);
+        }
+        if (f == "vercel" || f == "firebase") {
+            std::string_view const rules_at = f == "vercel" ? "headers" : "hosting.headers";
+            boost::system::error_code ec;
+            auto const doc = boost::json::parse(text, ec);
+            check(!ec, "our JSON parses", in);
+            auto const& rules = f == "vercel" ? doc.at("headers") : doc.at("hosting").at("headers");
+            auto const& headers = rules.at(0).at("headers").as_array();
+            check(headers.size() == want.size(), "the first rule has every policy header", in);
+            for (std::size_t i = 0; i < want.size() && i < headers.size(); ++i)
+                check(headers[i].at("value").as_string() == want[i].second, "the JSON value is the one given", in);
+            auto const merged = deploy::merge_json(user, text, rules_at);
+            if (merged.error) check(merged.error->find('\n') == std::string::npos, "a merge error is one line", in);
+            if (!merged.error && merged.conflicts.empty()) {
+                auto const again = deploy::merge_json(merged.text, text, rules_at);
+                check(!again.error && again.conflicts.empty(), "a merged file merges again", in);
+                check(again.text == merged.text, "a second merge changes nothing", in);
+            }
+        }
+        if (f == "netlify-toml") {
+            auto const merged = deploy::merge_toml(user, text);
+            check(merged.error || merged.text.starts_with(user), "a netlify.toml merge keeps the user's bytes first", in);
+            if (merged.conflicts.empty() && !merged.error) {
+                auto const again = deploy::merge_toml(merged.text, text);
+                check(again.conflicts.empty() && again.text == merged.text, "a second TOML merge changes nothing", in);
+            }
+        }
+        if (f == "github-pages")
+            check(text.find("__WASMDEV_POLICY__") == std::string::npos, "the policy replaced the marker", in);
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
-    std::string_view const in(reinterpret_cast<char const*>(data), size);
+    std::string_view const whole(reinterpret_cast<char const*>(data), size);
+    auto const newline = whole.find('\n');
+    std::string_view const in = whole.substr(0, newline);
+    std::string_view const user = newline == std::string_view::npos ? std::string_view{} : whole.substr(newline + 1);
+    http::HeaderPolicy policy;
     auto const header = http::parse_header_arg(in);
-    if (!header) return 0;
-    for (auto f : {htaccess::Format::apache, htaccess::Format::nginx, htaccess::Format::caddy}) {
-        htaccess::RenderOptions o;
+    if (!header) {
+        check_host_formats(policy, user, in);  // the user's file is outside input on its own
+        return 0;
+    }
+    for (std::string_view f : {"apache", "nginx", "caddy"}) {
+        deploy::RenderOptions o;
         o.format = f;
         o.policy.extra_headers = {*header};
-        if (auto why = htaccess::unrenderable(o)) {
+        if (auto why = deploy::unrenderable(o)) {
             check(why->find('\n') == std::string::npos && !why->empty(), "a refusal is one line", in);
             continue;
         }
-        auto const text = htaccess::render(o);
-        if (f == htaccess::Format::caddy) check(text.find("{$") == std::string::npos, "no {$ in a Caddyfile", in);
-        if (f == htaccess::Format::apache) check(text.find("${") == std::string::npos, "no ${ in a .htaccess", in);
+        auto const text = deploy::render(o);
+        if (f == "caddy") check(text.find("{$") == std::string::npos, "no {$ in a Caddyfile", in);
+        if (f == "apache") check(text.find("${") == std::string::npos, "no ${ in a .htaccess", in);
         auto const got = read_back(f, text);
         check(got.has_value(), "every header line reads back", in);
         auto const want = http::policy_headers(o.policy);
@@ -210,5 +293,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
             check((*got)[i].second == want[i].second, "the server reads the value given", in);
         }
     }
+    policy.extra_headers = {*header};
+    check_host_formats(policy, user, in);
     return 0;
 }

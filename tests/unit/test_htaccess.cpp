@@ -13,67 +13,19 @@
 #include <vector>
 
 #include "mime/mime.hpp"
-#include "server/htaccess/render.hpp"
+#include "tests/unit/golden.hpp"
+#include "server/deploy/render.hpp"
 #include "server/http/policy.hpp"
 
 using namespace wasmdev;
-using htaccess::Format;
 
 namespace {
 
-std::string golden_path(std::string const& name) { return std::string(WASMDEV_SOURCE_DIR) + "/tests/golden/" + name; }
+using golden::check_golden;
+using golden::lines_of;
 
-std::vector<std::string> lines_of(std::string const& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    return out;
-}
-
-// A unified-style hunk around the changed lines, enough to see what moved.
-std::string diff_hint(std::string const& expected, std::string const& actual) {
-    auto const e = lines_of(expected), a = lines_of(actual);
-    std::size_t first = 0;
-    while (first < e.size() && first < a.size() && e[first] == a[first]) ++first;
-    std::size_t tail = 0;
-    while (tail < e.size() - first && tail < a.size() - first && e[e.size() - 1 - tail] == a[a.size() - 1 - tail]) ++tail;
-    std::size_t const from = first >= 3 ? first - 3 : 0;
-    std::ostringstream out;
-    out << "@@ -" << first + 1 << " +" << first + 1 << " @@\n";
-    for (std::size_t i = from; i < first; ++i) out << "  " << e[i] << "\n";
-    auto show = [&](std::vector<std::string> const& v, char mark) {
-        std::size_t const end = v.size() - tail;
-        for (std::size_t i = first; i < end && i < first + 15; ++i) out << mark << ' ' << v[i] << "\n";
-        if (end > first + 15) out << mark << " ... " << end - first - 15 << " more\n";
-    };
-    show(e, '-');
-    show(a, '+');
-    if (expected.size() && actual.size() && (expected.back() == '\n') != (actual.back() == '\n'))
-        out << "(the files differ in their final newline)\n";
-    return out.str();
-}
-
-void check_golden(std::string const& name, std::string const& actual) {
-    CAPTURE(name);
-    if (std::getenv("WASMDEV_UPDATE_GOLDEN")) {
-        std::ofstream(golden_path(name), std::ios::binary) << actual;
-        MESSAGE("rewrote tests/golden/" << name);
-        return;
-    }
-    std::ifstream in(golden_path(name), std::ios::binary);
-    REQUIRE_MESSAGE(in, "missing tests/golden/" << name << "; create it with WASMDEV_UPDATE_GOLDEN=1");
-    std::ostringstream expected;
-    expected << in.rdbuf();
-    if (expected.str() != actual) {
-        FAIL_CHECK("output differs from tests/golden/" << name << " (- golden, + now):\n"
-                                                       << diff_hint(expected.str(), actual)
-                                                       << "If the change is intended, rerun with WASMDEV_UPDATE_GOLDEN=1, "
-                                                          "review `git diff tests/golden` and commit it.");
-    }
-}
-
-htaccess::RenderOptions options(Format f, bool precompressed = false, bool cache = false) {
-    htaccess::RenderOptions o;
+deploy::RenderOptions options(std::string_view f, bool precompressed = false, bool cache = false) {
+    deploy::RenderOptions o;
     o.format = f;
     o.precompressed = precompressed;
     o.cache = cache;
@@ -85,28 +37,28 @@ std::string_view base_type(std::string_view type) { return type.substr(0, type.f
 }  // namespace
 
 TEST_CASE("htaccess: golden files for each format with and without --precompressed --cache") {
-    struct Row { std::string name; htaccess::RenderOptions options; };
+    struct Row { std::string name; deploy::RenderOptions options; };
     Row const rows[] = {
-        {"htaccess.expected", options(Format::apache)},
-        {"htaccess-precompressed-cache.expected", options(Format::apache, true, true)},
-        {"nginx.expected", options(Format::nginx)},
-        {"nginx-precompressed-cache.expected", options(Format::nginx, true, true)},
-        {"caddy.expected", options(Format::caddy)},
-        {"caddy-precompressed-cache.expected", options(Format::caddy, true, true)},
+        {"htaccess.expected", options("apache")},
+        {"htaccess-precompressed-cache.expected", options("apache", true, true)},
+        {"nginx.expected", options("nginx")},
+        {"nginx-precompressed-cache.expected", options("nginx", true, true)},
+        {"caddy.expected", options("caddy")},
+        {"caddy-precompressed-cache.expected", options("caddy", true, true)},
     };
-    for (auto const& row : rows) check_golden(row.name, htaccess::render(row.options));
+    for (auto const& row : rows) check_golden(row.name, deploy::render(row.options));
 }
 
 TEST_CASE("htaccess: every format renders the serve policy and the whole MIME table - no second list") {
-    for (auto format : {Format::apache, Format::nginx, Format::caddy}) {
+    for (std::string_view format : {"apache", "nginx", "caddy"}) {
         for (bool extras : {false, true}) {
-            CAPTURE(int(format));
+            CAPTURE(std::string_view(format));
             CAPTURE(extras);
             auto o = options(format, extras, extras);
             o.policy.coep = http::CoepMode::credentialless;
             o.policy.corp = http::CorpMode::cross_origin;
             o.policy.extra_headers = {{"X-Deployed-By", "wasmdev"}, {"cache-control", "max-age=60"}};
-            auto const text = htaccess::render(o);
+            auto const text = deploy::render(o);
             for (auto const& [name, value] : http::policy_headers(o.policy)) {
                 CAPTURE(name);
                 CHECK(text.find(std::string(name) + " \"" + value + "\"") != std::string::npos);
@@ -126,7 +78,7 @@ TEST_CASE("htaccess: every format renders the serve policy and the whole MIME ta
 }
 
 TEST_CASE("htaccess: Apache sets every policy header with always and declares each build type exactly") {
-    auto const text = htaccess::render(options(Format::apache));
+    auto const text = deploy::render(options("apache"));
     auto const lines = lines_of(text);
     // Plain "Header set" reaches 2xx responses only: a 404 or an error would lose isolation.
     CHECK(text.find("Header set") == std::string::npos);
@@ -161,7 +113,7 @@ TEST_CASE("htaccess: Apache sets every policy header with always and declares ea
 TEST_CASE("htaccess: every Apache directive sits inside an IfModule so a missing module never gives 500") {
     for (bool extras : {false, true}) {
         CAPTURE(extras);
-        auto const lines = lines_of(htaccess::render(options(Format::apache, extras, extras)));
+        auto const lines = lines_of(deploy::render(options("apache", extras, extras)));
         int depth = 0;
         for (auto const& raw : lines) {
             auto const line = raw.substr(std::min(raw.find_first_not_of(' '), raw.size()));
@@ -178,74 +130,74 @@ TEST_CASE("htaccess: every Apache directive sits inside an IfModule so a missing
 }
 
 TEST_CASE("htaccess: header values are escaped for each config syntax") {
-    struct Row { Format format; std::string_view expected; };
+    struct Row { std::string_view format; std::string_view expected; };
     // The value as given: 50% {ok} "q" C:\dir
     Row const rows[] = {
-        {Format::apache, R"(Header always set X-Check "50%% {ok} \"q\" C:\\\\dir")"},
-        {Format::nginx, R"(add_header X-Check "50% {ok} \"q\" C:\\dir" always;)"},
+        {"apache", R"(Header always set X-Check "50%% {ok} \"q\" C:\\\\dir")"},
+        {"nginx", R"(add_header X-Check "50% {ok} \"q\" C:\\dir" always;)"},
         // Caddy unescapes "\{" twice (once when it provisions the handler, once per request).
-        {Format::caddy, R"(X-Check "50% \\{ok\\} \"q\" C:\dir")"},
+        {"caddy", R"(X-Check "50% \\{ok\\} \"q\" C:\dir")"},
     };
     for (auto const& row : rows) {
-        CAPTURE(int(row.format));
+        CAPTURE(row.format);
         auto o = options(row.format);
         o.policy.extra_headers = {{"X-Check", R"(50% {ok} "q" C:\dir)"}};
-        CHECK_FALSE(htaccess::unrenderable(o));
-        CHECK(htaccess::render(o).find(row.expected) != std::string::npos);
+        CHECK_FALSE(deploy::unrenderable(o));
+        CHECK(deploy::render(o).find(row.expected) != std::string::npos);
     }
 }
 
 TEST_CASE("htaccess: values a format cannot express are refused with a reason") {
-    struct Row { Format format; std::string name, value; bool refused; };
+    struct Row { std::string_view format; std::string name, value; bool refused; };
     Row const rows[] = {
-        {Format::nginx, "X-Host", "$host", true},
-        {Format::apache, "X-Host", "$host", false},
-        {Format::caddy, "X-Host", "$host", false},
-        {Format::caddy, "-X-Drop", "1", true},
-        {Format::caddy, "X-Tick", "a`b", false},  // double-quoted
-        {Format::apache, "X-Tick", "a`b", false},
-        {Format::nginx, "X-Plain", "same-origin", false},
+        {"nginx", "X-Host", "$host", true},
+        {"apache", "X-Host", "$host", false},
+        {"caddy", "X-Host", "$host", false},
+        {"caddy", "-X-Drop", "1", true},
+        {"caddy", "X-Tick", "a`b", false},  // double-quoted
+        {"apache", "X-Tick", "a`b", false},
+        {"nginx", "X-Plain", "same-origin", false},
         // Names that are HTTP tokens but mean something to a config syntax are quoted, not refused.
-        {Format::nginx, "#X-Hash", "1", false},
-        {Format::nginx, "'X-Quote", "1", false},
-        {Format::nginx, "X$Name", "1", false},  // add_header takes its name literally
-        {Format::apache, "'X-Quote", "1", false},
-        {Format::caddy, "#X-Hash", "1", false},
-        {Format::caddy, "+X-Add", "1", true},
+        {"nginx", "#X-Hash", "1", false},
+        {"nginx", "'X-Quote", "1", false},
+        {"nginx", "X$Name", "1", false},  // add_header takes its name literally
+        {"apache", "'X-Quote", "1", false},
+        {"caddy", "#X-Hash", "1", false},
+        {"caddy", "+X-Add", "1", true},
         // Apache: ${NAME} is replaced on every config line, expr= makes the value an expression.
-        {Format::apache, "X-Env", "${HOME}", true},
-        {Format::apache, "X-Expr", "expr=%{REQUEST_URI}", true},
-        {Format::apache, "X-Expr", "EXPR=1", true},
-        {Format::apache, "X-Dollar", "$ {x} $x", false},
-        {Format::nginx, "X-Env", "${HOME}", true},
+        {"apache", "X-Env", "${HOME}", true},
+        {"apache", "X-Expr", "expr=%{REQUEST_URI}", true},
+        {"apache", "X-Expr", "EXPR=1", true},
+        {"apache", "X-Dollar", "$ {x} $x", false},
+        {"nginx", "X-Env", "${HOME}", true},
         // Caddy replaces {$NAME} anywhere in the file when it reads it, comments included.
-        {Format::caddy, "X-Env", "{$HOME}", true},
-        {Format::caddy, "X-Env", "{ $HOME }", false},
-        {Format::caddy, "X-Both", "`\\\"", true},  // a backtick and a backslash before a quote
-        {Format::caddy, "X-Latin1", "caf\xe9", true},    // adapted to JSON: invalid UTF-8 becomes U+FFFD
-        {Format::apache, "X-Latin1", "caf\xe9", false},
-        {Format::nginx, "X-Empty", "", true},  // nginx drops a header whose value is empty
-        {Format::apache, "X-Empty", "", false},
-        {Format::caddy, "X-Empty", "", false},
+        {"caddy", "X-Env", "{$HOME}", true},
+        {"caddy", "X-Env", "{ $HOME }", false},
+        {"caddy", "X-Both", "`\\\"", true},  // a backtick and a backslash before a quote
+        {"caddy", "X-Latin1", "caf\xe9", true},    // adapted to JSON: invalid UTF-8 becomes U+FFFD
+        {"apache", "X-Latin1", "caf\xe9", false},
+        {"nginx", "X-Empty", "", true},  // nginx drops a header whose value is empty
+        {"apache", "X-Empty", "", false},
+        {"caddy", "X-Empty", "", false},
         // A control character is no HTTP field value (RFC 9110 §5.5); tab is.
-        {Format::apache, "X-Ctl", "a\x01b", true},
-        {Format::nginx, "X-Ctl", "a\x7f", true},
-        {Format::caddy, "X-Ctl", "a\x1b[31m", true},
-        {Format::nginx, "X-Tab", "a\tb", false},
+        {"apache", "X-Ctl", "a\x01b", true},
+        {"nginx", "X-Ctl", "a\x7f", true},
+        {"caddy", "X-Ctl", "a\x1b[31m", true},
+        {"nginx", "X-Tab", "a\tb", false},
         // Line limits: nginx reads a parameter of at most ~4 KB, Apache a line of at most 8 KB.
-        {Format::nginx, "X-Long", std::string(3900, 'a'), false},
-        {Format::nginx, "X-Long", std::string(4100, 'a'), true},
-        {Format::apache, "X-Long", std::string(4100, 'a'), false},
-        {Format::apache, "X-Long", std::string(9000, 'a'), true},
-        {Format::caddy, "X-Long", std::string(9000, 'a'), false},
+        {"nginx", "X-Long", std::string(3900, 'a'), false},
+        {"nginx", "X-Long", std::string(4100, 'a'), true},
+        {"apache", "X-Long", std::string(4100, 'a'), false},
+        {"apache", "X-Long", std::string(9000, 'a'), true},
+        {"caddy", "X-Long", std::string(9000, 'a'), false},
     };
     for (auto const& row : rows) {
-        CAPTURE(int(row.format));
+        CAPTURE(row.format);
         CAPTURE(row.name);
         CAPTURE(row.value);
         auto o = options(row.format);
         o.policy.extra_headers = {{row.name, row.value}};
-        auto why = htaccess::unrenderable(o);
+        auto why = deploy::unrenderable(o);
         CHECK(bool(why) == row.refused);
         // One line that names the header, so a user with several --header flags sees which one.
         if (why) {
@@ -279,41 +231,41 @@ http::HeaderList const hostile_headers = {
 }  // namespace
 
 TEST_CASE("htaccess: golden files with hostile header names and values in each format") {
-    struct Row { std::string name; Format format; };
+    struct Row { std::string name; std::string_view format; };
     Row const rows[] = {
-        {"htaccess-hostile.expected", Format::apache},
-        {"nginx-hostile.expected", Format::nginx},
-        {"caddy-hostile.expected", Format::caddy},
+        {"htaccess-hostile.expected", "apache"},
+        {"nginx-hostile.expected", "nginx"},
+        {"caddy-hostile.expected", "caddy"},
     };
     for (auto const& row : rows) {
         auto o = options(row.format, true, true);
         o.policy.extra_headers = hostile_headers;
-        auto why = htaccess::unrenderable(o);
+        auto why = deploy::unrenderable(o);
         CHECK_MESSAGE(!why, *why);
-        check_golden(row.name, htaccess::render(o));
+        check_golden(row.name, deploy::render(o));
     }
 }
 
 TEST_CASE("htaccess: each hostile header is one line of the format's header directive, never a comment or two") {
-    for (auto format : {Format::apache, Format::nginx, Format::caddy}) {
-        CAPTURE(int(format));
+    for (std::string_view format : {"apache", "nginx", "caddy"}) {
+        CAPTURE(std::string_view(format));
         auto plain = options(format, true, true);
         auto hostile = plain;
         hostile.policy.extra_headers = hostile_headers;
-        auto const before = lines_of(htaccess::render(plain));
-        auto const after = lines_of(htaccess::render(hostile));
+        auto const before = lines_of(deploy::render(plain));
+        auto const after = lines_of(deploy::render(hostile));
         // Each extra header adds one line per place the policy is written (nginx writes it
         // twice with --cache), plus the comment lines that name the command.
         auto const comment = [](std::string const& l) { return l.find_first_not_of(' ') == l.find('#'); };
         std::size_t comments_before = 0, comments_after = 0;
         for (auto const& l : before) comments_before += comment(l);
         for (auto const& l : after) comments_after += comment(l);
-        std::size_t const places = format == Format::nginx ? 2 : 1;
+        std::size_t const places = format == "nginx" ? 2 : 1;
         std::size_t const added = hostile_headers.size() - 1;  // Cache-Control replaces the policy's
         CHECK(after.size() - comments_after == before.size() - comments_before + places * added);
         // And each of those lines is the format's header directive, whatever the name starts with.
-        std::string_view const directive = format == Format::apache ? "Header always set "
-                                         : format == Format::nginx  ? "add_header "
+        std::string_view const directive = format == "apache" ? "Header always set "
+                                         : format == "nginx"  ? "add_header "
                                                                     : "";
         std::size_t directives_before = 0, directives_after = 0;
         for (auto const& l : before) directives_before += l.find(directive) != std::string::npos && !comment(l);
@@ -323,10 +275,10 @@ TEST_CASE("htaccess: each hostile header is one line of the format's header dire
 }
 
 TEST_CASE("htaccess: a long command line is named over several comment lines, one --header each") {
-    auto o = options(Format::apache);
+    auto o = options("apache");
     for (int i = 0; i < 40; ++i) o.policy.extra_headers.emplace_back("X-Header-" + std::to_string(i), std::string(300, 'v'));
-    REQUIRE_FALSE(htaccess::unrenderable(o));
-    auto const text = htaccess::render(o);
+    REQUIRE_FALSE(deploy::unrenderable(o));
+    auto const text = deploy::render(o);
     for (auto const& l : lines_of(text)) {
         CAPTURE(l.substr(0, 80));
         CHECK(l.size() <= 8000);  // Apache refuses longer lines in .htaccess (500 for the directory)
@@ -342,7 +294,7 @@ TEST_CASE("htaccess: the --cache pattern matches content-hashed names only") {
         {"app.3f2a9c1.js", false},         {"deadbeefcafe", false},          {"app.ghijklmn.js", false},
         {"python311.zip", false},          {"loader.mjs", false},            {"a_0123abcd.js", false},
     };
-    std::regex const pattern(std::string(htaccess::hashed_asset_regex()));
+    std::regex const pattern(std::string(deploy::hashed_asset_regex()));
     for (auto const& row : rows) {
         CAPTURE(row.name);
         CHECK(std::regex_search(std::string(row.name), pattern) == row.hashed);
@@ -350,29 +302,29 @@ TEST_CASE("htaccess: the --cache pattern matches content-hashed names only") {
 }
 
 TEST_CASE("htaccess: --cache never gives an error response a year of caching") {
-    auto const apache = htaccess::render(options(Format::apache, false, true));
+    auto const apache = deploy::render(options("apache", false, true));
     CHECK(apache.find("Cache-Control \"public, max-age=31536000, immutable\" \"expr=%{REQUEST_STATUS} -lt 400\"") !=
           std::string::npos);
-    auto const nginx = htaccess::render(options(Format::nginx, false, true));
+    auto const nginx = deploy::render(options("nginx", false, true));
     CHECK(nginx.find("add_header Cache-Control \"public, max-age=31536000, immutable\";") != std::string::npos);
-    auto const caddy = htaccess::render(options(Format::caddy, false, true));
+    auto const caddy = deploy::render(options("caddy", false, true));
     CHECK(caddy.find("handle_errors {\n    header Cache-Control \"no-cache\"\n}") != std::string::npos);
 }
 
 TEST_CASE("htaccess: the header comment names the command that regenerates the file") {
-    auto o = options(Format::nginx, true, true);
+    auto o = options("nginx", true, true);
     o.policy.coep = http::CoepMode::off;
     o.policy.corp = http::CorpMode::same_origin;
     o.policy.extra_headers = {{"X-A", "it's"}};
-    CHECK(htaccess::render(o).find("# Written by `wasmdev htaccess --format nginx --precompressed --cache --coep off "
+    CHECK(deploy::render(o).find("# Written by `wasmdev htaccess --format nginx --precompressed --cache --coep off "
                                    "--corp same-origin --header 'X-A: it'\\''s'`") != std::string::npos);
-    CHECK(htaccess::render(options(Format::apache)).find("# Written by `wasmdev htaccess`;") != std::string::npos);
+    CHECK(deploy::render(options("apache")).find("# Written by `wasmdev htaccess`;") != std::string::npos);
 }
 
 TEST_CASE("htaccess: the compression threshold comes from the serve config") {
-    auto o = options(Format::nginx);
+    auto o = options("nginx");
     o.policy.min_compress_bytes = 4096;
-    CHECK(htaccess::render(o).find("gzip_min_length 4096;") != std::string::npos);
-    o.format = Format::caddy;
-    CHECK(htaccess::render(o).find("minimum_length 4096\n") != std::string::npos);
+    CHECK(deploy::render(o).find("gzip_min_length 4096;") != std::string::npos);
+    o.format = "caddy";
+    CHECK(deploy::render(o).find("minimum_length 4096\n") != std::string::npos);
 }

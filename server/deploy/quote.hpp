@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace wasmdev::htaccess {
+namespace wasmdev::deploy {
 
 // Apache: a config word, bare when it is plain, else double-quoted (ap_getword_conf).
 std::string apache_word(std::string_view s);
@@ -34,4 +34,4 @@ std::string caddy_name(std::string_view name);
 std::string caddy_value(std::string_view value);
 std::optional<std::string> caddy_refusal(std::string_view name, std::string_view value);
 
-}  // namespace wasmdev::htaccess
+}  // namespace wasmdev::deploy

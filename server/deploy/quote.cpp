@@ -1,4 +1,4 @@
-#include "server/htaccess/quote.hpp"
+#include "server/deploy/quote.hpp"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 #include "server/text/ascii.hpp"
 
-namespace wasmdev::htaccess {
+namespace wasmdev::deploy {
 namespace {
 
 // Letters, digits, '-', '_' and '.' mean nothing to any of the three syntaxes.
@@ -158,4 +158,4 @@ std::optional<std::string> caddy_refusal(std::string_view name, std::string_view
     return std::nullopt;
 }
 
-}  // namespace wasmdev::htaccess
+}  // namespace wasmdev::deploy

@@ -1,4 +1,4 @@
-#include "server/htaccess/write_config.hpp"
+#include "server/deploy/write_config.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -10,7 +10,9 @@
 #include <fstream>
 #include <sstream>
 
-namespace wasmdev::htaccess {
+#include "server/deploy/merge.hpp"
+
+namespace wasmdev::deploy {
 namespace {
 
 namespace fs = std::filesystem;
@@ -95,24 +97,66 @@ int write_to(fs::path const& target, std::string const& text, bool force) {
     return 0;
 }
 
-}  // namespace
-
-std::string file_name_for(Format f) {
-    switch (f) {
-        case Format::apache: return ".htaccess";
-        case Format::nginx: return "wasmdev-nginx.conf";
-        case Format::caddy: return "wasmdev.caddy";
+std::optional<std::string> read_bounded(fs::path const& target, std::size_t max, std::string& error) {
+    std::ifstream in(target, std::ios::binary);
+    if (!in) {
+        error = fmt::format("cannot read {}; check its permissions", target.native());
+        return std::nullopt;
     }
-    return ".htaccess";
+    std::string text(max + 1, '\0');
+    in.read(text.data(), std::streamsize(text.size()));
+    text.resize(std::size_t(in.gcount()));
+    if (in.bad()) {
+        error = fmt::format("cannot read {}", target.native());
+        return std::nullopt;
+    }
+    return text;  // max + 1 bytes mean "larger than max": the merge refuses it
 }
 
-int write_config(fs::path const& dir, Format format, std::string const& text, bool force) {
+int merge_into(fs::path const& target, FormatSpec const& format, std::string const& ours) {
+    std::string error;
+    auto user = read_bounded(target, max_user_config_bytes, error);
+    if (!user) {
+        fmt::print(stderr, "error: {}\n", error);
+        return 1;
+    }
+    auto const merged = format.existing == Existing::merge_json
+                            ? merge_json(*user, ours, format.merge_at, format.refused_beside)
+                            : merge_toml(*user, ours);
+    if (merged.error) {
+        fmt::print(stderr, "error: {}: {}; nothing was written\n", target.native(), *merged.error);
+        return 1;
+    }
+    for (auto const& c : merged.conflicts) fmt::print(stderr, "error: {}: {}\n", target.native(), c);
+    if (!merged.conflicts.empty()) {
+        fmt::print(stderr, "error: {} left as it was\n", target.native());
+        return 1;
+    }
+    if (merged.text == *user) {
+        fmt::print("{} unchanged: it already holds these header rules\n", target.native());
+        return 0;
+    }
+    // Nothing of the user's is dropped by a merge, so no --force; the .bak is kept all the same.
+    return write_to(target, merged.text, true);
+}
+
+}  // namespace
+
+int write_config(fs::path const& dir, FormatSpec const& format, std::string const& text, bool force) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
         fmt::print(stderr, "error: {} is not a directory; pass the build's directory\n", dir.string());
         return 1;
     }
-    return write_to(dir / file_name_for(format), text, force);
+    auto const target = dir / format.file_name;
+    if (format.existing != Existing::replace && fs::exists(fs::symlink_status(target, ec))) {
+        if (!fs::is_regular_file(fs::status(target, ec))) {
+            fmt::print(stderr, "error: {} exists and is not a regular file; move it away first\n", target.native());
+            return 1;
+        }
+        return merge_into(target, format, text);
+    }
+    return write_to(target, text, force);
 }
 
-}  // namespace wasmdev::htaccess
+}  // namespace wasmdev::deploy
