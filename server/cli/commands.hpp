@@ -18,5 +18,6 @@ Command add_htaccess_command(CLI::App& root);
 Command add_build_command(CLI::App& root);
 Command add_doctor_command(CLI::App& root);
 Command add_run_command(CLI::App& root);
+Command add_check_command(CLI::App& root);
 
 }  // namespace wasmdev::cli
