@@ -292,8 +292,10 @@ PolicyValue parse_policy(std::vector<Header> const& headers, std::string_view na
     static constexpr std::string_view known[] = {"same-origin",  "same-origin-allow-popups", "unsafe-none",
                                                  "noopener-allow-popups", "require-corp", "credentialless",
                                                  "same-site",    "cross-origin"};
-    if (ok && std::find(std::begin(known), std::end(known), p.token) == std::end(known))
+    if (ok && std::find(std::begin(known), std::end(known), p.token) == std::end(known)) {
         p.state = PolicyValue::State::invalid;
+        p.token.clear();
+    }
     return p;
 }
 

@@ -177,7 +177,10 @@ private:
             return;
         }
         // import("x"): a module whatever the importing script's type.
-        if (n_ >= 2 && last(0).text == "(" && last(1).text == "import") { out_.add(value, Kind::module); return; }
+        if (n_ >= 2 && last(0).text == "(" && last(1).text == "import" && !(n_ >= 3 && last(2).text == ".")) {
+            out_.add(value, Kind::module);
+            return;
+        }
         // new Worker("x"), new SharedWorker("x"), and new Worker(new URL("x", import.meta.url)).
         if (n_ >= 3 && last(0).text == "(" && (last(1).text == "Worker" || last(1).text == "SharedWorker") &&
             last(2).text == "new") {
