@@ -18,6 +18,18 @@ Report assess(Crawl crawl, Context ctx) {
         auto ps = judge_resource(o, ctx);
         r.problems.insert(r.problems.end(), ps.begin(), ps.end());
     }
+    // What was not fetched was not checked: the page itself missing fails the check; anything
+    // else a limit left out is a warning, so a truncated walk never reads as a clean pass.
+    bool const page_fetched = !crawl.resources.empty() && crawl.resources.front().kind == Kind::page;
+    if (!page_fetched)
+        r.problems.push_back({Severity::error, ctx.page_url, "fetch",
+                              "the page was not fetched" +
+                                  (crawl.skipped.empty() ? std::string() : ": " + crawl.skipped.front()),
+                              "make the page reachable, or allow more time (--timeout)"});
+    for (auto const& s : crawl.skipped)
+        if (page_fetched)
+            r.problems.push_back({Severity::warning, ctx.page_url, "limits", "not checked: " + s,
+                                  "raise --max-resources or --timeout to check the rest"});
     auto iso = judge_isolation(crawl.resources, ctx);
     r.isolated = iso.isolated;
     r.problems.insert(r.problems.end(), iso.problems.begin(), iso.problems.end());

@@ -127,14 +127,16 @@ public:
         }
     }
 
-    // What the walk had not reached when the total time ran out.
+    // What the walk had not reached when the total time ran out: the URL in flight and the queue.
     void note_timeout() {
-        out_.skipped.push_back(fmt::format("stopped after {} s (the total time limit); {} URL(s) not fetched",
-                                           limits_.total_timeout.count() / 1000, queue_.size()));
+        out_.skipped.push_back(fmt::format("stopped after {} s (the total time limit) while fetching {}; {} more URL(s) "
+                                           "not fetched",
+                                           limits_.total_timeout.count() / 1000, in_flight_, queue_.size()));
     }
 
 private:
     asio::awaitable<void> visit(std::string const& url, Kind kind) {
+        in_flight_ = url;
         Observed o;
         o.url = url;
         o.kind = kind;
@@ -235,6 +237,7 @@ private:
     Crawl& out_;
     asio::ssl::context tls_{asio::ssl::context::tls_client};
     std::string page_origin_{};
+    std::string in_flight_{};
     std::deque<std::pair<std::string, Kind>> queue_{};
     std::unordered_set<std::string> seen_{};
     std::uint64_t total_bytes_ = 0;

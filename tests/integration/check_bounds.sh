@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `wasmdev check`'s bounds hold and never pass what was not checked: a server that accepts and
+# never answers ends the check at --timeout with exit 1 (the page was not fetched); a page
+# naming more scripts than --max-resources lists the rest as not checked; a same-origin
+# redirect (a directory without its slash) is followed.
+# Usage: check_bounds.sh WASMDEV REPO_ROOT
+. "$(dirname "$0")/script.bash"
+command -v python3 >/dev/null || { echo "SKIP: python3 is missing"; exit 77; }
+
+# A listener that accepts and never answers a byte.
+python3 -c '
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print("serving http://127.0.0.1:%d/" % s.getsockname()[1], flush=True)
+held = []
+while True:
+    held.append(s.accept()[0])
+' > "$tmp/silent.log" 2>&1 &
+pid=$!
+url=$(wait_for_url "$tmp/silent.log") || fail "the silent server did not start"
+timeout 60 "$bin" check --timeout 2 "$url" > "$tmp/out" 2>&1; rc=$?
+[ $rc = 1 ] || fail "silent server: exit $rc, want 1: $(cat "$tmp/out")"
+grep -q 'stopped after 2 s (the total time limit) while fetching '"$url" "$tmp/out" || fail "silent server: $(cat "$tmp/out")"
+grep -q '^  error: .*: fetch: the page was not fetched' "$tmp/out" || fail "silent server: no error: $(cat "$tmp/out")"
+echo "ok: a server that never answers ends the check at --timeout, exit 1"
+kill "$pid"; wait "$pid" 2>/dev/null; pid=
+
+# Twelve scripts and a directory linked without its slash, served by wasmdev serve.
+site=$tmp/site; mkdir -p "$site/sub"
+{ echo '<!doctype html><title>many</title>'
+  for i in $(seq 12); do echo "<script src=\"s$i.js\"></script>"; done; } > "$site/many.html"
+for i in $(seq 12); do echo "console.log($i);" > "$site/s$i.js"; done
+echo '<!doctype html><title>sub</title><script src="/s1.js"></script>' > "$site/sub/index.html"
+"$bin" serve "$site" --port 0 > "$tmp/serve.log" 2>&1 &
+pid=$!
+url=$(wait_for_url "$tmp/serve.log") || fail "wasmdev serve did not print its URL"
+timeout 60 "$bin" check --max-resources 5 "${url}many.html" > "$tmp/out" 2>&1; rc=$?
+[ "$(grep -cE '^ +200 script ' "$tmp/out")" = 4 ] || fail "--max-resources 5: not 4 scripts fetched: $(cat "$tmp/out")"
+grep -q 'not checked: 8 more URL(s) not fetched: the limit is 5 requests' "$tmp/out" || fail "--max-resources: $(cat "$tmp/out")"
+grep -q '^  warning: .*: limits: ' "$tmp/out" || fail "--max-resources: no warning: $(cat "$tmp/out")"
+[ $rc = 0 ] || fail "--max-resources: exit $rc, want 0 (what was checked passes): $(cat "$tmp/out")"
+echo "ok: --max-resources 5 fetches five and lists the other eight as not checked"
+
+timeout 60 "$bin" check "${url}sub" > "$tmp/out" 2>&1; rc=$?
+[ $rc = 0 ] || fail "redirect: exit $rc: $(cat "$tmp/out")"
+grep -qE "^ +200 page .* ${url}sub/\$" "$tmp/out" || fail "redirect not followed to ${url}sub/: $(cat "$tmp/out")"
+grep -qE "^ +200 script .* ${url}s1.js\$" "$tmp/out" || fail "redirect: the script is resolved against the final URL: $(cat "$tmp/out")"
+echo "ok: a same-origin redirect is followed, and references resolve against where it led"
+echo "PASS: check_bounds"
