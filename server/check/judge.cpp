@@ -82,8 +82,11 @@ Problem make(Severity s, Observed const& o, std::string_view topic, std::string 
 void judge_status(Observed const& o, std::vector<Problem>& out, Context const& ctx) {
     auto const sev = required(o.kind) ? Severity::error : Severity::warning;
     if (!o.error.empty()) {
+        bool const tls = o.error.starts_with("TLS");
         out.push_back(make(sev, o, "fetch", fmt::format("could not be fetched: {}", o.error),
-                           "make the URL reachable from the browser's network"));
+                           tls ? "serve a certificate that browsers trust for this host name (wasmdev serve --tls: "
+                                 "install its CA where the browser runs, docs/https.md)"
+                               : "make the URL reachable from the browser's network"));
         return;
     }
     if (is_ok(o.status)) return;

@@ -69,6 +69,20 @@ grep -q 'fix: send Cross-Origin-Opener-Policy once' "$tmp/out" || fail "coop-dou
 grep -qx 'cross-origin isolated: no' "$tmp/out" || fail "coop-doubled: said isolated: $(cat "$tmp/out")"
 echo "ok: COOP sent twice fails as not isolated, naming one COOP"
 
+# --- HTTPS: wasmdev serve --tls, trusted through OpenSSL's SSL_CERT_FILE, and not trusted ----
+XDG_CACHE_HOME=$tmp/cache "$bin" serve "$site" --port 0 --tls > "$tmp/tls.log" 2>&1 &
+pid=$!
+url=$(wait_for_match 'https://127\.0\.0\.1:[0-9]+/' 60 "$tmp/tls.log") || fail "serve --tls did not print its URL: $(cat "$tmp/tls.log")"
+SSL_CERT_FILE=$tmp/cache/wasmdev/tls/ca.pem check "$url" > "$tmp/out" 2>&1; rc=$?
+[ $rc = 0 ] || fail "https with the CA trusted: exit $rc, want 0: $(cat "$tmp/out")"
+[ "$(grep -cE '^ +200 ' "$tmp/out")" = 6 ] || fail "https: not six resources: $(cat "$tmp/out")"
+SSL_CERT_FILE=/dev/null check "$url" > "$tmp/out" 2>&1; rc=$?
+[ $rc = 1 ] || fail "https with the CA not trusted: exit $rc, want 1: $(cat "$tmp/out")"
+grep -q 'could not be fetched: TLS handshake: certificate verify failed' "$tmp/out" || fail "untrusted: $(cat "$tmp/out")"
+grep -q 'fix: serve a certificate that browsers trust' "$tmp/out" || fail "untrusted: no fix: $(cat "$tmp/out")"
+kill "$pid"; wait "$pid" 2>/dev/null; pid=
+echo "ok: https passes with the certificate trusted and fails, naming the certificate, without"
+
 # --- Usage and unreachable servers ---------------------------------------------------------
 "$bin" check ftp://127.0.0.1/ > "$tmp/out" 2>&1; rc=$?
 [ $rc = 2 ] || fail "ftp://: exit $rc, want 2"
