@@ -28,20 +28,15 @@ json::object auto_attach_params() {
 
 }  // namespace
 
-BrowserLoad load_in_browser(std::string const& url, std::string_view flag_browser, std::string_view env_browser,
-                            std::string_view path, std::chrono::milliseconds limit, std::chrono::milliseconds settle) {
+BrowserLoad load_in_browser(std::string const& url, std::string const& program, std::chrono::milliseconds limit,
+                            std::chrono::milliseconds settle) {
     BrowserLoad out;
-    auto located = browser::locate_browser(flag_browser, env_browser, path);
-    if (located.path.empty()) {
-        out.error = located.error;
-        return out;
-    }
     // A browser that dies leaves its pipe without a reader: the write must fail, not kill us.
     ::signal(SIGPIPE, SIG_IGN);
     std::string error;
-    auto b = browser::Browser::launch(located.path, ::geteuid() == 0, error);
+    auto b = browser::Browser::launch(program, ::geteuid() == 0, error);
     if (!b) {
-        out.error = "cannot start " + located.path + ": " + error;
+        out.error = "cannot start " + program + ": " + error;
         return out;
     }
     auto const start = clock::now();

@@ -19,8 +19,8 @@ struct BrowserLoad {
 
 // Waits for the load event, then until the network has been quiet for `settle` (workers and
 // the .wasm they fetch start after load), all within `limit`.
-BrowserLoad load_in_browser(std::string const& url, std::string_view flag_browser, std::string_view env_browser,
-                            std::string_view path, std::chrono::milliseconds limit,
+// `program` is the browser browser::locate_browser found.
+BrowserLoad load_in_browser(std::string const& url, std::string const& program, std::chrono::milliseconds limit,
                             std::chrono::milliseconds settle = std::chrono::milliseconds(1500));
 
 }  // namespace wasmdev::check

@@ -52,6 +52,7 @@ struct Request {
     std::string method = "GET";
     std::vector<Header> headers{};
     std::uint64_t body_cap = 0;  // bytes of body to read; 0: none (the header is enough)
+    bool need_body = false;      // the scanners read it; otherwise a Content-Length is enough
 };
 
 std::string describe(beast::error_code ec) {
@@ -90,6 +91,8 @@ asio::awaitable<void> exchange(Stream& stream, Target const& t, Request const& r
         reply.cut = length.has_value() && *length > 0;
         co_return;
     }
+    // A .wasm or .data with a length: its size is known, its bytes judge nothing.
+    if (length && !rq.need_body) co_return;
     parser.body_limit(rq.body_cap);
     beast::get_lowest_layer(stream).expires_after(timeout);
     auto [bec, bn] = co_await bhttp::async_read(stream, buf, parser, tuple_awaitable);
@@ -146,6 +149,7 @@ private:
         Request rq;
         rq.method = o.cross_origin ? "HEAD" : "GET";
         rq.headers.push_back({"Accept-Encoding", "br, gzip"});
+        rq.need_body = scanned;
         rq.body_cap = scanned ? std::min<std::uint64_t>(limits_.max_body_bytes, max_scan_bytes) : limits_.max_body_bytes;
         Reply reply;
         std::string current = url;

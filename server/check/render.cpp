@@ -8,6 +8,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
 
 #include "server/text/terminal_escape.hpp"
 
@@ -15,6 +16,26 @@ namespace wasmdev::check {
 namespace {
 
 std::string esc(std::string_view s) { return text::escape_terminal(s); }
+
+// A server's bytes as a JSON string: JSON text is UTF-8, so a byte that is not part of
+// well-formed UTF-8 becomes U+FFFD instead of making the whole report unreadable.
+boost::json::string utf8(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    while (!s.empty()) {
+        auto const c = static_cast<unsigned char>(s[0]);
+        char32_t cp = 0;
+        std::size_t n = c < 0x80 ? 1 : text::utf8_sequence(s, cp);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";
+            s.remove_prefix(1);
+            continue;
+        }
+        out.append(s.substr(0, n));
+        s.remove_prefix(n);
+    }
+    return boost::json::string(out);
+}
 
 std::string human_size(std::uint64_t n) {
     if (n < 1024) return fmt::format("{} B", n);
@@ -63,47 +84,48 @@ std::string render_text(Report const& r) {
 std::string render_json(Report const& r) {
     namespace json = boost::json;
     json::object root;
-    root["url"] = r.page_url;
+    root["url"] = utf8(r.page_url);
     root["works"] = r.works;
     root["cross_origin_isolated"] = r.isolated;
     json::array resources;
     for (auto const& o : r.resources) {
         json::object j;
-        j["url"] = o.url;
+        j["url"] = utf8(o.url);
         j["kind"] = to_string(o.kind);
         j["cross_origin"] = o.cross_origin;
-        if (!o.error.empty()) j["error"] = o.error;
+        if (!o.error.empty()) j["error"] = utf8(o.error);
         j["status"] = o.status;
         json::object headers;
         for (auto const& h : o.headers) {
             auto name = h.name;
             for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
-            auto it = headers.find(name);
-            if (it == headers.end()) headers[name] = h.value;
-            else it->value() = json::string(std::string(it->value().as_string()) + ", " + h.value);
+            auto key = utf8(name);
+            auto it = headers.find(key);
+            if (it == headers.end()) headers[key] = utf8(h.value);
+            else it->value() = utf8(std::string(it->value().as_string()) + ", " + h.value);
         }
         j["headers"] = std::move(headers);
         j["size"] = body_size(o);
-        if (!o.redirected_from.empty()) j["redirected_from"] = o.redirected_from;
+        if (!o.redirected_from.empty()) j["redirected_from"] = utf8(o.redirected_from);
         if (o.range_status) j["range_status"] = *o.range_status;
         resources.push_back(std::move(j));
     }
     root["resources"] = std::move(resources);
     json::array problems;
     for (auto const& p : r.problems)
-        problems.push_back(json::object{{"severity", to_string(p.severity)}, {"url", p.url}, {"topic", p.topic},
-                                        {"what", p.what}, {"fix", p.fix}});
+        problems.push_back(json::object{{"severity", to_string(p.severity)}, {"url", utf8(p.url)}, {"topic", p.topic},
+                                        {"what", utf8(p.what)}, {"fix", utf8(p.fix)}});
     root["problems"] = std::move(problems);
     json::array skipped;
-    for (auto const& s : r.skipped) skipped.push_back(json::string(s));
+    for (auto const& s : r.skipped) skipped.push_back(utf8(s));
     root["not_checked"] = std::move(skipped);
     if (r.has_browser) {
         json::object b;
-        if (!r.browser_error.empty()) b["error"] = r.browser_error;
+        if (!r.browser_error.empty()) b["error"] = utf8(r.browser_error);
         b["cross_origin_isolated"] = r.browser_isolated;
         json::array blocked;
         for (auto const& [url, reason] : r.browser_blocked)
-            blocked.push_back(json::object{{"url", url}, {"reason", reason}});
+            blocked.push_back(json::object{{"url", utf8(url)}, {"reason", utf8(reason)}});
         b["blocked"] = std::move(blocked);
         root["browser"] = std::move(b);
     }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "server/browser/chromium.hpp"
 #include "server/check/assess.hpp"
 #include "server/check/browser_load.hpp"
 #include "server/check/fetch.hpp"
@@ -34,6 +35,22 @@ int run_check(CheckOptions const& o) {
         fmt::print(stderr, "wasmdev: error: URL {}: {}\n", o.url, error);
         return 2;
     }
+    // No Chromium for --browser is bad usage, as for `wasmdev run`: said before any fetch.
+    char const* env_browser = std::getenv("WASMDEV_BROWSER");
+    char const* path = std::getenv("PATH");
+    browser::Located located;
+    if (o.browser) {
+        located = browser::locate_browser(o.browser_binary, env_browser ? env_browser : "", path ? path : "");
+        if (located.path.empty()) {
+            // locate_browser speaks `run`'s flag (--browser PATH); check's is --browser-binary.
+            auto why = located.error;
+            for (std::string_view from : {"--browser PATH", "--browser "})
+                if (auto at = why.find(from); at != std::string::npos)
+                    why.replace(at, from.size(), from == "--browser PATH" ? "--browser-binary PATH" : "--browser-binary ");
+            fmt::print(stderr, "wasmdev: error: --browser: {}\n", why);
+            return 2;
+        }
+    }
     check::Limits limits;
     limits.max_resources = o.max_resources;
     limits.total_timeout = std::chrono::milliseconds(static_cast<long long>(o.timeout_s * 1000));
@@ -43,10 +60,7 @@ int run_check(CheckOptions const& o) {
     ctx.deploy_format = o.format;
     auto report = check::assess(check::crawl(o.url, limits), ctx);
     if (o.browser) {
-        char const* env_browser = std::getenv("WASMDEV_BROWSER");
-        char const* path = std::getenv("PATH");
-        auto loaded = check::load_in_browser(o.url, o.browser_binary, env_browser ? env_browser : "",
-                                             path ? path : "", limits.total_timeout);
+        auto loaded = check::load_in_browser(o.url, located.path, limits.total_timeout);
         report.has_browser = true;
         report.browser_error = loaded.error;
         report.browser_isolated = loaded.cross_origin_isolated;

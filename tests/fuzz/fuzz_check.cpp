@@ -2,6 +2,7 @@
 // compressed bodies (bounded decoding), header fields (the judges) and DevTools events
 // (check --browser). Nothing throws or crashes; every reference is a literal of the input no
 // longer than the cap, the count is capped, decoding stops at its cap, and the report renders.
+#include <boost/json/parse.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -69,7 +70,9 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     report.problems = check::judge_isolation(all, ctx).problems;
     report.resources = all;
     (void)check::render_text(report);
-    (void)check::render_json(report);
+    boost::system::error_code ec;
+    (void)boost::json::parse(check::render_json(report), ec);
+    fuzz::check(!ec, "the JSON report parses, whatever bytes the headers held", in);
     (void)check::resolve_url("http://127.0.0.1:8000/a/", in);
     (void)check::is_content_hashed(in);
     return 0;

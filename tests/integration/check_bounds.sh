@@ -46,4 +46,5 @@ timeout 60 "$bin" check "${url}sub" > "$tmp/out" 2>&1; rc=$?
 grep -qE "^ +200 page .* ${url}sub/\$" "$tmp/out" || fail "redirect not followed to ${url}sub/: $(cat "$tmp/out")"
 grep -qE "^ +200 script .* ${url}s1.js\$" "$tmp/out" || fail "redirect: the script is resolved against the final URL: $(cat "$tmp/out")"
 echo "ok: a same-origin redirect is followed, and references resolve against where it led"
+kill "$pid"; wait "$pid" 2>/dev/null; pid=
 echo "PASS: check_bounds"

@@ -34,4 +34,5 @@ assert "error" not in b, b
 assert {"url": url + "worker.js", "reason": "coep-frame-resource-needs-coep-header"} in b["blocked"], b
 PY
 echo "ok: the browser reports worker.js blocked (coep-frame-resource-needs-coep-header), exit 1"
+kill "$pid"; wait "$pid" 2>/dev/null; pid=
 echo "PASS: check_browser"

@@ -89,6 +89,9 @@ echo "ok: https passes with the certificate trusted and fails, naming the certif
 [ "$(wc -l < "$tmp/out")" = 1 ] && grep -q 'unsupported scheme ftp' "$tmp/out" || fail "ftp://: $(cat "$tmp/out")"
 "$bin" check 'not a url' > "$tmp/out" 2>&1; rc=$?
 [ $rc = 2 ] || fail "'not a url': exit $rc, want 2"
+"$bin" check --browser --browser-binary "$tmp/no-such-browser" "http://127.0.0.1:1/" > "$tmp/out" 2>&1; rc=$?
+[ $rc = 2 ] || fail "--browser without a browser: exit $rc, want 2: $(cat "$tmp/out")"
+grep -q 'is not an executable browser' "$tmp/out" || fail "--browser without a browser: $(cat "$tmp/out")"
 "$bin" check > "$tmp/out" 2>&1; rc=$?
 [ $rc = 2 ] || fail "no URL: exit $rc, want 2"
 # A port nothing listens on (bound, then closed by python): exit 1, the page could not be fetched.
