@@ -21,6 +21,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <charconv>
 #include <deque>
 #include <memory>
 #include <unordered_set>
@@ -156,7 +157,6 @@ private:
         for (int hop = 0;; ++hop) {
             reply = {};
             co_await fetch(current, rq, reply);
-            ++requests_;
             bool const redirect = reply.error.empty() && reply.status >= 300 && reply.status < 400 && reply.status != 304;
             if (!redirect || hop >= limits_.max_redirects) break;
             std::string location;
@@ -175,8 +175,7 @@ private:
         o.body_cut = reply.cut;
         total_bytes_ += reply.body_bytes;
         if (reply.error.empty() && reply.status == 200 && !o.cross_origin &&
-            (kind == Kind::wasm || kind == Kind::data || kind == Kind::source_map) &&
-            body_size(o) >= std::uint64_t(1) << 20)
+            (kind == Kind::wasm || kind == Kind::data || kind == Kind::source_map))
             co_await probe_range(o);
         if (scanned && reply.error.empty() && reply.status >= 200 && reply.status < 300) {
             auto coding = combined_header(o.headers, "Content-Encoding").value_or("");
@@ -190,14 +189,31 @@ private:
         out_.resources.push_back(std::move(o));
     }
 
-    // One byte by Range, uncompressed: does the server answer 206?
+    // One byte by Range, uncompressed: does the server answer 206, and how large is the file
+    // itself (a compressed answer's length says nothing of that)?
     asio::awaitable<void> probe_range(Observed& o) {
         Request rq;
         rq.headers.push_back({"Range", "bytes=0-0"});
         rq.body_cap = 16;
         Reply reply;
         co_await fetch(o.url, rq, reply);
-        if (reply.error.empty()) o.range_status = reply.status;
+        if (!reply.error.empty()) co_return;
+        o.range_status = reply.status;
+        Observed probe;
+        probe.headers = std::move(reply.headers);
+        if (reply.status == 206) {
+            auto range = combined_header(probe.headers, "Content-Range").value_or("");
+            auto slash = range.rfind('/');
+            std::uint64_t n = 0;
+            if (slash != std::string::npos) {
+                auto const* first = range.data() + slash + 1;
+                auto const* last = range.data() + range.size();
+                auto [p, ec] = std::from_chars(first, last, n);
+                if (ec == std::errc{} && p == last) o.identity_size = n;
+            }
+        } else if (reply.status == 200 && !combined_header(probe.headers, "Content-Encoding")) {
+            if (combined_header(probe.headers, "Content-Length")) o.identity_size = body_size(probe);
+        }
     }
 
     void enqueue(std::string const& base, Reference const& r) {
@@ -245,7 +261,6 @@ private:
     std::deque<std::pair<std::string, Kind>> queue_{};
     std::unordered_set<std::string> seen_{};
     std::uint64_t total_bytes_ = 0;
-    std::size_t requests_ = 0;
 };
 
 }  // namespace

@@ -217,7 +217,7 @@ void judge_caching(Observed const& o, std::vector<Problem>& out, Context const& 
 void judge_ranges(Observed const& o, std::vector<Problem>& out, Context const& ctx) {
     if (!is_ok(o.status) || o.cross_origin) return;
     if (o.kind != Kind::wasm && o.kind != Kind::data && o.kind != Kind::source_map) return;
-    if (body_size(o) < large_file_bytes) return;
+    if (o.identity_size.value_or(body_size(o)) < large_file_bytes) return;
     bool const accepts = text::iequals(combined_header(o.headers, "Accept-Ranges").value_or(""), "bytes");
     if (o.range_status ? *o.range_status == 206 : accepts) return;
     out.push_back(make(Severity::warning, o, "ranges",

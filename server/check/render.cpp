@@ -108,6 +108,7 @@ std::string render_json(Report const& r) {
         j["size"] = body_size(o);
         if (!o.redirected_from.empty()) j["redirected_from"] = utf8(o.redirected_from);
         if (o.range_status) j["range_status"] = *o.range_status;
+        if (o.identity_size) j["identity_size"] = *o.identity_size;
         resources.push_back(std::move(j));
     }
     root["resources"] = std::move(resources);

@@ -32,6 +32,7 @@ struct Observed {
     bool body_cut = false;         // the body was longer than the per-body cap and was not read whole
     std::string redirected_from{};  // the URL first asked for, when redirects led here
     std::optional<int> range_status{};  // the status of a `Range: bytes=0-0` probe, when one was sent
+    std::optional<std::uint64_t> identity_size{};  // the uncompressed size the probe learnt (Content-Range's /N)
 };
 
 // Every value of a header field (case-insensitive name), in the order received.

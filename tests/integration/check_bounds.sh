@@ -2,7 +2,8 @@
 # `wasmdev check`'s bounds hold and never pass what was not checked: a server that accepts and
 # never answers ends the check at --timeout with exit 1 (the page was not fetched); a page
 # naming more scripts than --max-resources lists the rest as not checked; a same-origin
-# redirect (a directory without its slash) is followed.
+# redirect (a directory without its slash) is followed; a large .wasm is judged by its own
+# size (the range probe's Content-Range), not by its compressed length.
 # Usage: check_bounds.sh WASMDEV REPO_ROOT
 . "$(dirname "$0")/script.bash"
 command -v python3 >/dev/null || { echo "SKIP: python3 is missing"; exit 77; }
@@ -46,5 +47,34 @@ timeout 60 "$bin" check "${url}sub" > "$tmp/out" 2>&1; rc=$?
 grep -qE "^ +200 page .* ${url}sub/\$" "$tmp/out" || fail "redirect not followed to ${url}sub/: $(cat "$tmp/out")"
 grep -qE "^ +200 script .* ${url}s1.js\$" "$tmp/out" || fail "redirect: the script is resolved against the final URL: $(cat "$tmp/out")"
 echo "ok: a same-origin redirect is followed, and references resolve against where it led"
+kill "$pid"; wait "$pid" 2>/dev/null; pid=
+
+# A 3 MB .wasm: wasmdev serve compresses it and answers the range probe 206 (no warning, the
+# file's own size from Content-Range); the python3 server does neither (two warnings, exit 0).
+big=$tmp/big
+cp -R "$2/tests/fixtures/check-site" "$big"
+{ printf '\0asm\1\0\0\0'; head -c 3000000 /dev/zero; } > "$big/app.wasm"
+"$bin" serve "$big" --port 0 > "$tmp/serve2.log" 2>&1 &
+pid=$!
+url=$(wait_for_url "$tmp/serve2.log") || fail "wasmdev serve did not print its URL"
+timeout 60 "$bin" check --json "$url" > "$tmp/json"; rc=$?
+[ $rc = 0 ] || fail "big wasm on serve: exit $rc: $(cat "$tmp/json")"
+python3 - "$tmp/json" <<'PY' || fail "big wasm on serve: $(cat "$tmp/json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+w = [x for x in r["resources"] if x["kind"] == "wasm"][0]
+assert w["range_status"] == 206 and w["identity_size"] == 3000008, w
+assert w["headers"]["content-encoding"] in ("br", "gzip"), w["headers"]
+assert r["problems"] == [], r["problems"]
+PY
+kill "$pid"; wait "$pid" 2>/dev/null; pid=
+python3 "$(dirname "$0")/check_server.py" "$big" good > "$tmp/py.log" 2>&1 &
+pid=$!
+url=$(wait_for_url "$tmp/py.log") || fail "check_server.py did not start"
+timeout 60 "$bin" check "$url" > "$tmp/out" 2>&1; rc=$?
+[ $rc = 0 ] || fail "big wasm, no ranges: exit $rc, want 0 (warnings only): $(cat "$tmp/out")"
+grep -q '^  warning: .*/app\.wasm: ranges: a Range request got 200 instead of 206' "$tmp/out" || fail "no ranges warning: $(cat "$tmp/out")"
+grep -q '^  warning: .*/app\.wasm: compression: 3000008 bytes sent uncompressed' "$tmp/out" || fail "no compression warning: $(cat "$tmp/out")"
+echo "ok: a 3 MB .wasm: compressed with ranges on wasmdev serve; two warnings where neither is done"
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
 echo "PASS: check_bounds"

@@ -222,6 +222,17 @@ TEST_CASE("judge_resource: a large .wasm or .data should answer a Range request 
     }
 }
 
+TEST_CASE("judge_resource: the file's own size decides whether ranges matter, not its compressed length") {
+    auto h = with(good("application/wasm"), "Content-Length", "59");  // 3 MB of zeros, br
+    auto o = response("http://h/python.wasm", Kind::wasm, 200, h);
+    o.range_status = 200;
+    CHECK_FALSE(has(judge_resource(o, ctx()), Severity::warning, "ranges"));
+    o.identity_size = 3000000;
+    CHECK(has(judge_resource(o, ctx()), Severity::warning, "ranges"));
+    o.range_status = 206;
+    CHECK_FALSE(has(judge_resource(o, ctx()), Severity::warning, "ranges"));
+}
+
 TEST_CASE("judge_isolation: COOP same-origin and COEP on the page, and COEP on every worker") {
     auto page = response("http://127.0.0.1:8000/", Kind::page, 200, good("text/html"));
     auto worker = response("http://127.0.0.1:8000/worker.js", Kind::worker, 200, good("text/javascript"));
