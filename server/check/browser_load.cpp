@@ -41,6 +41,7 @@ BrowserLoad load_in_browser(std::string const& url, std::string const& program, 
     }
     auto const start = clock::now();
     auto last_network = start;
+    auto loaded_at = start;
     long long create_id = b->send("Target.createTarget", {{"url", "about:blank"}});
     long long attach_id = 0, navigate_id = 0, evaluate_id = 0;
     std::string page;
@@ -52,7 +53,8 @@ BrowserLoad load_in_browser(std::string const& url, std::string const& program, 
             out.error = loaded ? "no answer to crossOriginIsolated in time" : "the page did not finish loading in time";
             break;
         }
-        if (loaded && evaluate_id == 0 && now - last_network >= settle)
+        // A page that keeps fetching (polling, streaming) is asked anyway, ten settles after load.
+        if (loaded && evaluate_id == 0 && (now - last_network >= settle || now - loaded_at >= 10 * settle))
             evaluate_id = b->send("Runtime.evaluate", {{"expression", "self.crossOriginIsolated"}, {"returnByValue", true}},
                                   page);
         auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -95,7 +97,7 @@ BrowserLoad load_in_browser(std::string const& url, std::string const& program, 
                         out.blocked.emplace_back(it == urls.end() ? f->request_id : it->second, f->reason);
                 } else if (std::holds_alternative<LoadEvent>(e.body) && e.session_id == page) {
                     loaded = true;
-                    last_network = clock::now();
+                    loaded_at = last_network = clock::now();
                 } else if (auto const* v = std::get_if<EvaluatedBool>(&e.body); v && v->id == evaluate_id) {
                     out.cross_origin_isolated = v->value;
                     answered = true;

@@ -177,7 +177,11 @@ private:
         if (reply.error.empty() && reply.status == 200 && !o.cross_origin &&
             (kind == Kind::wasm || kind == Kind::data || kind == Kind::source_map))
             co_await probe_range(o);
-        if (scanned && reply.error.empty() && reply.status >= 200 && reply.status < 300) {
+        if (scanned && reply.cut)
+            out_.skipped.push_back(fmt::format("{}: longer than the {} MiB a page or script is scanned for, its "
+                                               "references were not read",
+                                               o.url, rq.body_cap >> 20));
+        if (scanned && reply.error.empty() && reply.status >= 200 && reply.status < 300 && !reply.cut) {
             auto coding = combined_header(o.headers, "Content-Encoding").value_or("");
             auto decoded = decode_body(coding, reply.body, max_scan_bytes);
             if (decoded) {
