@@ -163,11 +163,16 @@ private:
             for (auto const& h : reply.headers)
                 if (text::iequals(h.name, "Location")) location = h.value;
             auto next = resolve_url(current, location);
-            if (location.empty() || !next || origin_of(*next) != origin_of(current)) break;
+            // The page is navigated to, so a browser follows it anywhere (http → https is the
+            // usual case) and the page's origin becomes where it landed; a subresource
+            // redirected to another origin would be a cross-origin load, which check does not
+            // fetch in full.
+            if (location.empty() || !next || (kind != Kind::page && origin_of(*next) != origin_of(current))) break;
             if (o.redirected_from.empty()) o.redirected_from = url;
             current = *next;
         }
         o.url = current;
+        if (kind == Kind::page) page_origin_ = origin_of(current);
         o.error = reply.error;
         o.status = reply.status;
         o.headers = std::move(reply.headers);

@@ -47,6 +47,27 @@ timeout 60 "$bin" check "${url}sub" > "$tmp/out" 2>&1; rc=$?
 grep -qE "^ +200 page .* ${url}sub/\$" "$tmp/out" || fail "redirect not followed to ${url}sub/: $(cat "$tmp/out")"
 grep -qE "^ +200 script .* ${url}s1.js\$" "$tmp/out" || fail "redirect: the script is resolved against the final URL: $(cat "$tmp/out")"
 echo "ok: a same-origin redirect is followed, and references resolve against where it led"
+
+# The page itself redirected to another origin (as http:// to https:// does): followed, and
+# that origin becomes the page's. localhost and 127.0.0.1 are two origins of one server.
+python3 -c '
+import http.server, sys
+target = sys.argv[1]
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_GET(self):
+        self.send_response(301); self.send_header("Location", target); self.send_header("Content-Length", "0"); self.end_headers()
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+print("serving http://127.0.0.1:%d/" % s.server_address[1], flush=True)
+s.serve_forever()
+' "${url/127.0.0.1/localhost}sub/" > "$tmp/redirect.log" 2>&1 &
+clients+=($!)
+from=$(wait_for_url "$tmp/redirect.log") || fail "the redirecting server did not start"
+timeout 60 "$bin" check "$from" > "$tmp/out" 2>&1; rc=$?
+[ $rc = 0 ] || fail "page redirected to another origin: exit $rc: $(cat "$tmp/out")"
+grep -qE "^ +200 script .* ${url/127.0.0.1/localhost}s1.js\$" "$tmp/out" || fail "the page's origin is not where it landed: $(cat "$tmp/out")"
+grep -q 'other origin' "$tmp/out" && fail "same-origin resources fetched as other-origin: $(cat "$tmp/out")"
+echo "ok: a page redirected to another origin is followed, and that origin is the page's"
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
 
 # A 3 MB .wasm: wasmdev serve compresses it and answers the range probe 206 (no warning, the
