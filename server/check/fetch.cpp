@@ -150,6 +150,10 @@ private:
         Request rq;
         rq.method = o.cross_origin ? "HEAD" : "GET";
         rq.headers.push_back({"Accept-Encoding", "br, gzip"});
+        // A browser's CORS request (a module script, a worker, a crossorigin element) carries
+        // Origin, and servers and CDNs often send Access-Control-Allow-Origin only when asked
+        // with one: every other-origin HEAD carries it, as that request would.
+        if (o.cross_origin) rq.headers.push_back({"Origin", origin_field(page_url_)});
         rq.need_body = scanned;
         rq.body_cap = scanned ? std::min<std::uint64_t>(limits_.max_body_bytes, max_scan_bytes) : limits_.max_body_bytes;
         Reply reply;
@@ -172,7 +176,10 @@ private:
             current = *next;
         }
         o.url = current;
-        if (kind == Kind::page) page_origin_ = origin_of(current);
+        if (kind == Kind::page) {
+            page_origin_ = origin_of(current);
+            page_url_ = current;
+        }
         o.error = reply.error;
         o.status = reply.status;
         o.headers = std::move(reply.headers);
@@ -267,6 +274,7 @@ private:
     asio::ssl::context tls_{asio::ssl::context::tls_client};
     std::string page_origin_{};
     std::string in_flight_{};
+    std::string page_url_{};
     std::deque<std::pair<std::string, Kind>> queue_{};
     std::unordered_set<std::string> seen_{};
     std::uint64_t total_bytes_ = 0;

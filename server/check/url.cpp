@@ -62,6 +62,15 @@ std::string origin_of(std::string_view url) {
     return scheme + "://" + text::lowercase(u->encoded_host()) + ":" + port;
 }
 
+std::string origin_field(std::string_view url) {
+    auto u = boost::urls::parse_uri(url);
+    if (!u) return {};
+    auto scheme = text::lowercase(u->scheme());
+    auto out = scheme + "://" + text::lowercase(u->encoded_host());
+    if (u->has_port() && !u->port().empty() && u->port() != default_port(scheme)) out += ":" + std::string(u->port());
+    return out;
+}
+
 std::string path_of(std::string_view url) {
     auto u = boost::urls::parse_uri(url);
     return u ? std::string(u->encoded_path()) : std::string();

@@ -26,6 +26,10 @@ std::optional<std::string> resolve_url(std::string_view base, std::string_view r
 // "https://example.com:443": scheme and host lowercased, the default port made explicit.
 std::string origin_of(std::string_view url);
 
+// The origin as a browser sends it in an Origin field: "https://example.com", the port only
+// when it is not the scheme's default.
+std::string origin_field(std::string_view url);
+
 // The URL's path (percent-encoded, as sent), for extension lookups.
 std::string path_of(std::string_view url);
 

@@ -3,7 +3,8 @@
 # never answers ends the check at --timeout with exit 1 (the page was not fetched); a page
 # naming more scripts than --max-resources lists the rest as not checked; a same-origin
 # redirect (a directory without its slash) is followed; a large .wasm is judged by its own
-# size (the range probe's Content-Range), not by its compressed length.
+# size (the range probe's Content-Range), not by its compressed length; another origin's
+# module is asked for with Origin, as the browser's CORS request is.
 # Usage: check_bounds.sh WASMDEV REPO_ROOT
 . "$(dirname "$0")/script.bash"
 command -v python3 >/dev/null || { echo "SKIP: python3 is missing"; exit 77; }
@@ -69,6 +70,20 @@ grep -qE "^ +200 script .* ${url/127.0.0.1/localhost}s1.js\$" "$tmp/out" || fail
 grep -q 'other origin' "$tmp/out" && fail "same-origin resources fetched as other-origin: $(cat "$tmp/out")"
 echo "ok: a page redirected to another origin is followed, and that origin is the page's"
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
+
+# A module from another origin (localhost beside 127.0.0.1) whose server sends
+# Access-Control-Allow-Origin only to a request with Origin, as a browser's module request has.
+cors=$tmp/cors
+cp -R "$2/tests/fixtures/check-site" "$cors"
+python3 "$(dirname "$0")/check_server.py" "$cors" cors > "$tmp/cors.log" 2>&1 &
+pid=$!
+url=$(wait_for_url "$tmp/cors.log") || fail "check_server.py cors did not start"
+echo "<!doctype html><script type=\"module\" src=\"${url/127.0.0.1/localhost}lib.mjs\"></script>" > "$cors/other.html"
+timeout 60 "$bin" check "${url}other.html" > "$tmp/out" 2>&1; rc=$?
+[ $rc = 0 ] || fail "a CORS module from another origin: exit $rc, want 0: $(cat "$tmp/out")"
+grep -qE "^ +200 module .*lib\.mjs \(other origin: HEAD only\)\$" "$tmp/out" || fail "other-origin module: $(cat "$tmp/out")"
+kill "$pid"; wait "$pid" 2>/dev/null; pid=
+echo "ok: another origin's module is checked with Origin, as the browser asks for it"
 
 # A 3 MB .wasm: wasmdev serve compresses it and answers the range probe 206 (no warning, the
 # file's own size from Content-Range); the python3 server does neither (two warnings, exit 0).

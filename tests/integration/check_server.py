@@ -5,6 +5,8 @@ with exact types and the isolation headers, then breaks one thing on purpose (MO
   wasm-text-plain  .wasm sent as text/plain
   worker-no-coep   worker.js without Cross-Origin-Embedder-Policy
   coop-doubled     Cross-Origin-Opener-Policy sent twice (same-origin, same-origin)
+  cors             nothing broken; Access-Control-Allow-Origin echoes a request's Origin (only
+                   when it has one, as many CDNs do), for pages that load from another origin
 Binds 127.0.0.1 port 0 and prints "serving http://127.0.0.1:PORT/" once listening.
 Usage: check_server.py ROOT MODE"""
 import http.server
@@ -46,6 +48,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not (MODE == "worker-no-coep" and os.path.basename(file) == "worker.js"):
             self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
         self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        if MODE == "cors" and self.headers.get("Origin"):
+            self.send_header("Access-Control-Allow-Origin", self.headers["Origin"])
+            self.send_header("Vary", "Origin")
         self.end_headers()
         if with_body:
             self.wfile.write(body)

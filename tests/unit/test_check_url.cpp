@@ -46,5 +46,7 @@ TEST_CASE("resolve_url and origin_of: relative references, fragments dropped, de
     CHECK(origin_of("https://example.com:443/y") == origin_of("https://example.com/z"));
     CHECK(origin_of("http://example.com:8080/") != origin_of("http://example.com/"));
     CHECK(host_of("http://LocalHost:3/") == "localhost");
+    CHECK(origin_field("https://Example.com:443/a") == "https://example.com");
+    CHECK(origin_field("http://127.0.0.1:8000/a") == "http://127.0.0.1:8000");
     CHECK(path_of("http://h/a/b.wasm?q") == "/a/b.wasm");
 }
