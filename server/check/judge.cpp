@@ -90,6 +90,14 @@ void judge_status(Observed const& o, std::vector<Problem>& out, Context const& c
         return;
     }
     if (is_ok(o.status)) return;
+    // check asks another origin with HEAD only; a server that refuses HEAD says nothing of GET.
+    if (o.cross_origin && (o.status == 405 || o.status == 501)) {
+        out.push_back(make(Severity::note, o, "status",
+                           fmt::format("answers HEAD with {}: another origin is not fetched with GET, so not checked",
+                                       o.status),
+                           "--browser loads it as the page does"));
+        return;
+    }
     if (o.status >= 300 && o.status < 400) {
         out.push_back(make(sev, o, "status",
                            fmt::format("answers {} (a redirect check did not follow: to another origin, or too many)",

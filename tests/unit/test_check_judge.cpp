@@ -125,6 +125,10 @@ TEST_CASE("judge_resource: a failed status is an error for what the page needs, 
         auto ps = judge_resource(response("http://h/x", row.kind, row.status, good("text/plain")), ctx());
         CHECK(has(ps, row.severity, "status"));
     }
+    auto head_refused = response("https://cdn.example/x.js", Kind::script, 405, {});
+    head_refused.cross_origin = true;
+    CHECK(has(judge_resource(head_refused, ctx()), Severity::note, "status"));
+    CHECK(page_works(judge_resource(head_refused, ctx())));
     Observed down = response("http://h/x.wasm", Kind::wasm, 0, {});
     down.error = "connection refused";
     auto ps = judge_resource(down, ctx());
