@@ -19,5 +19,6 @@ Command add_deploy_command(CLI::App& root);
 Command add_build_command(CLI::App& root);
 Command add_doctor_command(CLI::App& root);
 Command add_run_command(CLI::App& root);
+Command add_check_command(CLI::App& root);
 
 }  // namespace wasmdev::cli

@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
                                                 wasmdev::cli::add_deploy_command(app),
                                                 wasmdev::cli::add_build_command(app),
                                                 wasmdev::cli::add_doctor_command(app),
-                                                wasmdev::cli::add_run_command(app)};
+                                                wasmdev::cli::add_run_command(app),
+                                                wasmdev::cli::add_check_command(app)};
 
     // No subcommand (or a path where one would be) means serve.
     std::vector<char*> args(argv, argv + argc);
