@@ -10,6 +10,7 @@
 
 #include "server/cpython/checkout.hpp"
 #include "server/cpython/layout.hpp"
+#include "server/cpython/ops.hpp"
 #include "server/cpython/profiles.hpp"
 #include "server/cpython/run_build.hpp"
 #include "server/cpython/step.hpp"
@@ -43,18 +44,8 @@ std::string profiles_help(bool all) {
         out += fmt::format("  {:<34} {} [{}]\n", p.name, what, b::support_text(p.support));
     }
     if (!all) out += "  (--all-profiles --help lists the experimental and broken ones too)\n";
-    out += "\nOps (default build; run in the order given):\n"
-           "  build           build Python first if missing, Emscripten ports, configure if no Makefile, make\n"
-           "  configure       run ../../configure in builddir/PROFILE\n"
-           "  compile         run make\n"
-           "  pythoninfo      run 'make pythoninfo' (not browser profiles)\n"
-           "  test            run 'make buildbottest TESTOPTS=...'\n"
-           "  hostrunnertest  run 'make hostrunnertest TESTOPTS=...'\n"
-           "  repl            browser: serve the checkout and print the python.html URL; node/wasi: run python\n"
-           "  clean           run 'make clean'\n"
-           "  cleanall        remove builddir/PROFILE ('wasmdev build cleanall' removes every profile's)\n"
-           "  emports         build Emscripten's zlib, bzip2, sqlite3 ports (from --ports-src when given)\n"
-           "\nThe checkout is found from the current directory upwards, or --srcdir. Each run appends to\n"
+    out += "\nOps (default build; run in the order given):\n" + b::ops_help();
+    out += "\nThe checkout is found from the current directory upwards, or --srcdir. Each run appends to\n"
            "builddir/PROFILE/wasmdev-build.log (CPython's own drivers: cross-build/wasmdev-PROFILE.log).\n"
            "Long options take values starting with '-' as --configure-arg=--with-pydebug.\n";
     return out;
