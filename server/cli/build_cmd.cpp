@@ -18,6 +18,7 @@
 #include "server/cli/open_browser.hpp"
 #include "server/doctor/hints.hpp"
 #include "server/cli/serve_options.hpp"
+#include "server/cli/serve_wiring.hpp"
 #include "server/net/server.hpp"
 
 namespace wasmdev::cli {
@@ -91,6 +92,7 @@ int serve_checkout(BuildOptions const& o, b::CPythonLayout const& layout, b::Bui
     bool const debug = b::is_debug(p) || pydebug;
     auto srcdir = layout.srcdir.string();
     auto open_path = so.open_path;
+    auto const diagnosis = make_module_diagnosis(cfg->root);  // outlives the server
     return net::run_server(*cfg, [rel, debug, srcdir, open_path](std::string const& url) {
         auto page = url + rel;
         fmt::print("{}: {}\n", fs::path(rel).filename().string(), page);
@@ -113,7 +115,7 @@ int serve_checkout(BuildOptions const& o, b::CPythonLayout const& layout, b::Bui
                               : url.substr(0, url.size() - 1) + (open_path->starts_with('/') ? *open_path : "/" + *open_path);
             open_in_browser(target);
         }
-    });
+    }, diagnosis.watch);
 }
 
 int run(BuildOptions const& o) {
