@@ -107,6 +107,24 @@ struct BuildContext {
     DriverPaths dpaths{};
 };
 
+// The flags as a Request; the sources (--ports-src, --deps-src) are validate's to check.
+Request request_from(BuildRunOptions const& o, BuildWords const& words) {
+    Request req;
+    req.profile = words.profile;
+    req.ops = words.ops;
+    req.every_profile = words.every_profile;
+    req.clean = o.clean;
+    req.settings.jobs = o.jobs ? o.jobs : default_jobs();
+    req.settings.silent = o.silent;
+    req.settings.testopts = o.testopts;
+    req.settings.configure_args = o.configure_args;
+    req.settings.make_vars = o.make_vars;
+    req.settings.extra_env = o.extra_env;
+    req.host_runner = o.host_runner;
+    if (!o.emsdk_cache.empty()) req.emsdk_cache = fs::absolute(o.emsdk_cache);
+    return req;
+}
+
 // validate: the words, the checkout, and the flags against the pipeline it has. Prints the
 // error and sets exit_code (2: bad usage, 1: no checkout) when the build cannot start.
 std::optional<BuildContext> validate(BuildRunOptions const& o, int& exit_code) {
@@ -129,19 +147,8 @@ std::optional<BuildContext> validate(BuildRunOptions const& o, int& exit_code) {
     c.full_version = c.facts.py_version.empty() ? c.layout.version : c.facts.py_version;
     c.driven = is_script_driven(c.choice.pipeline) && !c.words.every_profile;
 
+    c.req = request_from(o, c.words);
     auto& req = c.req;
-    req.profile = &profile;
-    req.ops = c.words.ops;
-    req.every_profile = c.words.every_profile;
-    req.clean = o.clean;
-    req.settings.jobs = o.jobs ? o.jobs : default_jobs();
-    req.settings.silent = o.silent;
-    req.settings.testopts = o.testopts;
-    req.settings.configure_args = o.configure_args;
-    req.settings.make_vars = o.make_vars;
-    req.settings.extra_env = o.extra_env;
-    req.host_runner = o.host_runner;
-    if (!o.emsdk_cache.empty()) req.emsdk_cache = fs::absolute(o.emsdk_cache);
     auto usage_error = [&](std::string const& message) {
         fmt::print(stderr, "wasmdev: error: {}\n", message);
         exit_code = 2;
