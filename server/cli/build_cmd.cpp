@@ -11,6 +11,7 @@
 
 #include "server/cpython/checkout.hpp"
 #include "server/cpython/layout.hpp"
+#include "server/cpython/ops.hpp"
 #include "server/cpython/profiles.hpp"
 #include "server/cpython/run_build.hpp"
 #include "server/cpython/step.hpp"
@@ -19,6 +20,7 @@
 #include "server/cli/run_page.hpp"
 #include "server/doctor/hints.hpp"
 #include "server/cli/serve_options.hpp"
+#include "server/cli/serve_wiring.hpp"
 #include "server/net/server.hpp"
 
 namespace wasmdev::cli {
@@ -47,20 +49,8 @@ std::string profiles_help(bool all) {
         out += fmt::format("  {:<34} {} [{}]\n", p.name, what, b::support_text(p.support));
     }
     if (!all) out += "  (--all-profiles --help lists the experimental and broken ones too)\n";
-    out += "\nOps (default build; run in the order given):\n"
-           "  build           build Python first if missing, Emscripten ports, configure if no Makefile, make\n"
-           "  configure       run ../../configure in builddir/PROFILE\n"
-           "  compile         run make\n"
-           "  pythoninfo      run 'make pythoninfo' (not browser profiles)\n"
-           "  test            run 'make buildbottest TESTOPTS=...'\n"
-           "  hostrunnertest  run 'make hostrunnertest TESTOPTS=...'\n"
-           "  repl            browser: serve the checkout and print the python.html URL; node/wasi: run python\n"
-           "  run             browser: run python.html headless (as wasmdev run: stdin in, output and exit code out);\n"
-           "                  node/wasi: as repl\n"
-           "  clean           run 'make clean'\n"
-           "  cleanall        remove builddir/PROFILE ('wasmdev build cleanall' removes every profile's)\n"
-           "  emports         build Emscripten's zlib, bzip2, sqlite3 ports (from --ports-src when given)\n"
-           "\nThe checkout is found from the current directory upwards, or --srcdir. Each run appends to\n"
+    out += "\nOps (default build; run in the order given):\n" + b::ops_help();
+    out += "\nThe checkout is found from the current directory upwards, or --srcdir. Each run appends to\n"
            "builddir/PROFILE/wasmdev-build.log (CPython's own drivers: cross-build/wasmdev-PROFILE.log).\n"
            "Long options take values starting with '-' as --configure-arg=--with-pydebug.\n";
     return out;
@@ -106,6 +96,7 @@ int serve_checkout(BuildOptions const& o, b::CPythonLayout const& layout, b::Bui
     bool const debug = b::is_debug(p) || pydebug;
     auto srcdir = layout.srcdir.string();
     auto open_path = so.open_path;
+    auto const diagnosis = make_module_diagnosis(cfg->root);  // outlives the server
     return net::run_server(*cfg, [rel, debug, srcdir, open_path](std::string const& url) {
         auto page = url + rel;
         fmt::print("{}: {}\n", fs::path(rel).filename().string(), page);
@@ -128,7 +119,7 @@ int serve_checkout(BuildOptions const& o, b::CPythonLayout const& layout, b::Bui
                               : url.substr(0, url.size() - 1) + (open_path->starts_with('/') ? *open_path : "/" + *open_path);
             open_in_browser(target);
         }
-    });
+    }, diagnosis.watch);
 }
 
 int run(BuildOptions const& o) {

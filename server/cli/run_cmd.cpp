@@ -16,6 +16,7 @@
 #include "server/cli/commands.hpp"
 #include "server/cli/run_page.hpp"
 #include "server/cli/serve_options.hpp"
+#include "server/cli/serve_wiring.hpp"
 #include "server/net/server.hpp"
 #include "server/run/limits.hpp"
 #include "server/run/page_url.hpp"
@@ -59,9 +60,10 @@ int run_page(RunOptions const& o) {
     spdlog::set_default_logger(logger);
     spdlog::set_level(spdlog::level::err);
 
+    auto const diagnosis = make_module_diagnosis(cfg->root);  // outlives the server
     std::unique_ptr<net::Server> server;
     try {
-        server = std::make_unique<net::Server>(*cfg);
+        server = std::make_unique<net::Server>(*cfg, diagnosis.watch);
     } catch (net::StartupError const& e) {
         fmt::print(stderr, "wasmdev: error: {}\n", e.what());
         return 1;

@@ -7,6 +7,7 @@
 #include "server/cli/commands.hpp"
 #include "server/cli/open_browser.hpp"
 #include "server/cli/serve_options.hpp"
+#include "server/cli/serve_wiring.hpp"
 #include "server/net/server.hpp"
 
 namespace wasmdev::cli {
@@ -26,7 +27,8 @@ int serve(ServeOptions const& o) {
             open_in_browser(url.substr(0, url.size() - 1) + (path.starts_with('/') ? path : "/" + path));
         };
     }
-    return net::run_server(*cfg, on_ready);
+    auto const diagnosis = make_module_diagnosis(cfg->root);  // outlives the server
+    return net::run_server(*cfg, on_ready, diagnosis.watch);
 }
 
 Command add_serve_command(CLI::App& root) {

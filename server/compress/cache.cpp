@@ -28,13 +28,9 @@ constexpr std::size_t publish_step = 128 * 1024;
 
 enum class Outcome { completed, failed, abandoned };
 
-std::int64_t mtime_ns(struct stat const& st) {
-    return std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-}
-
-// Whether a stat result is, exactly, the regular file version the key names.
+// Whether a stat result is the regular file version the key names (docs/design.md#file-version).
 bool is_version(int stat_result, struct stat const& st, FileKey const& key) {
-    return stat_result == 0 && S_ISREG(st.st_mode) && file_key_of(st) == key;
+    return stat_result == 0 && S_ISREG(st.st_mode) && fs::is_same_version(key, fs::file_version_of(st));
 }
 
 // Whether fd is, right now, exactly the version the key names.
@@ -417,7 +413,7 @@ std::shared_ptr<Entry> CompressCache::store(std::string const& path, std::uint64
     auto const held = round_up_to_page(std::max<std::size_t>(bytes.size(), 1));
     {
         std::lock_guard lock(sh.mutex);
-        if (auto it = sh.map.find(id); it != sh.map.end() && it->second.entry->key() == key) {
+        if (auto it = sh.map.find(id); it != sh.map.end() && fs::is_same_version(it->second.entry->key(), key)) {
             sh.lru.splice(sh.lru.begin(), sh.lru, it->second.lru);
             return it->second.entry;  // another request stored it meanwhile
         }
@@ -431,10 +427,10 @@ std::shared_ptr<Entry> CompressCache::store(std::string const& path, std::uint64
     // A new version of the file: the variant's bodies of the old one are stale now.
     for (auto c : codings::table) {
         auto it = sh.map.find({path, c.coding, variant});
-        if (it != sh.map.end() && !(it->second.entry->key() == key)) sh.drop_locked(it);
+        if (it != sh.map.end() && !fs::is_same_version(it->second.entry->key(), key)) sh.drop_locked(it);
     }
     if (auto it = sh.map.find(id); it != sh.map.end()) {
-        if (it->second.entry->key() == key) return it->second.entry;
+        if (fs::is_same_version(it->second.entry->key(), key)) return it->second.entry;
         sh.drop_locked(it);
     }
     ++sh.stats.bodies_stored;
@@ -457,7 +453,7 @@ std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int 
         std::lock_guard lock(sh.mutex);
         if (auto it = sh.map.find(id); it != sh.map.end()) {
             auto& slot = it->second;
-            if (slot.entry->key() == key && slot.entry->state() != Entry::State::failed) {
+            if (fs::is_same_version(slot.entry->key(), key) && slot.entry->state() != Entry::State::failed) {
                 ++sh.stats.hits;
                 sh.lru.splice(sh.lru.begin(), sh.lru, slot.lru);
                 return slot.entry;
@@ -468,7 +464,7 @@ std::shared_ptr<Entry> CompressCache::acquire_impl(std::string const& path, int 
         for (auto c : codings::made_codings()) {
             auto it = sh.map.find({path, c, variant});
             if (it == sh.map.end()) continue;
-            if (c != coding && it->second.entry->key() == key) continue;
+            if (c != coding && fs::is_same_version(it->second.entry->key(), key)) continue;
             sh.drop_locked(it);
         }
         ++sh.stats.misses;
@@ -507,7 +503,7 @@ std::shared_ptr<Entry> CompressCache::find(std::string const& path, FileKey key,
     auto& sh = *shared_;
     std::lock_guard lock(sh.mutex);
     auto it = sh.map.find({path, coding, variant});
-    if (it == sh.map.end() || !(it->second.entry->key() == key) || it->second.entry->state() == Entry::State::failed)
+    if (it == sh.map.end() || !fs::is_same_version(it->second.entry->key(), key) || it->second.entry->state() == Entry::State::failed)
         return nullptr;
     return it->second.entry;
 }
@@ -550,11 +546,6 @@ std::size_t CompressCache::drop_stale() {
 CacheStats CompressCache::stats() const {
     std::lock_guard lock(shared_->mutex);
     return shared_->stats;
-}
-
-FileKey file_key_of(struct stat const& st) {
-    return {std::uint64_t(st.st_dev), std::uint64_t(st.st_ino), std::uint64_t(st.st_size), mtime_ns(st),
-            std::int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec};
 }
 
 }  // namespace wasmdev::compress

@@ -16,20 +16,14 @@
 #include <vector>
 
 #include "server/compress/codec.hpp"
+#include "server/fs/file_version.hpp"
 
 namespace wasmdev::compress {
 
 // The version of a file a compressed body is made from: what fstat says about it.
-struct FileKey {
-    std::uint64_t dev = 0;
-    std::uint64_t ino = 0;
-    std::uint64_t size = 0;
-    std::int64_t mtime_ns = 0;
-    std::int64_t ctime_ns = 0;  // a rewrite with mtime set back (cp -p, touch -r) still changes ctime
-    bool operator==(FileKey const&) const = default;
-};
-// The key of the file version a stat result describes.
-FileKey file_key_of(struct stat const& st);
+// The key is the file version (docs/design.md#file-version): an entry serves a
+// request whose version is fs::is_same_version as the entry's.
+using FileKey = fs::FileVersion;
 
 // One compressed body, filled by a producer job, read by any number of requests.
 // Every reader function is thread-safe and never blocks on the compression.

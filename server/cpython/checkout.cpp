@@ -2,9 +2,10 @@
 // _check_clean_src().
 #include "server/cpython/checkout.hpp"
 
-#include <fstream>
 #include <regex>
 #include <sstream>
+
+#include "server/fs/read_file.hpp"
 
 namespace wasmdev::cpython {
 
@@ -49,10 +50,8 @@ std::optional<CPythonLayout> load_layout(fs::path const& srcdir, std::string& er
         error = srcdir.string() + " is not a CPython checkout (no configure, Include/Python.h and Tools/wasm)";
         return std::nullopt;
     }
-    std::ifstream in(srcdir / "configure", std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto version = parse_python_version(text.str());
+    // CPython's configure is about 1 MB.
+    auto version = parse_python_version(wasmdev::fs::read_file(srcdir / "configure", 64 << 20).value_or(""));
     if (!version) {
         error = "no PACKAGE_VERSION in " + (srcdir / "configure").string();
         return std::nullopt;

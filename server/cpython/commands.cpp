@@ -80,14 +80,21 @@ Command make_command(BuildProfile const& p, CPythonLayout const& layout, Toolcha
     return c;
 }
 
-std::vector<std::string> make_targets_for(std::string_view op, BuildProfile const& p, BuildSettings const& s) {
-    if (op == "pythoninfo") return {"pythoninfo"};
-    if (op == "test" || op == "hostrunnertest") {
-        auto opts = s.testopts.value_or(std::string(p.default_testopts));
-        return {op == "test" ? "buildbottest" : "hostrunnertest", "TESTOPTS=" + opts};
+std::vector<std::string> make_targets_for(Op op, BuildProfile const& p, BuildSettings const& s) {
+    auto testopts = [&] { return "TESTOPTS=" + s.testopts.value_or(std::string(p.default_testopts)); };
+    switch (op) {
+        case Op::pythoninfo: return {"pythoninfo"};
+        case Op::test: return {"buildbottest", testopts()};
+        case Op::hostrunnertest: return {"hostrunnertest", testopts()};
+        case Op::clean: return {"clean"};
+        case Op::repl:
+        case Op::run: return {"--eval", "run: all; $(HOSTRUNNER) ./$(PYTHON) ", "run"};
+        case Op::build:
+        case Op::configure:
+        case Op::compile:
+        case Op::cleanall:
+        case Op::emports: return {};
     }
-    if (op == "clean") return {"clean"};
-    if (op == "repl") return {"--eval", "run: all; $(HOSTRUNNER) ./$(PYTHON) ", "run"};
     return {};
 }
 

@@ -10,6 +10,7 @@
 
 #include "server/cpython/checkout.hpp"
 #include "server/cpython/env.hpp"
+#include "server/cpython/ops.hpp"
 #include "server/cpython/profiles.hpp"
 #include "server/cpython/step.hpp"
 #include "server/cpython/toolchain.hpp"
@@ -44,7 +45,7 @@ Command make_command(BuildProfile const& p, CPythonLayout const& layout, Toolcha
                      BuildSettings const& s, std::vector<std::string> const& targets, bool is_target);
 // make targets per op: {} for build/compile (make's default, all), {"pythoninfo"},
 // {"buildbottest", "TESTOPTS=-j2"}, {"--eval", "run: all; $(HOSTRUNNER) ./$(PYTHON) ", "run"}.
-std::vector<std::string> make_targets_for(std::string_view op, BuildProfile const& p, BuildSettings const& s);
+std::vector<std::string> make_targets_for(Op op, BuildProfile const& p, BuildSettings const& s);
 
 // The profile's environment changes, as wasm_build.py's getenv(): MAKEFLAGS (unless set),
 // Emscripten TZ=UTC, EM_COMPILER_WRAPPER, PATH (node, root); WASI_SDK_PATH, HOSTRUNNER,

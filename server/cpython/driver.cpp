@@ -126,193 +126,250 @@ EnvChanges driver_env(BuildProfile const& p, Toolchain const& tc, BuildSettings 
 
 }  // namespace
 
-Plan make_driver_plan(Request const& req, CPythonLayout const& layout, PipelineChoice const& choice,
-                      DriverPaths const& paths, PinnedConfig const& pins, Toolchain const& tc, DriverState const& initial) {
-    Plan plan;
-    auto const& p = *req.profile;
-    auto state = initial;
-    if (auto why = profile_unavailable(p, choice, layout.version); !why.empty()) {
-        plan.error = why;
-        return plan;
-    }
-    std::vector<std::string> ops = req.ops.empty() ? std::vector<std::string>{"build"} : req.ops;
-    auto has_op = [&](std::string_view op) { return std::find(ops.begin(), ops.end(), op) != ops.end(); };
-    bool const target_is_native = p.host == Host::native;
-    bool const em = is_emscripten(p.host);
-    auto env = driver_env(p, tc, req.settings);
+namespace {
 
-    auto command = [&](std::vector<std::string> argv, fs::path cwd) {
+// make_driver_plan's state: the request, what disk will look like as the steps run, and the
+// plan so far. Each member function adds the driver subcommands of one part of the build.
+class DriverPlanner {
+public:
+    DriverPlanner(Request const& req, CPythonLayout const& layout, PipelineChoice const& choice, DriverPaths const& paths,
+                  PinnedConfig const& pins, Toolchain const& tc, DriverState const& initial)
+        : req_(req), layout_(layout), choice_(choice), paths_(paths), pins_(pins), p_(*req.profile), state_(initial),
+          env_(driver_env(p_, tc, req.settings)) {}
+
+    Plan plan(std::vector<Op> const& ops) {
+        if (auto why = profile_unavailable(p_, choice_, layout_.version); !why.empty()) {
+            plan_.error = why;
+            return std::move(plan_);
+        }
+        bool const builds = std::find(ops.begin(), ops.end(), Op::build) != ops.end();
+        if (builds && target_is_native()) native_steps(true);
+        if (em() && req_.emsdk_cache && choice_.pipeline == Pipeline::platforms && builds)
+            driver_step("install-emscripten");
+        for (auto op : ops)
+            if (!(target_is_native() ? plan_native_op(op) : plan_op(op))) break;
+        return std::move(plan_);
+    }
+
+private:
+    bool target_is_native() const { return p_.host == Host::native; }
+    bool em() const { return is_emscripten(p_.host); }
+
+    Command command(std::vector<std::string> argv, fs::path cwd) const {
         Command c;
         c.argv = std::move(argv);
         c.cwd = std::move(cwd);
-        c.env = env;
+        c.env = env_;
         return c;
-    };
-    auto run = [&](Command c, bool interactive = false) {
+    }
+    static Action run(Command c, bool interactive = false) {
         Action a;
         a.cmd = std::move(c);
         a.interactive = interactive;
         return a;
-    };
-    auto add = [&](std::string name, std::vector<Action> actions) {
-        plan.steps.push_back({std::string(p.name), std::move(name), std::move(actions)});
-    };
-    auto driver_step = [&](std::string_view sub, DriverArgs a = {}) {
-        a.emsdk_cache = req.emsdk_cache;
-        add(std::string(sub), {run(command(driver_argv(choice, p.host, sub, a), layout.srcdir))});
-        plan.needs_python = true;
+    }
+    void add(std::string name, std::vector<Action> actions) {
+        plan_.steps.push_back({std::string(p_.name), std::move(name), std::move(actions)});
+    }
+
+    void driver_step(std::string_view sub, DriverArgs a = {}) {
+        a.emsdk_cache = req_.emsdk_cache;
+        add(std::string(sub), {run(command(driver_argv(choice_, p_.host, sub, a), layout_.srcdir))});
+        plan_.needs_python = true;
         if (sub == "configure-host" || sub == "make-host" || sub == "make-libffi" || sub == "make-mpdec")
-            plan.builds_host = true;
-    };
+            plan_.builds_host = true;
+    }
 
-    auto native_steps = [&](bool for_target) {
-        if (req.clean || !state.native_makefile) {
-            DriverArgs a;
-            a.clean = req.clean;
-            if (for_target) a.configure_args = req.settings.configure_args;
-            driver_step("configure-build-python", a);
-            state.native_makefile = true;
-            plan.needs_native = true;
+    DriverArgs configure_args(bool for_target) const {
+        DriverArgs a;
+        a.clean = req_.clean;
+        if (for_target) a.configure_args = req_.settings.configure_args;
+        return a;
+    }
+
+    // The build Python: configured when it has no Makefile, built when missing.
+    void native_steps(bool for_target) {
+        if (req_.clean || !state_.native_makefile) {
+            driver_step("configure-build-python", configure_args(for_target));
+            state_.native_makefile = true;
+            plan_.needs_native = true;
         }
-        if (req.clean || !state.native_python) {
+        if (req_.clean || !state_.native_python) {
             driver_step("make-build-python");
-            state.native_python = true;
-            plan.needs_native = true;
+            state_.native_python = true;
+            plan_.needs_native = true;
         } else {
-            plan.notes.push_back(fmt::format("build Python {} exists, not rebuilt (--clean rebuilds it)",
-                                             (paths.native_dir / "python").string()));
-        }
-    };
-
-    auto deps_steps = [&] {
-        if (state.deps_built && !req.clean) {
-            plan.notes.push_back(fmt::format("libffi and mpdecimal are in {}, not rebuilt", paths.prefix.string()));
-            return;
-        }
-        if (!req.deps_src) {
-            driver_step("make-libffi");
-            driver_step("make-mpdec");
-            plan.needs_deps_download = true;
-            state.deps_built = true;
-            return;
-        }
-        auto const& src = *req.deps_src;
-        auto driver_dir = layout.srcdir / choice.driver;
-        struct Dep {
-            std::string name, marker;
-            fs::path from;
-            std::string version;
-            std::optional<PinnedDep> pin;
-        };
-        for (auto const& d : {Dep{"libffi", "libffi", src.libffi, src.libffi_version, pins.libffi},
-                              Dep{"mpdecimal", "mpdec", src.mpdecimal, src.mpdecimal_version, pins.mpdec}}) {
-            auto work = paths.deps_dir / d.from.filename();
-            std::vector<Action> a{file_action(Action::Kind::mkdir, paths.prefix),
-                                  file_action(Action::Kind::remove_tree, work),
-                                  file_action(Action::Kind::copy_tree, work, {}, d.from)};
-            if (d.name == "libffi") {
-                auto c = command({(driver_dir / "make_libffi.sh").string()}, work);
-                c.env.push_back({EnvChange::Op::set, "PREFIX", paths.prefix.string()});
-                a.push_back(run(std::move(c)));
-            } else {
-                a.push_back(run(command({"emconfigure", (work / "configure").string(), "CFLAGS=-fPIC", "--prefix",
-                                         paths.prefix.string(), "--disable-shared"},
-                                        work)));
-                a.push_back(run(command({"make", "install"}, work)));
-            }
-            if (d.pin) {
-                a.push_back(file_action(Action::Kind::write_file, paths.prefix / (d.marker + ".json"), dep_marker_json(*d.pin)));
-                if (!d.version.empty() && d.version != d.pin->version)
-                    plan.notes.push_back(fmt::format("{} {} from {} stands in for the pinned {} ({})", d.name, d.version,
-                                                     d.from.string(), d.pin->version, pins.file.string()));
-            }
-            add(d.name + " (local source)", std::move(a));
-            plan.builds_host = true;
-        }
-        state.deps_built = true;
-    };
-
-    auto host_configure = [&](bool force) {
-        if (!state.native_python) native_steps(false);
-        if (em) deps_steps();
-        if (force || req.clean || !state.host_makefile) {
-            DriverArgs a;
-            a.clean = req.clean;
-            a.configure_args = req.settings.configure_args;
-            a.host_runner = req.host_runner;
-            a.wasi_sdk = req.wasi_sdk;
-            driver_step("configure-host", a);
-            state.host_makefile = true;
-        }
-    };
-
-    if (has_op("build") && target_is_native) native_steps(true);
-    if (em && req.emsdk_cache && choice.pipeline == Pipeline::platforms && has_op("build")) driver_step("install-emscripten");
-
-    for (auto const& op : ops) {
-        if (op == "build") {
-            if (target_is_native) continue;
-            if (req.clean) state.native_python = state.native_makefile = false;
-            native_steps(false);
-            host_configure(false);
-            driver_step("make-host");
-        } else if (target_is_native) {
-            if (op == "configure") {
-                DriverArgs a;
-                a.clean = req.clean;
-                a.configure_args = req.settings.configure_args;
-                driver_step("configure-build-python", a);
-            } else if (op == "compile") {
-                driver_step("make-build-python");
-            } else if (op == "clean" || op == "cleanall") {
-                add(op, {file_action(Action::Kind::remove_tree, paths.native_dir)});
-            } else {
-                plan.error = fmt::format("{} does not apply to the build Python profile with {}", op, choice.driver);
-                return plan;
-            }
-        } else if (op == "configure") {
-            host_configure(true);
-        } else if (op == "compile") {
-            driver_step("make-host");
-        } else if (op == "pythoninfo" || op == "test" || op == "hostrunnertest") {
-            if (is_browser(p)) {
-                plan.error = fmt::format("{} runs Python, which a browser build ({}) cannot do here: use {}, or `repl` to "
-                                         "open it in a browser",
-                                         op, p.name, em ? "emscripten-node-dl" : "a node or wasi profile");
-                return plan;
-            }
-            if (em && choice.pipeline == Pipeline::platforms) {
-                DriverArgs a;
-                a.run_args = {op == "pythoninfo" ? "--pythoninfo" : "--test"};
-                driver_step("run", a);
-            } else {
-                auto targets = make_targets_for(op, p, req.settings);
-                std::vector<std::string> argv{"make"};
-                argv.insert(argv.end(), targets.begin(), targets.end());
-                add(op, {run(command(argv, paths.host_dir))});
-            }
-        } else if (op == "repl" || op == "run") {
-            if (is_browser(p)) {
-                plan.serve_browser = true;
-                plan.run_headless = plan.run_headless || op == "run";
-            } else {
-                add(op, {run(command({(paths.host_dir / "python.sh").string()}, paths.host_dir), true)});
-            }
-        } else if (op == "clean") {
-            driver_step("clean");
-            state = {};
-        } else if (op == "cleanall") {
-            add("cleanall", {file_action(Action::Kind::remove_tree, paths.cross_build)});
-            state = {};
-        } else if (op == "emports") {
-            plan.error = fmt::format("emports is wasm_build.py's step for Emscripten ports; {} builds its own "
-                                     "dependencies (make-libffi, make-mpdec): pass --deps-src DIR to build them from "
-                                     "local sources",
-                                     choice.driver);
-            return plan;
+            plan_.notes.push_back(fmt::format("build Python {} exists, not rebuilt (--clean rebuilds it)",
+                                              (paths_.native_dir / "python").string()));
         }
     }
-    return plan;
+
+    // libffi and mpdecimal for Emscripten: the driver downloads them, or --deps-src builds them.
+    void deps_steps() {
+        if (state_.deps_built && !req_.clean) {
+            plan_.notes.push_back(fmt::format("libffi and mpdecimal are in {}, not rebuilt", paths_.prefix.string()));
+            return;
+        }
+        if (req_.deps_src) {
+            local_deps_steps(*req_.deps_src);
+        } else {
+            driver_step("make-libffi");
+            driver_step("make-mpdec");
+            plan_.needs_deps_download = true;
+        }
+        state_.deps_built = true;
+    }
+
+    struct LocalDep {
+        std::string name, marker;
+        fs::path from;
+        std::string version;
+        std::optional<PinnedDep> pin;
+    };
+
+    void local_deps_steps(DepsSources const& src) {
+        for (auto const& d : {LocalDep{"libffi", "libffi", src.libffi, src.libffi_version, pins_.libffi},
+                              LocalDep{"mpdecimal", "mpdec", src.mpdecimal, src.mpdecimal_version, pins_.mpdec}})
+            local_dep_step(d);
+    }
+
+    // Copy the source tree beside where the driver would unpack it, build and install it into
+    // the prefix, and write the marker the driver reads to skip its download.
+    void local_dep_step(LocalDep const& d) {
+        auto work = paths_.deps_dir / d.from.filename();
+        std::vector<Action> a{file_action(Action::Kind::mkdir, paths_.prefix),
+                              file_action(Action::Kind::remove_tree, work),
+                              file_action(Action::Kind::copy_tree, work, {}, d.from)};
+        if (d.name == "libffi") {
+            auto c = command({(layout_.srcdir / choice_.driver / "make_libffi.sh").string()}, work);
+            c.env.push_back({EnvChange::Op::set, "PREFIX", paths_.prefix.string()});
+            a.push_back(run(std::move(c)));
+        } else {
+            a.push_back(run(command({"emconfigure", (work / "configure").string(), "CFLAGS=-fPIC", "--prefix",
+                                     paths_.prefix.string(), "--disable-shared"},
+                                    work)));
+            a.push_back(run(command({"make", "install"}, work)));
+        }
+        if (d.pin) {
+            a.push_back(
+                file_action(Action::Kind::write_file, paths_.prefix / (d.marker + ".json"), dep_marker_json(*d.pin)));
+            if (!d.version.empty() && d.version != d.pin->version)
+                plan_.notes.push_back(fmt::format("{} {} from {} stands in for the pinned {} ({})", d.name, d.version,
+                                                  d.from.string(), d.pin->version, pins_.file.string()));
+        }
+        add(d.name + " (local source)", std::move(a));
+        plan_.builds_host = true;
+    }
+
+    void host_configure(bool force) {
+        if (!state_.native_python) native_steps(false);
+        if (em()) deps_steps();
+        if (force || req_.clean || !state_.host_makefile) {
+            DriverArgs a = configure_args(true);
+            a.host_runner = req_.host_runner;
+            a.wasi_sdk = req_.wasi_sdk;
+            driver_step("configure-host", a);
+            state_.host_makefile = true;
+        }
+    }
+
+    // The build-Python profile: only the native subcommands apply.
+    bool plan_native_op(Op op) {
+        switch (op) {
+            case Op::build: return true;  // native_steps(true), before the loop
+            case Op::configure: driver_step("configure-build-python", configure_args(true)); return true;
+            case Op::compile: driver_step("make-build-python"); return true;
+            case Op::clean:
+            case Op::cleanall:
+                add(std::string(op_name(op)), {file_action(Action::Kind::remove_tree, paths_.native_dir)});
+                return true;
+            default:
+                plan_.error =
+                    fmt::format("{} does not apply to the build Python profile with {}", op_name(op), choice_.driver);
+                return false;
+        }
+    }
+
+    bool runs_python_step(Op op) {
+        if (is_browser(p_)) {
+            plan_.error = fmt::format("{} runs Python, which a browser build ({}) cannot do here: use {}, or `repl` to "
+                                      "open it in a browser",
+                                      op_name(op), p_.name, em() ? "emscripten-node-dl" : "a node or wasi profile");
+            return false;
+        }
+        if (em() && choice_.pipeline == Pipeline::platforms) {
+            DriverArgs a;
+            a.run_args = {op == Op::pythoninfo ? "--pythoninfo" : "--test"};
+            driver_step("run", a);
+        } else {
+            auto targets = make_targets_for(op, p_, req_.settings);
+            std::vector<std::string> argv{"make"};
+            argv.insert(argv.end(), targets.begin(), targets.end());
+            add(std::string(op_name(op)), {run(command(argv, paths_.host_dir))});
+        }
+        return true;
+    }
+
+    // The steps of one op on a cross profile; false (with plan_.error) when it cannot apply.
+    bool plan_op(Op op) {
+        if (op_info(op).runs_python) return runs_python_step(op);
+        switch (op) {
+            case Op::build:
+                if (req_.clean) state_.native_python = state_.native_makefile = false;
+                native_steps(false);
+                host_configure(false);
+                driver_step("make-host");
+                return true;
+            case Op::configure: host_configure(true); return true;
+            case Op::compile: driver_step("make-host"); return true;
+            case Op::repl:
+            case Op::run:  // run: the page headless instead of served to a person; outside a browser both run python
+                if (is_browser(p_)) {
+                    plan_.serve_browser = true;
+                    plan_.run_headless = plan_.run_headless || op == Op::run;
+                } else {
+                    add(std::string(op_name(op)),
+                        {run(command({(paths_.host_dir / "python.sh").string()}, paths_.host_dir), true)});
+                }
+                return true;
+            case Op::clean:
+                driver_step("clean");
+                state_ = {};
+                return true;
+            case Op::cleanall:
+                add("cleanall", {file_action(Action::Kind::remove_tree, paths_.cross_build)});
+                state_ = {};
+                return true;
+            case Op::emports:
+                plan_.error = fmt::format("emports is wasm_build.py's step for Emscripten ports; {} builds its own "
+                                          "dependencies (make-libffi, make-mpdec): pass --deps-src DIR to build them "
+                                          "from local sources",
+                                          choice_.driver);
+                return false;
+            case Op::pythoninfo:
+            case Op::test:
+            case Op::hostrunnertest: return true;  // runs_python, above
+        }
+        return true;
+    }
+
+    Request const& req_;
+    CPythonLayout const& layout_;
+    PipelineChoice const& choice_;
+    DriverPaths const& paths_;
+    PinnedConfig const& pins_;
+    BuildProfile const& p_;
+    DriverState state_;  // what disk will look like as the steps run
+    EnvChanges env_;
+    Plan plan_{};
+};
+
+}  // namespace
+
+Plan make_driver_plan(Request const& req, CPythonLayout const& layout, PipelineChoice const& choice,
+                      DriverPaths const& paths, PinnedConfig const& pins, Toolchain const& tc, DriverState const& initial) {
+    DriverPlanner planner(req, layout, choice, paths, pins, tc, initial);
+    return planner.plan(req.ops.empty() ? std::vector<Op>{Op::build} : req.ops);
 }
 
 bool driver_build_is_pydebug(DriverPaths const& d) {

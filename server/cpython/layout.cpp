@@ -1,9 +1,10 @@
 // Layout detection: file tests and PY_VERSION, then one decision per host.
 #include "server/cpython/layout.hpp"
 
-#include <fstream>
 #include <regex>
 #include <sstream>
+
+#include "server/fs/read_file.hpp"
 
 namespace wasmdev::cpython {
 
@@ -33,12 +34,8 @@ LayoutFacts probe_layout_facts(fs::path const& srcdir) {
     f.tools_wasm_wasi = has("Tools/wasm/wasi/__main__.py");
     f.platforms_emscripten = has("Platforms/emscripten/__main__.py");
     f.platforms_wasi = has("Platforms/WASI/__main__.py");
-    std::ifstream in(srcdir / "Include" / "patchlevel.h", std::ios::binary);
-    if (in) {
-        std::ostringstream s;
-        s << in.rdbuf();
-        f.py_version = parse_patchlevel_version(s.str()).value_or("");
-    }
+    if (auto text = wasmdev::fs::read_file(srcdir / "Include" / "patchlevel.h", 1 << 20))
+        f.py_version = parse_patchlevel_version(*text).value_or("");
     return f;
 }
 

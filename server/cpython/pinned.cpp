@@ -3,8 +3,9 @@
 #include "server/text/ascii.hpp"
 
 #include <cctype>
-#include <fstream>
 #include <sstream>
+
+#include "server/fs/read_file.hpp"
 
 namespace wasmdev::cpython {
 
@@ -46,13 +47,8 @@ std::optional<std::string> scalar(std::string_view v) {
     return word;
 }
 
-std::optional<std::string> read_text(fs::path const& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+// A checkout's config.toml or pin file is a few KiB.
+std::optional<std::string> read_text(fs::path const& p) { return wasmdev::fs::read_file(p, 1 << 20); }
 
 std::optional<std::string> get(std::map<std::string, std::string> const& m, std::string const& k) {
     auto it = m.find(k);

@@ -11,10 +11,6 @@ namespace wasmdev::cpython {
 
 namespace fs = std::filesystem;
 
-bool is_op(std::string_view word) {
-    return std::find(std::begin(all_ops), std::end(all_ops), word) != std::end(all_ops);
-}
-
 FsState probe_state(CPythonLayout const& layout, BuildProfile const& p) {
     std::error_code ec;
     FsState s;
@@ -46,157 +42,210 @@ Action file_action(Action::Kind kind, fs::path path, std::string content = {}) {
 
 }  // namespace
 
-Plan make_plan(Request const& req, CPythonLayout const& layout, Toolchain const& tc, FsState const& initial) {
-    Plan plan;
-    auto const& p = *req.profile;
-    auto const& native = native_profile();
-    auto state = initial;  // what disk will look like as the steps run
-    std::vector<std::string> ops = req.ops.empty() ? std::vector<std::string>{"build"} : req.ops;
-    auto has_op = [&](std::string_view op) { return std::find(ops.begin(), ops.end(), op) != ops.end(); };
-    auto add = [&](std::string_view profile, std::string name, std::vector<Action> actions) {
-        plan.steps.push_back({std::string(profile), std::move(name), std::move(actions)});
-    };
+namespace {
 
-    if (req.every_profile) {
-        std::vector<Action> rm;
-        for (auto const& prof : all_profiles()) rm.push_back(file_action(Action::Kind::remove_tree, layout.profile_dir(prof.name)));
-        rm.push_back(file_action(Action::Kind::remove_tree, layout.builddir() / "emports"));
-        add("all profiles", "cleanall", std::move(rm));
-        return plan;
+// make_plan's state: the request, what disk will look like as the steps run, and the plan
+// so far. Each member function adds the steps of one part of wasm_build.py's main().
+class BuilddirPlanner {
+public:
+    BuilddirPlanner(Request const& req, CPythonLayout const& layout, Toolchain const& tc, FsState const& initial)
+        : req_(req), layout_(layout), tc_(tc), p_(*req.profile), state_(initial), settings_(req.settings),
+          native_settings_(req.settings), prefix_(ports_prefix(layout, p_)) {
+        if (is_emscripten(p_.host) && (req.ports_src || state_.ports_prefix)) {
+            settings_.ports_prefix = prefix_;
+            plan_.offline_ports = true;
+        }
+        native_settings_.configure_args.clear();  // extra configure/make arguments stay with the target
+        native_settings_.make_vars.clear();
+        wasi_prepared_ = !is_wasi(p_.host) || state_.setup_local;
     }
 
-    BuildSettings settings = req.settings;
-    auto prefix = ports_prefix(layout, p);
-    if (is_emscripten(p.host) && (req.ports_src || state.ports_prefix)) {
-        settings.ports_prefix = prefix;
-        plan.offline_ports = true;
+    Plan plan(std::vector<Op> const& ops) {
+        if (req_.every_profile) {
+            clean_every_profile();
+            return std::move(plan_);
+        }
+        auto has_op = [&](Op op) { return std::find(ops.begin(), ops.end(), op) != ops.end(); };
+        if (req_.clean && state_.target_makefile) make_step(p_, true, "clean", {"clean"});
+        if (has_op(Op::build) && !target_is_native()) {
+            build_python_steps();
+            if (is_emscripten(p_.host) && !has_op(Op::emports)) ports_steps(false);
+        }
+        if (target_is_native() && (has_op(Op::build) || has_op(Op::configure))) plan_.needs_native = true;
+        for (auto op : ops)
+            if (!plan_op(op)) break;
+        return std::move(plan_);
     }
-    BuildSettings native_settings = req.settings;  // extra configure/make arguments stay with the target
-    native_settings.configure_args.clear();
-    native_settings.make_vars.clear();
-    bool const target_is_native = p.host == Host::native;
-    auto const& ts = target_is_native ? req.settings : settings;
+
+private:
+    bool target_is_native() const { return p_.host == Host::native; }
+    BuildSettings const& target_settings() const { return target_is_native() ? req_.settings : settings_; }
+
+    void add(std::string_view profile, std::string name, std::vector<Action> actions) {
+        plan_.steps.push_back({std::string(profile), std::move(name), std::move(actions)});
+    }
 
     // wasm_build.py's "hack for WASI": Modules/Setup.local must exist before configure/make.
-    bool wasi_prepared = !is_wasi(p.host) || state.setup_local;
-    auto prepare = [&](std::vector<Action>& actions) {
-        if (!wasi_prepared) {
-            actions.push_back(file_action(Action::Kind::touch, layout.srcdir / "Modules" / "Setup.local"));
-            wasi_prepared = true;
-        }
-    };
-    auto configure_step = [&](BuildProfile const& prof, bool is_target) {
-        std::vector<Action> a{file_action(Action::Kind::mkdir, layout.profile_dir(prof.name))};
+    void prepare(std::vector<Action>& actions) {
+        if (wasi_prepared_) return;
+        actions.push_back(file_action(Action::Kind::touch, layout_.srcdir / "Modules" / "Setup.local"));
+        wasi_prepared_ = true;
+    }
+
+    void configure_step(BuildProfile const& prof, bool is_target) {
+        std::vector<Action> a{file_action(Action::Kind::mkdir, layout_.profile_dir(prof.name))};
         if (is_target) prepare(a);
-        a.push_back(run_action(configure_command(prof, layout, tc, is_target ? ts : native_settings, is_target)));
+        a.push_back(run_action(configure_command(prof, layout_, tc_, is_target ? target_settings() : native_settings_,
+                                                 is_target)));
         add(prof.name, "configure", std::move(a));
-        if (is_target)
-            state.target_makefile = true;
-        else
-            state.native_makefile = true;
-    };
-    auto make_step = [&](BuildProfile const& prof, bool is_target, std::string name, std::vector<std::string> targets,
-                         bool interactive = false) {
+        (is_target ? state_.target_makefile : state_.native_makefile) = true;
+    }
+
+    void make_step(BuildProfile const& prof, bool is_target, std::string name, std::vector<std::string> targets,
+                   bool interactive = false) {
         std::vector<Action> a;
         if (is_target) prepare(a);
-        a.push_back(run_action(make_command(prof, layout, tc, is_target ? ts : native_settings, targets, is_target),
-                               interactive));
+        a.push_back(run_action(
+            make_command(prof, layout_, tc_, is_target ? target_settings() : native_settings_, targets, is_target),
+            interactive));
         add(prof.name, std::move(name), std::move(a));
-    };
-    auto ports_steps = [&](bool force) {
-        if (req.ports_src) {
-            if (state.ports_prefix && !force) {
-                plan.notes.push_back(fmt::format("offline ports already built in {} (--clean rebuilds them)", prefix.string()));
-                return;
-            }
-            auto offline = offline_ports_actions(p, layout, tc, settings, *req.ports_src);
-            if (!offline.amalgamation.empty()) add(p.name, "sqlite3 amalgamation", std::move(offline.amalgamation));
-            offline.build.insert(offline.build.begin(), file_action(Action::Kind::remove_tree, prefix / "obj"));
-            add(p.name, "emports", std::move(offline.build));
-            state.ports_prefix = true;
+    }
+
+    // The build Python a cross build needs: cleaned with --clean, built when missing.
+    void build_python_steps() {
+        auto const& native = native_profile();
+        if (req_.clean && state_.native_makefile) {
+            make_step(native, false, "clean", {"clean"});
+            state_.native_python = false;
+        }
+        if (state_.native_python) {
+            plan_.notes.push_back(fmt::format("build Python {} exists, not rebuilt (--clean rebuilds it)",
+                                              (layout_.profile_dir(native.name) / python_exe(Host::native)).string()));
             return;
         }
-        if (state.ports_prefix && !force) {
-            plan.notes.push_back(fmt::format("using the offline ports in {}", prefix.string()));
+        plan_.needs_native = true;
+        if (!state_.native_makefile) configure_step(native, false);
+        make_step(native, false, "make", {});
+        state_.native_python = true;
+    }
+
+    void ports_steps(bool force) {
+        if (req_.ports_src) {
+            offline_ports_steps(force);
             return;
         }
-        plan.needs_ports = true;
-        auto tmp = layout.builddir() / "emports" / ("check-" + std::string(p.name));
+        if (state_.ports_prefix && !force) {
+            plan_.notes.push_back(fmt::format("using the offline ports in {}", prefix_.string()));
+            return;
+        }
+        plan_.needs_ports = true;
+        auto tmp = layout_.builddir() / "emports" / ("check-" + std::string(p_.name));
         std::vector<Action> a;
-        a.push_back(run_action(embuilder_command(p, layout, tc, settings, force)));
+        a.push_back(run_action(embuilder_command(p_, layout_, tc_, settings_, force)));
         a.push_back(file_action(Action::Kind::mkdir, tmp));
         a.push_back(file_action(Action::Kind::write_file, tmp / "main.c", "int main(void) { return 0; }\n"));
-        a.push_back(run_action(emcc_ports_command(p, layout, tc, settings, tmp)));
+        a.push_back(run_action(emcc_ports_command(p_, layout_, tc_, settings_, tmp)));
         a.push_back(file_action(Action::Kind::remove_tree, tmp));
-        add(p.name, "emports", std::move(a));
-    };
-
-    if (req.clean && state.target_makefile) make_step(p, true, "clean", {"clean"});
-
-    if (has_op("build") && !target_is_native) {
-        if (req.clean && state.native_makefile) {
-            make_step(native, false, "clean", {"clean"});
-            state.native_python = false;
-        }
-        if (!state.native_python) {
-            plan.needs_native = true;
-            if (!state.native_makefile) configure_step(native, false);
-            make_step(native, false, "make", {});
-            state.native_python = true;
-        } else {
-            plan.notes.push_back(fmt::format("build Python {} exists, not rebuilt (--clean rebuilds it)",
-                                             (layout.profile_dir(native.name) / python_exe(Host::native)).string()));
-        }
-        if (is_emscripten(p.host) && !has_op("emports")) ports_steps(false);
+        add(p_.name, "emports", std::move(a));
     }
-    if (target_is_native && (has_op("build") || has_op("configure"))) plan.needs_native = true;
 
-    for (auto const& op : ops) {
-        if (op == "build") {
-            if (!state.target_makefile) configure_step(p, true);
-            make_step(p, true, "make", {});
-        } else if (op == "configure") {
-            configure_step(p, true);
-        } else if (op == "compile") {
-            make_step(p, true, "compile", {});
-        } else if (op == "pythoninfo" || op == "test" || op == "hostrunnertest") {
-            if (is_browser(p)) {
-                plan.error = fmt::format("{} runs Python, which a browser build ({}) cannot do here: use a node or wasi "
-                                         "profile, or `repl` to open it in a browser",
-                                         op, p.name);
-                return plan;
-            }
-            make_step(p, true, op, make_targets_for(op, p, ts));
-        } else if (op == "repl" || op == "run") {
-            // run: the page headless instead of served to a person; outside a browser both run python.
-            if (is_browser(p)) {
-                plan.serve_browser = true;
-                plan.run_headless = plan.run_headless || op == "run";
-            } else {
-                make_step(p, true, op, make_targets_for("repl", p, ts), true);
-            }
-        } else if (op == "clean") {
-            if (state.target_makefile)
-                make_step(p, true, "clean", {"clean"});
-            else
-                plan.notes.push_back(fmt::format("{} has no Makefile: nothing to clean", layout.profile_dir(p.name).string()));
-        } else if (op == "cleanall") {
-            std::vector<Action> rm{file_action(Action::Kind::remove_tree, layout.profile_dir(p.name))};
-            if (is_emscripten(p.host)) rm.push_back(file_action(Action::Kind::remove_tree, prefix));
-            add(p.name, "cleanall", std::move(rm));
-            state.target_makefile = false;
-            state.ports_prefix = false;
-        } else if (op == "emports") {
-            if (!is_emscripten(p.host)) {
-                plan.error = fmt::format("emports builds Emscripten's zlib, bzip2 and sqlite3; {} is not an Emscripten "
-                                         "profile",
-                                         p.name);
-                return plan;
-            }
-            ports_steps(req.clean);
+    void offline_ports_steps(bool force) {
+        if (state_.ports_prefix && !force) {
+            plan_.notes.push_back(fmt::format("offline ports already built in {} (--clean rebuilds them)", prefix_.string()));
+            return;
         }
+        auto offline = offline_ports_actions(p_, layout_, tc_, settings_, *req_.ports_src);
+        if (!offline.amalgamation.empty()) add(p_.name, "sqlite3 amalgamation", std::move(offline.amalgamation));
+        offline.build.insert(offline.build.begin(), file_action(Action::Kind::remove_tree, prefix_ / "obj"));
+        add(p_.name, "emports", std::move(offline.build));
+        state_.ports_prefix = true;
     }
-    return plan;
+
+    void clean_every_profile() {
+        std::vector<Action> rm;
+        for (auto const& prof : all_profiles())
+            rm.push_back(file_action(Action::Kind::remove_tree, layout_.profile_dir(prof.name)));
+        rm.push_back(file_action(Action::Kind::remove_tree, layout_.builddir() / "emports"));
+        add("all profiles", "cleanall", std::move(rm));
+    }
+
+    void cleanall_step() {
+        std::vector<Action> rm{file_action(Action::Kind::remove_tree, layout_.profile_dir(p_.name))};
+        if (is_emscripten(p_.host)) rm.push_back(file_action(Action::Kind::remove_tree, prefix_));
+        add(p_.name, "cleanall", std::move(rm));
+        state_.target_makefile = false;
+        state_.ports_prefix = false;
+    }
+
+    // The steps of one op; false (with plan_.error) when it cannot apply to this profile.
+    bool plan_op(Op op) {
+        if (op_info(op).runs_python) {
+            if (is_browser(p_)) {
+                plan_.error = fmt::format("{} runs Python, which a browser build ({}) cannot do here: use a node or "
+                                          "wasi profile, or `repl` to open it in a browser",
+                                          op_name(op), p_.name);
+                return false;
+            }
+            make_step(p_, true, std::string(op_name(op)), make_targets_for(op, p_, target_settings()));
+            return true;
+        }
+        switch (op) {
+            case Op::build:
+                if (!state_.target_makefile) configure_step(p_, true);
+                make_step(p_, true, "make", {});
+                break;
+            case Op::configure: configure_step(p_, true); break;
+            case Op::compile: make_step(p_, true, "compile", {}); break;
+            case Op::repl:
+            case Op::run:  // run: the page headless instead of served to a person; outside a browser both run python
+                if (is_browser(p_)) {
+                    plan_.serve_browser = true;
+                    plan_.run_headless = plan_.run_headless || op == Op::run;
+                } else {
+                    make_step(p_, true, std::string(op_name(op)), make_targets_for(op, p_, target_settings()), true);
+                }
+                break;
+            case Op::clean:
+                if (state_.target_makefile)
+                    make_step(p_, true, "clean", {"clean"});
+                else
+                    plan_.notes.push_back(
+                        fmt::format("{} has no Makefile: nothing to clean", layout_.profile_dir(p_.name).string()));
+                break;
+            case Op::cleanall: cleanall_step(); break;
+            case Op::emports:
+                if (!is_emscripten(p_.host)) {
+                    plan_.error = fmt::format("emports builds Emscripten's zlib, bzip2 and sqlite3; {} is not an "
+                                              "Emscripten profile",
+                                              p_.name);
+                    return false;
+                }
+                ports_steps(req_.clean);
+                break;
+            case Op::pythoninfo:
+            case Op::test:
+            case Op::hostrunnertest: break;  // runs_python, above
+        }
+        return true;
+    }
+
+    Request const& req_;
+    CPythonLayout const& layout_;
+    Toolchain const& tc_;
+    BuildProfile const& p_;
+    FsState state_;  // what disk will look like as the steps run
+    BuildSettings settings_;
+    BuildSettings native_settings_;
+    fs::path prefix_;
+    bool wasi_prepared_ = true;
+    Plan plan_{};
+};
+
+}  // namespace
+
+Plan make_plan(Request const& req, CPythonLayout const& layout, Toolchain const& tc, FsState const& initial) {
+    BuilddirPlanner planner(req, layout, tc, initial);
+    return planner.plan(req.ops.empty() ? std::vector<Op>{Op::build} : req.ops);
 }
 
 namespace {

@@ -14,6 +14,7 @@
 #include "server/cpython/commands.hpp"
 #include "server/cpython/deps.hpp"
 #include "server/cpython/emports.hpp"
+#include "server/cpython/ops.hpp"
 #include "server/cpython/process.hpp"
 #include "server/cpython/profiles.hpp"
 #include "server/cpython/progress.hpp"
@@ -22,14 +23,10 @@
 
 namespace wasmdev::cpython {
 
-inline constexpr std::string_view all_ops[] = {"build",          "configure", "compile", "pythoninfo", "test",
-                                              "hostrunnertest", "repl",      "run",     "clean",      "cleanall",
-                                              "emports"};
-bool is_op(std::string_view word);
 
 struct Request {
     BuildProfile const* profile = nullptr;
-    std::vector<std::string> ops{};     // in order; "build" when empty
+    std::vector<Op> ops{};              // in order; build when empty
     bool clean = false;                 // --clean: make clean first (and rebuild emports with it)
     bool every_profile = false;         // `wasmdev build cleanall`: remove every build directory
     BuildSettings settings{};

@@ -38,8 +38,9 @@ struct BuildRunOptions {
 // `cleanall` platform); no op means build.
 struct BuildWords {
     BuildProfile const* profile = nullptr;
-    std::vector<std::string> ops{};
+    std::vector<Op> ops{};
     bool every_profile = false;
+    std::string unknown{};  // the first word that is neither the profile nor an op
 };
 BuildWords parse_build_words(std::vector<std::string> const& words);
 

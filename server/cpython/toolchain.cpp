@@ -8,11 +8,12 @@
 #include <unistd.h>
 
 #include <cctype>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <thread>
 #include <vector>
+
+#include "server/fs/read_file.hpp"
 
 namespace wasmdev::cpython {
 
@@ -201,13 +202,8 @@ private:
 
 std::string trim(std::string_view s) { return std::string(text::trim(s, " \t\r\n")); }
 
-std::optional<std::string> read_text(fs::path const& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+// Version files and Emscripten's config: a few KiB.
+std::optional<std::string> read_text(fs::path const& p) { return wasmdev::fs::read_file(p, 1 << 20); }
 
 bool executable(fs::path const& p) {
     std::error_code ec;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fstream>
 
+#include "server/fs/read_file.hpp"
+
 namespace wasmdev::doctor {
 namespace fs = std::filesystem;
 
@@ -35,15 +37,7 @@ std::optional<fs::path> servable(fs::path const& root, fs::path const& canonical
 }  // namespace
 
 std::optional<std::vector<std::uint8_t>> read_whole_file(fs::path const& p, std::uint64_t max_bytes) {
-    std::error_code ec;
-    auto size = fs::file_size(p, ec);
-    if (ec || size > max_bytes) return std::nullopt;
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::vector<std::uint8_t> data(size);
-    in.read(reinterpret_cast<char*>(data.data()), std::streamsize(size));
-    if (std::uint64_t(in.gcount()) != size) return std::nullopt;
-    return data;
+    return wasmdev::fs::read_file_bytes(p, max_bytes);
 }
 
 std::optional<std::vector<std::uint8_t>> read_module_parts(fs::path const& p, std::uint64_t max_bytes) {

@@ -22,19 +22,9 @@ std::shared_ptr<OpenFile const> open_file(std::string const& path) {
 bool is_unchanged(OpenFile const& file) {
     struct stat st {};
     if (::fstat(file.fd, &st) != 0) return false;
-    OpenFile now;
-    fill_identity(now, st);
-    return now.dev == file.dev && now.ino == file.ino && now.size == file.size && now.mtime_ns == file.mtime_ns &&
-           (now.ctime_ns == file.ctime_ns || now.nlink < file.nlink);
+    return is_same_version(file, file_version_of(st));
 }
 
-void fill_identity(OpenFile& f, struct stat const& st) {
-    f.size = std::uint64_t(st.st_size);
-    f.dev = std::uint64_t(st.st_dev);
-    f.ino = std::uint64_t(st.st_ino);
-    f.mtime_ns = std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-    f.ctime_ns = std::int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
-    f.nlink = std::uint64_t(st.st_nlink);
-}
+void fill_identity(OpenFile& f, struct stat const& st) { static_cast<FileVersion&>(f) = file_version_of(st); }
 
 }  // namespace wasmdev::fs

@@ -81,22 +81,27 @@ bool is_connection_managed(std::string_view name) {
     return false;
 }
 
-void apply_extra_headers(ResponseHeaders& headers, HeaderList const& extra) {
-    for (auto const& [name, value] : extra) {
-        // Vary is a list the handler needs (Accept-Encoding on compressible resources): a
-        // --header Vary adds to it instead of removing what caches rely on.
-        if (iequals(name, "Vary")) {
-            std::string merged;
-            for (auto const& [n, v] : headers)
-                if (iequals(n, "Vary") && !iequals(v, value)) merged += (merged.empty() ? "" : ", ") + v;
-            std::erase_if(headers, [](auto const& h) { return iequals(h.first, "Vary"); });
-            headers.emplace_back("Vary", merged.empty() ? value : merged + ", " + value);
-            continue;
-        }
-        // A named copy: clang 14 (the fuzz build) cannot capture a structured binding.
-        std::erase_if(headers, [n = std::string_view(name)](auto const& h) { return iequals(h.first, n); });
+void merge_header(ResponseHeaders& headers, std::string_view name, std::string_view value) {
+    auto const same = [name](auto const& h) { return iequals(h.first, name); };
+    auto first = std::find_if(headers.begin(), headers.end(), same);
+    if (first == headers.end()) {
         headers.emplace_back(name, value);
+        return;
     }
+    // Vary is a list the handler needs (Accept-Encoding on compressible resources): a
+    // --header Vary adds to it instead of removing what caches rely on.
+    std::string merged;
+    if (iequals(name, "Vary"))
+        for (auto const& [n, v] : headers)
+            if (iequals(n, "Vary") && !iequals(v, value)) merged += (merged.empty() ? "" : ", ") + v;
+    first->second = merged.empty() ? std::string(value) : merged + ", " + std::string(value);
+    // The first keeps its place (a config's lines keep their order); every later one goes.
+    auto const index = first - headers.begin();
+    headers.erase(std::remove_if(headers.begin() + index + 1, headers.end(), same), headers.end());
+}
+
+void apply_extra_headers(ResponseHeaders& headers, HeaderList const& extra) {
+    for (auto const& [name, value] : extra) merge_header(headers, name, value);
 }
 
 ResponseHeaders builtin_policy_headers(HeaderPolicy const& cfg) {
@@ -115,11 +120,7 @@ ResponseHeaders builtin_policy_headers(HeaderPolicy const& cfg) {
 
 ResponseHeaders policy_headers(HeaderPolicy const& cfg) {
     auto h = builtin_policy_headers(cfg);
-    for (auto const& [name, value] : cfg.extra_headers) {
-        auto it = std::find_if(h.begin(), h.end(), [n = std::string_view(name)](auto const& p) { return iequals(p.first, n); });
-        if (it != h.end()) it->second = value;
-        else h.emplace_back(name, value);
-    }
+    apply_extra_headers(h, cfg.extra_headers);
     return h;
 }
 

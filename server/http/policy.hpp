@@ -45,9 +45,14 @@ using text::iequals;
 // serializer writes these from the message itself; a --header for them would corrupt framing.
 bool is_connection_managed(std::string_view name);
 
-// --header wins over everything the handler set: each extra header replaces every
-// same-named one (case-insensitive) in `headers`, so no response carries two Content-Types.
-// Vary is the exception: a --header Vary is merged into the handler's Vary list.
+// The one merge of a --header into a list of headers, for the server's responses and the
+// deployment configs alike: it replaces the first same-named header (case-insensitive) in
+// place and drops every later one, so no response carries two Content-Types; a name not
+// there yet is appended. Vary is the exception: its value is added to the list already
+// there (once), not put in place of it. name must outlive headers (a view is kept).
+void merge_header(ResponseHeaders& headers, std::string_view name, std::string_view value);
+
+// --header wins over everything the handler set: merge_header for each, in order.
 void apply_extra_headers(ResponseHeaders& headers, HeaderList const& extra);
 
 }  // namespace wasmdev::http

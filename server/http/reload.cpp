@@ -4,6 +4,7 @@
 
 #include "server/http/html_scan.hpp"
 #include "server/http/policy.hpp"
+#include "server/text/fnv1a.hpp"
 
 namespace wasmdev::http {
 namespace {
@@ -40,12 +41,8 @@ bool same_secret(std::string_view a, std::string_view b) {
     return diff == 0;
 }
 
-// FNV-1a: names the token without showing it.
-std::uint64_t token_hash(std::string_view token) {
-    std::uint64_t hash = 1469598103934665603ull;
-    for (unsigned char c : token) hash = (hash ^ c) * 1099511628211ull;
-    return hash;
-}
+// Names the token without showing it.
+std::uint64_t token_hash(std::string_view token) { return text::fnv1a(token); }
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include "server/http/reload.hpp"
 #include "server/http/representation.hpp"
 #include "server/http/resource.hpp"
+#include "server/text/fnv1a.hpp"
 #include "server/www/assets.hpp"
 
 namespace wasmdev::http {
@@ -92,9 +93,7 @@ ResponsePlan serve_embedded(RequestHead const& req, Target const& t, Config cons
     if (!asset) return error_plan(404, "No such page of the wasmdev self-check.", cfg);
     auto const name = rel.empty() || rel.ends_with('/') ? std::string("index.html") : rel;
     // Embedded bytes change only with the binary: hash them for a strong validator.
-    std::uint64_t hash = 1469598103934665603ull;
-    for (unsigned char c : asset->data) hash = (hash ^ c) * 1099511628211ull;
-    Resource res{mime::type_for(name), hash, asset->data.size(), 0, false};
+    Resource res{mime::type_for(name), text::fnv1a(asset->data), asset->data.size(), 0, false};
     res.compressible = cfg.compress && mime::is_compressible(name) && asset->data.size() >= cfg.min_compress_bytes;
 
     auto rep = choose_representation(req.field("Accept-Encoding"), false, res.offer());

@@ -2,7 +2,9 @@
 // cache's counters). Assets go through the same representation stages as files
 // (resource.hpp), from bytes in the binary: no ranges, no Last-Modified.
 #pragma once
-#include "server/http/handler.hpp"
+#include "server/http/config.hpp"
+#include "server/http/request.hpp"
+#include "server/http/services.hpp"
 #include "server/http/target.hpp"
 
 namespace wasmdev::http {

@@ -96,7 +96,7 @@ ResponsePlan answer_ranges(RangeSet const& ranges, Resource const& res, Resolved
     return p;
 }
 
-compress::FileKey key_of(OpenFile const& f) { return {f.dev, f.ino, f.size, f.mtime_ns, f.ctime_ns}; }
+compress::FileKey key_of(OpenFile const& f) { return f; }
 
 // Act: the body of a file's 200, decided above. The only stage that does work: for a GET of
 // a made coding it starts (or joins) the compression. A HEAD starts nothing: it sends the

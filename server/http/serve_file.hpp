@@ -4,7 +4,9 @@
 // and never for a 304, 412, 416 or HEAD (docs/design.md#decide-then-act).
 #pragma once
 #include "server/fs/resolve.hpp"
-#include "server/http/handler.hpp"
+#include "server/http/config.hpp"
+#include "server/http/request.hpp"
+#include "server/http/services.hpp"
 #include "server/http/target.hpp"
 
 namespace wasmdev::http {

@@ -3,10 +3,11 @@
 #include <sched.h>
 
 #include <charconv>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <thread>
+
+#include "server/fs/read_file.hpp"
 
 namespace wasmdev::net {
 
@@ -29,13 +30,8 @@ unsigned usable_cpus(unsigned affinity_cpus, std::optional<std::string_view> cpu
 }
 
 namespace {
-std::optional<std::string> read_text(std::string const& path) {
-    std::ifstream in(path);
-    if (!in) return std::nullopt;
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+// cgroup and procfs values are one short line.
+std::optional<std::string> read_text(std::string const& path) { return fs::read_file(path, 4096); }
 }  // namespace
 
 unsigned usable_cpus() {

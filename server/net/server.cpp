@@ -25,7 +25,6 @@
 
 #include "server/compress/cache.hpp"
 #include "server/compress/scheduler.hpp"
-#include "server/doctor/served_modules.hpp"
 #include "server/fs/open_cache.hpp"
 #include "server/fs/resolve.hpp"
 #include "server/http/host_check.hpp"
@@ -104,7 +103,6 @@ struct Server::Impl {
     compress::Scheduler compress_pool{usable_cpus()};  // big lane; small files get a lane of their own
     std::unique_ptr<compress::CompressCache> cache;
     std::unique_ptr<fs::OpenFileCache> open_files;
-    std::unique_ptr<doctor::ServedModules> modules;
     http::ModuleWatch module_watch;
     std::unique_ptr<asio::ssl::context> tls;  // --tls: every session shares it (and its session cache)
     std::unique_ptr<watch::Watcher> watcher;  // live reload; publishes to reload_hub
@@ -222,7 +220,7 @@ struct Server::Impl {
     }
 };
 
-Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
+Server::Server(http::Config cfg, http::ModuleWatch module_watch) : impl_(std::make_unique<Impl>()) {
     // sendfile(2) has no MSG_NOSIGNAL: a client that hangs up mid-body must cost an EPIPE,
     // not the process.
     ::signal(SIGPIPE, SIG_IGN);
@@ -240,14 +238,7 @@ Server::Server(http::Config cfg) : impl_(std::make_unique<Impl>()) {
     impl_->open_files = std::make_unique<fs::OpenFileCache>(budget.open_files);
     impl_->host.services.open_files = impl_->open_files.get();
     impl_->host.services.open_connections = &impl_->host.active;
-    std::error_code abs_ec;
-    impl_->modules = std::make_unique<doctor::ServedModules>(
-        std::filesystem::absolute(impl_->cfg.root, abs_ec),
-        doctor::ServedModules::Options{.warn = [](std::string const& line) { spdlog::warn("{}", line); },
-                                       .note = [](std::string const& line) { spdlog::debug("{}", line); }});
-    impl_->module_watch.served = [m = impl_->modules.get()](std::string_view path, std::string_view rel) { m->note_module(path, rel); };
-    impl_->module_watch.not_found = [m = impl_->modules.get()](std::string_view path) { return m->on_not_found(path); };
-    impl_->module_watch.modules_json = [m = impl_->modules.get()](std::string_view origin) { return m->modules_json(origin); };
+    impl_->module_watch = std::move(module_watch);
     impl_->host.services.modules = &impl_->module_watch;
     impl_->start_reload();
     // Access lines are info: --quiet (or --log-level warn) turns them off, and then they cost nothing.
@@ -359,10 +350,11 @@ void print_tls_lines(http::Config const& cfg, std::uint16_t port) {
 
 }  // namespace
 
-int run_server(http::Config const& cfg, std::function<void(std::string const& url)> const& on_ready) {
+int run_server(http::Config const& cfg, std::function<void(std::string const& url)> const& on_ready,
+               http::ModuleWatch module_watch) {
     std::unique_ptr<Server> server;
     try {
-        server = std::make_unique<Server>(cfg);
+        server = std::make_unique<Server>(cfg, std::move(module_watch));
     } catch (StartupError const& e) {
         fmt::print(stderr, "error: {}\n", e.what());
         return 1;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "server/http/config.hpp"
+#include "server/http/services.hpp"
 
 namespace wasmdev::compress {
 class CompressCache;
@@ -24,7 +25,9 @@ struct StartupError : std::runtime_error {
 class Server {
 public:
     // Binds and listens (throws StartupError); serving starts with start() or run().
-    explicit Server(http::Config cfg);
+    // module_watch: the serve-time module diagnosis (docs/design.md#serve-diagnosis), which the
+    // command wires to the doctor (cli/serve_wiring.hpp); without it modules.json lists none.
+    explicit Server(http::Config cfg, http::ModuleWatch module_watch = {});
     ~Server();
     Server(Server const&) = delete;
     Server& operator=(Server const&) = delete;
@@ -47,6 +50,7 @@ private:
 // Serves until SIGINT/SIGTERM: prints the URL line, logs, returns the exit code (0 on a
 // clean stop, 1 when startup fails — after printing "error: ..." to stderr).
 // on_ready runs once the server is listening, with its URL (used by --open).
-int run_server(http::Config const& cfg, std::function<void(std::string const& url)> const& on_ready = {});
+int run_server(http::Config const& cfg, std::function<void(std::string const& url)> const& on_ready = {},
+               http::ModuleWatch module_watch = {});
 
 }  // namespace wasmdev::net

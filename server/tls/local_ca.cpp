@@ -10,9 +10,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
+#include "server/fs/read_file.hpp"
 #include "server/tls/certificate.hpp"
 #include "server/tls/reissue.hpp"
 
@@ -22,15 +22,9 @@ namespace {
 namespace fs = std::filesystem;
 
 // The whole file, or nullopt with errno's sentence in why.
+// Keys and certificates are a few KiB.
 std::optional<std::string> read_text(fs::path const& p, std::string& why) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) {
-        why = std::strerror(errno);
-        return std::nullopt;
-    }
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return wasmdev::fs::read_file(p, 1 << 20, &why);
 }
 
 // Writes text to p with mode, atomically (a temporary file renamed over p): a reader never

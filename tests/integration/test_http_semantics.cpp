@@ -318,10 +318,21 @@ TEST_CASE("compression: a file changed before its compressed body began is answe
         busy.push_back(std::make_unique<RawClient>(srv.port(), 30s));
         busy.back()->send(request_line("GET", "/big" + std::to_string(i) + ".wasm", {"Accept-Encoding: gzip"}));
     }
-    std::this_thread::sleep_for(50ms);  // every compression thread is on a 32 MB file now
+    // Every compression thread is on a 32 MB file: each big response's head is out, and the
+    // head leaves with the first compressed bytes (docs/design.md#writer).
+    for (auto& b : busy) REQUIRE(b->wait_for("\r\n\r\n"));
     RawClient c(srv.port(), 30s);
     c.send(request_line("GET", "/app.js", {"Accept-Encoding: gzip"}));
-    std::this_thread::sleep_for(30ms);  // decided for v1; its compression waits for a thread
+    // Decided for v1: its compression is started (keyed by v1) and waits for a thread.
+    auto const started = [&] {
+        auto const stats = request(srv.port(), "GET", "/__wasmdev/stats.json").body;
+        auto const key = std::string("\"compressions_started\": ");
+        auto const at = stats.find(key);
+        return at == std::string::npos ? 0ul : std::stoul(stats.substr(at + key.size()));
+    };
+    auto const deadline = std::chrono::steady_clock::now() + 30s;
+    while (started() < pool + 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+    REQUIRE(started() == pool + 1);
     dir.write("app.js", v2);
 
     auto r = c.read();

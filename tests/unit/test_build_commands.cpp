@@ -214,15 +214,15 @@ TEST_CASE("configure and make: --silent and extra arguments and make variables r
 TEST_CASE("make targets: each op's make arguments as wasm_build.py runs them") {
     auto const& p = *find_profile("emscripten-node-dl");
     BuildSettings s = jobs4();
-    CHECK(make_targets_for("build", p, s).empty());
-    CHECK(make_targets_for("pythoninfo", p, s) == std::vector<std::string>{"pythoninfo"});
-    CHECK(make_targets_for("test", p, s) == std::vector<std::string>{"buildbottest", "TESTOPTS=-j2"});
+    CHECK(make_targets_for(Op::build, p, s).empty());
+    CHECK(make_targets_for(Op::pythoninfo, p, s) == std::vector<std::string>{"pythoninfo"});
+    CHECK(make_targets_for(Op::test, p, s) == std::vector<std::string>{"buildbottest", "TESTOPTS=-j2"});
     s.testopts = "-v test_os";
-    CHECK(make_targets_for("hostrunnertest", p, s) == std::vector<std::string>{"hostrunnertest", "TESTOPTS=-v test_os"});
-    CHECK(make_targets_for("repl", p, s) ==
+    CHECK(make_targets_for(Op::hostrunnertest, p, s) == std::vector<std::string>{"hostrunnertest", "TESTOPTS=-v test_os"});
+    CHECK(make_targets_for(Op::repl, p, s) ==
           std::vector<std::string>{"--eval", "run: all; $(HOSTRUNNER) ./$(PYTHON) ", "run"});
     // Without a build target make runs on MAKEFLAGS alone, as wasm_build.py's make does.
-    CHECK(make_argv(p, readme_toolchain(), s, make_targets_for("test", p, s), true) ==
+    CHECK(make_argv(p, readme_toolchain(), s, make_targets_for(Op::test, p, s), true) ==
           std::vector<std::string>{"emmake", "make", "buildbottest", "TESTOPTS=-v test_os"});
 }
 

@@ -38,7 +38,7 @@ Toolchain toolchain() {
 Request request(std::string_view profile, std::vector<std::string> ops = {}) {
     Request r;
     r.profile = find_profile(profile);
-    r.ops = std::move(ops);
+    r.ops = parse_ops(ops).value();
     r.settings.jobs = 2;
     return r;
 }

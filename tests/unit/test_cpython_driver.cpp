@@ -35,7 +35,7 @@ CPythonLayout layout(std::string version) {
 Request request(std::string_view profile, V ops = {}) {
     Request r;
     r.profile = find_profile(profile);
-    r.ops = std::move(ops);
+    r.ops = parse_ops(ops).value();
     return r;
 }
 
