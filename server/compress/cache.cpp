@@ -15,6 +15,8 @@
 #include <string_view>
 #include <utility>
 
+#include "server/sys/file_time.hpp"
+
 namespace wasmdev::compress {
 
 namespace {
@@ -28,9 +30,7 @@ constexpr std::size_t publish_step = 128 * 1024;
 
 enum class Outcome { completed, failed, abandoned };
 
-std::int64_t mtime_ns(struct stat const& st) {
-    return std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-}
+using sys::mtime_ns;
 
 // Whether a stat result is, exactly, the regular file version the key names.
 bool is_version(int stat_result, struct stat const& st, FileKey const& key) {
@@ -554,7 +554,7 @@ CacheStats CompressCache::stats() const {
 
 FileKey file_key_of(struct stat const& st) {
     return {std::uint64_t(st.st_dev), std::uint64_t(st.st_ino), std::uint64_t(st.st_size), mtime_ns(st),
-            std::int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec};
+            sys::ctime_ns(st)};
 }
 
 }  // namespace wasmdev::compress

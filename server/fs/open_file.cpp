@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "server/sys/file_time.hpp"
+
 namespace wasmdev::fs {
 
 OpenFile::~OpenFile() {
@@ -32,8 +34,8 @@ void fill_identity(OpenFile& f, struct stat const& st) {
     f.size = std::uint64_t(st.st_size);
     f.dev = std::uint64_t(st.st_dev);
     f.ino = std::uint64_t(st.st_ino);
-    f.mtime_ns = std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-    f.ctime_ns = std::int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+    f.mtime_ns = sys::mtime_ns(st);
+    f.ctime_ns = sys::ctime_ns(st);
     f.nlink = std::uint64_t(st.st_nlink);
 }
 
