@@ -305,7 +305,7 @@ PipedChild spawn_piped(std::vector<std::string> const& argv, Environment const& 
     c.pid = pid;
     c.to_child = in[1];
     c.from_child = out[0];
-    c.pidfd = sys::open_exit_notice(pid);
+    c.exit_notice = sys::open_exit_notice(pid);
     return c;
 }
 
@@ -313,10 +313,10 @@ ProcessResult end_piped(PipedChild& child, std::chrono::milliseconds grace) {
     ProcessResult r;
     if (child.pid <= 0) return r;
     close_fd(child.to_child);  // end of input: a browser on a DevTools pipe closes itself
-    bool exited = child.pidfd >= 0 && exits_within(child.pidfd, grace);
+    bool exited = child.exit_notice >= 0 && exits_within(child.exit_notice, grace);
     if (!exited) {
         ::kill(-child.pid, SIGTERM);
-        exited = child.pidfd >= 0 && exits_within(child.pidfd, std::chrono::seconds(2));
+        exited = child.exit_notice >= 0 && exits_within(child.exit_notice, std::chrono::seconds(2));
     }
     // The child is a zombie now or still running: either way its id still names the group, so
     // this reaches only what it started (renderers, zygotes, crash handlers that outlived it).
@@ -326,7 +326,7 @@ ProcessResult end_piped(PipedChild& child, std::chrono::milliseconds grace) {
     // empty, so that no process of it is left when the caller reports the run's end.
     for (int i = 0; i < 200 && ::kill(-child.pid, 0) == 0; ++i) ::usleep(10000);
     close_fd(child.from_child);
-    close_fd(child.pidfd);
+    close_fd(child.exit_notice);
     child.pid = 0;
     if (WIFEXITED(status)) {
         r.exit_code = WEXITSTATUS(status);

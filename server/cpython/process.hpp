@@ -50,7 +50,7 @@ public:
 // group of its own so that everything it starts can be ended at once.
 struct PipedChild {
     int pid = 0;          // the child, and its process group id; 0 when it could not start
-    int pidfd = -1;       // readable once the child has exited (sys::open_exit_notice; poll it beside the pipes)
+    int exit_notice = -1; // readable once the child has exited (sys::open_exit_notice; poll it beside the pipes)
     int to_child = -1;    // our end of the child's fd 3
     int from_child = -1;  // our end of the child's fd 4
     std::string error{};  // why it could not start

@@ -1,4 +1,4 @@
-// Sending to a connected, non-blocking TCP socket (docs/design.md#serving-files): a gather
+// Sending to a connected, non-blocking TCP socket (docs/design.md#writer): a gather
 // write that never raises SIGPIPE, a file's bytes straight from its descriptor, and corking.
 // Linux (socket_send_linux.cpp): sendmsg(MSG_NOSIGNAL), sendfile(2), TCP_CORK. Elsewhere
 // (socket_send_posix.cpp): the platform's sendfile where its signature is known, else pread+send.
