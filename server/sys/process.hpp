@@ -22,7 +22,7 @@ struct ChildFd {
     int child_fd = -1;
     From from = From::null_read;
     int source = -1;   // From::descriptor: ours, dup2'd onto child_fd
-    std::string path;  // From::append_file: created 0600 if missing
+    std::string path{};  // From::append_file: created 0600 if missing
 
     static ChildFd null_input(int child_fd) { return {child_fd, From::null_read, -1, {}}; }
     static ChildFd null_output(int child_fd) { return {child_fd, From::null_write, -1, {}}; }
@@ -31,10 +31,10 @@ struct ChildFd {
 };
 
 struct SpawnRequest {
-    std::string program;              // a path; no PATH search here
+    std::string program{};            // a path; no PATH search here
     char* const* argv = nullptr;      // null-terminated
     char* const* envp = nullptr;      // null-terminated
-    std::string cwd;                  // "" keeps ours
+    std::string cwd{};                // "" keeps ours
     std::vector<ChildFd> fds{};
     int close_from = -1;              // closes every other descriptor >= this in the child; -1: none
     bool own_process_group = false;   // a group of its own, named by its pid
