@@ -22,9 +22,17 @@ constexpr int search_flags = O_SEARCH | O_DIRECTORY;
 constexpr int search_flags = O_RDONLY | O_DIRECTORY;
 #endif
 
-// FreeBSD reports O_NOFOLLOW on a symlink as EMLINK where others say ELOOP; the callers
-// (fs/resolve) take ELOOP as "a symlink is on the way".
-int nofollow_error(int err) { return err == EMLINK ? ELOOP : err; }
+// The callers (fs/resolve) take ELOOP as "a symlink is on the way", but O_NOFOLLOW on a
+// symlink is ELOOP only without O_DIRECTORY: with it Linux says ENOTDIR, and FreeBSD says
+// EMLINK either way. A failed open's ENOTDIR is told apart by an lstat of the name (on the
+// failure path only: success costs nothing extra).
+int nofollow_error(int dir_fd, std::string const& name, int err) {
+    if (err == EMLINK) return ELOOP;
+    struct stat st {};
+    if (err == ENOTDIR && ::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+        return ELOOP;
+    return err;
+}
 
 }  // namespace
 
@@ -48,7 +56,7 @@ int open_beneath_walk(int dir_fd, std::string const& relative, int flags) {
         // O_NOFOLLOW: a symlink, last or on the way, is ELOOP (EMLINK on FreeBSD); O_DIRECTORY
         // on the way: a file where a directory should be is ENOTDIR.
         int const fd = ::openat(current, name.c_str(), (last ? flags : search_flags) | O_CLOEXEC | O_NOFOLLOW);
-        int const err = nofollow_error(errno);
+        int const err = fd < 0 ? nofollow_error(current, name, errno) : 0;
         close_current();
         if (last || fd < 0) return fd >= 0 ? fd : -err;
         current = fd;
