@@ -54,7 +54,7 @@ public:
     bool read_available(std::function<void(std::string_view)> const& on_message);
 
     int pipe_fd() const { return child_.from_child; }
-    int exit_fd() const { return child_.pidfd; }  // readable once the browser process has exited
+    int exit_fd() const { return child_.exit_notice; }  // readable once the browser process has exited
     int pid() const { return pid_; }
     std::vector<std::string> const& argv() const { return argv_; }  // the command it was started with
     std::filesystem::path const& dir() const { return dir_; }

@@ -2,19 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cstdlib>
-
 #include "server/cpython/process.hpp"
+#include "server/sys/url_opener.hpp"
 
 namespace wasmdev::cli {
 
 void open_in_browser(std::string const& url) {
-    if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) {
-        spdlog::warn("--open: no display found; open {} yourself", url);
+    auto const opener = sys::url_opener(url);
+    if (opener.argv.empty()) {
+        spdlog::warn("--open: {}; open {} yourself", opener.why_not, url);
         return;
     }
-    if (!cpython::ProcessRunner::spawn_detached({"xdg-open", url}))
-        spdlog::warn("--open: could not run xdg-open; open {} yourself", url);
+    if (!cpython::ProcessRunner::spawn_detached(opener.argv))
+        spdlog::warn("--open: could not run {}; open {} yourself", opener.argv.front(), url);
 }
 
 }  // namespace wasmdev::cli

@@ -1,6 +1,7 @@
-// --open for `serve` and `build ... repl`: hands a URL to the user's browser through xdg-open,
-// started by the one process runner (cpython::ProcessRunner::spawn_detached, which reaps it).
-// Without a display, or without xdg-open, it warns and names the URL instead.
+// --open for `serve` and `build ... repl`: hands a URL to the user's browser through the OS's
+// opener (sys/url_opener.hpp: xdg-open, or open on macOS), started by the one process runner
+// (cpython::ProcessRunner::spawn_detached, which reaps it). Without a display, or without the
+// opener, it warns and names the URL instead.
 #pragma once
 #include <string>
 

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <utility>
 
+
 namespace wasmdev::compress {
 
 namespace {

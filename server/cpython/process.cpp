@@ -1,14 +1,12 @@
-// posix_spawn with a process group per build step; output through a pipe read with poll()
+// sys::spawn with a process group per build step; output through a pipe read with poll()
 // so the status line can tick; SIGINT/SIGTERM forwarded to the step's group, escalated to
 // SIGTERM and SIGKILL if it lingers. Piped children (run's browser) get fds 3 and 4 as pipes
-// and a pidfd, so their end is an event the caller polls for.
+// and an exit notice (sys::open_exit_notice), so their end is an event the caller polls for.
 #include "server/cpython/process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +17,8 @@
 #include <algorithm>
 #include <optional>
 #include <thread>
+
+#include "server/sys/process.hpp"
 
 namespace wasmdev::cpython {
 
@@ -118,43 +118,33 @@ ProcessResult ProcessRunner::run(std::vector<std::string> const& argv, std::file
     SignalScope signals;
 
     int fds[2] = {-1, -1};
-    if (!opts.interactive && ::pipe2(fds, O_CLOEXEC) != 0) {
-        r.spawn_failed = true;
-        r.exit_code = 127;
-        r.error = std::string("pipe: ") + std::strerror(errno);
-        return r;
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&attr);
-    if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
-    short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
     if (!opts.interactive) {
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-        posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+        if (int const err = sys::open_pipe(fds); err != 0) {
+            r.spawn_failed = true;
+            r.exit_code = 127;
+            r.error = std::string("pipe: ") + std::strerror(err);
+            return r;
+        }
+    }
+    auto parts = make_parts(argv, env);
+    sys::SpawnRequest req;
+    req.program = program;
+    req.argv = parts.argv.data();
+    req.envp = parts.envp.data();
+    req.cwd = cwd.string();
+    if (!opts.interactive) {
+        using F = sys::ChildFd;
+        req.fds = {F::null_input(0), F::copy_of(1, fds[1]), F::copy_of(2, fds[1])};
         // Its own process group: a terminal Ctrl-C reaches wasmdev, which forwards it, so the
         // child never races us for the terminal and we always know to report the stop.
-        flags |= POSIX_SPAWN_SETPGROUP;
-        posix_spawnattr_setpgroup(&attr, 0);
+        req.own_process_group = true;
     }
     // Children start with default dispositions: wasmdev ignores SIGPIPE for its server, and
     // an inherited SIG_IGN would change how make's pipelines end.
-    sigset_t defaults;
-    sigemptyset(&defaults);
-    for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP, SIGCHLD, SIGTTIN, SIGTTOU}) sigaddset(&defaults, s);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    sigset_t empty;
-    sigemptyset(&empty);
-    posix_spawnattr_setsigmask(&attr, &empty);
-    posix_spawnattr_setflags(&attr, flags);
-
-    auto parts = make_parts(argv, env);
+    req.default_signals = {SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP, SIGCHLD, SIGTTIN, SIGTTOU};
+    req.empty_signal_mask = true;
     pid_t pid = 0;
-    int rc = ::posix_spawn(&pid, program.c_str(), &fa, &attr, parts.argv.data(), parts.envp.data());
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
+    int rc = sys::spawn(req, pid);
     if (fds[1] >= 0) ::close(fds[1]);
     if (rc != 0) {
         if (fds[0] >= 0) ::close(fds[0]);
@@ -166,10 +156,7 @@ ProcessResult ProcessRunner::run(std::vector<std::string> const& argv, std::file
 
     if (opts.interactive) {
         // The terminal's Ctrl-C reaches the child directly; wasmdev only waits.
-        int status = 0;
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
-        return finish_status(status, r);
+        return finish_status(sys::reap(pid), r);
     }
 
     g_child_pgid.store(pid);
@@ -223,10 +210,7 @@ ProcessResult ProcessRunner::run(std::vector<std::string> const& argv, std::file
         }
     }
     ::close(fds[0]);
-    if (!child_done) {
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
-    }
+    if (!child_done) status = sys::reap(pid);
     // After a Ctrl-C, whatever is left of the step's group (background jobs ignore SIGINT
     // in non-interactive shells) is ended too; ESRCH when nothing is left is fine.
     if (g_signal != 0) ::kill(-pid, SIGTERM);
@@ -257,12 +241,12 @@ void close_fd(int& fd) {
     fd = -1;
 }
 
-// Waits up to `within` for the pidfd to report the exit (the child stays unreaped).
-bool exits_within(int pidfd, std::chrono::milliseconds within) {
+// Waits up to `within` for the exit notice to turn readable (the child stays unreaped).
+bool exits_within(int notice, std::chrono::milliseconds within) {
     auto const deadline = std::chrono::steady_clock::now() + within;
     for (;;) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        pollfd p{pidfd, POLLIN, 0};
+        pollfd p{notice, POLLIN, 0};
         int n = ::poll(&p, 1, int(std::max<long long>(0, left.count())));
         if (n > 0) return true;
         if (n == 0) return false;
@@ -285,39 +269,31 @@ PipedChild spawn_piped(std::vector<std::string> const& argv, Environment const& 
         return c;
     }
     int in[2] = {-1, -1}, out[2] = {-1, -1};
-    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) {
-        c.error = std::string("pipe: ") + std::strerror(errno);
+    int err = sys::open_pipe(in);
+    if (err == 0) err = sys::open_pipe(out);
+    if (err != 0) {
+        c.error = std::string("pipe: ") + std::strerror(err);
         for (int fd : {in[0], in[1], out[0], out[1]})
             if (fd >= 0) ::close(fd);
         return c;
     }
     for (int* fd : {&in[0], &in[1], &out[0], &out[1]}) *fd = above_ten(*fd);
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&attr);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    posix_spawn_file_actions_adddup2(&fa, in[0], 3);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 4);
-    // The server's sockets and anything else of ours stay out of the browser.
-    posix_spawn_file_actions_addclosefrom_np(&fa, 5);
-    sigset_t defaults;
-    sigemptyset(&defaults);
-    for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP, SIGCHLD}) sigaddset(&defaults, s);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    sigset_t empty;
-    sigemptyset(&empty);
-    posix_spawnattr_setsigmask(&attr, &empty);
-    // Its own group: a terminal's Ctrl-C reaches wasmdev only, which then ends the whole group.
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-    posix_spawnattr_setpgroup(&attr, 0);
     auto parts = make_parts(argv, env);
+    using F = sys::ChildFd;
+    sys::SpawnRequest req;
+    req.program = program;
+    req.argv = parts.argv.data();
+    req.envp = parts.envp.data();
+    req.fds = {F::null_input(0), F::appending(1, log_file.string()), F::copy_of(2, 1), F::copy_of(3, in[0]),
+               F::copy_of(4, out[1])};
+    // The server's sockets and anything else of ours stay out of the browser.
+    req.close_from = 5;
+    req.default_signals = {SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP, SIGCHLD};
+    req.empty_signal_mask = true;
+    // Its own group: a terminal's Ctrl-C reaches wasmdev only, which then ends the whole group.
+    req.own_process_group = true;
     pid_t pid = 0;
-    int rc = ::posix_spawn(&pid, program.c_str(), &fa, &attr, parts.argv.data(), parts.envp.data());
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
+    int rc = sys::spawn(req, pid);
     ::close(in[0]);
     ::close(out[1]);
     if (rc != 0) {
@@ -329,7 +305,7 @@ PipedChild spawn_piped(std::vector<std::string> const& argv, Environment const& 
     c.pid = pid;
     c.to_child = in[1];
     c.from_child = out[0];
-    c.pidfd = int(::syscall(SYS_pidfd_open, pid, 0));  // glibc 2.36 declares pidfd_open without C linkage
+    c.exit_notice = sys::open_exit_notice(pid);
     return c;
 }
 
@@ -337,22 +313,20 @@ ProcessResult end_piped(PipedChild& child, std::chrono::milliseconds grace) {
     ProcessResult r;
     if (child.pid <= 0) return r;
     close_fd(child.to_child);  // end of input: a browser on a DevTools pipe closes itself
-    bool exited = child.pidfd >= 0 && exits_within(child.pidfd, grace);
+    bool exited = child.exit_notice >= 0 && exits_within(child.exit_notice, grace);
     if (!exited) {
         ::kill(-child.pid, SIGTERM);
-        exited = child.pidfd >= 0 && exits_within(child.pidfd, std::chrono::seconds(2));
+        exited = child.exit_notice >= 0 && exits_within(child.exit_notice, std::chrono::seconds(2));
     }
     // The child is a zombie now or still running: either way its id still names the group, so
     // this reaches only what it started (renderers, zygotes, crash handlers that outlived it).
     ::kill(-child.pid, SIGKILL);
-    int status = 0;
-    while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    int const status = sys::reap(child.pid);
     // Killed members that were reparented are reaped by init; wait (bounded) until the group is
     // empty, so that no process of it is left when the caller reports the run's end.
     for (int i = 0; i < 200 && ::kill(-child.pid, 0) == 0; ++i) ::usleep(10000);
     close_fd(child.from_child);
-    close_fd(child.pidfd);
+    close_fd(child.exit_notice);
     child.pid = 0;
     if (WIFEXITED(status)) {
         r.exit_code = WEXITSTATUS(status);
@@ -368,26 +342,19 @@ int ProcessRunner::spawn_detached(std::vector<std::string> const& argv) {
     auto env = current_environment();
     auto program = resolve_program(argv[0], env);
     if (program.empty()) return 0;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attr, 0);
     auto parts = make_parts(argv, env);
+    using F = sys::ChildFd;
+    sys::SpawnRequest req;
+    req.program = program;
+    req.argv = parts.argv.data();
+    req.envp = parts.envp.data();
+    req.fds = {F::null_input(0), F::null_output(1)};
+    req.own_process_group = true;
     pid_t pid = 0;
-    int rc = ::posix_spawn(&pid, program.c_str(), &fa, &attr, parts.argv.data(), parts.envp.data());
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0) return 0;
+    if (sys::spawn(req, pid) != 0) return 0;
     // Reap it when it ends: a browser launcher exits soon, a long-lived one is waited for
-    // in the background. waitpid on this pid only, so other children are not disturbed.
-    std::thread([pid] {
-        while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-        }
-    }).detach();
+    // in the background. This pid only, so other children are not disturbed.
+    std::thread([pid] { sys::reap(pid); }).detach();
     return pid;
 }
 

@@ -1,5 +1,5 @@
-// The one place wasmdev starts processes, build steps and --open's xdg-open alike
-// (docs/design.md#processes): posix_spawn from an argv
+// The one place wasmdev starts processes, build steps and --open's URL opener alike
+// (docs/design.md#processes): sys::spawn from an argv
 // vector, never a shell string, and every child is reaped. Build steps run in their own process group with stdin from /dev/null and their
 // merged output streamed to a callback; Ctrl-C and SIGTERM are forwarded to that group.
 // `run`'s browser is a piped child (spawn_piped): its own group, fds 3 and 4 as pipes, its
@@ -40,7 +40,7 @@ public:
     // Runs to completion and returns its output too (for probes such as pkg-config).
     ProcessResult capture(std::vector<std::string> const& argv, std::filesystem::path const& cwd,
                           Environment const& env, std::string& output) const;
-    // Starts a helper (xdg-open) without waiting for it: its pid, 0 when it could not start.
+    // Starts a helper (the URL opener) without waiting for it: its pid, 0 when it could not start.
     // The runner reaps it when it ends (a background waiter), so no zombie is left.
     static int spawn_detached(std::vector<std::string> const& argv);
 };
@@ -50,7 +50,7 @@ public:
 // group of its own so that everything it starts can be ended at once.
 struct PipedChild {
     int pid = 0;          // the child, and its process group id; 0 when it could not start
-    int pidfd = -1;       // readable once the child has exited (poll it beside the pipes)
+    int exit_notice = -1; // readable once the child has exited (sys::open_exit_notice; poll it beside the pipes)
     int to_child = -1;    // our end of the child's fd 3
     int from_child = -1;  // our end of the child's fd 4
     std::string error{};  // why it could not start
@@ -64,7 +64,7 @@ PipedChild spawn_piped(std::vector<std::string> const& argv, Environment const& 
 // Ends a piped child and everything in its process group: waits up to `grace` for it to
 // exit by itself (the caller asked it to), then SIGTERM to the group, then SIGKILL; the group
 // is killed before the child is reaped, so its id cannot have been reused. Closes the pipes
-// and the pidfd. Returns how the child itself ended.
+// and the exit notice. Returns how the child itself ended.
 ProcessResult end_piped(PipedChild& child, std::chrono::milliseconds grace);
 
 // True once SIGINT or SIGTERM arrived while a child was being run.

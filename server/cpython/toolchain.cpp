@@ -1,9 +1,9 @@
 // Toolchain discovery, after wasm_build.py's parse_emconfig(), _check_emscripten() and
 // WASI_SDK_PATH, extended to the packaged Emscripten Debian ships.
 #include "server/cpython/toolchain.hpp"
+#include "server/sys/cpus.hpp"
 #include "server/text/ascii.hpp"
 
-#include <sched.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -364,16 +364,9 @@ std::string build_triple() {
     return machine + "-" + vendor + "-" + text::lowercase(sys);
 }
 
-unsigned default_jobs() {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    if (::sched_getaffinity(0, sizeof set, &set) == 0) {
-        auto n = CPU_COUNT(&set);
-        if (n > 0) return unsigned(n);
-    }
-    auto n = std::thread::hardware_concurrency();
-    return n ? n : 1;
-}
+// The same count `serve --threads` defaults to: the affinity mask capped by a container's
+// CPU quota, so a build in a container runs as many jobs as it may use.
+unsigned default_jobs() { return sys::usable_cpus(); }
 
 Toolchain discover_toolchain(Environment const& env) {
     Toolchain t;

@@ -18,6 +18,7 @@
 #include "server/doctor/loader.hpp"
 #include "server/doctor/render.hpp"
 #include "server/doctor/url.hpp"
+#include "server/sys/file_time.hpp"
 #include "server/text/percent.hpp"
 
 namespace wasmdev::doctor {
@@ -62,8 +63,7 @@ struct FileVersion {
 std::optional<FileVersion> version_of(std::filesystem::path const& file) {
     struct stat st {};
     if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-    auto ns = [](timespec t) { return std::int64_t(t.tv_sec) * 1'000'000'000 + t.tv_nsec; };
-    return FileVersion{std::uint64_t(st.st_size), ns(st.st_mtim), ns(st.st_ctim), std::uint64_t(st.st_ino),
+    return FileVersion{std::uint64_t(st.st_size), sys::mtime_ns(st), sys::ctime_ns(st), std::uint64_t(st.st_ino),
                        std::uint64_t(st.st_dev)};
 }
 

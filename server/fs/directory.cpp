@@ -32,7 +32,7 @@ std::vector<DirectoryEntry> read_directory(int dir_fd, std::filesystem::path con
     int const own = ::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);  // fdopendir takes the descriptor over
     if (own < 0) return out;
     DIR* d = ::fdopendir(own);
-    if (!d) {  // an O_PATH descriptor (a directory without read permission): nothing to list
+    if (!d) {  // opened for search only (a directory without read permission): nothing to list
         ::close(own);
         return out;
     }

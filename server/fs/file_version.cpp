@@ -1,6 +1,8 @@
 // The one "same file version" rule: docs/design.md#file-version.
 #include "server/fs/file_version.hpp"
 
+#include "server/sys/file_time.hpp"
+
 namespace wasmdev::fs {
 
 FileVersion file_version_of(struct stat const& st) {
@@ -8,8 +10,8 @@ FileVersion file_version_of(struct stat const& st) {
     v.dev = std::uint64_t(st.st_dev);
     v.ino = std::uint64_t(st.st_ino);
     v.size = std::uint64_t(st.st_size);
-    v.mtime_ns = std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-    v.ctime_ns = std::int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+    v.mtime_ns = sys::mtime_ns(st);
+    v.ctime_ns = sys::ctime_ns(st);
     v.nlink = std::uint64_t(st.st_nlink);
     return v;
 }

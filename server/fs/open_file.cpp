@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "server/sys/file_time.hpp"
+
 namespace wasmdev::fs {
 
 OpenFile::~OpenFile() {

@@ -1,6 +1,6 @@
 #include "server/fs/resolve.hpp"
 
-#include "server/fs/open_beneath.hpp"
+#include "server/sys/open_beneath.hpp"
 #include "server/fs/open_cache.hpp"
 
 #include <fcntl.h>
@@ -80,7 +80,7 @@ Resolved opened(int fd, std::string path) {
 Resolved opened_or_failed(int fd, int dir_fd, std::string const& relative, std::string path) {
     if (fd >= 0) return opened(fd, std::move(path));
     if (fd == -EACCES) {
-        int const bare = open_beneath(dir_fd, relative, O_PATH | O_DIRECTORY);
+        int const bare = sys::open_directory_beneath(dir_fd, relative);
         if (bare >= 0) return opened(bare, std::move(path));
     }
     return failed(-fd);
@@ -105,13 +105,13 @@ Resolved resolve_through_links(std::filesystem::path const& root, std::string co
             // A symlink inside the root that points into .git or similar is still hidden: the
             // check is on the path opened, not on the one asked for.
             if (has_hidden_segment(inside)) return refused(ResolveKind::not_found, "hidden files are not served");
-            fd = open_beneath(root_fd, inside, open_flags);
+            fd = sys::open_beneath(root_fd, inside, open_flags);
             if (fd == -EACCES) return opened_or_failed(fd, root_fd, inside, std::move(canonical));
         } else {
             if (!follow_symlinks)
                 return refused(ResolveKind::forbidden,
                                "a symlink leads outside the served root (pass --follow-symlinks to allow it)");
-            fd = open_absolute(canonical, open_flags);
+            fd = sys::open_absolute(canonical, open_flags);
         }
         if (fd >= 0) return opened(fd, std::move(canonical));
         if (fd != -ELOOP && fd != -ENOENT && fd != -ENOTDIR) return failed(-fd);
@@ -128,7 +128,7 @@ struct RootFd {
         if (fd < 0) fd = open_root(root), owned = true;
     }
     ~RootFd() {
-        if (owned && fd >= 0) ::close(fd);  // O_PATH: nothing to flush
+        if (owned && fd >= 0) ::close(fd);  // opened for search only: nothing to flush
     }
     RootFd(RootFd const&) = delete;
     RootFd& operator=(RootFd const&) = delete;
@@ -136,7 +136,10 @@ struct RootFd {
 
 }  // namespace
 
-int open_root(std::filesystem::path const& root) { return ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC); }
+int open_root(std::filesystem::path const& root) {
+    int const fd = sys::open_directory(root.c_str());
+    return fd >= 0 ? fd : -1;
+}
 
 bool is_hidden_name(std::string_view name) { return !name.empty() && name.front() == '.'; }
 
@@ -155,7 +158,7 @@ Resolved resolve(std::filesystem::path const& root, std::vector<std::string> con
             return {ResolveKind::file, join(root, relative), std::move(file), {}};
 
     // One step the kernel checks: beneath root, no symlink anywhere on the way (docs/design.md#symlinks).
-    int const fd = open_beneath(root_dir.fd, relative, open_flags);
+    int const fd = sys::open_beneath(root_dir.fd, relative, open_flags);
     if (fd == -ELOOP) return resolve_through_links(root, relative, follow_symlinks, root_dir.fd);
     auto found = opened_or_failed(fd, root_dir.fd, relative, join(root, relative));
     if (found.kind == ResolveKind::file && open_files) open_files->insert(relative, found.file);

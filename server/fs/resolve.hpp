@@ -25,9 +25,9 @@ struct Resolved {
 };
 
 // root must be canonical. Segments come from parse_target (already free of "..", '/', NUL).
-// Every file and directory is opened in one step the kernel checks, from root_fd (an O_PATH
-// descriptor of root, see open_root; opened for the call when -1): openat2 with
-// RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS (open_beneath.hpp). A path with a symlink on the way
+// Every file and directory is opened from root_fd (a search-only
+// descriptor of root, see open_root; opened for the call when -1) with symlinks refused on
+// the way (sys/open_beneath.hpp). A path with a symlink on the way
 // is resolved by realpath() and that symlink-free path opened the same way, so a symlink
 // swapped in meanwhile is refused, never followed; hidden segments are checked
 // on the path opened. Links leaving root are refused unless follow_symlinks.
@@ -36,7 +36,7 @@ struct Resolved {
 Resolved resolve(std::filesystem::path const& root, std::vector<std::string> const& segments,
                  bool follow_symlinks, int root_fd = -1, OpenFileCache* open_files = nullptr);
 
-// An O_PATH|O_DIRECTORY descriptor for root, or -1.
+// A descriptor of root opened for search (sys::open_directory), or -1.
 int open_root(std::filesystem::path const& root);
 
 // True for names the server neither serves nor lists: ".git", ".env", ".htaccess".

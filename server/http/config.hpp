@@ -20,7 +20,7 @@ using ResponseHeaders = std::vector<std::pair<std::string_view, std::string>>;
 // config writers can take it without the server's settings.
 struct Config : HeaderPolicy {
     std::filesystem::path root{};          // canonical, absolute
-    int root_fd = -1;                       // O_PATH descriptor of root (resolve's fast path), or -1
+    int root_fd = -1;                       // search-only descriptor of root (resolve's fast path), or -1
     std::string bind = "127.0.0.1";
     std::uint16_t port = 8000;
     bool bind_is_loopback = true;           // beyond loopback the Host check also answers IP literals and machine_names
@@ -31,7 +31,7 @@ struct Config : HeaderPolicy {
     bool compress = true;
     std::size_t cache_bytes = 256u * 1024 * 1024;  // compressed bodies kept in memory
     bool quiet = false;
-    unsigned threads = 0;                   // 0: one per usable CPU (net/cpus.hpp)
+    unsigned threads = 0;                   // 0: one per usable CPU (sys/cpus.hpp)
     std::size_t max_connections = 0;       // 0: derived from the descriptor limit (net/server.cpp)
     std::size_t max_header_bytes = 16 * 1024;
     std::size_t max_body_bytes = 1024 * 1024;  // a GET body beyond this closes the connection (read and dropped)

@@ -1,4 +1,4 @@
-// The live-reload token (docs/design.md#live-reload): 128 random bits from getrandom(2), in hex, made once
+// The live-reload token (docs/design.md#live-reload): 128 random bits from the OS (sys/random.hpp), in hex, made once
 // per process. Only a page this process served carries it (inside the HTML, which another
 // origin cannot read). Checking it is reload.cpp's job.
 #pragma once

@@ -30,7 +30,7 @@
 #include "server/http/host_check.hpp"
 #include "server/http/reload_token.hpp"
 #include "server/net/access_log.hpp"
-#include "server/net/cpus.hpp"
+#include "server/sys/cpus.hpp"
 #include "server/net/handshake_slots.hpp"
 #include "server/net/session.hpp"
 #include "server/net/tls_context.hpp"
@@ -100,7 +100,7 @@ struct Server::Impl {
     asio::steady_timer slot_free{ioc};
     int owned_root_fd = -1;
     // Compression runs off the serving threads, so a cold 20 MB wasm never stalls a session.
-    compress::Scheduler compress_pool{usable_cpus()};  // big lane; small files get a lane of their own
+    compress::Scheduler compress_pool{sys::usable_cpus()};  // big lane; small files get a lane of their own
     std::unique_ptr<compress::CompressCache> cache;
     std::unique_ptr<fs::OpenFileCache> open_files;
     http::ModuleWatch module_watch;
@@ -115,7 +115,7 @@ struct Server::Impl {
         if (cache) cache->stop_compressing();
         compress_pool.stop();
         compress_pool.join();
-        if (owned_root_fd >= 0) ::close(owned_root_fd);  // read-only O_PATH descriptor
+        if (owned_root_fd >= 0) ::close(owned_root_fd);  // opened for search only: nothing to flush
     }
 
     // Live reload (docs/design.md#live-reload): the token, the hub, the watcher. Without inotify the pages
@@ -294,7 +294,7 @@ std::string Server::url() const {
 void Server::start() {
     asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
     asio::co_spawn(impl_->ioc, impl_->sweep_deadlines(), asio::detached);
-    unsigned n = impl_->cfg.threads ? impl_->cfg.threads : usable_cpus();
+    unsigned n = impl_->cfg.threads ? impl_->cfg.threads : sys::usable_cpus();
     for (unsigned i = 1; i < n; ++i) {
         auto& other = *impl_->others.emplace_back(std::make_unique<asio::io_context>(1));
         impl_->keep_running.push_back(asio::make_work_guard(other));

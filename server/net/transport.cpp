@@ -1,9 +1,5 @@
 #include "server/net/transport.hpp"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/sendfile.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,15 +8,14 @@
 
 #include <boost/asio/write.hpp>
 
+#include "server/sys/socket_send.hpp"
+
 namespace wasmdev::net {
 
 ssize_t TcpTransport::write_now(std::span<iovec const> iov) {
     if (!socket().native_non_blocking()) socket().native_non_blocking(true);
-    msghdr msg{};
-    msg.msg_iov = const_cast<iovec*>(iov.data());
-    msg.msg_iovlen = iov.size();
     for (;;) {
-        auto const n = ::sendmsg(socket().native_handle(), &msg, MSG_NOSIGNAL);
+        auto const n = sys::send_vector(socket().native_handle(), iov.data(), iov.size());
         if (n >= 0) return n;
         if (errno == EINTR) continue;
         return errno == EAGAIN ? 0 : -1;
@@ -40,10 +35,7 @@ Task<bool> TcpTransport::write_all(std::span<iovec> iov) {
     std::size_t first = 0;
     while (first < iov.size()) {
         control_.arm(stall_);  // a body that keeps moving is never a stall, however long it takes
-        msghdr msg{};
-        msg.msg_iov = iov.data() + first;
-        msg.msg_iovlen = iov.size() - first;
-        auto n = ::sendmsg(socket().native_handle(), &msg, MSG_NOSIGNAL);
+        auto n = sys::send_vector(socket().native_handle(), iov.data() + first, iov.size() - first);
         if (n >= 0) {
             auto left = std::size_t(n);
             for (; first < iov.size() && left >= iov[first].iov_len; ++first) left -= iov[first].iov_len;
@@ -63,8 +55,7 @@ Task<bool> TcpTransport::write_file(int fd, std::uint64_t offset, std::uint64_t 
     if (!socket().native_non_blocking()) socket().native_non_blocking(true);
     while (length > 0) {
         control_.arm(stall_);
-        off_t off = off_t(offset);
-        auto n = ::sendfile(socket().native_handle(), fd, &off, std::min<std::uint64_t>(length, 1u << 22));
+        auto n = sys::send_file(socket().native_handle(), fd, offset, std::min<std::uint64_t>(length, 1u << 22));
         if (n > 0) {
             offset += std::uint64_t(n);
             length -= std::uint64_t(n);
@@ -79,9 +70,7 @@ Task<bool> TcpTransport::write_file(int fd, std::uint64_t offset, std::uint64_t 
 }
 
 void TcpTransport::cork(bool on) {
-    int v = on ? 1 : 0;
-    // Best effort: without TCP_CORK the bytes are the same, only in more segments.
-    ::setsockopt(socket().native_handle(), IPPROTO_TCP, TCP_CORK, &v, sizeof v);
+    sys::set_cork(socket().native_handle(), on);
 }
 
 char* TlsTransport::chunk() {

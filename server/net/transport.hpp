@@ -37,7 +37,8 @@ public:
 };
 
 // Plain TCP: non-blocking sendmsg(2) (as much per call as the socket takes; asio's
-// async_write stops each call at 64 KiB), zero-copy sendfile(2), TCP_CORK, and the
+// async_write stops each call at 64 KiB), files by sys::send_file (zero-copy sendfile where the
+// OS has one), corking (sys/socket_send.hpp), and the
 // write-stall deadline the sweeper enforces (a stalled client costs a deadline, not a thread).
 class TcpTransport final : public Transport {
 public:

@@ -28,6 +28,7 @@
 #include "server/run/output.hpp"
 #include "server/run/page_script.hpp"
 #include "server/run/stdin_lines.hpp"
+#include "server/sys/process.hpp"
 #include "server/text/shell.hpp"
 
 namespace wasmdev::run {
@@ -50,7 +51,7 @@ extern "C" void on_signal(int sig) {
 class SignalPipe {
 public:
     SignalPipe() {
-        if (::pipe2(fds_, O_CLOEXEC | O_NONBLOCK) != 0) fds_[0] = fds_[1] = -1;
+        if (sys::open_pipe(fds_, true) != 0) fds_[0] = fds_[1] = -1;
         g_signal_pipe = fds_[1];
         struct sigaction sa {};
         sa.sa_handler = on_signal;

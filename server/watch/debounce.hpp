@@ -1,7 +1,7 @@
 // Turns a stream of file-change notices into few "reload" events (docs/design.md#live-reload): one event once
 // writes have settled (no notice for `quiet`), none while a wasmdev build's log is being
 // written (the build ends with its log closed: then at once). Pure: the caller feeds notices
-// and the time; the inotify reader (watcher.cpp) and the subscribers are others' business.
+// and the time; the tree watch (watcher.cpp) and the subscribers are others' business.
 #pragma once
 #include <chrono>
 #include <cstddef>

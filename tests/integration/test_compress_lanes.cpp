@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "server/compress/codec.hpp"
-#include "server/net/cpus.hpp"
+#include "server/sys/cpus.hpp"
 #include "tests/integration/support.hpp"
 
 using namespace wasmdev::test;
@@ -23,7 +23,7 @@ TEST_CASE("compression lanes: a cold small script is compressed at once while bi
     while (script.size() < 3000) script += "export const answer = 42; // a line of a small module\n";
     dir.write("app.js", script);
     // One big file per compression thread: sparse (no disk), each minutes of gzip.
-    unsigned const threads = wasmdev::net::usable_cpus();
+    unsigned const threads = wasmdev::sys::usable_cpus();
     for (unsigned i = 0; i < threads; ++i)
         std::filesystem::resize_file(dir.write("big" + std::to_string(i) + ".wasm", ""), 8ull << 30);
     auto cfg = config_for(dir.path);

@@ -8,6 +8,7 @@
 
 #include "server/cpython/checkout.hpp"
 #include "server/cpython/toolchain.hpp"
+#include "server/sys/cpus.hpp"
 #include "tests/support/temp_tree.hpp"
 
 using namespace wasmdev::cpython;
@@ -131,6 +132,10 @@ TEST_CASE("wasi_sdk_path and build_triple") {
     auto triple = build_triple();
     CHECK(triple.find("-linux-") != std::string::npos);
     CHECK(default_jobs() >= 1);
+}
+
+TEST_CASE("default_jobs: `build -j` defaults to the CPUs `serve --threads` counts (a container's quota included)") {
+    CHECK(default_jobs() == wasmdev::sys::usable_cpus());
 }
 
 TEST_CASE("find_executable: PATH order and executability") {

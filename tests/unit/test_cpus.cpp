@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
-#include "server/net/cpus.hpp"
+#include "server/sys/cpus.hpp"
 
-using wasmdev::net::usable_cpus;
+using wasmdev::sys::usable_cpus;
 
 TEST_CASE("usable_cpus: the affinity mask capped by a cgroup quota, rounded up, at least one") {
     struct Row { unsigned affinity; std::optional<std::string_view> cpu_max; unsigned expected; };

@@ -12,7 +12,7 @@
 #include <fstream>
 
 #include "server/fs/directory.hpp"
-#include "server/fs/open_beneath.hpp"
+#include "server/sys/open_beneath.hpp"
 #include "server/fs/resolve.hpp"
 
 using namespace wasmdev::fs;
@@ -137,8 +137,8 @@ TEST_CASE("open_beneath: the walk without openat2 refuses symlinks anywhere on t
         CAPTURE(row.relative);
         for (bool walk : {true, false}) {
             CAPTURE(walk);
-            int const fd = walk ? open_beneath_walk(t.root_fd, row.relative, O_RDONLY)
-                                : open_beneath(t.root_fd, row.relative, O_RDONLY);
+            int const fd = walk ? wasmdev::sys::open_beneath_walk(t.root_fd, row.relative, O_RDONLY)
+                                : wasmdev::sys::open_beneath(t.root_fd, row.relative, O_RDONLY);
             if (row.error == 0) {
                 CHECK(fd >= 0);
             } else if (row.error == -EXDEV) {

@@ -51,7 +51,7 @@ TEST_CASE("spawn_piped: the child reads fd 3 and writes fd 4; its stdout and std
     auto c = spawn_piped({"sh", "-c", "read x <&3; printf 'got %s' \"$x\" >&4; echo to-log; echo to-log-err >&2"},
                          base_env(), t / "log");
     REQUIRE(c.pid > 0);
-    CHECK(c.pidfd >= 0);
+    CHECK(c.exit_notice >= 0);
     CHECK(::getpgid(c.pid) == c.pid);  // a process group of its own
     REQUIRE(::write(c.to_child, "ping\n", 5) == 5);
     CHECK(read_some(c.from_child, 8) == "got ping");

@@ -1,4 +1,6 @@
-#include "server/fs/open_beneath.hpp"
+// Linux: openat2(2) in one step the kernel checks, the O_PATH walk where it is missing
+// (ENOSYS before 5.6, EPERM from a seccomp filter that does not know it).
+#include "server/sys/open_beneath.hpp"
 
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -10,7 +12,7 @@
 #include <cerrno>
 #include <string_view>
 
-namespace wasmdev::fs {
+namespace wasmdev::sys {
 namespace {
 
 // Whether openat2 answered ENOSYS (kernel before 5.6) or EPERM (a seccomp filter that does not
@@ -90,4 +92,13 @@ int open_absolute(std::string const& absolute, int flags) {
     return out;
 }
 
-}  // namespace wasmdev::fs
+int open_directory(char const* absolute) {
+    int const fd = ::open(absolute, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return fd >= 0 ? fd : -errno;
+}
+
+int open_directory_beneath(int dir_fd, std::string const& relative) {
+    return open_beneath(dir_fd, relative, O_PATH | O_DIRECTORY);
+}
+
+}  // namespace wasmdev::sys
