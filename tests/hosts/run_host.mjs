@@ -1,6 +1,7 @@
 // A real Emscripten threads page deployed to a static host's OWN local server, offline, in
 // headless Chromium: with the file `wasmdev deploy DIR --format HOST -o` writes, the page is
-// cross-origin isolated and its two pthreads run; without it, it is not and they do not.
+// cross-origin isolated and its two pthreads run, and `wasmdev check` passes on it; without it,
+// it is not, they do not, and check fails.
 // Hosts: cloudflare (wrangler pages dev), firebase (the Hosting emulator), netlify and
 // netlify-toml (netlify dev), github-pages (python3 -m http.server, which sends no COOP/COEP,
 // plus wasmdev-coi.js's service worker).
@@ -180,6 +181,14 @@ async function buildPage(out) {
 // Publishes the page into a fresh folder, with or without the host's file, serves it with
 // the host's own server and loads it in a fresh browser context; resolves with what the page
 // recorded and how many times it loaded.
+// `wasmdev check URL`'s exit code (0: the page would work, 1: it would not) and its report.
+async function checkDeployment(url) {
+  const outcome = await run(binary, ['check', url, '--timeout', '60'], { timeout: 90000 })
+    .then((r) => ({ code: 0, ...r }), (e) => ({ code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? e.message }));
+  console.log(`wasmdev check ${url}: exit ${outcome.code}\n${`${outcome.stdout}${outcome.stderr}`.trimEnd()}`);
+  return outcome;
+}
+
 async function publishAndLoad(browser, page0, root, withFile) {
   const label = withFile ? `with ${host.file}` : `without ${host.file}`;
   const dir = join(root, withFile ? 'with' : 'without');
@@ -218,7 +227,11 @@ async function publishAndLoad(browser, page0, root, withFile) {
     await page.waitForFunction(() => window.__hostPage?.done === true, null, { timeout: PAGE_TIMEOUT_MS });
     const result = await page.evaluate(() => window.__hostPage);
     console.log(`${label}: crossOriginIsolated=${result.isolated}, printed ${JSON.stringify(result.lines)}, errors ${JSON.stringify(result.errors)}`);
-    return { ...result, loads };
+    // The same deployment as `wasmdev check` sees it (types, COOP/COEP/CORP on the page and its
+    // worker, the .wasm's type): what the host itself sends, not what the browser made of it.
+    // github-pages isolates through its service worker, which check (no browser) cannot see.
+    const check = host.page ? null : await checkDeployment(server.url);
+    return { ...result, loads, check };
   } catch (e) {
     console.log(`${label}: the host's output:\n${server.output.trimEnd() || '(empty)'}`);
     throw e;
@@ -241,6 +254,7 @@ try {
   expect(deployed.lines.includes(EXPECTED_LINE) && deployed.errors.length === 0,
     `with ${host.file} the threaded program ran ("${EXPECTED_LINE}")`);
   if (host.page) expect(deployed.loads === 2, `wasmdev-coi.js reloaded the page exactly once (${deployed.loads} loads)`);
+  if (deployed.check) expect(deployed.check.code === 0, `wasmdev check passes on the page deployed with ${host.file}`);
 
   if (host.bareShownBy) {
     console.log(`without ${host.file}: not run here, the same as --host ${host.bareShownBy} without its file`);
@@ -249,6 +263,7 @@ try {
     expect(bare.isolated === false, `without ${host.file} the page is not cross-origin isolated`);
     expect(!bare.lines.includes(EXPECTED_LINE) && bare.errors.length > 0,
       `without ${host.file} the threaded program cannot run (it fails: ${bare.errors[0] ?? 'no error'})`);
+    if (bare.check) expect(bare.check.code === 1, `wasmdev check fails on the page deployed without ${host.file}`);
   }
 } catch (e) {
   failures.push(e.message);
