@@ -13,6 +13,7 @@
 #include "server/browser/devtools_message.hpp"
 #include "server/browser/run_dirs.hpp"
 #include "server/cpython/env.hpp"
+#include "server/sys/process.hpp"
 
 namespace wasmdev::browser {
 
@@ -67,6 +68,7 @@ std::unique_ptr<Browser> Browser::launch(std::string const& program, bool as_roo
     std::error_code ec;
     fs::create_directory(b->dir_ / "profile", ec);
     b->argv_ = chromium_argv(program, b->dir_ / "profile", as_root);
+    sys::adopt_orphans();  // the group's orphans come back to us when close() ends it
     b->child_ = cpython::spawn_piped(b->argv_, cpython::current_environment(), b->dir_ / "browser.log");
     if (b->child_.pid <= 0) {
         error = b->child_.error;
@@ -124,8 +126,11 @@ cpython::ProcessResult Browser::close(std::chrono::milliseconds grace) {
     if (closed_) return ended_;
     closed_ = true;
     if (child_.pid > 0) {
-        if (child_.to_child >= 0) send("Browser.close");
+        if (child_.to_child >= 0 && grace.count() > 0) send("Browser.close");
         ended_ = cpython::end_piped(child_, grace);
+        // Its crash handlers live in sessions of their own, out of the group's reach; they
+        // exit once the browser is gone and, adopted, are ours to reap.
+        sys::reap_children(std::chrono::seconds(2));
     }
     run_dir_.release();  // after the group is gone: nothing writes into the profile any more
     return ended_;

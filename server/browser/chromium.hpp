@@ -63,7 +63,8 @@ public:
     std::string log_tail(std::size_t max_bytes = 2000) const;
 
     // Asks the browser to close, waits up to `grace`, then ends its group (SIGTERM, SIGKILL)
-    // and removes the directory. Idempotent; returns how the browser process ended.
+    // and removes the directory; a zero grace ends the group at once (SIGKILL), for a caller
+    // that wants nothing the browser would save. Idempotent; returns how the browser process ended.
     cpython::ProcessResult close(std::chrono::milliseconds grace = std::chrono::seconds(3));
 
 private:

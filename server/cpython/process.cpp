@@ -313,8 +313,9 @@ ProcessResult end_piped(PipedChild& child, std::chrono::milliseconds grace) {
     ProcessResult r;
     if (child.pid <= 0) return r;
     close_fd(child.to_child);  // end of input: a browser on a DevTools pipe closes itself
-    bool exited = child.exit_notice >= 0 && exits_within(child.exit_notice, grace);
-    if (!exited) {
+    // A zero grace wants nothing of a graceful exit: straight to SIGKILL.
+    bool exited = grace.count() > 0 && child.exit_notice >= 0 && exits_within(child.exit_notice, grace);
+    if (!exited && grace.count() > 0) {
         ::kill(-child.pid, SIGTERM);
         exited = child.exit_notice >= 0 && exits_within(child.exit_notice, std::chrono::seconds(2));
     }
@@ -322,9 +323,10 @@ ProcessResult end_piped(PipedChild& child, std::chrono::milliseconds grace) {
     // this reaches only what it started (renderers, zygotes, crash handlers that outlived it).
     ::kill(-child.pid, SIGKILL);
     int const status = sys::reap(child.pid);
-    // Killed members that were reparented are reaped by init; wait (bounded) until the group is
-    // empty, so that no process of it is left when the caller reports the run's end.
-    for (int i = 0; i < 200 && ::kill(-child.pid, 0) == 0; ++i) ::usleep(10000);
+    // Killed members that were reparented are ours to reap after sys::adopt_orphans(), else
+    // init's; wait (bounded) until the group is empty, so that no process of it is left when
+    // the caller reports the run's end.
+    sys::reap_group(child.pid, std::chrono::seconds(2));
     close_fd(child.from_child);
     close_fd(child.exit_notice);
     child.pid = 0;

@@ -62,7 +62,8 @@ PipedChild spawn_piped(std::vector<std::string> const& argv, Environment const& 
                        std::filesystem::path const& log_file);
 
 // Ends a piped child and everything in its process group: waits up to `grace` for it to
-// exit by itself (the caller asked it to), then SIGTERM to the group, then SIGKILL; the group
+// exit by itself (the caller asked it to), then SIGTERM to the group, then SIGKILL (a zero
+// grace: SIGKILL at once); the group
 // is killed before the child is reaped, so its id cannot have been reused. Closes the pipes
 // and the exit notice. Returns how the child itself ended.
 ProcessResult end_piped(PipedChild& child, std::chrono::milliseconds grace);

@@ -8,6 +8,9 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#if defined(__FreeBSD__)
+#include <sys/procctl.h>
+#endif
 #include <unistd.h>
 
 #include <cerrno>
@@ -117,6 +120,12 @@ int reap(pid_t pid) {
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     return status;
+}
+
+void adopt_orphans() {
+#if defined(__FreeBSD__)
+    ::procctl(P_PID, ::getpid(), PROC_REAP_ACQUIRE, nullptr);
+#endif
 }
 
 }  // namespace wasmdev::sys
