@@ -202,12 +202,14 @@ TEST_CASE("apply_extra_headers: a --header Vary adds to the handler's Vary inste
     apply_extra_headers(h, extra);
     CHECK(value_of(h, "Vary") == "Accept-Encoding, Origin");
     CHECK(count_of(h, "Vary") == 1);
+    // Names in a ResponseHeaders are views of the --header list, which must outlive it (config.hpp).
+    HeaderList const origin{{"Vary", "Origin"}};
     ResponseHeaders none{{"Content-Type", "text/plain"}};
-    apply_extra_headers(none, {{"Vary", "Origin"}});
+    apply_extra_headers(none, origin);
     CHECK(value_of(none, "Vary") == "Origin");
     // policy_headers already placed the --header Vary; the handler added its own after it
     ResponseHeaders twice{{"Vary", "Origin"}, {"Content-Type", "text/js"}, {"Vary", "Accept-Encoding"}};
-    apply_extra_headers(twice, {{"Vary", "Origin"}});
+    apply_extra_headers(twice, origin);
     CHECK(count_of(twice, "Vary") == 1);
     CHECK(value_of(twice, "Vary") == "Accept-Encoding, Origin");
 }
