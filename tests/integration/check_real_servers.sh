@@ -9,15 +9,13 @@ set -u
 bin=$(realpath "$1")
 command -v curl >/dev/null || { echo "SKIP: curl is missing"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: python3 is missing"; exit 77; }
+. "$(dirname "$0")/process.bash"
 tmp=$(mktemp -d)
 chmod 755 "$tmp"  # as root, nginx's and Apache's workers run as www-data and must reach the site
 pid=
 fail() { echo "FAIL: $*"; for f in "$tmp"/*.log; do [ -f "$f" ] && { echo "== $f"; tail -n 20 "$f"; }; done; exit 1; }
 stop() {
-  [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null  # only if it ignored TERM for 5 s
+  end_process "$pid"
   pid=
 }
 trap 'stop; rm -rf "$tmp"' EXIT

@@ -10,15 +10,13 @@ nginx=${WASMDEV_NGINX:-/usr/sbin/nginx}  # override to test another build, or th
 command -v curl >/dev/null || { echo "SKIP: curl is missing (Debian package curl)"; exit 77; }
 [ -x "$bin" ] || { echo "FAIL: $bin is not an executable"; exit 1; }
 
+. "$(dirname "$0")/process.bash"
 tmp=$(mktemp -d)
 chmod 755 "$tmp"  # as root, nginx's worker runs as www-data and must reach the site
 pid=
 fail() { echo "FAIL: $*"; [ -f "$tmp/error.log" ] && tail -n 20 "$tmp/error.log"; exit 1; }
 stop() {
-  [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null  # only if it ignored TERM for 5 s
+  end_process "$pid"
   pid=
 }
 trap 'stop; rm -rf "$tmp"' EXIT
