@@ -72,8 +72,7 @@ constexpr auto entries = std::to_array<MimeEntry>({
 std::span<MimeEntry const> table() { return entries; }
 
 MimeEntry const* lookup(std::string_view file_name) {
-    if (auto slash = file_name.find_last_of('/'); slash != std::string_view::npos)
-        file_name.remove_prefix(slash + 1);
+    if (auto slash = file_name.find_last_of('/'); slash != std::string_view::npos) file_name.remove_prefix(slash + 1);
     auto dot = file_name.find_last_of('.');
     // No dot, or only a leading one (".bashrc"): no extension.
     if (dot == std::string_view::npos || dot == 0) return nullptr;

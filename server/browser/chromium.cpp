@@ -24,8 +24,9 @@ Located locate_browser(std::string_view flag, std::string_view env_value, std::s
     auto named = [&](std::string_view name, std::string_view how) -> Located {
         auto found = cpython::find_executable(name, path_value);
         if (!found.empty()) return {found, {}};
-        return {{}, std::string(how) + " " + std::string(name) +
-                        " is not an executable browser (apt install chromium, or pass --browser PATH)"};
+        return {{},
+                std::string(how) + " " + std::string(name) +
+                    " is not an executable browser (apt install chromium, or pass --browser PATH)"};
     };
     if (!flag.empty()) return named(flag, "--browser");
     if (!env_value.empty()) return named(env_value, "$WASMDEV_BROWSER:");

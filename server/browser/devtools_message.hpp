@@ -19,14 +19,14 @@ struct RemoteValue {
     bool is_string = false;  // a JavaScript string: a format string when it comes first
 };
 
-struct Response {       // the answer to a command we sent
+struct Response {  // the answer to a command we sent
     long long id = 0;
-    std::string error{};  // the protocol's error message; empty on success
+    std::string error{};       // the protocol's error message; empty on success
     std::string target_id{};   // result.targetId (Target.createTarget)
     std::string session_id{};  // result.sessionId (Target.attachToTarget)
     std::string error_text{};  // result.errorText (Page.navigate: net::ERR_...)
 };
-struct ConsoleCall {    // Runtime.consoleAPICalled
+struct ConsoleCall {     // Runtime.consoleAPICalled
     std::string type{};  // log, info, debug, error, warning, trace, assert, ...
     std::vector<RemoteValue> args{};
     double timestamp = 0;  // milliseconds since the epoch
@@ -46,7 +46,7 @@ struct AttachedToTarget {  // Target.attachedToTarget (auto-attach: workers, fra
 struct DetachedFromTarget {
     std::string session_id{};
 };
-struct DialogOpening {  // Page.javascriptDialogOpening
+struct DialogOpening {   // Page.javascriptDialogOpening
     std::string type{};  // alert, confirm, prompt, beforeunload
     std::string message{};
 };

@@ -49,9 +49,7 @@ bool is_collectable(RunDirState const& s) {
            !s.browser_group_alive;
 }
 
-fs::path run_dir_parent(char const* tmpdir_env) {
-    return fs::path(tmpdir_env && *tmpdir_env ? tmpdir_env : "/tmp");
-}
+fs::path run_dir_parent(char const* tmpdir_env) { return fs::path(tmpdir_env && *tmpdir_env ? tmpdir_env : "/tmp"); }
 
 RunDir RunDir::create(fs::path const& parent, std::string& error) {
     std::string pattern = (parent / (std::string(prefix) + "XXXXXX")).string();

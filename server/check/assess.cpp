@@ -22,10 +22,10 @@ Report assess(Crawl crawl, Context ctx) {
     // else a limit left out is a warning, so a truncated walk never reads as a clean pass.
     bool const page_fetched = !crawl.resources.empty() && crawl.resources.front().kind == Kind::page;
     if (!page_fetched)
-        r.problems.push_back({Severity::error, ctx.page_url, "fetch",
-                              "the page was not fetched" +
-                                  (crawl.skipped.empty() ? std::string() : ": " + crawl.skipped.front()),
-                              "make the page reachable, or allow more time (--timeout)"});
+        r.problems.push_back(
+            {Severity::error, ctx.page_url, "fetch",
+             "the page was not fetched" + (crawl.skipped.empty() ? std::string() : ": " + crawl.skipped.front()),
+             "make the page reachable, or allow more time (--timeout)"});
     for (auto const& s : crawl.skipped)
         if (page_fetched)
             r.problems.push_back({Severity::warning, ctx.page_url, "limits", "not checked: " + s,

@@ -55,8 +55,8 @@ BrowserLoad load_in_browser(std::string const& url, std::string const& program, 
         }
         // A page that keeps fetching (polling, streaming) is asked anyway, ten settles after load.
         if (loaded && evaluate_id == 0 && (now - last_network >= settle || now - loaded_at >= 10 * settle))
-            evaluate_id = b->send("Runtime.evaluate", {{"expression", "self.crossOriginIsolated"}, {"returnByValue", true}},
-                                  page);
+            evaluate_id = b->send("Runtime.evaluate",
+                                  {{"expression", "self.crossOriginIsolated"}, {"returnByValue", true}}, page);
         auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::min<clock::duration>(limit - (now - start), std::chrono::milliseconds(100)));
         pollfd fds[2] = {{b->pipe_fd(), POLLIN, 0}, {b->exit_fd(), POLLIN, 0}};

@@ -73,7 +73,10 @@ asio::awaitable<void> exchange(Stream& stream, Target const& t, Request const& r
     for (auto const& h : rq.headers) req.set(h.name, h.value);
     beast::get_lowest_layer(stream).expires_after(timeout);
     auto [wec, wn] = co_await bhttp::async_write(stream, req, tuple_awaitable);
-    if (wec) { reply.error = "sending the request: " + describe(wec); co_return; }
+    if (wec) {
+        reply.error = "sending the request: " + describe(wec);
+        co_return;
+    }
 
     beast::flat_buffer buf;
     bhttp::response_parser<bhttp::string_body> parser;
@@ -81,7 +84,10 @@ asio::awaitable<void> exchange(Stream& stream, Target const& t, Request const& r
     if (rq.method == "HEAD") parser.skip(true);
     beast::get_lowest_layer(stream).expires_after(timeout);
     auto [hec, hn] = co_await bhttp::async_read_header(stream, buf, parser, tuple_awaitable);
-    if (hec) { reply.error = "reading the response: " + describe(hec); co_return; }
+    if (hec) {
+        reply.error = "reading the response: " + describe(hec);
+        co_return;
+    }
     auto const& res = parser.get();
     reply.status = static_cast<int>(res.result_int());
     for (auto const& f : res) reply.headers.push_back({std::string(f.name_string()), std::string(f.value())});
@@ -99,8 +105,10 @@ asio::awaitable<void> exchange(Stream& stream, Target const& t, Request const& r
     auto [bec, bn] = co_await bhttp::async_read(stream, buf, parser, tuple_awaitable);
     reply.body = std::move(parser.get().body());
     reply.body_bytes = reply.body.size();
-    if (bec == bhttp::error::body_limit) reply.cut = true;
-    else if (bec) reply.error = "reading the body: " + describe(bec);
+    if (bec == bhttp::error::body_limit)
+        reply.cut = true;
+    else if (bec)
+        reply.error = "reading the body: " + describe(bec);
 }
 
 class Crawler {
@@ -133,9 +141,10 @@ public:
 
     // What the walk had not reached when the total time ran out: the URL in flight and the queue.
     void note_timeout() {
-        out_.skipped.push_back(fmt::format("stopped after {} s (the total time limit) while fetching {}; {} more URL(s) "
-                                           "not fetched",
-                                           limits_.total_timeout.count() / 1000, in_flight_, queue_.size()));
+        out_.skipped.push_back(
+            fmt::format("stopped after {} s (the total time limit) while fetching {}; {} more URL(s) "
+                        "not fetched",
+                        limits_.total_timeout.count() / 1000, in_flight_, queue_.size()));
     }
 
 private:
@@ -155,13 +164,15 @@ private:
         // with one: every other-origin HEAD carries it, as that request would.
         if (o.cross_origin) rq.headers.push_back({"Origin", origin_field(page_url_)});
         rq.need_body = scanned;
-        rq.body_cap = scanned ? std::min<std::uint64_t>(limits_.max_body_bytes, max_scan_bytes) : limits_.max_body_bytes;
+        rq.body_cap =
+            scanned ? std::min<std::uint64_t>(limits_.max_body_bytes, max_scan_bytes) : limits_.max_body_bytes;
         Reply reply;
         std::string current = url;
         for (int hop = 0;; ++hop) {
             reply = {};
             co_await fetch(current, rq, reply);
-            bool const redirect = reply.error.empty() && reply.status >= 300 && reply.status < 400 && reply.status != 304;
+            bool const redirect =
+                reply.error.empty() && reply.status >= 300 && reply.status < 400 && reply.status != 304;
             if (!redirect || hop >= limits_.max_redirects) break;
             std::string location;
             for (auto const& h : reply.headers)
@@ -190,9 +201,10 @@ private:
             (kind == Kind::wasm || kind == Kind::data || kind == Kind::source_map))
             co_await probe_range(o);
         if (scanned && reply.cut)
-            out_.skipped.push_back(fmt::format("{}: longer than the {} MiB a page or script is scanned for, its "
-                                               "references were not read",
-                                               o.url, rq.body_cap >> 20));
+            out_.skipped.push_back(
+                fmt::format("{}: longer than the {} MiB a page or script is scanned for, its "
+                            "references were not read",
+                            o.url, rq.body_cap >> 20));
         if (scanned && reply.error.empty() && reply.status >= 200 && reply.status < 300 && !reply.cut) {
             auto coding = combined_header(o.headers, "Content-Encoding").value_or("");
             auto decoded = decode_body(coding, reply.body, max_scan_bytes);
@@ -242,14 +254,23 @@ private:
     asio::awaitable<void> fetch(std::string const& url, Request const& rq, Reply& reply) {
         std::string error;
         auto t = split_url(url, error);
-        if (!t) { reply.error = error; co_return; }
+        if (!t) {
+            reply.error = error;
+            co_return;
+        }
         tcp::resolver resolver(io_);
         auto [rec, endpoints] = co_await resolver.async_resolve(t->host, t->port, tuple_awaitable);
-        if (rec) { reply.error = fmt::format("resolving {}: {}", t->host, describe(rec)); co_return; }
+        if (rec) {
+            reply.error = fmt::format("resolving {}: {}", t->host, describe(rec));
+            co_return;
+        }
         beast::tcp_stream tcp(io_);
         tcp.expires_after(limits_.request_timeout);
         auto [cec, ep] = co_await tcp.async_connect(endpoints, tuple_awaitable);
-        if (cec) { reply.error = fmt::format("connecting to {}:{}: {}", t->host, t->port, describe(cec)); co_return; }
+        if (cec) {
+            reply.error = fmt::format("connecting to {}:{}: {}", t->host, t->port, describe(cec));
+            co_return;
+        }
         if (t->scheme == "http") {
             co_await exchange(tcp, *t, rq, reply, limits_.request_timeout);
             beast::error_code ignored;  // closing a finished exchange: nothing to do if it fails
@@ -264,7 +285,10 @@ private:
         tls.set_verify_callback(asio::ssl::host_name_verification(t->host));
         beast::get_lowest_layer(tls).expires_after(limits_.request_timeout);
         auto [hec] = co_await tls.async_handshake(asio::ssl::stream_base::client, tuple_awaitable);
-        if (hec) { reply.error = "TLS handshake: " + describe(hec); co_return; }
+        if (hec) {
+            reply.error = "TLS handshake: " + describe(hec);
+            co_return;
+        }
         co_await exchange(tls, *t, rq, reply, limits_.request_timeout);
     }
 

@@ -16,7 +16,7 @@
 namespace wasmdev::check {
 
 struct Limits {
-    std::size_t max_resources = 200;                       // requests, the page included
+    std::size_t max_resources = 200;                         // requests, the page included
     std::uint64_t max_body_bytes = std::uint64_t(64) << 20;  // read of one body; the rest is not read
     std::uint64_t max_total_bytes = std::uint64_t(512) << 20;
     std::chrono::milliseconds request_timeout{std::chrono::seconds(20)};  // each connect, write, read
@@ -25,7 +25,7 @@ struct Limits {
 };
 
 struct Crawl {
-    std::vector<Observed> resources{};  // the page first, then in the order found
+    std::vector<Observed> resources{};   // the page first, then in the order found
     std::vector<std::string> skipped{};  // one line per limit that left something unchecked
 };
 

@@ -62,10 +62,14 @@ CacheControl parse_cache_control(std::vector<Header> const& headers) {
         auto eq = item.find('=');
         auto name = text::lowercase(text::trim(item.substr(0, eq)));
         auto arg = eq == std::string_view::npos ? std::string_view{} : text::trim(item.substr(eq + 1), " \t\"");
-        if (name == "no-cache") cc.no_cache = true;
-        else if (name == "no-store") cc.no_store = true;
-        else if (name == "must-revalidate") cc.must_revalidate = true;
-        else if (name == "immutable") cc.immutable = true;
+        if (name == "no-cache")
+            cc.no_cache = true;
+        else if (name == "no-store")
+            cc.no_store = true;
+        else if (name == "must-revalidate")
+            cc.must_revalidate = true;
+        else if (name == "immutable")
+            cc.immutable = true;
         else if (name == "max-age" || name == "s-maxage") {
             std::uint64_t n = 0;
             auto [p, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), n);
@@ -92,17 +96,17 @@ void judge_status(Observed const& o, std::vector<Problem>& out, Context const& c
     if (is_ok(o.status)) return;
     // check asks another origin with HEAD only; a server that refuses HEAD says nothing of GET.
     if (o.cross_origin && (o.status == 405 || o.status == 501)) {
-        out.push_back(make(Severity::note, o, "status",
-                           fmt::format("answers HEAD with {}: another origin is not fetched with GET, so not checked",
-                                       o.status),
-                           "--browser loads it as the page does"));
+        out.push_back(
+            make(Severity::note, o, "status",
+                 fmt::format("answers HEAD with {}: another origin is not fetched with GET, so not checked", o.status),
+                 "--browser loads it as the page does"));
         return;
     }
     if (o.status >= 300 && o.status < 400) {
-        out.push_back(make(sev, o, "status",
-                           fmt::format("answers {} (a redirect check did not follow: to another origin, or too many)",
-                                       o.status),
-                           "link the final URL, or serve the file at this URL"));
+        out.push_back(
+            make(sev, o, "status",
+                 fmt::format("answers {} (a redirect check did not follow: to another origin, or too many)", o.status),
+                 "link the final URL, or serve the file at this URL"));
         return;
     }
     out.push_back(make(sev, o, "status", fmt::format("answers {}", o.status),
@@ -123,8 +127,8 @@ void judge_mime(Observed const& o, std::vector<Problem>& out, Context const& ctx
     bool const nosniff = text::iequals(combined_header(o.headers, "X-Content-Type-Options").value_or(""), "nosniff");
     switch (o.kind) {
         case Kind::page:
-            out.push_back(make(Severity::error, o, "mime", fmt::format("{}: the browser will not render it as HTML", shown),
-                               fix));
+            out.push_back(make(Severity::error, o, "mime",
+                               fmt::format("{}: the browser will not render it as HTML", shown), fix));
             return;
         case Kind::wasm:
             out.push_back(make(Severity::error, o, "mime",
@@ -140,17 +144,19 @@ void judge_mime(Observed const& o, std::vector<Problem>& out, Context const& ctx
                 out.push_back(make(Severity::note, o, "mime",
                                    fmt::format("{}: browsers run it, but the table says {}", shown, expected), fix));
             } else if (o.kind != Kind::script || nosniff) {
-                out.push_back(make(Severity::error, o, "mime",
-                                   fmt::format("{}: {} refuses to run it (strict MIME type checking)", shown,
-                                               o.kind == Kind::script ? "X-Content-Type-Options: nosniff" : "the browser"),
-                                   fix));
+                out.push_back(
+                    make(Severity::error, o, "mime",
+                         fmt::format("{}: {} refuses to run it (strict MIME type checking)", shown,
+                                     o.kind == Kind::script ? "X-Content-Type-Options: nosniff" : "the browser"),
+                         fix));
             } else {
                 out.push_back(make(Severity::warning, o, "mime",
                                    fmt::format("{}: runs only because it is not sent with nosniff", shown), fix));
             }
             return;
         default:
-            out.push_back(make(Severity::warning, o, "mime", fmt::format("{}, the table says {}", shown, expected), fix));
+            out.push_back(
+                make(Severity::warning, o, "mime", fmt::format("{}, the table says {}", shown, expected), fix));
     }
 }
 
@@ -178,9 +184,9 @@ void judge_policy_syntax(Observed const& o, std::vector<Problem>& out, Context c
 void judge_compression(Observed const& o, std::vector<Problem>& out, Context const& ctx) {
     if (o.status != 200 || o.cross_origin) return;
     auto name = file_name(o.url);
-    bool const compressible =
-        o.kind == Kind::page || o.kind == Kind::script || o.kind == Kind::module || o.kind == Kind::worker ||
-        o.kind == Kind::wasm || o.kind == Kind::data || mime::is_compressible(name);
+    bool const compressible = o.kind == Kind::page || o.kind == Kind::script || o.kind == Kind::module ||
+                              o.kind == Kind::worker || o.kind == Kind::wasm || o.kind == Kind::data ||
+                              mime::is_compressible(name);
     if (!compressible) return;
     auto coding = text::lowercase(combined_header(o.headers, "Content-Encoding").value_or(""));
     if (!coding.empty() && coding != "identity") return;
@@ -199,15 +205,15 @@ void judge_caching(Observed const& o, std::vector<Problem>& out, Context const& 
     if (!is_ok(o.status) || o.cross_origin) return;
     auto cc = parse_cache_control(o.headers);
     if (o.kind == Kind::page) {
-        bool const revalidates =
-            cc.no_cache || cc.no_store || (cc.max_age && *cc.max_age == 0 && cc.must_revalidate);
+        bool const revalidates = cc.no_cache || cc.no_store || (cc.max_age && *cc.max_age == 0 && cc.must_revalidate);
         if (!revalidates)
-            out.push_back(make(Severity::warning, o, "cache",
-                               cc.present ? fmt::format("Cache-Control: {} lets browsers show an old page after a deploy",
-                                                        combined_header(o.headers, "Cache-Control").value_or(""))
-                                          : "no Cache-Control: browsers cache the page by heuristics and may show an "
-                                            "old one after a deploy",
-                               fmt::format("send Cache-Control: no-cache on HTML; {}", deploy_hint(ctx.deploy_format))));
+            out.push_back(
+                make(Severity::warning, o, "cache",
+                     cc.present ? fmt::format("Cache-Control: {} lets browsers show an old page after a deploy",
+                                              combined_header(o.headers, "Cache-Control").value_or(""))
+                                : "no Cache-Control: browsers cache the page by heuristics and may show an "
+                                  "old one after a deploy",
+                     fmt::format("send Cache-Control: no-cache on HTML; {}", deploy_hint(ctx.deploy_format))));
         return;
     }
     bool const long_lived = cc.immutable || (cc.max_age && *cc.max_age >= long_lived_seconds);
@@ -300,9 +306,9 @@ PolicyValue parse_policy(std::vector<Header> const& headers, std::string_view na
     p.state = ok ? PolicyValue::State::valid : PolicyValue::State::invalid;
     if (ok) p.token = text::lowercase(token);
     // A token the browser does not know is parsed and then ignored: the same outcome as a bad list.
-    static constexpr std::string_view known[] = {"same-origin",  "same-origin-allow-popups", "unsafe-none",
-                                                 "noopener-allow-popups", "require-corp", "credentialless",
-                                                 "same-site",    "cross-origin"};
+    static constexpr std::string_view known[] = {
+        "same-origin",  "same-origin-allow-popups", "unsafe-none", "noopener-allow-popups",
+        "require-corp", "credentialless",           "same-site",   "cross-origin"};
     if (ok && std::find(std::begin(known), std::end(known), p.token) == std::end(known)) {
         p.state = PolicyValue::State::invalid;
         p.token.clear();
@@ -322,10 +328,16 @@ bool is_content_hashed(std::string_view path) {
         bool exts = true;
         std::size_t k = j;
         while (k < name.size()) {
-            if (name[k] != '.') { exts = false; break; }
+            if (name[k] != '.') {
+                exts = false;
+                break;
+            }
             std::size_t m = k + 1;
             while (m < name.size() && std::isalnum(static_cast<unsigned char>(name[m]))) ++m;
-            if (m == k + 1) { exts = false; break; }
+            if (m == k + 1) {
+                exts = false;
+                break;
+            }
             k = m;
         }
         if (exts) return true;
@@ -384,27 +396,29 @@ IsolationVerdict judge_isolation(std::vector<Observed> const& all, Context const
     v.isolated = coop_ok && coep_ok && secure;
     std::string const why = " (SharedArrayBuffer and wasm threads need crossOriginIsolated)";
     if (!coop_ok)
-        v.problems.push_back(make(sev, *page, "isolation",
-                                  fmt::format("Cross-Origin-Opener-Policy is {}: not cross-origin isolated{}",
-                                              describe(coop), why),
-                                  fmt::format("send Cross-Origin-Opener-Policy: same-origin on the page; {}", hint)));
+        v.problems.push_back(
+            make(sev, *page, "isolation",
+                 fmt::format("Cross-Origin-Opener-Policy is {}: not cross-origin isolated{}", describe(coop), why),
+                 fmt::format("send Cross-Origin-Opener-Policy: same-origin on the page; {}", hint)));
     if (!coep_ok)
-        v.problems.push_back(make(sev, *page, "isolation",
-                                  fmt::format("Cross-Origin-Embedder-Policy is {}: not cross-origin isolated{}",
-                                              describe(coep), why),
-                                  fmt::format("send Cross-Origin-Embedder-Policy: require-corp (or credentialless) on "
-                                              "the page; {}",
-                                              hint)));
+        v.problems.push_back(
+            make(sev, *page, "isolation",
+                 fmt::format("Cross-Origin-Embedder-Policy is {}: not cross-origin isolated{}", describe(coep), why),
+                 fmt::format("send Cross-Origin-Embedder-Policy: require-corp (or credentialless) on "
+                             "the page; {}",
+                             hint)));
     if (!secure)
         v.problems.push_back(make(sev, *page, "isolation",
                                   "plain http on a host other than localhost is not a secure context: no "
-                                  "crossOriginIsolated whatever the headers" + why,
+                                  "crossOriginIsolated whatever the headers" +
+                                      why,
                                   "serve the site over https"));
     bool const require_corp = coep.state == PolicyValue::State::valid && coep.token == "require-corp";
     auto page_origin = origin_of(page->url);
     for (auto const& o : all) {
         if (o.kind == Kind::page || !is_ok(o.status)) continue;
-        if (o.kind == Kind::worker && !o.cross_origin && coep_ok && !isolating_coep(parse_policy(o.headers, "Cross-Origin-Embedder-Policy")))
+        if (o.kind == Kind::worker && !o.cross_origin && coep_ok &&
+            !isolating_coep(parse_policy(o.headers, "Cross-Origin-Embedder-Policy")))
             v.problems.push_back(make(sev, o, "isolation",
                                       fmt::format("worker script without Cross-Origin-Embedder-Policy (it is {}): an "
                                                   "isolated page's browser blocks the worker (or runs it without "

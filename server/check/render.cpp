@@ -101,8 +101,10 @@ std::string render_json(Report const& r) {
             for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
             auto key = utf8(name);
             auto it = headers.find(key);
-            if (it == headers.end()) headers[key] = utf8(h.value);
-            else it->value() = utf8(std::string(it->value().as_string()) + ", " + h.value);
+            if (it == headers.end())
+                headers[key] = utf8(h.value);
+            else
+                it->value() = utf8(std::string(it->value().as_string()) + ", " + h.value);
         }
         j["headers"] = std::move(headers);
         j["size"] = body_size(o);
@@ -114,8 +116,11 @@ std::string render_json(Report const& r) {
     root["resources"] = std::move(resources);
     json::array problems;
     for (auto const& p : r.problems)
-        problems.push_back(json::object{{"severity", to_string(p.severity)}, {"url", utf8(p.url)}, {"topic", p.topic},
-                                        {"what", utf8(p.what)}, {"fix", utf8(p.fix)}});
+        problems.push_back(json::object{{"severity", to_string(p.severity)},
+                                        {"url", utf8(p.url)},
+                                        {"topic", p.topic},
+                                        {"what", utf8(p.what)},
+                                        {"fix", utf8(p.fix)}});
     root["problems"] = std::move(problems);
     json::array skipped;
     for (auto const& s : r.skipped) skipped.push_back(utf8(s));

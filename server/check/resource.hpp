@@ -22,16 +22,16 @@ struct Header {
 };
 
 struct Observed {
-    std::string url{};          // absolute, without fragment
+    std::string url{};  // absolute, without fragment
     Kind kind = Kind::other;
     bool cross_origin = false;  // another origin than the page's: fetched with HEAD only
     std::string error{};        // a transport failure (DNS, refused, TLS, timeout); then status is 0
     int status = 0;
     std::vector<Header> headers{};
-    std::uint64_t body_bytes = 0;  // bytes of body received on the wire (as encoded)
-    bool body_cut = false;         // the body was longer than the per-body cap and was not read whole
-    std::string redirected_from{};  // the URL first asked for, when redirects led here
-    std::optional<int> range_status{};  // the status of a `Range: bytes=0-0` probe, when one was sent
+    std::uint64_t body_bytes = 0;                  // bytes of body received on the wire (as encoded)
+    bool body_cut = false;                         // the body was longer than the per-body cap and was not read whole
+    std::string redirected_from{};                 // the URL first asked for, when redirects led here
+    std::optional<int> range_status{};             // the status of a `Range: bytes=0-0` probe, when one was sent
     std::optional<std::uint64_t> identity_size{};  // the uncompressed size the probe learnt (Content-Range's /N)
 };
 

@@ -63,16 +63,28 @@ public:
         std::size_t i = 0;
         while (i < s_.size() && !out_.full()) {
             char c = s_[i];
-            if (is_space(c)) { ++i; continue; }
-            if (c == '/' && i + 1 < s_.size() && s_[i + 1] == '/') { i = line_comment(i + 2); continue; }
+            if (is_space(c)) {
+                ++i;
+                continue;
+            }
+            if (c == '/' && i + 1 < s_.size() && s_[i + 1] == '/') {
+                i = line_comment(i + 2);
+                continue;
+            }
             if (c == '/' && i + 1 < s_.size() && s_[i + 1] == '*') {
                 auto end = s_.find("*/", i + 2);
                 block_comment(s_.substr(i + 2, end == std::string_view::npos ? std::string_view::npos : end - i - 2));
                 i = end == std::string_view::npos ? s_.size() : end + 2;
                 continue;
             }
-            if (c == '"' || c == '\'' || c == '`') { i = string_literal(i); continue; }
-            if (c == '/' && regex_may_start()) { i = regex_literal(i + 1); continue; }
+            if (c == '"' || c == '\'' || c == '`') {
+                i = string_literal(i);
+                continue;
+            }
+            if (c == '/' && regex_may_start()) {
+                i = regex_literal(i + 1);
+                continue;
+            }
             if (is_ident(c)) {
                 std::size_t j = i;
                 while (j < s_.size() && is_ident(s_[j])) ++j;
@@ -136,10 +148,16 @@ private:
         int depth = 0;
         for (; j < s_.size(); ++j) {
             char c = s_[j];
-            if (c == '\\') { ++j; continue; }
-            if (c == '{') ++depth;
-            else if (c == '}') { if (depth > 0) --depth; }
-            else if (c == '`' && depth == 0) return j;
+            if (c == '\\') {
+                ++j;
+                continue;
+            }
+            if (c == '{')
+                ++depth;
+            else if (c == '}') {
+                if (depth > 0) --depth;
+            } else if (c == '`' && depth == 0)
+                return j;
         }
         return j;
     }
@@ -148,22 +166,31 @@ private:
         if (n_ == 0) return true;
         auto const& t = last(0);
         if (t.string) return false;
-        if (is_ident(t.text[0])) return t.text == "return" || t.text == "typeof" || t.text == "case" || t.text == "in" ||
-                                        t.text == "of" || t.text == "void" || t.text == "delete";
+        if (is_ident(t.text[0]))
+            return t.text == "return" || t.text == "typeof" || t.text == "case" || t.text == "in" || t.text == "of" ||
+                   t.text == "void" || t.text == "delete";
         return t.text != ")" && t.text != "]" && t.text != "}";
     }
     std::size_t regex_literal(std::size_t j) {
         bool in_class = false;
         for (; j < s_.size(); ++j) {
             char c = s_[j];
-            if (c == '\\') { ++j; continue; }
+            if (c == '\\') {
+                ++j;
+                continue;
+            }
             if (c == '\n' || c == '\r') return j;
-            if (c == '[') in_class = true;
-            else if (c == ']') in_class = false;
-            else if (c == '/' && !in_class) { ++j; break; }
+            if (c == '[')
+                in_class = true;
+            else if (c == ']')
+                in_class = false;
+            else if (c == '/' && !in_class) {
+                ++j;
+                break;
+            }
         }
         while (j < s_.size() && is_ident(s_[j])) ++j;  // flags
-        push({")", false});  // the literal is a value: a '/' after it divides, as after ')'
+        push({")", false});                            // the literal is a value: a '/' after it divides, as after ')'
 
         return j;
     }
@@ -241,10 +268,16 @@ Tag read_tag(std::string_view s, std::size_t i) {
     while (j < s.size() && !is_space(s[j]) && s[j] != '>' && s[j] != '/') ++j;
     t.name = s.substr(start, j - start);
     while (j < s.size() && s[j] != '>') {
-        if (is_space(s[j]) || s[j] == '/') { ++j; continue; }
+        if (is_space(s[j]) || s[j] == '/') {
+            ++j;
+            continue;
+        }
         std::size_t ns = j;
         while (j < s.size() && !is_space(s[j]) && s[j] != '>' && s[j] != '=' && s[j] != '/') ++j;
-        if (j == ns) { ++j; continue; }  // a stray '=': skip it
+        if (j == ns) {
+            ++j;
+            continue;
+        }  // a stray '=': skip it
         auto name = s.substr(ns, j - ns);
         std::string_view value;
         std::size_t k = j;
@@ -343,8 +376,8 @@ std::vector<Reference> scan_html(std::string_view html) {
         if (text::iequals(tag.name, "script")) {
             auto type = text::trim(attr(tag, "type"));
             bool const module = text::iequals(type, "module");
-            bool const classic = type.empty() || text::iequals(type, "text/javascript") ||
-                                 text::iequals(type, "application/javascript");
+            bool const classic =
+                type.empty() || text::iequals(type, "text/javascript") || text::iequals(type, "application/javascript");
             auto close = find_close(s, i, "script");
             if (module || classic) {
                 if (has_attr(tag, "src")) {
@@ -356,7 +389,8 @@ std::vector<Reference> scan_html(std::string_view html) {
             i = std::max(i, close);  // a script's text is not markup
         } else if (text::iequals(tag.name, "link")) {
             auto rel = attr(tag, "rel");
-            if (has_word(rel, "modulepreload")) out.add(attr(tag, "href"), Kind::module);
+            if (has_word(rel, "modulepreload"))
+                out.add(attr(tag, "href"), Kind::module);
             else if (has_word(rel, "preload") || has_word(rel, "prefetch")) {
                 Kind k = kind_by_name(attr(tag, "href"));
                 if (text::iequals(attr(tag, "as"), "script")) k = Kind::script;

@@ -35,7 +35,7 @@ std::optional<Target> split_url(std::string_view url, std::string& error) {
         return std::nullopt;
     }
     t.host = u.host_type() == boost::urls::host_type::ipv6 ? std::string(u.encoded_host_address())
-                                                            : std::string(u.encoded_host());
+                                                           : std::string(u.encoded_host());
     t.port = u.has_port() && !u.port().empty() ? std::string(u.port()) : default_port(t.scheme);
     t.target = u.encoded_path().empty() ? "/" : std::string(u.encoded_path());
     if (u.has_query()) t.target += "?" + std::string(u.encoded_query());

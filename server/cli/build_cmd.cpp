@@ -9,18 +9,18 @@
 #include <filesystem>
 #include <memory>
 
+#include "server/cli/commands.hpp"
+#include "server/cli/open_browser.hpp"
+#include "server/cli/run_page.hpp"
+#include "server/cli/serve_options.hpp"
+#include "server/cli/serve_wiring.hpp"
 #include "server/cpython/checkout.hpp"
 #include "server/cpython/layout.hpp"
 #include "server/cpython/ops.hpp"
 #include "server/cpython/profiles.hpp"
 #include "server/cpython/run_build.hpp"
 #include "server/cpython/step.hpp"
-#include "server/cli/commands.hpp"
-#include "server/cli/open_browser.hpp"
-#include "server/cli/run_page.hpp"
 #include "server/doctor/hints.hpp"
-#include "server/cli/serve_options.hpp"
-#include "server/cli/serve_wiring.hpp"
 #include "server/net/server.hpp"
 
 namespace wasmdev::cli {
@@ -50,9 +50,10 @@ std::string profiles_help(bool all) {
     }
     if (!all) out += "  (--all-profiles --help lists the experimental and broken ones too)\n";
     out += "\nOps (default build; run in the order given):\n" + b::ops_help();
-    out += "\nThe checkout is found from the current directory upwards, or --srcdir. Each run appends to\n"
-           "builddir/PROFILE/wasmdev-build.log (CPython's own drivers: cross-build/wasmdev-PROFILE.log).\n"
-           "Long options take values starting with '-' as --configure-arg=--with-pydebug.\n";
+    out +=
+        "\nThe checkout is found from the current directory upwards, or --srcdir. Each run appends to\n"
+        "builddir/PROFILE/wasmdev-build.log (CPython's own drivers: cross-build/wasmdev-PROFILE.log).\n"
+        "Long options take values starting with '-' as --configure-arg=--with-pydebug.\n";
     return out;
 }
 
@@ -68,9 +69,10 @@ std::string checkout_help() {
         std::string error;
         if (auto l = b::load_layout(*found, error)) version = l->version;
     }
-    std::string out = fmt::format("This checkout: CPython {} at {}\n", version.empty() ? "?" : version, found->string());
-    for (auto [what, host] : {std::pair{"emscripten-*", b::Host::wasm32_emscripten}, std::pair{"wasi", b::Host::wasm32_wasi},
-                              std::pair{"build", b::Host::native}})
+    std::string out =
+        fmt::format("This checkout: CPython {} at {}\n", version.empty() ? "?" : version, found->string());
+    for (auto [what, host] : {std::pair{"emscripten-*", b::Host::wasm32_emscripten},
+                              std::pair{"wasi", b::Host::wasm32_wasi}, std::pair{"build", b::Host::native}})
         out += fmt::format("  {:<14} {}\n", what, b::describe_pipeline(b::choose_pipeline(facts, host)));
     return out;
 }
@@ -97,29 +99,33 @@ int serve_checkout(BuildOptions const& o, b::CPythonLayout const& layout, b::Bui
     auto srcdir = layout.srcdir.string();
     auto open_path = so.open_path;
     auto const diagnosis = make_module_diagnosis(cfg->root);  // outlives the server
-    return net::run_server(*cfg, [rel, debug, srcdir, open_path](std::string const& url) {
-        auto page = url + rel;
-        fmt::print("{}: {}\n", fs::path(rel).filename().string(), page);
-        if (debug) {
-            // The doctor reads the build's own DWARF: the substitutions it computes are the
-            // ones DevTools needs. Before the module exists, the checkout-root mapping is the guess.
-            std::error_code exists_ec;
-            auto module = fs::path(srcdir) / fs::path(rel).parent_path() / "python.wasm";
-            if (fs::exists(module, exists_ec)) {
-                fmt::print("{}\n", doctor::repl_hint(module, srcdir, url).paragraph);
-            } else {
-                auto base = url.substr(0, url.size() - 1);
-                fmt::print("C/C++ DevTools Support (DWARF) path substitution: {} -> {}\n", srcdir, base);
+    return net::run_server(
+        *cfg,
+        [rel, debug, srcdir, open_path](std::string const& url) {
+            auto page = url + rel;
+            fmt::print("{}: {}\n", fs::path(rel).filename().string(), page);
+            if (debug) {
+                // The doctor reads the build's own DWARF: the substitutions it computes are the
+                // ones DevTools needs. Before the module exists, the checkout-root mapping is the guess.
+                std::error_code exists_ec;
+                auto module = fs::path(srcdir) / fs::path(rel).parent_path() / "python.wasm";
+                if (fs::exists(module, exists_ec)) {
+                    fmt::print("{}\n", doctor::repl_hint(module, srcdir, url).paragraph);
+                } else {
+                    auto base = url.substr(0, url.size() - 1);
+                    fmt::print("C/C++ DevTools Support (DWARF) path substitution: {} -> {}\n", srcdir, base);
+                }
             }
-        }
-        std::fflush(stdout);
-        if (open_path) {
-            auto target = (*open_path == "/" || open_path->empty())
-                              ? page
-                              : url.substr(0, url.size() - 1) + (open_path->starts_with('/') ? *open_path : "/" + *open_path);
-            open_in_browser(target);
-        }
-    }, diagnosis.watch);
+            std::fflush(stdout);
+            if (open_path) {
+                auto target =
+                    (*open_path == "/" || open_path->empty())
+                        ? page
+                        : url.substr(0, url.size() - 1) + (open_path->starts_with('/') ? *open_path : "/" + *open_path);
+                open_in_browser(target);
+            }
+        },
+        diagnosis.watch);
 }
 
 int run(BuildOptions const& o) {
@@ -143,8 +149,9 @@ int run(BuildOptions const& o) {
 
 Command add_build_command(CLI::App& root) {
     auto o = std::make_shared<BuildOptions>();
-    auto* cmd = root.add_subcommand("build", "Build CPython for WebAssembly (Tools/wasm/wasm_build.py's pipeline), "
-                                             "then serve python.html with `repl`");
+    auto* cmd = root.add_subcommand("build",
+                                    "Build CPython for WebAssembly (Tools/wasm/wasm_build.py's pipeline), "
+                                    "then serve python.html with `repl`");
     cmd->add_option("PROFILE_AND_OPS", o->words, "[PROFILE] [OP...]: a profile, then ops (see below)")
         ->check([](std::string const& w) {
             if (b::find_profile(w) || b::is_op(w)) return std::string{};
@@ -156,9 +163,11 @@ Command add_build_command(CLI::App& root) {
     cmd->add_flag("-v,--verbose", o->verbose, "Stream every step's full output (it is always in the log)");
     cmd->add_flag("--silent", o->silent, "Run configure and make with --silent");
     cmd->add_option("--testopts", o->testopts, "TESTOPTS for test and hostrunnertest, e.g. --testopts='-v test_os'");
-    cmd->add_option("-j,--jobs", o->jobs, "Parallel make jobs (default: the CPUs available)")->check(CLI::Range(1, 1024));
+    cmd->add_option("-j,--jobs", o->jobs, "Parallel make jobs (default: the CPUs available)")
+        ->check(CLI::Range(1, 1024));
     cmd->add_flag("-n,--dry-run", o->dry_run, "Print the commands and environment as a shell script; run nothing");
-    cmd->add_flag("--force", o->force, "Go on despite version refusals (Emscripten too old or known broken, Python version)");
+    cmd->add_flag("--force", o->force,
+                  "Go on despite version refusals (Emscripten too old or known broken, Python version)");
     cmd->add_flag("--all-profiles", o->all_profiles, "List the experimental and broken profiles in --help too")
         ->trigger_on_parse()
         ->each([cmd](std::string const&) { cmd->footer(profiles_help(true)); });
@@ -191,12 +200,16 @@ Command add_build_command(CLI::App& root) {
                        " is not a variable name (letters, digits and _, not starting with a digit)";
             return std::string{};
         });
-    auto* serve_group = cmd->add_option_group("repl (browser profiles)", "How `repl` serves the checkout: as wasmdev serve");
+    auto* serve_group =
+        cmd->add_option_group("repl (browser profiles)", "How `repl` serves the checkout: as wasmdev serve");
     add_serve_options(*serve_group, o->serve);
     auto* run_group = cmd->add_option_group("run (browser profiles)", "How `run` runs the page: as wasmdev run");
-    run_group->add_option("--timeout", o->run_timeout_s, "End the run after S seconds, exit 124 (default: 600; 0: no limit)")
+    run_group
+        ->add_option("--timeout", o->run_timeout_s, "End the run after S seconds, exit 124 (default: 600; 0: no limit)")
         ->check(CLI::NonNegativeNumber);
-    run_group->add_option("--silence-timeout", o->run_silence_timeout_s, "End the run after S seconds without output, exit 124")
+    run_group
+        ->add_option("--silence-timeout", o->run_silence_timeout_s,
+                     "End the run after S seconds without output, exit 124")
         ->check(CLI::PositiveNumber);
     cmd->footer(profiles_help(false));
     cmd->footer(std::function<std::string()>(checkout_help));

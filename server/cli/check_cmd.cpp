@@ -46,7 +46,8 @@ int run_check(CheckOptions const& o) {
             auto why = located.error;
             for (std::string_view from : {"--browser PATH", "--browser "})
                 if (auto at = why.find(from); at != std::string::npos)
-                    why.replace(at, from.size(), from == "--browser PATH" ? "--browser-binary PATH" : "--browser-binary ");
+                    why.replace(at, from.size(),
+                                from == "--browser PATH" ? "--browser-binary PATH" : "--browser-binary ");
             fmt::print(stderr, "wasmdev: error: --browser: {}\n", why);
             return 2;
         }
@@ -78,8 +79,9 @@ int run_check(CheckOptions const& o) {
 
 Command add_check_command(CLI::App& root) {
     auto o = std::make_shared<CheckOptions>();
-    auto* cmd = root.add_subcommand("check", "Check a deployed page the way a browser will load it: types, "
-                                             "cross-origin isolation, compression, caching, ranges");
+    auto* cmd = root.add_subcommand("check",
+                                    "Check a deployed page the way a browser will load it: types, "
+                                    "cross-origin isolation, compression, caching, ranges");
     cmd->add_option("URL", o->url, "The page: http://HOST/PATH or https://HOST/PATH")->required();
     cmd->add_flag("--json", o->json, "The report as one JSON object on stdout");
     cmd->add_flag("--browser", o->browser,
@@ -87,16 +89,17 @@ Command add_check_command(CLI::App& root) {
     cmd->add_option("--browser-binary", o->browser_binary,
                     "The Chromium for --browser (default: $WASMDEV_BROWSER, then /usr/bin/chromium)");
     cmd->add_option("--format", o->format, "The deploy format to name in fixes (default: guessed from the host)")
-        ->check(CLI::IsMember({"netlify", "cloudflare", "vercel", "firebase", "github-pages", "apache", "nginx",
-                               "caddy"}));
+        ->check(
+            CLI::IsMember({"netlify", "cloudflare", "vercel", "firebase", "github-pages", "apache", "nginx", "caddy"}));
     cmd->add_flag("--no-isolation", o->no_isolation,
                   "The page needs no SharedArrayBuffer: missing cross-origin isolation is a note, not an error");
     cmd->add_option("--max-resources", o->max_resources, "Fetch at most N URLs, the page included (default 200)")
         ->check(CLI::Range(1, 10000));
     cmd->add_option("--timeout", o->timeout_s, "Stop fetching after S seconds in all (default 120)")
         ->check(CLI::PositiveNumber);
-    cmd->footer("Exit codes: 0 the page would work; 1 it would not (a problem is an error); 2 bad usage.\n"
-                "docs/check.md has what is fetched, the bounds and every rule.");
+    cmd->footer(
+        "Exit codes: 0 the page would work; 1 it would not (a problem is an error); 2 bad usage.\n"
+        "docs/check.md has what is fetched, the bounds and every rule.");
     return {cmd, [o] { return run_check(*o); }};
 }
 

@@ -49,15 +49,17 @@ void validate(DoctorOptions& o) {
         // else the module's directory, or PATH itself for a directory.
         auto cwd = fs::current_path(ec).lexically_normal();
         o.abs_root = is_under(o.abs_path, cwd) || o.abs_path == cwd ? cwd
-                     : fs::is_directory(o.abs_path, ec)              ? o.abs_path
-                                                                      : o.abs_path.parent_path();
+                     : fs::is_directory(o.abs_path, ec)             ? o.abs_path
+                                                                    : o.abs_path.parent_path();
     }
     while (o.abs_root.has_relative_path() && o.abs_root.filename().empty()) o.abs_root = o.abs_root.parent_path();
     if (o.abs_path != o.abs_root && !is_under(o.abs_path, o.abs_root))
-        throw CLI::ValidationError("--root", "'" + o.path + "' is not under ROOT " + o.abs_root.string() + "; pass --root");
+        throw CLI::ValidationError("--root",
+                                   "'" + o.path + "' is not under ROOT " + o.abs_root.string() + "; pass --root");
     auto u = doctor::parse_url(o.url);
     if (!u || (u->scheme != "http" && u->scheme != "https"))
-        throw CLI::ValidationError("--url", "wants the http(s) URL ROOT is served at, like http://127.0.0.1:8000/, got '" + o.url + "'");
+        throw CLI::ValidationError(
+            "--url", "wants the http(s) URL ROOT is served at, like http://127.0.0.1:8000/, got '" + o.url + "'");
     if (!u->path.ends_with("/")) u->path += '/';
     o.root_url = *u;
 }
@@ -74,7 +76,8 @@ int run(DoctorOptions const& o) {
         auto found = doctor::find_modules(o.abs_path, o.abs_root);
         modules = found.relative;
         if (found.truncated)
-            fmt::print(stderr, "wasmdev doctor: stopped after {} modules below {}; pass a narrower PATH\n", modules.size(), o.path);
+            fmt::print(stderr, "wasmdev doctor: stopped after {} modules below {}; pass a narrower PATH\n",
+                       modules.size(), o.path);
         if (modules.empty()) {
             fmt::print(stderr, "wasmdev doctor: no .wasm file below {}\n", o.path);
             return 1;
@@ -92,7 +95,8 @@ int run(DoctorOptions const& o) {
             doctor::Report r;
             r.module = rel;
             r.module_url = doctor::url_for(o.root_url, rel).href();
-            r.findings.push_back({doctor::Severity::error, "cannot read the file (permissions, or larger than 1 GiB)", ""});
+            r.findings.push_back(
+                {doctor::Severity::error, "cannot read the file (permissions, or larger than 1 GiB)", ""});
             reports.push_back(std::move(r));
             continue;
         }
@@ -111,11 +115,13 @@ int run(DoctorOptions const& o) {
 
 Command add_doctor_command(CLI::App& root) {
     auto o = std::make_shared<DoctorOptions>();
-    auto* cmd = root.add_subcommand("doctor", "Explain why a wasm build will not load, isolate or debug in DevTools "
-                                              "(debug files, source paths, MIME type, threads)");
+    auto* cmd = root.add_subcommand("doctor",
+                                    "Explain why a wasm build will not load, isolate or debug in DevTools "
+                                    "(debug files, source paths, MIME type, threads)");
     cmd->add_option("PATH", o->path, "A .wasm file, or a directory: every .wasm below it")->capture_default_str();
-    cmd->add_option("--root", o->root, "The directory the server serves (default: the current directory when PATH "
-                                       "is inside it, else PATH's directory)");
+    cmd->add_option("--root", o->root,
+                    "The directory the server serves (default: the current directory when PATH "
+                    "is inside it, else PATH's directory)");
     cmd->add_option("--url", o->url, "The URL ROOT is served at")->capture_default_str();
     cmd->add_flag("--json", o->json, "Print one JSON document for tools instead of the text report");
     // Runs inside parse(), so a ValidationError here becomes main's one-line exit 2.

@@ -16,20 +16,17 @@ int main(int argc, char** argv) {
     // The commit as well as the release: a bug report then names the exact source.
     app.set_version_flag("--version", fmt::format("wasmdev {} (git {})", WASMDEV_VERSION, wasmdev::cli::git_commit()));
     app.require_subcommand(0, 1);
-    std::vector<wasmdev::cli::Command> commands{wasmdev::cli::add_serve_command(app),
-                                                wasmdev::cli::add_htaccess_command(app),
-                                                wasmdev::cli::add_deploy_command(app),
-                                                wasmdev::cli::add_build_command(app),
-                                                wasmdev::cli::add_doctor_command(app),
-                                                wasmdev::cli::add_run_command(app),
-                                                wasmdev::cli::add_check_command(app)};
+    std::vector<wasmdev::cli::Command> commands{
+        wasmdev::cli::add_serve_command(app),  wasmdev::cli::add_htaccess_command(app),
+        wasmdev::cli::add_deploy_command(app), wasmdev::cli::add_build_command(app),
+        wasmdev::cli::add_doctor_command(app), wasmdev::cli::add_run_command(app),
+        wasmdev::cli::add_check_command(app)};
 
     // No subcommand (or a path where one would be) means serve.
     std::vector<char*> args(argv, argv + argc);
     std::string serve_word = "serve";
-    bool const names_subcommand = argc > 1 && std::any_of(commands.begin(), commands.end(), [&](auto const& c) {
-                                      return c.app->check_name(argv[1]);
-                                  });
+    bool const names_subcommand = argc > 1 && std::any_of(commands.begin(), commands.end(),
+                                                          [&](auto const& c) { return c.app->check_name(argv[1]); });
     bool const top_level_flag = argc > 1 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
                                              std::strcmp(argv[1], "--version") == 0);
     if (!names_subcommand && !top_level_flag) args.insert(args.begin() + 1, serve_word.data());

@@ -91,24 +91,30 @@ int run_page(RunOptions const& o) {
 
 Command add_run_command(CLI::App& root) {
     auto o = std::make_shared<RunOptions>();
-    auto* cmd = root.add_subcommand("run", "Run a WebAssembly page in a private headless Chromium: its console on "
-                                           "stdout/stderr, its exit code as wasmdev's");
+    auto* cmd = root.add_subcommand("run",
+                                    "Run a WebAssembly page in a private headless Chromium: its console on "
+                                    "stdout/stderr, its exit code as wasmdev's");
     cmd->add_option("PAGE", o->page, "The .html page to run, inside ROOT")->required();
     cmd->add_option("ARGS", o->args, "After --: the program's arguments (Emscripten's Module.arguments)");
-    cmd->add_option("--root", o->root, "The directory to serve (default: the current directory)")->check(CLI::ExistingDirectory);
+    cmd->add_option("--root", o->root, "The directory to serve (default: the current directory)")
+        ->check(CLI::ExistingDirectory);
     cmd->add_option("--browser", o->browser, "The Chromium to run (default: $WASMDEV_BROWSER, then /usr/bin/chromium)");
     cmd->add_flag("--json", o->json, "One JSON object per line on stdout: stream, url, time, text");
     cmd->add_option("--timeout", o->timeout_s, "End the run after S seconds, exit 124 (default: 600; 0: no limit)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--silence-timeout", o->silence_timeout_s, "End the run after S seconds without output, exit 124")
         ->check(CLI::PositiveNumber);
-    cmd->add_flag("-v,--verbose", o->verbose, "Print the browser's command, the page's URL, the browser's pid and its profile directory to stderr");
-    cmd->add_flag("--trace-devtools", o->trace, "Print every DevTools message from the browser to stderr (to debug run itself)");
+    cmd->add_flag("-v,--verbose", o->verbose,
+                  "Print the browser's command, the page's URL, the browser's pid and its profile directory to stderr");
+    cmd->add_flag("--trace-devtools", o->trace,
+                  "Print every DevTools message from the browser to stderr (to debug run itself)");
     add_policy_options(*cmd, o->policy);
     take_one_value_each(*cmd);  // `--header 'X: y' page.html`: a header and the PAGE
-    cmd->footer("Exit codes: the program's (exit(n), main's return, emrun's, wasmdevRun.exit(n)); 1 for an uncaught\n"
-                "exception or a browser that died; 124 for a timeout (--timeout, 600 s unless given); 2 for bad usage, a missing PAGE or no Chromium.\n"
-                "docs/run.md has the details.");
+    cmd->footer(
+        "Exit codes: the program's (exit(n), main's return, emrun's, wasmdevRun.exit(n)); 1 for an uncaught\n"
+        "exception or a browser that died; 124 for a timeout (--timeout, 600 s unless given); 2 for bad usage, a "
+        "missing PAGE or no Chromium.\n"
+        "docs/run.md has the details.");
     return {cmd, [o] { return run_page(*o); }};
 }
 

@@ -4,10 +4,10 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <filesystem>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <ctime>
@@ -69,8 +69,8 @@ std::string configure_tls(ServeOptions const& o, http::Config& cfg) {
     if (dir.empty())
         return "--tls: no cache directory for the local CA (set HOME or XDG_CACHE_HOME), or pass --cert and --key";
     std::string error;
-    auto made = tls::ensure_local_certificates(dir, tls::leaf_names(cfg.bind, tls::local_addresses()), std::time(nullptr),
-                                               local_ca_name(), error);
+    auto made = tls::ensure_local_certificates(dir, tls::leaf_names(cfg.bind, tls::local_addresses()),
+                                               std::time(nullptr), local_ca_name(), error);
     if (!made) return "--tls: " + error;
     if (made->ca_created) fmt::print("wasmdev: created a local certificate authority: {}\n", made->ca_cert.string());
     cfg.tls = {true, made->cert, made->key, made->ca_cert, made->names};
@@ -111,8 +111,12 @@ void take_one_value_each(CLI::App& cmd) {
 
 void add_serve_options(CLI::App& cmd, ServeOptions& o) {
     cmd.add_option("--bind", o.bind, "Address to listen on (IPv6 literals work)")->capture_default_str();
-    cmd.add_option("--port", o.port, "Port to listen on; 0 picks a free one")->capture_default_str()->check(CLI::Range(0, 65535));
-    cmd.add_option("--open", o.open_path, "Open the default browser at PATH (default /)")->expected(0, 1)->default_str("/");
+    cmd.add_option("--port", o.port, "Port to listen on; 0 picks a free one")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 65535));
+    cmd.add_option("--open", o.open_path, "Open the default browser at PATH (default /)")
+        ->expected(0, 1)
+        ->default_str("/");
     cmd.add_flag("--quiet,-q", o.quiet, "Drop access log lines");
     cmd.add_option("--log-level", o.log_level, "trace, debug, info, warn, error, off")
         ->capture_default_str()
@@ -133,19 +137,25 @@ void add_serve_options(CLI::App& cmd, ServeOptions& o) {
     cmd.add_flag("--follow-symlinks", o.follow_symlinks, "Serve symlinks that lead outside ROOT");
     cmd.add_flag("--no-compress", o.no_compress, "Never compress responses");
     cmd.add_flag("--no-listing", o.no_listing, "Answer 403 instead of listing directories");
-    cmd.add_option("--cache-mb", o.cache_mb, "Memory for compressed bodies, MiB")->capture_default_str()->check(CLI::Range(0, 1 << 20));
+    cmd.add_option("--cache-mb", o.cache_mb, "Memory for compressed bodies, MiB")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 1 << 20));
     // ---- HTTPS ----
     cmd.add_flag("--tls", o.tls, "Serve HTTPS with a certificate from wasmdev's local CA (created once)");
-    cmd.add_option("--cert", o.cert_file, "Serve HTTPS with this PEM certificate chain (mkcert's NAME.pem); needs --key")
+    cmd.add_option("--cert", o.cert_file,
+                   "Serve HTTPS with this PEM certificate chain (mkcert's NAME.pem); needs --key")
         ->type_name("FILE");
     cmd.add_option("--key", o.key_file, "The unencrypted PEM private key of --cert")->type_name("FILE");
     // ---- end of HTTPS ----
 
     // Live reload: the last of --reload / --no-reload wins.
-    cmd.add_flag_callback("--reload", [&o] { o.reload = true; },
-                          "Watch ROOT and reload pages that use a changed file (default for build ... repl)");
-    cmd.add_flag_callback("--no-reload", [&o] { o.reload = false; }, "No live reload, no script added to pages");
-    cmd.add_option("--reload-quiet", o.reload_quiet_ms, "Live reload: how long writes must pause before pages reload, ms")
+    cmd.add_flag_callback(
+        "--reload", [&o] { o.reload = true; },
+        "Watch ROOT and reload pages that use a changed file (default for build ... repl)");
+    cmd.add_flag_callback(
+        "--no-reload", [&o] { o.reload = false; }, "No live reload, no script added to pages");
+    cmd.add_option("--reload-quiet", o.reload_quiet_ms,
+                   "Live reload: how long writes must pause before pages reload, ms")
         ->capture_default_str()
         ->check(CLI::Range(10, 60000));
 

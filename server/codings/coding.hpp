@@ -23,10 +23,8 @@ struct CodingRow {
 // In rank order: ties in q-value go to the earlier row (why: http/negotiate.hpp). zstd and
 // br decode fast and beat gzip's ratio; identity is last because it is the largest.
 inline constexpr CodingRow table[] = {
-    {Coding::zstd, "zstd", "", "-zs", ".zst", true},
-    {Coding::br, "br", "", "-br", ".br", true},
-    {Coding::gzip, "gzip", "x-gzip", "-gz", ".gz", true},
-    {Coding::deflate, "deflate", "", "-df", "", true},
+    {Coding::zstd, "zstd", "", "-zs", ".zst", true},      {Coding::br, "br", "", "-br", ".br", true},
+    {Coding::gzip, "gzip", "x-gzip", "-gz", ".gz", true}, {Coding::deflate, "deflate", "", "-df", "", true},
     {Coding::identity, "identity", "", "", "", false},
 };
 inline constexpr std::size_t count = std::size(table);

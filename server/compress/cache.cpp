@@ -15,7 +15,6 @@
 #include <string_view>
 #include <utility>
 
-
 namespace wasmdev::compress {
 
 namespace {
@@ -60,9 +59,7 @@ std::size_t round_up_to_page(std::size_t n) {
 // The most a coding can turn `input` bytes into, with room to spare: zlib's deflateBound
 // (about n/4096 plus a header), brotli's and zstd's bounds (under n/256) and our one sync
 // flush all fit. A body that would exceed it fails its entry rather than overflow.
-std::size_t max_compressed_size(std::uint64_t input) {
-    return std::size_t(input + input / 128 + 64 * 1024);
-}
+std::size_t max_compressed_size(std::uint64_t input) { return std::size_t(input + input / 128 + 64 * 1024); }
 
 // What a body in flight may come to take in memory, for the --cache-mb bound: its pages
 // exist only as written, and no coding grows a file by more than 1/128 plus a header.
@@ -269,14 +266,19 @@ struct CompressCache::Job {
     std::weak_ptr<Entry> entry;
     Shared::Id id;
     FileKey key;
-    int fd = -1;  // a dup'ed descriptor to read, or -1 to open id.path
+    int fd = -1;                          // a dup'ed descriptor to read, or -1 to open id.path
     std::shared_ptr<Entry const> source;  // a stored body to compress instead of the file
     std::uint64_t input_size = 0;         // the file's size, or the stored body's
     bool ran = false;
 
     Job(std::shared_ptr<Shared> s, std::shared_ptr<Entry> const& e, Shared::Id i, FileKey k, int f,
         std::shared_ptr<Entry const> from)
-        : shared(std::move(s)), entry(e), id(std::move(i)), key(k), fd(f), source(std::move(from)),
+        : shared(std::move(s)),
+          entry(e),
+          id(std::move(i)),
+          key(k),
+          fd(f),
+          source(std::move(from)),
           input_size(source ? source->total_size() : k.size) {}
     Job(Job const&) = delete;
     Job& operator=(Job const&) = delete;
@@ -504,7 +506,8 @@ std::shared_ptr<Entry> CompressCache::find(std::string const& path, FileKey key,
     auto& sh = *shared_;
     std::lock_guard lock(sh.mutex);
     auto it = sh.map.find({path, coding, variant});
-    if (it == sh.map.end() || !fs::is_same_version(it->second.entry->key(), key) || it->second.entry->state() == Entry::State::failed)
+    if (it == sh.map.end() || !fs::is_same_version(it->second.entry->key(), key) ||
+        it->second.entry->state() == Entry::State::failed)
         return nullptr;
     return it->second.entry;
 }

@@ -105,7 +105,7 @@ struct CacheStats {
     std::uint64_t entries = 0;                 // entries in the map, filling or done
     double seconds_compressing = 0;
     std::uint64_t input_bytes_compressed = 0;
-    std::uint64_t bodies_stored = 0;           // transformed bodies stored (live reload's pages): store() calls that kept one
+    std::uint64_t bodies_stored = 0;  // transformed bodies stored (live reload's pages): store() calls that kept one
 };
 
 class CompressCache {

@@ -18,8 +18,8 @@ std::string relative_to_builddir(CPythonLayout const& layout, fs::path const& re
 std::vector<std::string> configure_argv(BuildProfile const& p, CPythonLayout const& layout, Toolchain const& tc,
                                         BuildSettings const& s, bool is_target) {
     std::vector<std::string> argv;
-    if (is_emscripten(p.host)) argv.push_back(tc.emscripten.emconfigure.empty() ? "emconfigure"
-                                                                                  : tc.emscripten.emconfigure.string());
+    if (is_emscripten(p.host))
+        argv.push_back(tc.emscripten.emconfigure.empty() ? "emconfigure" : tc.emscripten.emconfigure.string());
     if (is_wasi(p.host)) argv.push_back(relative_to_builddir(layout, layout.wasi_env));
     // Relative, so WASI tests find the lib prefix (wasm_build.py does the same).
     argv.push_back("../../configure");
@@ -49,8 +49,10 @@ Command configure_command(BuildProfile const& p, CPythonLayout const& layout, To
     Command c;
     c.argv = configure_argv(p, layout, tc, s, is_target);
     c.cwd = layout.profile_dir(p.name);
-    if (is_emscripten(p.host)) c.assignments.emplace_back("CONFIG_SITE", relative_to_builddir(layout, layout.config_site_emscripten));
-    if (is_wasi(p.host)) c.assignments.emplace_back("CONFIG_SITE", relative_to_builddir(layout, layout.config_site_wasi));
+    if (is_emscripten(p.host))
+        c.assignments.emplace_back("CONFIG_SITE", relative_to_builddir(layout, layout.config_site_emscripten));
+    if (is_wasi(p.host))
+        c.assignments.emplace_back("CONFIG_SITE", relative_to_builddir(layout, layout.config_site_wasi));
     c.env = profile_env(p, layout, tc, s);
     return c;
 }
@@ -71,8 +73,8 @@ std::vector<std::string> make_argv(BuildProfile const& p, Toolchain const& tc, B
     return argv;
 }
 
-Command make_command(BuildProfile const& p, CPythonLayout const& layout, Toolchain const& tc,
-                     BuildSettings const& s, std::vector<std::string> const& targets, bool is_target) {
+Command make_command(BuildProfile const& p, CPythonLayout const& layout, Toolchain const& tc, BuildSettings const& s,
+                     std::vector<std::string> const& targets, bool is_target) {
     Command c;
     c.argv = make_argv(p, tc, s, targets, is_target);
     c.cwd = layout.profile_dir(p.name);
@@ -157,7 +159,8 @@ Command embuilder_command(BuildProfile const& p, CPythonLayout const& layout, To
     if (p.host == Host::wasm64_emscripten) c.argv.push_back("--wasm64");
     if (force) c.argv.push_back("--force");
     if (p.dynamic_linking.value_or(false)) c.argv.push_back("--pic");
-    for (auto t : {"build", "bzip2", p.pthreads.value_or(false) ? "sqlite3-mt" : "sqlite3", "zlib"}) c.argv.push_back(t);
+    for (auto t : {"build", "bzip2", p.pthreads.value_or(false) ? "sqlite3-mt" : "sqlite3", "zlib"})
+        c.argv.push_back(t);
     c.cwd = layout.srcdir;
     c.env = profile_env(p, layout, tc, s);
     return c;
@@ -183,13 +186,12 @@ std::vector<std::string> ports_prefix_configure_args(fs::path const& prefix) {
     auto inc = "-I" + (prefix / "include").string();
     auto lib = "-L" + (prefix / "lib").string();
     std::vector<std::string> a{
-        "ZLIB_CFLAGS=" + inc,         "ZLIB_LIBS=" + lib + " -lz",
-        "BZIP2_CFLAGS=" + inc,        "BZIP2_LIBS=" + lib + " -lbz2",
-        "LIBSQLITE3_CFLAGS=" + inc,   "LIBSQLITE3_LIBS=" + lib + " -lsqlite3",
+        "ZLIB_CFLAGS=" + inc,           "ZLIB_LIBS=" + lib + " -lz", "BZIP2_CFLAGS=" + inc,
+        "BZIP2_LIBS=" + lib + " -lbz2", "LIBSQLITE3_CFLAGS=" + inc,  "LIBSQLITE3_LIBS=" + lib + " -lsqlite3",
     };
-    for (auto fn : {"bind_double", "column_decltype", "column_double", "complete", "enable_shared_cache",
-                    "progress_handler", "result_double", "serialize", "set_authorizer", "trace", "trace_v2",
-                    "value_double"})
+    for (auto fn :
+         {"bind_double", "column_decltype", "column_double", "complete", "enable_shared_cache", "progress_handler",
+          "result_double", "serialize", "set_authorizer", "trace", "trace_v2", "value_double"})
         a.push_back(std::string("ac_cv_lib_sqlite3_sqlite3_") + fn + "=yes");
     // emports builds sqlite3 with SQLITE_OMIT_LOAD_EXTENSION, as Emscripten's own port does.
     a.push_back("ac_cv_lib_sqlite3_sqlite3_load_extension=no");

@@ -21,11 +21,11 @@ namespace wasmdev::cpython {
 // profile's configure and make only, never to the native build Python.
 struct BuildSettings {
     unsigned jobs = 1;
-    bool silent = false;                      // --silent for configure and make
-    std::optional<std::string> testopts{};    // TESTOPTS for test/hostrunnertest; profile default otherwise
+    bool silent = false;                    // --silent for configure and make
+    std::optional<std::string> testopts{};  // TESTOPTS for test/hostrunnertest; profile default otherwise
     std::vector<std::string> configure_args{};
-    std::vector<std::string> make_vars{};     // NAME=VALUE, after make's targets
-    std::vector<std::string> extra_env{};     // NAME=VALUE, for every step, applied last
+    std::vector<std::string> make_vars{};                 // NAME=VALUE, after make's targets
+    std::vector<std::string> extra_env{};                 // NAME=VALUE, for every step, applied last
     std::optional<std::filesystem::path> ports_prefix{};  // offline ports built by `emports`
 };
 
@@ -41,8 +41,8 @@ Command configure_command(BuildProfile const& p, CPythonLayout const& layout, To
 // [emmake] make [-jN when building] [--silent] targets... [NAME=VALUE...].
 std::vector<std::string> make_argv(BuildProfile const& p, Toolchain const& tc, BuildSettings const& s,
                                    std::vector<std::string> const& targets, bool is_target);
-Command make_command(BuildProfile const& p, CPythonLayout const& layout, Toolchain const& tc,
-                     BuildSettings const& s, std::vector<std::string> const& targets, bool is_target);
+Command make_command(BuildProfile const& p, CPythonLayout const& layout, Toolchain const& tc, BuildSettings const& s,
+                     std::vector<std::string> const& targets, bool is_target);
 // make targets per op: {} for build/compile (make's default, all), {"pythoninfo"},
 // {"buildbottest", "TESTOPTS=-j2"}, {"--eval", "run: all; $(HOSTRUNNER) ./$(PYTHON) ", "run"}.
 std::vector<std::string> make_targets_for(Op op, BuildProfile const& p, BuildSettings const& s);
@@ -50,8 +50,7 @@ std::vector<std::string> make_targets_for(Op op, BuildProfile const& p, BuildSet
 // The profile's environment changes, as wasm_build.py's getenv(): MAKEFLAGS (unless set),
 // Emscripten TZ=UTC, EM_COMPILER_WRAPPER, PATH (node, root); WASI_SDK_PATH, HOSTRUNNER,
 // PATH; NODE_PATH/EMSDK_PYTHON for a packaged Emscripten; then --env values.
-EnvChanges profile_env(BuildProfile const& p, CPythonLayout const& layout, Toolchain const& tc,
-                       BuildSettings const& s);
+EnvChanges profile_env(BuildProfile const& p, CPythonLayout const& layout, Toolchain const& tc, BuildSettings const& s);
 // The wasmtime command line CPython's tests run python.wasm with (HOSTRUNNER).
 std::string wasi_hostrunner(BuildProfile const& p, CPythonLayout const& layout);
 

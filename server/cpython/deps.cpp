@@ -54,9 +54,10 @@ std::optional<DepsSources> find_deps_sources(fs::path const& given, std::string&
     auto mpd = find_tree(dir, "mpdecimal");
     if (!ffi || !mpd) {
         std::string missing = !ffi && !mpd ? "libffi-* and mpdecimal-*" : !ffi ? "libffi-*" : "mpdecimal-*";
-        error = fmt::format("--deps-src {}: no {} source tree with a configure script there (get them with "
-                            "apt-get source libffi mpdecimal, or unpack the release tarballs)",
-                            dir.string(), missing);
+        error = fmt::format(
+            "--deps-src {}: no {} source tree with a configure script there (get them with "
+            "apt-get source libffi mpdecimal, or unpack the release tarballs)",
+            dir.string(), missing);
         return std::nullopt;
     }
     return DepsSources{ffi->first, mpd->first, ffi->second, mpd->second};

@@ -19,7 +19,8 @@ DriverPaths driver_paths(PipelineChoice const& c, BuildProfile const& p, CPython
     d.cross_build = layout.srcdir / "cross-build";
     bool const wasi_driver = c.driver.find("wasi") != std::string::npos || c.driver.find("WASI") != std::string::npos;
     // Platforms/WASI keeps the build Python in cross-build/BUILD_GNU_TYPE; the others in cross-build/build.
-    d.native_dir = c.pipeline == Pipeline::platforms && wasi_driver ? d.cross_build / build_triple : d.cross_build / "build";
+    d.native_dir =
+        c.pipeline == Pipeline::platforms && wasi_driver ? d.cross_build / build_triple : d.cross_build / "build";
     if (is_wasi(p.host)) {
         d.host_triple = pins.host_triple.value_or("wasm32-wasip1");
         d.host_dir = d.cross_build / d.host_triple;
@@ -50,15 +51,16 @@ std::string profile_unavailable(BuildProfile const& p, PipelineChoice const& c, 
     if (!is_script_driven(c.pipeline) || p.host == Host::native) return {};
     if (is_wasi(p.host)) {
         if (p.name == "wasi") return {};
-        return fmt::format("profile {} does not exist in CPython {}'s {}, which builds one WASI Python: use wasi", p.name,
-                           py_version, c.driver);
+        return fmt::format("profile {} does not exist in CPython {}'s {}, which builds one WASI Python: use wasi",
+                           p.name, py_version, c.driver);
     }
     if (p.name == "emscripten-browser" || p.name == "emscripten-node-dl") return {};
-    return fmt::format("profile {} does not exist in CPython {}'s {}, which makes one Emscripten build (dynamic "
-                       "linking, for the browser and Node): use emscripten-browser (repl serves its web_example) or "
-                       "emscripten-node-dl (repl runs it in Node); for a debug build, configure the build Python with "
-                       "`wasmdev build build --configure-arg=--with-pydebug` (configure-host follows it)",
-                       p.name, py_version, c.driver);
+    return fmt::format(
+        "profile {} does not exist in CPython {}'s {}, which makes one Emscripten build (dynamic "
+        "linking, for the browser and Node): use emscripten-browser (repl serves its web_example) or "
+        "emscripten-node-dl (repl runs it in Node); for a debug build, configure the build Python with "
+        "`wasmdev build build --configure-arg=--with-pydebug` (configure-host follows it)",
+        p.name, py_version, c.driver);
 }
 
 std::vector<std::string> driver_argv(PipelineChoice const& c, Host host, std::string_view sub, DriverArgs const& a) {
@@ -132,9 +134,15 @@ namespace {
 // plan so far. Each member function adds the driver subcommands of one part of the build.
 class DriverPlanner {
 public:
-    DriverPlanner(Request const& req, CPythonLayout const& layout, PipelineChoice const& choice, DriverPaths const& paths,
-                  PinnedConfig const& pins, Toolchain const& tc, DriverState const& initial)
-        : req_(req), layout_(layout), choice_(choice), paths_(paths), pins_(pins), p_(*req.profile), state_(initial),
+    DriverPlanner(Request const& req, CPythonLayout const& layout, PipelineChoice const& choice,
+                  DriverPaths const& paths, PinnedConfig const& pins, Toolchain const& tc, DriverState const& initial)
+        : req_(req),
+          layout_(layout),
+          choice_(choice),
+          paths_(paths),
+          pins_(pins),
+          p_(*req.profile),
+          state_(initial),
           env_(driver_env(p_, tc, req.settings)) {}
 
     Plan plan(std::vector<Op> const& ops) {
@@ -292,9 +300,10 @@ private:
 
     bool runs_python_step(Op op) {
         if (is_browser(p_)) {
-            plan_.error = fmt::format("{} runs Python, which a browser build ({}) cannot do here: use {}, or `repl` to "
-                                      "open it in a browser",
-                                      op_name(op), p_.name, em() ? "emscripten-node-dl" : "a node or wasi profile");
+            plan_.error = fmt::format(
+                "{} runs Python, which a browser build ({}) cannot do here: use {}, or `repl` to "
+                "open it in a browser",
+                op_name(op), p_.name, em() ? "emscripten-node-dl" : "a node or wasi profile");
             return false;
         }
         if (em() && choice_.pipeline == Pipeline::platforms) {
@@ -341,10 +350,11 @@ private:
                 state_ = {};
                 return true;
             case Op::emports:
-                plan_.error = fmt::format("emports is wasm_build.py's step for Emscripten ports; {} builds its own "
-                                          "dependencies (make-libffi, make-mpdec): pass --deps-src DIR to build them "
-                                          "from local sources",
-                                          choice_.driver);
+                plan_.error = fmt::format(
+                    "emports is wasm_build.py's step for Emscripten ports; {} builds its own "
+                    "dependencies (make-libffi, make-mpdec): pass --deps-src DIR to build them "
+                    "from local sources",
+                    choice_.driver);
                 return false;
             case Op::pythoninfo:
             case Op::test:
@@ -367,7 +377,8 @@ private:
 }  // namespace
 
 Plan make_driver_plan(Request const& req, CPythonLayout const& layout, PipelineChoice const& choice,
-                      DriverPaths const& paths, PinnedConfig const& pins, Toolchain const& tc, DriverState const& initial) {
+                      DriverPaths const& paths, PinnedConfig const& pins, Toolchain const& tc,
+                      DriverState const& initial) {
     DriverPlanner planner(req, layout, choice, paths, pins, tc, initial);
     return planner.plan(req.ops.empty() ? std::vector<Op>{Op::build} : req.ops);
 }

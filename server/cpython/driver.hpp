@@ -28,7 +28,7 @@ struct DriverPaths {
     std::filesystem::path deps_dir{};     // where make-libffi/make-mpdec unpack (Emscripten)
     std::filesystem::path prefix{};       // where they install (Emscripten)
     std::string host_triple{};
-    std::filesystem::path log{};          // cross-build/wasmdev-PROFILE.log
+    std::filesystem::path log{};  // cross-build/wasmdev-PROFILE.log
 };
 DriverPaths driver_paths(PipelineChoice const& c, BuildProfile const& p, CPythonLayout const& layout,
                          std::string const& build_triple, PinnedConfig const& pins);
@@ -47,18 +47,19 @@ std::string profile_unavailable(BuildProfile const& p, PipelineChoice const& c, 
 
 // python3 DRIVER SUBCOMMAND [options] [-- configure args]: the exact command line.
 struct DriverArgs {
-    bool clean = false;                           // --clean on configure-* (they delete their directory first)
-    std::vector<std::string> configure_args{};    // after `--`, for configure-* only
-    std::optional<std::string> host_runner{};     // --host-runner on configure-host
+    bool clean = false;                                  // --clean on configure-* (they delete their directory first)
+    std::vector<std::string> configure_args{};           // after `--`, for configure-* only
+    std::optional<std::string> host_runner{};            // --host-runner on configure-host
     std::optional<std::filesystem::path> wasi_sdk{};     // --wasi-sdk on WASI configure-host
     std::optional<std::filesystem::path> emsdk_cache{};  // --emsdk-cache (Platforms/emscripten)
-    std::vector<std::string> run_args{};          // `run` (Platforms/emscripten)
+    std::vector<std::string> run_args{};                 // `run` (Platforms/emscripten)
 };
 std::vector<std::string> driver_argv(PipelineChoice const& c, Host host, std::string_view subcommand,
                                      DriverArgs const& a);
 
 Plan make_driver_plan(Request const& req, CPythonLayout const& layout, PipelineChoice const& choice,
-                      DriverPaths const& paths, PinnedConfig const& pins, Toolchain const& tc, DriverState const& state);
+                      DriverPaths const& paths, PinnedConfig const& pins, Toolchain const& tc,
+                      DriverState const& state);
 
 // The drivers infer a pydebug host build from the build Python (its build/lib.*-pydebug
 // directory), and CPython links a pydebug Emscripten build with separate DWARF: true when

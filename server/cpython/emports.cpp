@@ -9,10 +9,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-char const* const zlib_sources[] = {"adler32", "compress", "crc32",   "deflate", "gzclose", "gzlib",   "gzread",
-                                    "gzwrite", "infback",  "inffast", "inflate", "inftrees", "trees",  "uncompr",
-                                    "zutil"};
-char const* const bzip2_sources[] = {"blocksort", "huffman", "crctable", "randtable", "compress", "decompress", "bzlib"};
+char const* const zlib_sources[] = {"adler32", "compress", "crc32",   "deflate", "gzclose",
+                                    "gzlib",   "gzread",   "gzwrite", "infback", "inffast",
+                                    "inflate", "inftrees", "trees",   "uncompr", "zutil"};
+char const* const bzip2_sources[] = {"blocksort", "huffman",    "crctable", "randtable",
+                                     "compress",  "decompress", "bzlib"};
 
 bool has(fs::path const& dir, char const* a, char const* b) {
     std::error_code ec;
@@ -61,7 +62,9 @@ std::optional<PortsSources> find_ports_sources(fs::path const& dir, std::string&
     return src;
 }
 
-fs::path ports_prefix(CPythonLayout const& layout, BuildProfile const& p) { return layout.builddir() / "emports" / p.name; }
+fs::path ports_prefix(CPythonLayout const& layout, BuildProfile const& p) {
+    return layout.builddir() / "emports" / p.name;
+}
 
 bool ports_prefix_complete(fs::path const& prefix) {
     std::error_code ec;
@@ -145,9 +148,9 @@ OfflinePorts offline_ports_actions(BuildProfile const& p, CPythonLayout const& l
         out = std::move(result.build);
     }
     // The options Emscripten's sqlite3 port uses; threads only for pthreads profiles.
-    std::vector<std::string> sqlite_defs{"-DSQLITE_OMIT_LOAD_EXTENSION", "-DSQLITE_DISABLE_LFS",
-                                         "-DLONGDOUBLE_TYPE=double",
-                                         p.pthreads.value_or(false) ? "-DSQLITE_THREADSAFE=1" : "-DSQLITE_THREADSAFE=0"};
+    std::vector<std::string> sqlite_defs{
+        "-DSQLITE_OMIT_LOAD_EXTENSION", "-DSQLITE_DISABLE_LFS", "-DLONGDOUBLE_TYPE=double",
+        p.pthreads.value_or(false) ? "-DSQLITE_THREADSAFE=1" : "-DSQLITE_THREADSAFE=0"};
     std::vector<std::string> one{"sqlite3"};
     library("sqlite3", amalgamation, one, sqlite_defs, "libsqlite3.a");
     copy(amalgamation / "sqlite3.h", prefix / "include" / "sqlite3.h");

@@ -45,6 +45,6 @@ struct OfflinePorts {
     std::vector<Action> build{};
 };
 OfflinePorts offline_ports_actions(BuildProfile const& p, CPythonLayout const& layout, Toolchain const& tc,
-                                          BuildSettings const& s, PortsSources const& src);
+                                   BuildSettings const& s, PortsSources const& src);
 
 }  // namespace wasmdev::cpython

@@ -61,7 +61,8 @@ PipelineChoice choose_pipeline(LayoutFacts const& f, Host host) {
     if (is_emscripten(host)) return emscripten_choice(f);
     // The native build Python: where the script drivers keep it when wasm_build.py is gone;
     // with wasm_build.py present (3.11–3.13) its builddir/build serves the Emscripten builds.
-    if (f.wasm_build_py || (!f.platforms_wasi && !f.tools_wasm_wasi && !f.platforms_emscripten && !f.tools_wasm_emscripten))
+    if (f.wasm_build_py ||
+        (!f.platforms_wasi && !f.tools_wasm_wasi && !f.platforms_emscripten && !f.tools_wasm_emscripten))
         return {Pipeline::builddir, ""};
     auto w = wasi_choice(f);
     return w.pipeline != Pipeline::builddir ? w : emscripten_choice(f);

@@ -17,7 +17,7 @@ enum class Pipeline { builddir, wasi_py, tools_wasm, platforms };
 
 // What the checkout holds, as file tests.
 struct LayoutFacts {
-    std::string py_version{};  // "3.13.5" from PY_VERSION; "" when unreadable
+    std::string py_version{};            // "3.13.5" from PY_VERSION; "" when unreadable
     bool wasm_build_py = false;          // Tools/wasm/wasm_build.py
     bool wasi_py = false;                // Tools/wasm/wasi.py
     bool tools_wasm_emscripten = false;  // Tools/wasm/emscripten/__main__.py (3.14; a shim on main)

@@ -14,9 +14,9 @@ enum class Op { build, configure, compile, pythoninfo, test, hostrunnertest, rep
 struct OpInfo {
     Op op = Op::build;
     std::string_view name{};
-    std::string_view help{};         // one line of `wasmdev build --help`
-    bool runs_python = false;        // runs the built interpreter: not on a browser profile
-    bool only_cleans = false;        // removes build output and builds nothing: no preflight
+    std::string_view help{};   // one line of `wasmdev build --help`
+    bool runs_python = false;  // runs the built interpreter: not on a browser profile
+    bool only_cleans = false;  // removes build output and builds nothing: no preflight
 };
 
 inline constexpr OpInfo op_table[] = {
@@ -27,9 +27,11 @@ inline constexpr OpInfo op_table[] = {
     {Op::test, "test", "run 'make buildbottest TESTOPTS=...'", true},
     {Op::hostrunnertest, "hostrunnertest", "run 'make hostrunnertest TESTOPTS=...'", true},
     {Op::repl, "repl", "browser: serve the checkout and print the python.html URL; node/wasi: run python"},
-    {Op::run, "run", "browser: run python.html headless (as wasmdev run: stdin in, output and exit code out); node/wasi: as repl"},
+    {Op::run, "run",
+     "browser: run python.html headless (as wasmdev run: stdin in, output and exit code out); node/wasi: as repl"},
     {Op::clean, "clean", "run 'make clean'", false, true},
-    {Op::cleanall, "cleanall", "remove builddir/PROFILE ('wasmdev build cleanall' removes every profile's)", false, true},
+    {Op::cleanall, "cleanall", "remove builddir/PROFILE ('wasmdev build cleanall' removes every profile's)", false,
+     true},
     {Op::emports, "emports", "build Emscripten's zlib, bzip2, sqlite3 ports (from --ports-src when given)"},
 };
 

@@ -43,7 +43,8 @@ std::optional<std::string> scalar(std::string_view v) {
     if (word == "true" || word == "false") return word;
     if (word.empty()) return std::nullopt;
     for (char c : word)
-        if (!std::isdigit(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-' && c != '+') return std::nullopt;
+        if (!std::isdigit(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-' && c != '+')
+            return std::nullopt;
     return word;
 }
 
@@ -76,7 +77,8 @@ std::map<std::string, std::string> parse_toml_scalars(std::string_view text) {
         if (line.empty() || line[0] == '#') continue;
         if (line[0] == '[') {
             auto close = line.find(']');
-            table = close == std::string::npos || line.starts_with("[[") ? std::string("?") : trim(line.substr(1, close - 1));
+            table = close == std::string::npos || line.starts_with("[[") ? std::string("?")
+                                                                         : trim(line.substr(1, close - 1));
             continue;
         }
         auto eq = line.find('=');
@@ -97,7 +99,8 @@ PinnedConfig read_pinned_config(fs::path const& srcdir, PipelineChoice const& ch
     if (choice.pipeline != Pipeline::platforms && choice.driver.find("wasi") != std::string::npos) {
         // 3.13's wasi.py and 3.14's Tools/wasm/wasi keep the triple in the script: wasm32-wasip1
         // from 3.13.1, wasm32-wasi before.
-        auto script = choice.pipeline == Pipeline::wasi_py ? fs::path(choice.driver) : fs::path(choice.driver) / "__main__.py";
+        auto script =
+            choice.pipeline == Pipeline::wasi_py ? fs::path(choice.driver) : fs::path(choice.driver) / "__main__.py";
         if (auto text = read_text(srcdir / script)) {
             if (text->find("\"wasm32-wasip1\"") != std::string::npos)
                 pc.host_triple = "wasm32-wasip1";

@@ -29,7 +29,7 @@ struct PinnedConfig {
     std::optional<std::string> wasi_sdk{};            // "34" (a major version)
     std::optional<std::string> host_triple{};         // "wasm32-wasip1"
     std::optional<PinnedDep> libffi{}, mpdec{};
-    std::filesystem::path file{};                     // where they were read, relative to srcdir
+    std::filesystem::path file{};  // where they were read, relative to srcdir
 };
 // The pins of the driver that choice names; empty for builddir and unpinned drivers.
 PinnedConfig read_pinned_config(std::filesystem::path const& srcdir, PipelineChoice const& choice);

@@ -49,8 +49,14 @@ namespace {
 class BuilddirPlanner {
 public:
     BuilddirPlanner(Request const& req, CPythonLayout const& layout, Toolchain const& tc, FsState const& initial)
-        : req_(req), layout_(layout), tc_(tc), p_(*req.profile), state_(initial), settings_(req.settings),
-          native_settings_(req.settings), prefix_(ports_prefix(layout, p_)) {
+        : req_(req),
+          layout_(layout),
+          tc_(tc),
+          p_(*req.profile),
+          state_(initial),
+          settings_(req.settings),
+          native_settings_(req.settings),
+          prefix_(ports_prefix(layout, p_)) {
         if (is_emscripten(p_.host) && (req.ports_src || state_.ports_prefix)) {
             settings_.ports_prefix = prefix_;
             plan_.offline_ports = true;
@@ -95,8 +101,8 @@ private:
     void configure_step(BuildProfile const& prof, bool is_target) {
         std::vector<Action> a{file_action(Action::Kind::mkdir, layout_.profile_dir(prof.name))};
         if (is_target) prepare(a);
-        a.push_back(run_action(configure_command(prof, layout_, tc_, is_target ? target_settings() : native_settings_,
-                                                 is_target)));
+        a.push_back(run_action(
+            configure_command(prof, layout_, tc_, is_target ? target_settings() : native_settings_, is_target)));
         add(prof.name, "configure", std::move(a));
         (is_target ? state_.target_makefile : state_.native_makefile) = true;
     }
@@ -151,7 +157,8 @@ private:
 
     void offline_ports_steps(bool force) {
         if (state_.ports_prefix && !force) {
-            plan_.notes.push_back(fmt::format("offline ports already built in {} (--clean rebuilds them)", prefix_.string()));
+            plan_.notes.push_back(
+                fmt::format("offline ports already built in {} (--clean rebuilds them)", prefix_.string()));
             return;
         }
         auto offline = offline_ports_actions(p_, layout_, tc_, settings_, *req_.ports_src);
@@ -181,9 +188,10 @@ private:
     bool plan_op(Op op) {
         if (op_info(op).runs_python) {
             if (is_browser(p_)) {
-                plan_.error = fmt::format("{} runs Python, which a browser build ({}) cannot do here: use a node or "
-                                          "wasi profile, or `repl` to open it in a browser",
-                                          op_name(op), p_.name);
+                plan_.error = fmt::format(
+                    "{} runs Python, which a browser build ({}) cannot do here: use a node or "
+                    "wasi profile, or `repl` to open it in a browser",
+                    op_name(op), p_.name);
                 return false;
             }
             make_step(p_, true, std::string(op_name(op)), make_targets_for(op, p_, target_settings()));
@@ -215,9 +223,10 @@ private:
             case Op::cleanall: cleanall_step(); break;
             case Op::emports:
                 if (!is_emscripten(p_.host)) {
-                    plan_.error = fmt::format("emports builds Emscripten's zlib, bzip2 and sqlite3; {} is not an "
-                                              "Emscripten profile",
-                                              p_.name);
+                    plan_.error = fmt::format(
+                        "emports builds Emscripten's zlib, bzip2 and sqlite3; {} is not an "
+                        "Emscripten profile",
+                        p_.name);
                     return false;
                 }
                 ports_steps(req_.clean);
@@ -279,12 +288,15 @@ std::string render_plan(Plan const& plan, Request const& req, CPythonLayout cons
                        plan.steps.size() == 1 ? "" : "s");
     // Every value in a comment goes through comment_text(): a newline in a path must not
     // end the comment and turn the rest into a command.
-    if (plan.header.empty()) out += "# checkout " + comment_text(layout.srcdir.string()) + " (Python " + comment_text(layout.version) + ")\n";
+    if (plan.header.empty())
+        out +=
+            "# checkout " + comment_text(layout.srcdir.string()) + " (Python " + comment_text(layout.version) + ")\n";
     for (auto const& h : plan.header) out += "# " + comment_text(h) + "\n";
     if (!req.every_profile && is_emscripten(req.profile->host)) {
         auto const& em = tc.emscripten;
-        out += "# " + comment_text(fmt::format("Emscripten {} at {} ({}){}", em.version.empty() ? "?" : em.version,
-                                               em.root.string(), em.source, em.frozen_cache ? ", frozen cache" : "")) +
+        out += "# " +
+               comment_text(fmt::format("Emscripten {} at {} ({}){}", em.version.empty() ? "?" : em.version,
+                                        em.root.string(), em.source, em.frozen_cache ? ", frozen cache" : "")) +
                "\n";
     }
     if (!req.every_profile && is_wasi(req.profile->host))
@@ -312,9 +324,11 @@ std::string render_plan(Plan const& plan, Request const& req, CPythonLayout cons
         out += ")\n";
     }
     if (plan.serve_browser)
-        out += "\n# " + comment_text(fmt::format("then: serve {} and open http://127.0.0.1:8000/{}", layout.srcdir.string(),
-                                                 plan.serve_page.empty() ? "builddir/" + std::string(req.profile->name) + "/python.html"
-                                                                         : plan.serve_page)) +
+        out += "\n# " +
+               comment_text(fmt::format("then: serve {} and open http://127.0.0.1:8000/{}", layout.srcdir.string(),
+                                        plan.serve_page.empty()
+                                            ? "builddir/" + std::string(req.profile->name) + "/python.html"
+                                            : plan.serve_page)) +
                "\n";
     return out;
 }
@@ -402,7 +416,8 @@ RunResult execute_plan(Plan const& plan, Environment const& base_env, ProcessRun
     return r;
 }
 
-std::string render_summary(Plan const& plan, RunResult const& r, Progress const& progress, fs::path const& profile_dir) {
+std::string render_summary(Plan const& plan, RunResult const& r, Progress const& progress,
+                           fs::path const& profile_dir) {
     std::string out;
     auto const& t = progress.timings();
     if (r.ok) {
@@ -413,7 +428,8 @@ std::string render_summary(Plan const& plan, RunResult const& r, Progress const&
         out += fmt::format("wasmdev build: {} step{} done in {}\n", t.size(), t.size() == 1 ? "" : "s",
                            format_duration(total));
         for (std::size_t i = 0; i < t.size(); ++i)
-            out += fmt::format("  [{}/{}] {:<{}}  {:>8}\n", i + 1, t.size(), t[i].title, width, format_duration(t[i].elapsed));
+            out += fmt::format("  [{}/{}] {:<{}}  {:>8}\n", i + 1, t.size(), t[i].title, width,
+                               format_duration(t[i].elapsed));
         auto artifacts = find_artifacts(profile_dir);
         if (!artifacts.empty()) {
             out += fmt::format("artifacts in {}:\n", profile_dir.string());
@@ -457,11 +473,13 @@ std::string render_summary(Plan const& plan, RunResult const& r, Progress const&
         for (auto i = from; i < lines.size(); ++i) out += fmt::format("    | {}\n", lines[i]);
     }
     if (step.name == "make-libffi" || step.name == "make-mpdec" || step.name == "install-emscripten")
-        out += "hint: this step downloads; on a machine without internet pass --deps-src DIR with libffi-* and "
-               "mpdecimal-* source trees (apt-get source libffi mpdecimal) to build them here\n";
+        out +=
+            "hint: this step downloads; on a machine without internet pass --deps-src DIR with libffi-* and "
+            "mpdecimal-* source trees (apt-get source libffi mpdecimal) to build them here\n";
     if (step.name == "emports" && !plan.offline_ports)
-        out += "hint: if Emscripten cannot download or build its ports (offline, or a frozen cache), pass --ports-src DIR "
-               "with zlib, bzip2 and sqlite3 sources (apt-get source zlib bzip2 sqlite3) to build them with emcc\n";
+        out +=
+            "hint: if Emscripten cannot download or build its ports (offline, or a frozen cache), pass --ports-src DIR "
+            "with zlib, bzip2 and sqlite3 sources (apt-get source zlib bzip2 sqlite3) to build them with emcc\n";
     return out;
 }
 

@@ -23,12 +23,11 @@
 
 namespace wasmdev::cpython {
 
-
 struct Request {
     BuildProfile const* profile = nullptr;
-    std::vector<Op> ops{};              // in order; build when empty
-    bool clean = false;                 // --clean: make clean first (and rebuild emports with it)
-    bool every_profile = false;         // `wasmdev build cleanall`: remove every build directory
+    std::vector<Op> ops{};       // in order; build when empty
+    bool clean = false;          // --clean: make clean first (and rebuild emports with it)
+    bool every_profile = false;  // `wasmdev build cleanall`: remove every build directory
     BuildSettings settings{};
     std::optional<PortsSources> ports_src{};
     // Script-driven layouts (driver.hpp).
@@ -40,7 +39,7 @@ struct Request {
 
 // What exists on disk, so that planning stays a pure function.
 struct FsState {
-    bool native_python = false;    // builddir/build/python
+    bool native_python = false;  // builddir/build/python
     bool native_makefile = false;
     bool target_makefile = false;  // builddir/PROFILE/Makefile
     bool ports_prefix = false;     // a complete builddir/emports/PROFILE
@@ -50,13 +49,13 @@ FsState probe_state(CPythonLayout const& layout, BuildProfile const& p);
 
 struct Plan {
     std::vector<Step> steps{};
-    bool serve_browser = false;     // `repl` or `run` on a browser profile: serve after the steps
-    bool run_headless = false;      // `run` on a browser profile: run the page headless (wasmdev run)
-    bool needs_native = false;      // for preflight
+    bool serve_browser = false;  // `repl` or `run` on a browser profile: serve after the steps
+    bool run_headless = false;   // `run` on a browser profile: run the page headless (wasmdev run)
+    bool needs_native = false;   // for preflight
     bool needs_ports = false;
     bool offline_ports = false;
-    std::vector<std::string> notes{};  // what was skipped and why ("build Python exists: ...")
-    std::string error{};            // an op that cannot apply to this profile (usage error)
+    std::vector<std::string> notes{};   // what was skipped and why ("build Python exists: ...")
+    std::string error{};                // an op that cannot apply to this profile (usage error)
     std::vector<std::string> header{};  // dry-run's first lines: which CPython, which pipeline, toolchains
     bool needs_deps_download = false;   // the driver's make-libffi/make-mpdec will download
     bool needs_python = false;          // a driver runs (python3 on PATH)
@@ -75,7 +74,7 @@ struct RunResult {
     std::size_t failed_step = 0;  // 1-based
     Action failed_action{};
     ProcessResult process{};
-    std::string error{};          // a file operation that failed
+    std::string error{};  // a file operation that failed
 };
 // Runs every step in order with base_env changed by each command's EnvChanges; stops at
 // the first failure or a Ctrl-C.

@@ -22,31 +22,32 @@ struct Problem {
     Kind kind = Kind::missing;
     std::string what{};  // "emconfigure", "Emscripten 3.1.6"
     std::string fix{};   // one sentence: what is wrong and what to do
-    bool blocks(bool force) const { return kind == Kind::missing || kind == Kind::dirty || (kind == Kind::version && !force); }
+    bool blocks(bool force) const {
+        return kind == Kind::missing || kind == Kind::dirty || (kind == Kind::version && !force);
+    }
 };
 
 struct PreflightInput {
     BuildProfile const* profile = nullptr;
-    bool needs_native = false;       // the native build Python will be configured or made
-    bool needs_ports = false;        // the emports step will run
-    bool offline_ports = false;      // ports come from --ports-src or an existing prefix
-    Environment env{};               // the user's environment (PATH, PKG_CONFIG_PATH, HOSTRUNNER)
+    bool needs_native = false;             // the native build Python will be configured or made
+    bool needs_ports = false;              // the emports step will run
+    bool offline_ports = false;            // ports come from --ports-src or an existing prefix
+    Environment env{};                     // the user's environment (PATH, PKG_CONFIG_PATH, HOSTRUNNER)
     std::vector<std::string> extra_env{};  // --env NAME=VALUE
     // pkg-config --exists MODULE, injected so the checks stay testable without processes.
     std::function<bool(std::string const&)> pkg_config_exists{};
     // Script-driven layouts (driver.hpp).
     PipelineChoice choice{};
     PinnedConfig pins{};
-    bool needs_python = false;            // python3 runs the driver
-    bool builds_host = false;             // a step compiles for the target: check the toolchain
-    bool needs_deps_download = false;     // make-libffi/make-mpdec will download
+    bool needs_python = false;                 // python3 runs the driver
+    bool builds_host = false;                  // a step compiles for the target: check the toolchain
+    bool needs_deps_download = false;          // make-libffi/make-mpdec will download
     std::optional<std::string> host_runner{};  // --host-runner; the driver's default needs wasmtime
-    std::string host_triple{};            // WASI: the sysroot must have lib/HOST_TRIPLE
-    bool emsdk_cache = false;             // --emsdk-cache: the driver installs and uses the pinned Emscripten
+    std::string host_triple{};                 // WASI: the sysroot must have lib/HOST_TRIPLE
+    bool emsdk_cache = false;                  // --emsdk-cache: the driver installs and uses the pinned Emscripten
     // Whether a host name resolves (for the downloads), injected to keep the checks pure.
     std::function<bool(std::string const&)> resolves{};
 };
-
 
 inline constexpr EmVersion emscripten_min_version{3, 1, 19};
 

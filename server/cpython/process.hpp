@@ -17,11 +17,11 @@
 namespace wasmdev::cpython {
 
 struct ProcessResult {
-    int exit_code = 0;        // the exit status; 128+N when killed by signal N
-    int term_signal = 0;      // the signal that ended it, 0 when it exited
-    bool interrupted = false; // a SIGINT/SIGTERM reached wasmdev while it ran
+    int exit_code = 0;         // the exit status; 128+N when killed by signal N
+    int term_signal = 0;       // the signal that ended it, 0 when it exited
+    bool interrupted = false;  // a SIGINT/SIGTERM reached wasmdev while it ran
     bool spawn_failed = false;
-    std::string error{};      // why it could not start
+    std::string error{};  // why it could not start
     bool ok() const { return !spawn_failed && exit_code == 0; }
 };
 
@@ -49,11 +49,11 @@ public:
 // --remote-debugging-pipe), its stdout and stderr go to a log file, and it leads a process
 // group of its own so that everything it starts can be ended at once.
 struct PipedChild {
-    int pid = 0;          // the child, and its process group id; 0 when it could not start
-    int exit_notice = -1; // readable once the child has exited (sys::open_exit_notice; poll it beside the pipes)
-    int to_child = -1;    // our end of the child's fd 3
-    int from_child = -1;  // our end of the child's fd 4
-    std::string error{};  // why it could not start
+    int pid = 0;           // the child, and its process group id; 0 when it could not start
+    int exit_notice = -1;  // readable once the child has exited (sys::open_exit_notice; poll it beside the pipes)
+    int to_child = -1;     // our end of the child's fd 3
+    int from_child = -1;   // our end of the child's fd 4
+    std::string error{};   // why it could not start
 };
 
 // Starts argv[0] (a path, or a name looked up in env's PATH) with stdin from /dev/null and

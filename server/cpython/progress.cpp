@@ -15,8 +15,9 @@ using clock = std::chrono::steady_clock;
 std::vector<Artifact> find_artifacts(fs::path const& dir) {
     std::vector<Artifact> out;
     std::error_code ec;
-    for (auto name : {"python.html", "python.js", "python.mjs", "python.wasm", "python.data", "python.worker.js",
-                      "python.worker.mjs", "python", "python.sh", "web_example/index.html", "web_example/python.html"}) {
+    for (auto name :
+         {"python.html", "python.js", "python.mjs", "python.wasm", "python.data", "python.worker.js",
+          "python.worker.mjs", "python", "python.sh", "web_example/index.html", "web_example/python.html"}) {
         auto p = dir / name;
         if (fs::is_regular_file(p, ec)) out.push_back({name, fs::file_size(p, ec)});
     }
@@ -174,7 +175,8 @@ void Progress::end_step(bool ok) {
     }
     auto elapsed = clock::now() - step_start_;
     timings_.push_back({current_title_, elapsed, ok});
-    auto line = fmt::format("    [{}/{}] {} {} in {}", k_, n_, current_title_, ok ? "done" : "FAILED", format_duration(elapsed));
+    auto line = fmt::format("    [{}/{}] {} {} in {}", k_, n_, current_title_, ok ? "done" : "FAILED",
+                            format_duration(elapsed));
     log(line + "\n");
     clear_status();
     fmt::print(out_, "{}\n", line);

@@ -33,9 +33,10 @@ std::optional<CPythonLayout> find_layout(BuildRunOptions const& o, int& exit_cod
         auto cwd = fs::current_path(ec);
         auto found = find_checkout(cwd);
         if (!found) {
-            fmt::print(stderr,
-                       "error: no CPython checkout at or above {}: run wasmdev build inside one, or pass --srcdir DIR\n",
-                       cwd.string());
+            fmt::print(
+                stderr,
+                "error: no CPython checkout at or above {}: run wasmdev build inside one, or pass --srcdir DIR\n",
+                cwd.string());
             exit_code = 1;
             return std::nullopt;
         }
@@ -157,29 +158,34 @@ std::optional<BuildContext> validate(BuildRunOptions const& o, int& exit_code) {
     std::string error;
     if (!o.ports_src.empty()) {
         if (c.driven)
-            return usage_error(fmt::format("--ports-src builds wasm_build.py's Emscripten ports; {} builds its own "
-                                           "dependencies: use --deps-src DIR (libffi and mpdecimal sources)",
-                                           c.choice.driver));
+            return usage_error(
+                fmt::format("--ports-src builds wasm_build.py's Emscripten ports; {} builds its own "
+                            "dependencies: use --deps-src DIR (libffi and mpdecimal sources)",
+                            c.choice.driver));
         auto src = find_ports_sources(o.ports_src, error);
         if (!src) return usage_error(error);
         req.ports_src = *src;
     }
     if (!o.deps_src.empty()) {
         if (!c.driven || !is_emscripten(profile.host))
-            return usage_error(fmt::format("--deps-src is for the Emscripten drivers of CPython 3.14+ (make-libffi, "
-                                           "make-mpdec); {} {} uses {}",
-                                           profile.name, c.full_version, describe_pipeline(c.choice)));
+            return usage_error(
+                fmt::format("--deps-src is for the Emscripten drivers of CPython 3.14+ (make-libffi, "
+                            "make-mpdec); {} {} uses {}",
+                            profile.name, c.full_version, describe_pipeline(c.choice)));
         auto src = find_deps_sources(o.deps_src, error);
         if (!src) return usage_error(error);
         req.deps_src = *src;
     }
     if (c.driven && !o.make_vars.empty())
-        return usage_error(fmt::format("--make-var does not reach {}: the driver runs make itself (use "
-                                       "--configure-arg or --env)",
-                                       c.choice.driver));
+        return usage_error(
+            fmt::format("--make-var does not reach {}: the driver runs make itself (use "
+                        "--configure-arg or --env)",
+                        c.choice.driver));
     if (c.driven && (o.jobs || o.silent))
-        fmt::print(stderr, "warning: {} runs make --jobs $(nproc) itself and prints everything: -j and --silent do not "
-                           "reach it\n", c.choice.driver);
+        fmt::print(stderr,
+                   "warning: {} runs make --jobs $(nproc) itself and prints everything: -j and --silent do not "
+                   "reach it\n",
+                   c.choice.driver);
     return c;
 }
 
@@ -229,7 +235,8 @@ void add_header(Plan& plan, BuildContext const& c) {
     if (is_wasi(profile.host) && (pins.wasi_sdk || pins.host_triple))
         plan.header.push_back(fmt::format("pinned: {}{}{} ({})", pins.wasi_sdk ? "WASI SDK " + *pins.wasi_sdk : "",
                                           pins.wasi_sdk && pins.host_triple ? ", " : "",
-                                          pins.host_triple ? "host triple " + *pins.host_triple : "", pins.file.string()));
+                                          pins.host_triple ? "host triple " + *pins.host_triple : "",
+                                          pins.file.string()));
     if (c.driven) plan.header.push_back("log: " + c.dpaths.log.string());
 }
 
@@ -274,7 +281,7 @@ bool run_preflight(BuildContext const& c, Plan const& plan, BuildRunOptions cons
 int run_plan(BuildContext const& c, Plan const& plan, BuildRunOptions const& o, bool stdout_is_tty) {
     auto const& profile = *c.words.profile;
     auto profile_dir = c.driven ? c.dpaths.host_dir : c.layout.profile_dir(profile.name);
-    auto log_path = c.driven               ? c.dpaths.log
+    auto log_path = c.driven                ? c.dpaths.log
                     : c.words.every_profile ? c.layout.builddir() / "wasmdev-build.log"
                                             : profile_dir / "wasmdev-build.log";
     Progress progress(log_path, o.verbose, stdout_is_tty);
@@ -302,11 +309,14 @@ int run_plan(BuildContext const& c, Plan const& plan, BuildRunOptions const& o, 
 ServeCheckout serve_checkout(BuildContext const& c, Plan const& plan) {
     auto const& profile = *c.words.profile;
     if (c.driven)
-        return ServeCheckout{c.layout, &profile, plan.serve_page,
+        return ServeCheckout{c.layout,
+                             &profile,
+                             plan.serve_page,
                              (c.dpaths.host_dir / "web_example").string() + "/index.html (or python.html)",
-                             driver_build_is_pydebug(c.dpaths), plan.run_headless};
-    return ServeCheckout{c.layout, &profile, "builddir/" + std::string(profile.name) + "/python.html", {}, false,
-                         plan.run_headless};
+                             driver_build_is_pydebug(c.dpaths),
+                             plan.run_headless};
+    return ServeCheckout{c.layout, &profile, "builddir/" + std::string(profile.name) + "/python.html",
+                         {},       false,    plan.run_headless};
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ struct BuildRunOptions {
     bool verbose = false;
     bool silent = false;
     std::optional<std::string> testopts{};
-    unsigned jobs = 0;                 // 0: the CPUs available
+    unsigned jobs = 0;  // 0: the CPUs available
     bool dry_run = false;
     bool force = false;
     std::string ports_src{};

@@ -54,8 +54,8 @@ std::string render_action(Action const& a) {
         case K::mkdir: return "mkdir -p " + shell_quote(a.path.string());
         case K::copy: return "cp " + shell_quote(a.from.string()) + " " + shell_quote(a.path.string());
         case K::copy_tree:
-            return "mkdir -p " + shell_quote(a.path.string()) + " && cp -R " + shell_quote((a.from / ".").string()) + " " +
-                   shell_quote(a.path.string());
+            return "mkdir -p " + shell_quote(a.path.string()) + " && cp -R " + shell_quote((a.from / ".").string()) +
+                   " " + shell_quote(a.path.string());
         case K::remove_tree: return "rm -rf " + shell_quote(a.path.string());
         case K::touch: return "touch " + shell_quote(a.path.string());
         case K::write_file: {

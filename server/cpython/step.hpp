@@ -26,11 +26,11 @@ struct Command {
 struct Action {
     enum class Kind { run, mkdir, copy, copy_tree, write_file, remove_tree, touch };
     Kind kind = Kind::run;
-    Command cmd{};                    // run
-    std::filesystem::path path{};     // mkdir, write_file, remove_tree, touch; copy's destination
-    std::filesystem::path from{};     // copy's and copy_tree's source
-    std::string content{};            // write_file
-    bool interactive = false;         // run on the user's terminal (repl), not through the log
+    Command cmd{};                 // run
+    std::filesystem::path path{};  // mkdir, write_file, remove_tree, touch; copy's destination
+    std::filesystem::path from{};  // copy's and copy_tree's source
+    std::string content{};         // write_file
+    bool interactive = false;      // run on the user's terminal (repl), not through the log
 };
 
 struct Step {

@@ -281,10 +281,12 @@ Emscripten find_emscripten(Environment const& env) {
     } else if (auto emcc = find_executable("emcc", path_value); !emcc.empty()) {
         // emsdk's upstream/emscripten/emcc, or Debian's /usr/bin/emcc -> /usr/share/emscripten/wrapper.
         auto real = canonical_or_empty(emcc);
-        if (!real.empty() && fs::exists(real.parent_path() / "emscripten-version.txt")) root_from_emcc = real.parent_path();
+        if (!real.empty() && fs::exists(real.parent_path() / "emscripten-version.txt"))
+            root_from_emcc = real.parent_path();
         em.source = "emcc on PATH (" + emcc + ")";
         if (!root_from_emcc.empty()) {
-            for (auto cand : {root_from_emcc / ".emscripten", root_from_emcc.parent_path().parent_path() / ".emscripten"})
+            for (auto cand :
+                 {root_from_emcc / ".emscripten", root_from_emcc.parent_path().parent_path() / ".emscripten"})
                 if (fs::exists(cand)) {
                     config = cand;
                     break;

@@ -29,17 +29,17 @@ using EmVersion = std::array<int, 3>;
 std::optional<EmVersion> parse_emscripten_version(std::string_view text);
 
 struct Emscripten {
-    bool found = false;            // a root with emscripten-version.txt, or a config naming one
-    std::string source{};          // how it was found, for messages: "EM_CONFIG=...", "emcc on PATH (...)"
+    bool found = false;    // a root with emscripten-version.txt, or a config naming one
+    std::string source{};  // how it was found, for messages: "EM_CONFIG=...", "emcc on PATH (...)"
     std::filesystem::path config{};
     std::filesystem::path root{};  // EMSCRIPTEN_ROOT
     std::filesystem::path node_js{};
     // Executables; empty when missing. Debian's live in /usr/bin, emsdk's in root.
     std::filesystem::path emcc{}, emconfigure{}, emmake{}, embuilder{}, emar{};
-    std::string version{};         // emscripten-version.txt without quotes
-    bool frozen_cache = false;     // FROZEN_CACHE = True: ports can't be built into the cache
-    bool packaged = false;         // wrappers outside root (a distribution package)
-    std::string node_path{};       // NODE_PATH the JS compiler needs for acorn; "" when bundled
+    std::string version{};      // emscripten-version.txt without quotes
+    bool frozen_cache = false;  // FROZEN_CACHE = True: ports can't be built into the cache
+    bool packaged = false;      // wrappers outside root (a distribution package)
+    std::string node_path{};    // NODE_PATH the JS compiler needs for acorn; "" when bundled
 };
 Emscripten find_emscripten(Environment const& env);
 

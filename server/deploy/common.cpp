@@ -63,8 +63,8 @@ std::vector<TypeGroup> type_groups(EntryFilter keep) {
         auto semi = e.type.find(';');
         std::string base(e.type.substr(0, semi));
         bool const utf8 = semi != std::string_view::npos;
-        auto it = std::find_if(groups.begin(), groups.end(),
-                               [&](auto const& g) { return g.base == base && g.utf8 == utf8; });
+        auto it =
+            std::find_if(groups.begin(), groups.end(), [&](auto const& g) { return g.base == base && g.utf8 == utf8; });
         if (it == groups.end()) it = groups.insert(groups.end(), TypeGroup{base, utf8, false, {}});
         it->extensions.push_back(e.extension);
         // octet-stream is compressible only for some names (.data); those go by name, not type.
@@ -136,8 +136,10 @@ std::string written_by(RenderOptions const& o, std::string_view mark) {
     for (auto const& h : o.policy.extra_headers) command += " " + header_arg(h);
     auto const line = fmt::format("{} Written by `{}`; regenerate it rather than edit it.\n", mark, command);
     if (line.size() <= one_line_command) return line;
-    std::string out = fmt::format("{0} Written by this command (one line, split here); regenerate it rather than edit "
-                                  "it:\n{0}     {1}\n", mark, command_base(o));
+    std::string out = fmt::format(
+        "{0} Written by this command (one line, split here); regenerate it rather than edit "
+        "it:\n{0}     {1}\n",
+        mark, command_base(o));
     for (auto const& h : o.policy.extra_headers) out += fmt::format("{}     {}\n", mark, header_arg(h));
     return out;
 }
@@ -153,8 +155,10 @@ std::string cache_control_of(http::ResponseHeaders const& headers) {
 std::string policy_comment(RenderOptions const& o, std::string_view indent, std::string_view how) {
     std::string out = fmt::format("{}# The policy on every response, errors included{}.\n", indent, how);
     if (cache_control_of(http::policy_headers(o.policy)) == "no-cache") {
-        out += fmt::format("{}# Cache-Control: no-cache makes browsers revalidate (a cheap 304), so a redeploy shows "
-                           "at once.\n", indent);
+        out += fmt::format(
+            "{}# Cache-Control: no-cache makes browsers revalidate (a cheap 304), so a redeploy shows "
+            "at once.\n",
+            indent);
         if (!o.cache) out += fmt::format("{}# With --cache, names with a content hash are kept for a year.\n", indent);
     }
     return out;

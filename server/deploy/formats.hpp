@@ -14,10 +14,10 @@
 namespace wasmdev::deploy {
 
 struct RenderOptions {
-    std::string_view format = "apache";  // a row's name
-    http::HeaderPolicy policy{};         // coep, corp, --header values and min_compress_bytes
-    bool precompressed = false;          // serve X.gz / X.br sidecars in place of X
-    bool cache = false;                  // long-lived, immutable caching for hashed asset names
+    std::string_view format = "apache";     // a row's name
+    http::HeaderPolicy policy{};            // coep, corp, --header values and min_compress_bytes
+    bool precompressed = false;             // serve X.gz / X.br sidecars in place of X
+    bool cache = false;                     // long-lived, immutable caching for hashed asset names
     std::string_view command = "htaccess";  // the subcommand the file's comment names
 };
 
@@ -39,9 +39,9 @@ struct FormatSpec {
     std::string (*render)(RenderOptions const&) = nullptr;
     Verdict (*check)(RenderOptions const&) = nullptr;
     Existing existing = Existing::replace;
-    std::string_view merge_at{};   // merge_json: where the rules array lives ("headers", "hosting.headers")
+    std::string_view merge_at{};        // merge_json: where the rules array lives ("headers", "hosting.headers")
     std::string_view refused_beside{};  // merge_json: a top-level key the host refuses beside the rules
-    bool htaccess = false;         // also offered by `wasmdev htaccess`
+    bool htaccess = false;              // also offered by `wasmdev htaccess`
 };
 
 std::span<FormatSpec const> formats();

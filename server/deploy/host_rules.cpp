@@ -30,8 +30,8 @@ std::vector<HostRule> host_rules(RenderOptions const& o, std::string const& all_
 
 std::span<std::string_view const> netlify_refused_names() {
     static constexpr std::array<std::string_view, 14> names{
-        "Accept-Ranges", "Age",    "Allow", "Alt-Svc", "Connection", "Content-Encoding",  "Content-Length",
-        "Content-Range", "Date",   "Location", "Server", "Trailer", "Transfer-Encoding", "Upgrade"};
+        "Accept-Ranges", "Age",  "Allow",    "Alt-Svc", "Connection", "Content-Encoding",  "Content-Length",
+        "Content-Range", "Date", "Location", "Server",  "Trailer",    "Transfer-Encoding", "Upgrade"};
     return names;
 }
 
@@ -69,11 +69,14 @@ Verdict host_verdict(RenderOptions const& o, std::string_view host, std::span<st
     }
     if (o.cache && !cache_pattern)
         return {fmt::format("{} has no path pattern for content-hashed names, so --cache cannot be expressed there "
-                            "(leave it out; the policy's Cache-Control stays)", host),
+                            "(leave it out; the policy's Cache-Control stays)",
+                            host),
                 {}};
     if (o.precompressed)
-        v.warnings.push_back(fmt::format("{} compresses responses by itself (gzip, brotli); --precompressed changes "
-                                         "nothing in this file", host));
+        v.warnings.push_back(
+            fmt::format("{} compresses responses by itself (gzip, brotli); --precompressed changes "
+                        "nothing in this file",
+                        host));
     return v;
 }
 

@@ -13,7 +13,10 @@ namespace json = boost::json;
 void write_pretty(json::value const& v, std::string& out, int indent) {
     auto const pad = [&](int n) { out.append(std::size_t(n) * 2, ' '); };
     if (auto const* o = v.if_object()) {
-        if (o->empty()) { out += "{}"; return; }
+        if (o->empty()) {
+            out += "{}";
+            return;
+        }
         out += "{\n";
         std::size_t i = 0;
         for (auto const& kv : *o) {
@@ -26,7 +29,10 @@ void write_pretty(json::value const& v, std::string& out, int indent) {
         pad(indent);
         out += "}";
     } else if (auto const* a = v.if_array()) {
-        if (a->empty()) { out += "[]"; return; }
+        if (a->empty()) {
+            out += "[]";
+            return;
+        }
         out += "[\n";
         for (std::size_t i = 0; i < a->size(); ++i) {
             pad(indent + 1);
@@ -124,8 +130,8 @@ void merge_rules(json::array& theirs, json::array const& ours, std::vector<std::
             json::object const* found = nullptr;
             for (auto const& t : *their_headers)
                 if (auto const* th = t.if_object())
-                    if (auto const* k = th->if_contains("key"); k && k->is_string() &&
-                                                                text::iequals(k->get_string(), key))
+                    if (auto const* k = th->if_contains("key");
+                        k && k->is_string() && text::iequals(k->get_string(), key))
                         found = th;
             if (!found) {
                 their_headers->push_back(h);
@@ -133,12 +139,12 @@ void merge_rules(json::array& theirs, json::array const& ours, std::vector<std::
             }
             auto const* their_value = found->if_contains("value");
             if (their_value && their_value->is_string() && their_value->get_string() == value) continue;
-            conflicts.push_back(fmt::format("your rule for {} \"{}\" sets {} to {}; wasmdev's policy says \"{}\" "
-                                            "(yours is kept: change or remove it, then run this again)",
-                                            pattern->first, pattern->second,
-                                            std::string_view(found->at("key").get_string()),  // as they wrote it
-                                            their_value ? json::serialize(*their_value) : std::string("nothing"),
-                                            std::string_view(value)));
+            conflicts.push_back(fmt::format(
+                "your rule for {} \"{}\" sets {} to {}; wasmdev's policy says \"{}\" "
+                "(yours is kept: change or remove it, then run this again)",
+                pattern->first, pattern->second,
+                std::string_view(found->at("key").get_string()),  // as they wrote it
+                their_value ? json::serialize(*their_value) : std::string("nothing"), std::string_view(value)));
         }
     }
 }
@@ -158,7 +164,8 @@ MergeResult merge_json(std::string_view user, std::string_view ours, std::string
                        std::string_view refused_beside) {
     MergeResult r;
     if (user.size() > max_user_config_bytes) {
-        r.error = fmt::format("it is larger than {} bytes, which no hand-written host config is", max_user_config_bytes);
+        r.error =
+            fmt::format("it is larger than {} bytes, which no hand-written host config is", max_user_config_bytes);
         return r;
     }
     std::string error;

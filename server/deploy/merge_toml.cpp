@@ -34,9 +34,12 @@ std::optional<std::string> read_string(std::string_view s, std::string_view& res
         }
         if (s[i] == '\\' && i + 1 < s.size()) {
             char const n = s[++i];
-            if (n == '"' || n == '\\') out += n;
-            else if (n == 't') out += '\t';
-            else return std::nullopt;  // other escapes never appear in a header value worth comparing
+            if (n == '"' || n == '\\')
+                out += n;
+            else if (n == 't')
+                out += '\t';
+            else
+                return std::nullopt;  // other escapes never appear in a header value worth comparing
             continue;
         }
         out += s[i];
@@ -102,8 +105,10 @@ std::vector<HeaderTable> header_tables(std::string_view text) {
         if (in == In::other) continue;
         auto pair = read_pair(line);
         if (in == In::table) {
-            if (pair && pair->first == "for") out.back().path = pair->second;
-            else if (!pair) out.back().unreadable = true;  // `values = { ... }` and other forms
+            if (pair && pair->first == "for")
+                out.back().path = pair->second;
+            else if (!pair)
+                out.back().unreadable = true;  // `values = { ... }` and other forms
         } else if (pair) {
             out.back().values.push_back(*pair);
         } else {
@@ -164,7 +169,8 @@ std::string netlify_toml_table(std::string_view path, std::vector<std::pair<std:
 MergeResult merge_toml(std::string_view user, std::string_view ours) {
     MergeResult r;
     if (user.size() > max_user_config_bytes) {
-        r.error = fmt::format("it is larger than {} bytes, which no hand-written host config is", max_user_config_bytes);
+        r.error =
+            fmt::format("it is larger than {} bytes, which no hand-written host config is", max_user_config_bytes);
         return r;
     }
     if (defines_headers_otherwise(user)) {
@@ -183,30 +189,34 @@ MergeResult merge_toml(std::string_view user, std::string_view ours) {
         }
         for (auto const* t : same) {
             if (t->unreadable) {
-                r.conflicts.push_back(fmt::format("your [[headers]] for \"{}\" uses a form wasmdev does not read "
-                                                  "(an inline table or a multi-line string); compare it by hand",
-                                                  mine.path));
+                r.conflicts.push_back(
+                    fmt::format("your [[headers]] for \"{}\" uses a form wasmdev does not read "
+                                "(an inline table or a multi-line string); compare it by hand",
+                                mine.path));
                 continue;
             }
             for (auto const& [k, v] : mine.values) {
                 auto it = std::find_if(t->values.begin(), t->values.end(),
                                        [&k = k](auto const& p) { return text::iequals(p.first, k); });
                 if (it == t->values.end())
-                    r.conflicts.push_back(fmt::format("your [[headers]] for \"{}\" lacks {} = {}; add it to that table "
-                                                      "(wasmdev does not edit your tables)", mine.path, toml_key(k),
-                                                      toml_string(v)));
+                    r.conflicts.push_back(
+                        fmt::format("your [[headers]] for \"{}\" lacks {} = {}; add it to that table "
+                                    "(wasmdev does not edit your tables)",
+                                    mine.path, toml_key(k), toml_string(v)));
                 else if (it->second != v)
-                    r.conflicts.push_back(fmt::format("your [[headers]] for \"{}\" sets {} to {}; wasmdev's policy "
-                                                      "says {} (yours is kept: change or remove it, then run this "
-                                                      "again)", mine.path, k, toml_string(it->second), toml_string(v)));
+                    r.conflicts.push_back(
+                        fmt::format("your [[headers]] for \"{}\" sets {} to {}; wasmdev's policy "
+                                    "says {} (yours is kept: change or remove it, then run this "
+                                    "again)",
+                                    mine.path, k, toml_string(it->second), toml_string(v)));
             }
         }
     }
     r.text = std::string(user);
     if (!appended.empty()) {
         if (!r.text.empty() && !r.text.ends_with('\n')) r.text += '\n';
-        r.text += "\n# wasmdev deploy --format netlify-toml: the serve policy's headers (docs: wasmdev deploy --help)"
-                  + appended;
+        r.text += "\n# wasmdev deploy --format netlify-toml: the serve policy's headers (docs: wasmdev deploy --help)" +
+                  appended;
     }
     return r;
 }

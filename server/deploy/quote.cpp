@@ -31,11 +31,21 @@ bool is_utf8(std::string_view s) {
         auto const b = static_cast<unsigned char>(s[i]);
         std::size_t n = 0;
         char32_t cp = 0;
-        if (b < 0x80) { ++i; continue; }
-        if (b >= 0xc2 && b <= 0xdf) { n = 1; cp = b & 0x1f; }
-        else if (b >= 0xe0 && b <= 0xef) { n = 2; cp = b & 0x0f; }
-        else if (b >= 0xf0 && b <= 0xf4) { n = 3; cp = b & 0x07; }
-        else return false;
+        if (b < 0x80) {
+            ++i;
+            continue;
+        }
+        if (b >= 0xc2 && b <= 0xdf) {
+            n = 1;
+            cp = b & 0x1f;
+        } else if (b >= 0xe0 && b <= 0xef) {
+            n = 2;
+            cp = b & 0x0f;
+        } else if (b >= 0xf0 && b <= 0xf4) {
+            n = 3;
+            cp = b & 0x07;
+        } else
+            return false;
         if (i + n >= s.size()) return false;
         for (std::size_t k = 1; k <= n; ++k) {
             auto const c = static_cast<unsigned char>(s[i + k]);
@@ -51,8 +61,10 @@ bool is_utf8(std::string_view s) {
 
 std::optional<std::string> field_refusal(std::string_view name, std::string_view value) {
     if (has_control(value))
-        return fmt::format("the value of \"{}\" holds a control character, which no HTTP field value may (RFC 9110 "
-                           "§5.5)", name);
+        return fmt::format(
+            "the value of \"{}\" holds a control character, which no HTTP field value may (RFC 9110 "
+            "§5.5)",
+            name);
     return std::nullopt;
 }
 
@@ -75,10 +87,14 @@ std::string apache_word(std::string_view s) { return is_plain(s) ? std::string(s
 std::string apache_value(std::string_view v) {
     std::string out = "\"";
     for (char c : v) {
-        if (c == '%') out += "%%";
-        else if (c == '\\') out += R"(\\\\)";
-        else if (c == '"') out += R"(\")";
-        else out += c;
+        if (c == '%')
+            out += "%%";
+        else if (c == '\\')
+            out += R"(\\\\)";
+        else if (c == '"')
+            out += R"(\")";
+        else
+            out += c;
     }
     return out + "\"";
 }
@@ -87,11 +103,15 @@ std::optional<std::string> apache_refusal(std::string_view name, std::string_vie
     if (auto why = field_refusal(name, value)) return why;
     // ap_resolve_env replaces ${NAME} on a whole line before it is split into words.
     if (value.find("${") != std::string_view::npos)
-        return fmt::format("Apache would replace the \"${{...}}\" in the value of \"{}\" with a variable of its own "
-                           "and has no escape for it", name);
+        return fmt::format(
+            "Apache would replace the \"${{...}}\" in the value of \"{}\" with a variable of its own "
+            "and has no escape for it",
+            name);
     if (text::istarts_with(value, "expr="))
-        return fmt::format("Apache's mod_headers would read the value of \"{}\" as an expression: it starts with "
-                           "\"expr=\"", name);
+        return fmt::format(
+            "Apache's mod_headers would read the value of \"{}\" as an expression: it starts with "
+            "\"expr=\"",
+            name);
     return std::nullopt;
 }
 
@@ -107,8 +127,8 @@ std::optional<std::string> nginx_refusal(std::string_view name, std::string_view
                            name);
     if (value.empty()) return fmt::format("nginx leaves out a header whose value is empty, such as \"{}\"", name);
     if (nginx_string(name).size() > nginx_max_token || nginx_string(value).size() > nginx_max_token)
-        return fmt::format("nginx reads at most {} bytes per parameter; the header \"{:.40}\" is longer", nginx_max_token,
-                           name);
+        return fmt::format("nginx reads at most {} bytes per parameter; the header \"{:.40}\" is longer",
+                           nginx_max_token, name);
     return std::nullopt;
 }
 
@@ -147,14 +167,18 @@ std::optional<std::string> caddy_refusal(std::string_view name, std::string_view
                            name);
     // Caddy replaces {$NAME} in the whole file when it reads it, comments included.
     if (value.find("{$") != std::string_view::npos)
-        return fmt::format("Caddy would replace the \"{{$...}}\" in the value of \"{}\" with an environment variable "
-                           "and has no escape for it", name);
+        return fmt::format(
+            "Caddy would replace the \"{{$...}}\" in the value of \"{}\" with an environment variable "
+            "and has no escape for it",
+            name);
     if (!is_utf8(value))
         return fmt::format("Caddy would turn the invalid UTF-8 in the value of \"{}\" into U+FFFD (its config is JSON)",
                            name);
     if (caddy_value(value).front() == '`' && value.find('`') != std::string_view::npos)
-        return fmt::format("no Caddyfile token keeps the value of \"{}\" literal: it holds a backtick and a backslash "
-                           "before a quote or at its end", name);
+        return fmt::format(
+            "no Caddyfile token keeps the value of \"{}\" literal: it holds a backtick and a backslash "
+            "before a quote or at its end",
+            name);
     return std::nullopt;
 }
 

@@ -53,9 +53,10 @@ std::string render_apache(RenderOptions const& o) {
     // says), then the rest of serve's table, so preview and production agree on every type.
     auto const build_types = type_groups([](auto const& e) { return e.wasm_relevant; });
     auto const other_types = type_groups([](auto const& e) { return !e.wasm_relevant; });
-    out += "# Exact types: application/wasm without parameters (or streaming compilation fails),\n"
-           "# text/javascript for scripts and module workers.\n"
-           "<IfModule mod_mime.c>\n";
+    out +=
+        "# Exact types: application/wasm without parameters (or streaming compilation fails),\n"
+        "# text/javascript for scripts and module workers.\n"
+        "<IfModule mod_mime.c>\n";
     for (auto const& g : build_types) out += fmt::format("    AddType {} {}\n", g.base, join(g.extensions, " ", "."));
     out += "    # The rest of wasmdev's table; sources as text so browsers and DevTools show them.\n";
     for (auto const& g : other_types) out += fmt::format("    AddType {} {}\n", g.base, join(g.extensions, " ", "."));
@@ -65,20 +66,23 @@ std::string render_apache(RenderOptions const& o) {
     out += fmt::format("    AddCharset utf-8 {}\n", join(utf8_exts, " ", "."));
     out += "</IfModule>\n\n";
 
-    out += "# Compression for the compressible types; mod_deflate adds Vary: Accept-Encoding.\n"
-           "<IfModule mod_filter.c>\n    <IfModule mod_deflate.c>\n";
+    out +=
+        "# Compression for the compressible types; mod_deflate adds Vary: Accept-Encoding.\n"
+        "<IfModule mod_filter.c>\n    <IfModule mod_deflate.c>\n";
     out += fmt::format("        AddOutputFilterByType DEFLATE {}\n", join(compressible_types(all_types(), true), " "));
     out += "    </IfModule>\n</IfModule>\n";
-    out += "# application/octet-stream is compressible only for these names (Emscripten's .data);\n"
-           "# by type it would also take .pyc files, archives and every unknown file.\n"
-           "<IfModule mod_deflate.c>\n";
+    out +=
+        "# application/octet-stream is compressible only for these names (Emscripten's .data);\n"
+        "# by type it would also take .pyc files, archives and every unknown file.\n"
+        "<IfModule mod_deflate.c>\n";
     out += fmt::format("    <FilesMatch \"(?i)\\.({})$\">\n        SetOutputFilter DEFLATE\n    </FilesMatch>\n",
                        join(compressible_by_name(), "|"));
     out += "</IfModule>\n";
 
     if (o.precompressed) {
         auto const sources = join(sidecar_sources(), "|");
-        out += "\n# --precompressed: " + sidecar_names() + " beside X goes out in place of X when the client accepts\n"
+        out += "\n# --precompressed: " + sidecar_names() +
+               " beside X goes out in place of X when the client accepts\n"
                "# that coding (q=0 refuses it), with X's type and Content-Encoding. Like any RewriteRule\n"
                "# in .htaccess, this needs Options FollowSymLinks or SymLinksIfOwnerMatch (the default;\n"
                "# with neither, Apache answers 403 here). Under an Alias, add RewriteBase /its/url/.\n"
@@ -95,20 +99,22 @@ std::string render_apache(RenderOptions const& o) {
         }
         // Scoped to sidecar names: globally, "AddEncoding gzip .gz" would make a browser
         // unpack a downloaded "sources.tar.gz".
-        out += fmt::format("        # python.wasm.gz is application/wasm with Content-Encoding: gzip.\n"
-                           "        <FilesMatch \"(?i)\\.({})\\.({})$\">\n"
-                           "            RemoveType .{}\n",
-                           sources, sidecar_suffixes("|"), sidecar_suffixes(" ."));
+        out += fmt::format(
+            "        # python.wasm.gz is application/wasm with Content-Encoding: gzip.\n"
+            "        <FilesMatch \"(?i)\\.({})\\.({})$\">\n"
+            "            RemoveType .{}\n",
+            sources, sidecar_suffixes("|"), sidecar_suffixes(" ."));
         for (auto const& s : sidecars()) out += fmt::format("            AddEncoding {} .{}\n", s.coding, s.suffix);
-        out += fmt::format("        </FilesMatch>\n"
-                           "    </IfModule>\n"
-                           "</IfModule>\n"
-                           "<IfModule mod_headers.c>\n"
-                           "    <FilesMatch \"(?i)\\.({})\\.({})$\">\n"
-                           "        Header always merge Vary Accept-Encoding\n"
-                           "    </FilesMatch>\n"
-                           "</IfModule>\n",
-                           sources, sidecar_suffixes("|"));
+        out += fmt::format(
+            "        </FilesMatch>\n"
+            "    </IfModule>\n"
+            "</IfModule>\n"
+            "<IfModule mod_headers.c>\n"
+            "    <FilesMatch \"(?i)\\.({})\\.({})$\">\n"
+            "        Header always merge Vary Accept-Encoding\n"
+            "    </FilesMatch>\n"
+            "</IfModule>\n",
+            sources, sidecar_suffixes("|"));
     }
     return out;
 }
@@ -121,7 +127,9 @@ Verdict check_apache(RenderOptions const& o) {
         auto const comment = fmt::format("#     {}", header_arg({name, value}));
         if (std::max(directive.size(), comment.size()) > apache_max_line)
             return {fmt::format("the .htaccess line for the header \"{:.40}\" would be longer than the {} bytes "
-                                "Apache reads from a line", name, apache_max_line), {}};
+                                "Apache reads from a line",
+                                name, apache_max_line),
+                    {}};
     }
     return {};
 }

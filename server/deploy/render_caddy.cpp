@@ -34,25 +34,28 @@ std::string render_caddy(RenderOptions const& o) {
         out += fmt::format("@type_{0} path {1}\nheader @type_{0} Content-Type {2}\n", g.extensions.front(),
                            join(g.extensions, " ", "*."), caddy_value(type));
     }
-    out += fmt::format("encode {} {{\n    minimum_length {}\n    match {{\n", caddy_encoders(), o.policy.min_compress_bytes);
+    out += fmt::format("encode {} {{\n    minimum_length {}\n    match {{\n", caddy_encoders(),
+                       o.policy.min_compress_bytes);
     for (auto t : compressible_types(groups, true)) out += fmt::format("        header Content-Type {}*\n", t);
     out += "    }\n}\n";
-    out += fmt::format("# application/octet-stream is compressible only for these names (Emscripten's .data).\n"
-                       "@compress_by_name path {}\nencode @compress_by_name {} {{\n    minimum_length {}\n"
-                       "    match {{\n        header Content-Type {}*\n    }}\n}}\n",
-                       join(compressible_by_name(), " ", "*."), caddy_encoders(), o.policy.min_compress_bytes,
-                       mime::default_type);
+    out += fmt::format(
+        "# application/octet-stream is compressible only for these names (Emscripten's .data).\n"
+        "@compress_by_name path {}\nencode @compress_by_name {} {{\n    minimum_length {}\n"
+        "    match {{\n        header Content-Type {}*\n    }}\n}}\n",
+        join(compressible_by_name(), " ", "*."), caddy_encoders(), o.policy.min_compress_bytes, mime::default_type);
     if (o.cache) {
         // Backticks: a raw Caddyfile token, so the regex's backslash reaches Caddy as is.
-        out += fmt::format("# --cache: a content hash in the name means the bytes never change: keep them a year.\n"
-                           "# Errors keep the policy's Cache-Control: a 404 cached for a year would outlive the fix.\n"
-                           "@hashed path_regexp `{}`\nheader @hashed Cache-Control {}\n"
-                           "handle_errors {{\n    header Cache-Control {}\n}}\n",
-                           hashed_regex, caddy_value(immutable), caddy_value(cache_control_of(headers)));
+        out += fmt::format(
+            "# --cache: a content hash in the name means the bytes never change: keep them a year.\n"
+            "# Errors keep the policy's Cache-Control: a 404 cached for a year would outlive the fix.\n"
+            "@hashed path_regexp `{}`\nheader @hashed Cache-Control {}\n"
+            "handle_errors {{\n    header Cache-Control {}\n}}\n",
+            hashed_regex, caddy_value(immutable), caddy_value(cache_control_of(headers)));
     }
-    out += o.precompressed ? "# --precompressed: " + sidecar_names() + " beside X goes out in place of X when accepted.\n" +
-                                 "file_server {\n    precompressed " + sidecar_tokens() + "\n}\n"
-                           : std::string("file_server\n");
+    out += o.precompressed
+               ? "# --precompressed: " + sidecar_names() + " beside X goes out in place of X when accepted.\n" +
+                     "file_server {\n    precompressed " + sidecar_tokens() + "\n}\n"
+               : std::string("file_server\n");
     return out;
 }
 

@@ -55,7 +55,8 @@ Verdict check_cloudflare(RenderOptions const& o) {
         for (auto const& [name, value] : r.headers)
             if (fmt::format("  {}: {}", name, value).size() > max_line)
                 return {fmt::format("Cloudflare Pages reads at most {} characters a line; the line of the header "
-                                    "\"{:.40}\" is longer", max_line, name),
+                                    "\"{:.40}\" is longer",
+                                    max_line, name),
                         {}};
     // The "Written by" comment repeats each --header; a comment line over the limit is one too.
     auto const comment = cloudflare_comment(o);
@@ -64,7 +65,8 @@ Verdict check_cloudflare(RenderOptions const& o) {
         if (end == std::string::npos) end = comment.size();
         if (end - start > max_line)
             return {fmt::format("Cloudflare Pages reads at most {} characters a line; the comment naming this "
-                                "command would be longer", max_line),
+                                "command would be longer",
+                                max_line),
                     {}};
         start = end + 1;
     }

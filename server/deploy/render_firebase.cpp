@@ -42,8 +42,9 @@ std::string render_firebase(RenderOptions const& o) {
 Verdict check_firebase(RenderOptions const& o) {
     auto v = host_verdict(o, "Firebase Hosting", {}, {}, true);
     if (!v.refusal && o.cache)
-        v.warnings.push_back("Firebase Hosting applies --cache's year of caching to every status, a 404 for a "
-                             "hashed name included");
+        v.warnings.push_back(
+            "Firebase Hosting applies --cache's year of caching to every status, a 404 for a "
+            "hashed name included");
     return v;
 }
 

@@ -31,7 +31,8 @@ Verdict check_netlify(RenderOptions const& o) {
     static constexpr std::array<std::string_view, 1> warned{"Set-Cookie"};
     for (auto const& [name, value] : o.policy.extra_headers)
         if (name.starts_with('#'))
-            return {fmt::format("Netlify would read the header line \"{}\" as a comment (it starts with '#')", name), {}};
+            return {fmt::format("Netlify would read the header line \"{}\" as a comment (it starts with '#')", name),
+                    {}};
     return host_verdict(o, "Netlify", netlify_refused_names(), warned, false);
 }
 

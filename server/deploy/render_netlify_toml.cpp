@@ -23,7 +23,8 @@ std::string render_netlify_toml(RenderOptions const& o) {
         "{}"
         "# netlify.toml sits at the base directory of the site (usually the repository's root).\n",
         written_by(o));
-    for (auto const& r : host_rules(o, "/*", netlify_type_pattern)) out += "\n" + netlify_toml_table(r.pattern, r.headers);
+    for (auto const& r : host_rules(o, "/*", netlify_type_pattern))
+        out += "\n" + netlify_toml_table(r.pattern, r.headers);
     return out;
 }
 

@@ -23,8 +23,9 @@ std::string render_nginx(RenderOptions const& o) {
         "# Include it in a server {{}} block whose root is the build; it is that server's location /.\n",
         written_by(o));
     out += "location / {\n";
-    out += "    # A types {} block replaces the inherited map, so it lists every type wasmdev knows.\n"
-           "    types {\n";
+    out +=
+        "    # A types {} block replaces the inherited map, so it lists every type wasmdev knows.\n"
+        "    types {\n";
     for (auto const& g : groups) out += fmt::format("        {} {};\n", g.base, join(g.extensions, " "));
     out += "    }\n    default_type application/octet-stream;\n";
     std::vector<std::string_view> utf8_types;
@@ -39,8 +40,9 @@ std::string render_nginx(RenderOptions const& o) {
     out += fmt::format("\n    gzip on;\n    gzip_vary on;\n    gzip_min_length {};\n", o.policy.min_compress_bytes);
     out += fmt::format("    gzip_types {};\n", join(compressible_types(groups, false), " "));  // text/html is implicit
     if (o.precompressed)
-        out += "    # --precompressed: X.gz beside X goes out in place of X to clients that accept gzip.\n"
-               "    gzip_static on;\n";
+        out +=
+            "    # --precompressed: X.gz beside X goes out in place of X to clients that accept gzip.\n"
+            "    gzip_static on;\n";
 
     // A nested location inherits everything above, add_header included, unless it sets its own.
     auto const data_location = [&](std::string_view indent) {

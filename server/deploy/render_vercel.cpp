@@ -54,11 +54,14 @@ Verdict check_vercel(RenderOptions const& o) {
                     {}};
         if (value.size() > max_value)
             return {fmt::format("vercel.json takes header values of at most {} characters; the value of \"{:.40}\" is "
-                                "longer", max_value, name),
+                                "longer",
+                                max_value, name),
                     {}};
         if (value.size() > old_max_value)
-            v.warnings.push_back(fmt::format("the value of \"{:.40}\" is longer than {} characters, which Vercel CLIs "
-                                             "older than late 2025 refuse", name, old_max_value));
+            v.warnings.push_back(
+                fmt::format("the value of \"{:.40}\" is longer than {} characters, which Vercel CLIs "
+                            "older than late 2025 refuse",
+                            name, old_max_value));
     }
     return v;
 }

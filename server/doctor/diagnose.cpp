@@ -36,7 +36,8 @@ struct Diagnosis {
 
     // The count of what add() dropped, as severe as the worst of it: the verdict stays right.
     void finish() {
-        if (findings_dropped > 0) r.findings.push_back({dropped_worst, fmt::format("... and {} more findings", findings_dropped), ""});
+        if (findings_dropped > 0)
+            r.findings.push_back({dropped_worst, fmt::format("... and {} more findings", findings_dropped), ""});
     }
 
     // Looks a URL up on the server: fills url, root_path, exists.
@@ -81,7 +82,8 @@ struct Diagnosis {
                     s.root_path = path.substr(root.size() + 1);
                     bool const found = files.exists && files.exists(s.root_path);
                     s.cls = found ? SourceClass::via_substitution : SourceClass::missing;
-                    s.note = found ? "absolute path under ROOT: DevTools asks for file://, the substitution maps it to the server"
+                    s.note = found ? "absolute path under ROOT: DevTools asks for file://, the substitution maps it to "
+                                     "the server"
                                    : "absolute path under ROOT, but no such file";
                     if (found) roots_used.insert(root);
                     return s;
@@ -139,14 +141,16 @@ struct Diagnosis {
         // One finding for all of them: a build with a thousand units misses a thousand .dwo files.
         if (missing_dwo > 0)
             add(Severity::error,
-                missing_dwo == 1 ? first_missing : fmt::format("{} (and {} more split DWARF objects)", first_missing, missing_dwo - 1),
+                missing_dwo == 1 ? first_missing
+                                 : fmt::format("{} (and {} more split DWARF objects)", first_missing, missing_dwo - 1),
                 "serve them beside the debug file, or bundle the .dwo files into " + dwp.url + " with llvm-dwp");
         if (split) r.kinds.push_back(DebugKind::split_dwarf);
         if (gnu > 0 && !have_dwp)
             add(Severity::error,
-                fmt::format("{} unit(s) use DWARF 4 GNU split DWARF (DW_AT_GNU_dwo_name): DevTools fetches .dwo files only "
-                            "for DWARF 5 units, so their variables and types will not load",
-                            gnu),
+                fmt::format(
+                    "{} unit(s) use DWARF 4 GNU split DWARF (DW_AT_GNU_dwo_name): DevTools fetches .dwo files only "
+                    "for DWARF 5 units, so their variables and types will not load",
+                    gnu),
                 "build with -gdwarf-5 -gsplit-dwarf (Emscripten 3.1.6's wasm-emscripten-finalize aborts on DWARF 5: "
                 "use a newer emsdk), or drop -gsplit-dwarf");
 
@@ -192,7 +196,8 @@ struct Diagnosis {
                 auto& s = r.sources[i];
                 s.cls = SourceClass::via_substitution;
                 s.root_path = std::move(tail);
-                s.note = "built in " + prefix + " (elsewhere: a container, chroot or CI); the same file is under ROOT, "
+                s.note = "built in " + prefix +
+                         " (elsewhere: a container, chroot or CI); the same file is under ROOT, "
                          "and the substitution maps it to the server";
             }
         }
@@ -211,7 +216,8 @@ struct Diagnosis {
         std::string up = ".";
         for (std::size_t i = 0; i < depth; ++i) up = i == 0 ? ".." : up + "/..";
         std::string flag;
-        for (auto const& root : roots_used) flag += (flag.empty() ? "" : " ") + fmt::format("-ffile-prefix-map={}={}", root, up);
+        for (auto const& root : roots_used)
+            flag += (flag.empty() ? "" : " ") + fmt::format("-ffile-prefix-map={}={}", root, up);
         r.compiler_flag = flag;
     }
 
@@ -226,7 +232,8 @@ struct Diagnosis {
             add(Severity::error,
                 fmt::format("the source map {} is not on the server ({})", reference,
                             map.url.empty() ? map.note : map.url + (map.note.empty() ? "" : ": " + map.note)),
-                "emcc -gsource-map writes NAME.wasm.map beside the module; --source-map-base sets the URL it is named by");
+                "emcc -gsource-map writes NAME.wasm.map beside the module; --source-map-base sets the URL it is named "
+                "by");
             return;
         }
         auto bytes = files.read ? files.read(map.root_path) : std::nullopt;
@@ -313,7 +320,8 @@ int Report::exit_code() const {
     return 0;
 }
 
-Report diagnose(std::string_view module_relative, ModuleFacts const& facts, Context const& ctx, FileAccess const& files) {
+Report diagnose(std::string_view module_relative, ModuleFacts const& facts, Context const& ctx,
+                FileAccess const& files) {
     Report r;
     Diagnosis d{r, ctx, files};
     r.module = std::string(module_relative);
@@ -325,8 +333,10 @@ Report diagnose(std::string_view module_relative, ModuleFacts const& facts, Cont
     // instantiateStreaming / compileStreaming refuse any other Content-Type, and relative debug
     // URLs resolve only for modules compiled from a URL.
     if (r.mime_type != "application/wasm")
-        d.add(Severity::error, fmt::format("served as {}, not application/wasm: WebAssembly.instantiateStreaming refuses it", r.mime_type),
-              "name the module NAME.wasm");
+        d.add(
+            Severity::error,
+            fmt::format("served as {}, not application/wasm: WebAssembly.instantiateStreaming refuses it", r.mime_type),
+            "name the module NAME.wasm");
     if (!facts.is_wasm) {
         d.add(Severity::error, "not a WebAssembly module: " + facts.read_error);
         d.finish();
@@ -346,10 +356,11 @@ Report diagnose(std::string_view module_relative, ModuleFacts const& facts, Cont
         r.debug_files.push_back(f);
         if (!found) {
             std::string where = f.url.empty() ? f.note : f.url + (f.note.empty() ? "" : " (" + f.note + ")");
-            std::string fix = facts.external_debug_info->starts_with("/")
-                                  ? "a leading '/' makes DevTools use file://; link with -gseparate-dwarf=NAME.debug.wasm "
-                                    "(relative to the module) or -sSEPARATE_DWARF_URL=<an http URL>"
-                                  : "put the debug file there, or relink with -sSEPARATE_DWARF_URL=<its URL>";
+            std::string fix =
+                facts.external_debug_info->starts_with("/")
+                    ? "a leading '/' makes DevTools use file://; link with -gseparate-dwarf=NAME.debug.wasm "
+                      "(relative to the module) or -sSEPARATE_DWARF_URL=<an http URL>"
+                    : "put the debug file there, or relink with -sSEPARATE_DWARF_URL=<its URL>";
             d.add(Severity::error, "the separate DWARF file is not on the server: " + where, fix);
         } else if (auto bytes = files.read ? files.read(f.root_path) : std::nullopt) {
             auto debug = read_module_facts(*bytes);
@@ -374,32 +385,40 @@ Report diagnose(std::string_view module_relative, ModuleFacts const& facts, Cont
     for (auto const& s : r.sources) ++r.counts[std::size_t(s.cls)];
     auto count = [&](SourceClass c) { return r.counts[std::size_t(c)]; };
     if (r.kinds.empty())
-        d.add(Severity::info, "no debug info: DevTools shows disassembly only", "compile and link with -g (or -gseparate-dwarf, -gsource-map)");
+        d.add(Severity::info, "no debug info: DevTools shows disassembly only",
+              "compile and link with -g (or -gseparate-dwarf, -gsource-map)");
     if (count(SourceClass::via_substitution) > 0)
         d.add(Severity::warning,
-              fmt::format("{} source file(s) have absolute build paths (under ROOT, or where the build ran): DevTools asks for file:// URLs and shows them only "
+              fmt::format("{} source file(s) have absolute build paths (under ROOT, or where the build ran): DevTools "
+                          "asks for file:// URLs and shows them only "
                           "with the path substitution below (or when it may read your disk)",
                           count(SourceClass::via_substitution)),
               r.compiler_flag.empty() ? "paste the substitution into the C/C++ DevTools extension's options"
                                       : "paste the substitution, or rebuild with " + r.compiler_flag);
     if (count(SourceClass::outside_root) > 0)
         d.add(Severity::error,
-              fmt::format("{} project source file(s) are outside ROOT: the server cannot answer for them", count(SourceClass::outside_root)),
+              fmt::format("{} project source file(s) are outside ROOT: the server cannot answer for them",
+                          count(SourceClass::outside_root)),
               "serve a directory that contains the sources and the build (e.g. the checkout root)");
     if (count(SourceClass::missing) > 0)
-        d.add(Severity::error, fmt::format("{} project source file(s) resolve to files the server does not have", count(SourceClass::missing)),
+        d.add(Severity::error,
+              fmt::format("{} project source file(s) resolve to files the server does not have",
+                          count(SourceClass::missing)),
               "check the paths below; files generated during the build may have been deleted");
 
     r.shared_memory = facts.memory.shared;
     if (facts.memory.shared)
         d.add(Severity::info,
-              "threads: the module uses shared memory, so the page must be cross-origin isolated (COOP same-origin + COEP)",
+              "threads: the module uses shared memory, so the page must be cross-origin isolated (COOP same-origin + "
+              "COEP)",
               "wasmdev serve sends both on every response; for another server see `wasmdev htaccess`");
     if (facts.size >= huge_module_bytes) {
         bool const dwarf_inside = facts.has_dwarf && !facts.external_debug_info;
         d.add(Severity::info,
-              fmt::format("{}: wasmdev serve compresses it (zstd, br or gzip) unless --no-compress; serve it compressed elsewhere too{}",
-                          mib(facts.size), dwarf_inside ? "; its DWARF is embedded, so every page load downloads it" : ""),
+              fmt::format("{}: wasmdev serve compresses it (zstd, br or gzip) unless --no-compress; serve it "
+                          "compressed elsewhere too{}",
+                          mib(facts.size),
+                          dwarf_inside ? "; its DWARF is embedded, so every page load downloads it" : ""),
               dwarf_inside ? "link with -gseparate-dwarf to keep the DWARF out of the page's download" : "");
     }
     d.finish();

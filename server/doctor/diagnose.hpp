@@ -32,13 +32,13 @@ struct DebugFile {
     std::string url{};        // as DevTools resolves it
     std::string root_path{};  // relative to ROOT when the URL is on the server
     bool exists = false;
-    bool optional = false;    // a .dwp that is absent is normal
+    bool optional = false;  // a .dwp that is absent is normal
     std::string note{};
 };
 
 struct Source {
-    std::string path{};       // as the debug info names it (DWARF: joined and normalised as LLDB does)
-    std::string url{};        // where DevTools looks for it (without substitutions)
+    std::string path{};  // as the debug info names it (DWARF: joined and normalised as LLDB does)
+    std::string url{};   // where DevTools looks for it (without substitutions)
     SourceClass cls = SourceClass::missing;
     std::string root_path{};  // relative to ROOT when it is (or would be) under it
     std::string note{};
@@ -51,7 +51,7 @@ struct Finding {
 };
 
 struct Report {
-    std::string module{};      // path relative to ROOT
+    std::string module{};  // path relative to ROOT
     std::string module_url{};
     std::uint64_t size = 0;
     std::string mime_type{};

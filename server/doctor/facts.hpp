@@ -15,12 +15,12 @@ namespace wasmdev::doctor {
 
 struct ModuleFacts {
     bool is_wasm = false;
-    std::string read_error{};               // where reading the module stopped, if it did
-    std::vector<std::string> warnings{};    // duplicate sections and the like
+    std::string read_error{};             // where reading the module stopped, if it did
+    std::vector<std::string> warnings{};  // duplicate sections and the like
     std::uint64_t size = 0;
     std::optional<std::string> external_debug_info{};  // the URL in the section, as written
     std::optional<std::string> source_mapping_url{};
-    bool has_dwarf = false;                 // a .debug_info section is present
+    bool has_dwarf = false;  // a .debug_info section is present
     dwarf::DwarfInfo dwarf{};
     wasm::MemoryInfo memory{};
 };

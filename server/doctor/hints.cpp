@@ -10,7 +10,8 @@
 
 namespace wasmdev::doctor {
 
-std::vector<ReferencedUrl> referenced_debug_urls(std::span<std::uint8_t const> module_bytes, std::string_view module_url) {
+std::vector<ReferencedUrl> referenced_debug_urls(std::span<std::uint8_t const> module_bytes,
+                                                 std::string_view module_url) {
     return referenced_debug_urls(read_module_facts(module_bytes), module_url);
 }
 
@@ -31,11 +32,13 @@ std::vector<ReferencedUrl> referenced_debug_urls(ModuleFacts const& facts, std::
             if (!u.dwo_name.empty() && !u.gnu_dwo && u.version >= 5)
                 if (auto dwo = resolve_reference(u.dwo_name, *base)) out.push_back({"dwo", dwo->href(), false});
     if (facts.source_mapping_url)
-        if (auto map = resolve_reference(*facts.source_mapping_url, *base)) out.push_back({"source map", map->href(), false});
+        if (auto map = resolve_reference(*facts.source_mapping_url, *base))
+            out.push_back({"source map", map->href(), false});
     return out;
 }
 
-ReplHint repl_hint(std::filesystem::path const& module_file, std::filesystem::path const& root, std::string_view root_url) {
+ReplHint repl_hint(std::filesystem::path const& module_file, std::filesystem::path const& root,
+                   std::string_view root_url) {
     ReplHint h;
     h.substitutions_json = "[]";
     auto url = parse_url(root_url);
@@ -59,17 +62,19 @@ ReplHint repl_hint(std::filesystem::path const& module_file, std::filesystem::pa
     } else if (!report.substitutions.empty()) {
         h.paragraph = fmt::format(
             "DevTools C/C++ debugging: {} of {}'s {} source files have absolute paths under {}; paste {} into the "
-            "C/C++ DevTools Support (DWARF) extension's path substitutions so DevTools fetches them from this server{}.",
+            "C/C++ DevTools Support (DWARF) extension's path substitutions so DevTools fetches them from this "
+            "server{}.",
             c(SourceClass::via_substitution), rel, report.sources.size(), ctx.root_dirs.front(), h.substitutions_json,
             report.compiler_flag.empty() ? "" : " (or rebuild with " + report.compiler_flag + ")");
     } else {
-        h.paragraph = fmt::format("DevTools C/C++ debugging: {}'s {} source files resolve without path substitutions.", rel,
-                                  report.sources.size());
+        h.paragraph = fmt::format("DevTools C/C++ debugging: {}'s {} source files resolve without path substitutions.",
+                                  rel, report.sources.size());
     }
     auto const lost = c(SourceClass::missing) + c(SourceClass::outside_root);
     if (h.exit_code != 0 && lost > 0)
-        h.paragraph += fmt::format(" {} source files are missing or outside the served tree; run `wasmdev doctor {}` for the list.",
-                                   lost, module_file.string());
+        h.paragraph += fmt::format(
+            " {} source files are missing or outside the served tree; run `wasmdev doctor {}` for the list.", lost,
+            module_file.string());
     else if (h.exit_code != 0)
         h.paragraph += fmt::format(" Something will not load; `wasmdev doctor {}` says what.", module_file.string());
     return h;

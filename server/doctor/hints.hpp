@@ -15,8 +15,8 @@
 namespace wasmdev::doctor {
 
 struct ReferencedUrl {
-    std::string role{};  // "external_debug_info", "source map", "dwp", "dwo"
-    std::string url{};   // absolute, as DevTools resolves it against module_url
+    std::string role{};     // "external_debug_info", "source map", "dwp", "dwo"
+    std::string url{};      // absolute, as DevTools resolves it against module_url
     bool optional = false;  // a .dwp: a 404 is normal and not worth a warning
 };
 
@@ -24,7 +24,8 @@ struct ReferencedUrl {
 // DevTools always tries beside the file holding the DWARF, and the .dwo files of DWARF 5
 // split units whose skeletons are in these bytes (a separate debug file's .dwo names are in
 // that file: call this again on its bytes with its URL). Empty for non-wasm bytes.
-std::vector<ReferencedUrl> referenced_debug_urls(std::span<std::uint8_t const> module_bytes, std::string_view module_url);
+std::vector<ReferencedUrl> referenced_debug_urls(std::span<std::uint8_t const> module_bytes,
+                                                 std::string_view module_url);
 // The same from facts already read (the serve-time lane reads a module once for both).
 std::vector<ReferencedUrl> referenced_debug_urls(ModuleFacts const& facts, std::string_view module_url);
 
@@ -35,6 +36,7 @@ struct ReplHint {
 };
 
 // For module_file under root served at root_url ("http://127.0.0.1:8000/").
-ReplHint repl_hint(std::filesystem::path const& module_file, std::filesystem::path const& root, std::string_view root_url);
+ReplHint repl_hint(std::filesystem::path const& module_file, std::filesystem::path const& root,
+                   std::string_view root_url);
 
 }  // namespace wasmdev::doctor

@@ -98,7 +98,9 @@ FileAccess root_file_access(fs::path const& root) {
     auto canonical_root = fs::canonical(root, ec);
     if (ec) canonical_root = root;
     FileAccess a;
-    a.exists = [root, canonical_root](std::string const& rel) { return servable(root, canonical_root, rel).has_value(); };
+    a.exists = [root, canonical_root](std::string const& rel) {
+        return servable(root, canonical_root, rel).has_value();
+    };
     a.read = [root, canonical_root](std::string const& rel) -> std::optional<std::vector<std::uint8_t>> {
         auto p = servable(root, canonical_root, rel);
         if (!p) return std::nullopt;

@@ -64,7 +64,8 @@ std::string render_text(std::vector<Report> const& reports, RenderOptions const&
     Style st{o.color};
     std::string out;
     for (auto const& r : reports) {
-        out += fmt::format("{}  {}\n", st.bold(esc(r.module)), st.dim(fmt::format("{} bytes, {}, {}", r.size, r.mime_type, esc(r.module_url))));
+        out += fmt::format("{}  {}\n", st.bold(esc(r.module)),
+                           st.dim(fmt::format("{} bytes, {}, {}", r.size, r.mime_type, esc(r.module_url))));
         if (r.kinds.empty()) {
             out += "  debug info: none\n";
         } else {
@@ -80,9 +81,10 @@ std::string render_text(std::vector<Report> const& reports, RenderOptions const&
         }
         if (!r.sources.empty()) {
             auto c = [&](SourceClass k) { return r.counts[std::size_t(k)]; };
-            out += fmt::format("  sources: {} reachable, {} via substitution, {} outside ROOT, {} toolchain, {} missing\n",
-                               c(SourceClass::reachable), c(SourceClass::via_substitution), c(SourceClass::outside_root),
-                               c(SourceClass::toolchain), c(SourceClass::missing));
+            out +=
+                fmt::format("  sources: {} reachable, {} via substitution, {} outside ROOT, {} toolchain, {} missing\n",
+                            c(SourceClass::reachable), c(SourceClass::via_substitution), c(SourceClass::outside_root),
+                            c(SourceClass::toolchain), c(SourceClass::missing));
             for (auto cls : {SourceClass::missing, SourceClass::outside_root, SourceClass::via_substitution}) {
                 std::size_t shown = 0;
                 for (auto const& s : r.sources) {
@@ -91,7 +93,8 @@ std::string render_text(std::vector<Report> const& reports, RenderOptions const&
                     if (shown++ >= o.list_limit) continue;
                     out += fmt::format("      {}{}\n", esc(s.path), st.dim(s.url.empty() ? "" : "  -> " + esc(s.url)));
                 }
-                if (shown > o.list_limit) out += fmt::format("      ... and {} more (--json lists all)\n", shown - o.list_limit);
+                if (shown > o.list_limit)
+                    out += fmt::format("      ... and {} more (--json lists all)\n", shown - o.list_limit);
             }
         }
         if (!r.substitutions.empty()) {
@@ -118,8 +121,12 @@ boost::json::object module_object(Report const& r) {
     boost::json::array kinds, files, sources, findings;
     for (auto k : r.kinds) kinds.emplace_back(name_of(k));
     for (auto const& f : r.debug_files)
-        files.push_back(boost::json::object{{"role", f.role},       {"reference", f.reference}, {"url", f.url},
-                                            {"root_path", f.root_path}, {"exists", f.exists},     {"optional", f.optional},
+        files.push_back(boost::json::object{{"role", f.role},
+                                            {"reference", f.reference},
+                                            {"url", f.url},
+                                            {"root_path", f.root_path},
+                                            {"exists", f.exists},
+                                            {"optional", f.optional},
                                             {"note", f.note}});
     for (auto const& s : r.sources)
         sources.push_back(boost::json::object{
@@ -129,7 +136,8 @@ boost::json::object module_object(Report const& r) {
     boost::json::array subs;
     for (auto const& s : r.substitutions) subs.push_back(boost::json::object{{"from", s.from}, {"to", s.to}});
     for (auto const& f : r.findings)
-        findings.push_back(boost::json::object{{"severity", name_of(f.severity)}, {"message", f.message}, {"fix", f.fix}});
+        findings.push_back(
+            boost::json::object{{"severity", name_of(f.severity)}, {"message", f.message}, {"fix", f.fix}});
     return boost::json::object{{"module", r.module},
                                {"url", r.module_url},
                                {"size", r.size},
@@ -154,7 +162,8 @@ std::string render_json_module(Report const& r) { return boost::json::serialize(
 std::string render_json(std::vector<Report> const& reports, RenderOptions const& o) {
     boost::json::array modules;
     for (auto const& r : reports) modules.push_back(module_object(r));
-    boost::json::object top{{"root", o.root}, {"url", o.root_url}, {"modules", modules}, {"exit_code", overall_exit_code(reports)}};
+    boost::json::object top{
+        {"root", o.root}, {"url", o.root_url}, {"modules", modules}, {"exit_code", overall_exit_code(reports)}};
     return boost::json::serialize(top) + "\n";
 }
 

@@ -93,24 +93,24 @@ struct ServedModules::State {
     struct Entry {
         std::string url_path{};
         std::string relative{};
-        bool read = false;                    // references below are those of `version`
-        bool gone = false;                    // the file was not there when last looked at
+        bool read = false;  // references below are those of `version`
+        bool gone = false;  // the file was not there when last looked at
         std::optional<FileVersion> version{};
         References references{};
         std::shared_ptr<ModuleFacts const> facts{};  // of `version`, while the budget allows
-        std::string origin{};                 // report_json was made for this origin
+        std::string origin{};                        // report_json was made for this origin
         std::string report_json{};
         int exit_code = 0;
         std::size_t diagnoses = 0;
         bool queued = false;
-        bool recheck = false;                 // served again: its file may have changed
+        bool recheck = false;  // served again: its file may have changed
     };
 
     std::filesystem::path root{};
     Options options{};
     std::mutex mutex{};
     std::condition_variable changed{};
-    std::vector<Entry> modules{};  // most recently noted last
+    std::vector<Entry> modules{};     // most recently noted last
     std::deque<std::string> queue{};  // url paths; an entry is queued at most once
     std::string origin{};             // the last origin the page asked with
     std::set<std::string> warned{};
@@ -288,8 +288,10 @@ ServedModules::~ServedModules() {
     if (!lane_.joinable()) return;
     // Idle, the lane sees `stopping` and ends now; busy, it may be inside a large module, and
     // Ctrl-C must not wait for it: it ends alone after the read, touching only its state.
-    if (busy) lane_.detach();
-    else lane_.join();
+    if (busy)
+        lane_.detach();
+    else
+        lane_.join();
 }
 
 void ServedModules::note_module(std::string_view url_path, std::string_view relative_path) {
@@ -297,7 +299,8 @@ void ServedModules::note_module(std::string_view url_path, std::string_view rela
     if (relative_path.ends_with(".debug.wasm")) return;
     auto& st = *state_;
     std::lock_guard lock(st.mutex);
-    auto it = std::find_if(st.modules.begin(), st.modules.end(), [&](State::Entry const& m) { return m.url_path == url_path; });
+    auto it = std::find_if(st.modules.begin(), st.modules.end(),
+                           [&](State::Entry const& m) { return m.url_path == url_path; });
     State::Entry m;
     if (it != st.modules.end()) {
         m = std::move(*it);
@@ -351,8 +354,10 @@ std::string ServedModules::modules_json(std::string_view origin) {
                 modules += m.report_json;
                 exit_code = std::max(exit_code, m.exit_code);
             } else {
-                modules += boost::json::serialize(boost::json::object{
-                    {"module", m.relative}, {"url", root_url ? url_for(*root_url, m.relative).href() : std::string()}, {"pending", true}});
+                modules += boost::json::serialize(
+                    boost::json::object{{"module", m.relative},
+                                        {"url", root_url ? url_for(*root_url, m.relative).href() : std::string()},
+                                        {"pending", true}});
             }
         }
     }

@@ -9,7 +9,7 @@
 namespace wasmdev::doctor {
 
 struct SourceMap {
-    std::string error{};                 // empty when the map was understood
+    std::string error{};  // empty when the map was understood
     std::string source_root{};
     std::vector<std::string> sources{};  // null entries are ""
     std::vector<bool> has_content{};     // parallel to sources: sourcesContent[i] is a string

@@ -116,8 +116,8 @@ std::optional<Url> resolve_reference(std::string_view reference, Url const& base
     return u;
 }
 
-std::optional<Url> resolve_source_path(std::vector<PathSubstitution> const& substitutions,
-                                       std::string_view source_path, Url const& base) {
+std::optional<Url> resolve_source_path(std::vector<PathSubstitution> const& substitutions, std::string_view source_path,
+                                       Url const& base) {
     std::string p(source_path);
     for (auto& c : p)
         if (c == '\\') c = '/';

@@ -35,16 +35,16 @@ struct PathSubstitution {
 // resolveSourcePathToURL(): '\' → '/', the first matching substitution ("." matches any relative
 // path), then a leading "/" becomes file:// ("//" file:), a drive letter file:/, anything else
 // resolves against base (the URL of the file holding the DWARF).
-std::optional<Url> resolve_source_path(std::vector<PathSubstitution> const& substitutions,
-                                       std::string_view source_path, Url const& base);
+std::optional<Url> resolve_source_path(std::vector<PathSubstitution> const& substitutions, std::string_view source_path,
+                                       Url const& base);
 
 // Where a server URL lands under ROOT, served at root_url: the decoded, '/'-joined path
 // relative to ROOT, or why the server would not serve it.
 struct RootPath {
-    bool on_server = false;   // same scheme and authority, path under root_url's path
-    bool servable = false;    // and the server would look it up (no dot segment, no hidden name)
-    std::string relative{};   // "Python/ceval.c"; set when servable
-    std::string reason{};     // why not, one phrase
+    bool on_server = false;  // same scheme and authority, path under root_url's path
+    bool servable = false;   // and the server would look it up (no dot segment, no hidden name)
+    std::string relative{};  // "Python/ceval.c"; set when servable
+    std::string reason{};    // why not, one phrase
 };
 RootPath to_root_path(Url const& url, Url const& root_url);
 

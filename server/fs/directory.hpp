@@ -23,7 +23,6 @@ struct DirectoryEntry {
 // links resolve() refuses (out of root without follow_symlinks, into hidden ones), FIFOs,
 // sockets and devices are left out.
 std::vector<DirectoryEntry> read_directory(int dir_fd, std::filesystem::path const& root,
-                                           std::vector<std::string> const& segments, bool follow_symlinks,
-                                           int root_fd);
+                                           std::vector<std::string> const& segments, bool follow_symlinks, int root_fd);
 
 }  // namespace wasmdev::fs

@@ -1,7 +1,7 @@
 #include "server/fs/resolve.hpp"
 
-#include "server/sys/open_beneath.hpp"
 #include "server/fs/open_cache.hpp"
+#include "server/sys/open_beneath.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -58,7 +58,8 @@ Resolved failed(int err) {
     if (err == ENAMETOOLONG) return refused(ResolveKind::not_found, "path too long");
     if (err == ELOOP) return refused(ResolveKind::not_found, "too many levels of symbolic links");
     // A socket (ENXIO) or a device without a driver: only regular files are served.
-    if (err == ENXIO || err == ENODEV || err == EOPNOTSUPP) return refused(ResolveKind::forbidden, "not a regular file");
+    if (err == ENXIO || err == ENODEV || err == EOPNOTSUPP)
+        return refused(ResolveKind::forbidden, "not a regular file");
     return refused(ResolveKind::not_found, "no such file");
 }
 
@@ -143,8 +144,8 @@ int open_root(std::filesystem::path const& root) {
 
 bool is_hidden_name(std::string_view name) { return !name.empty() && name.front() == '.'; }
 
-Resolved resolve(std::filesystem::path const& root, std::vector<std::string> const& segments,
-                 bool follow_symlinks, int root_fd, OpenFileCache* open_files) {
+Resolved resolve(std::filesystem::path const& root, std::vector<std::string> const& segments, bool follow_symlinks,
+                 int root_fd, OpenFileCache* open_files) {
     std::string relative;
     for (auto const& seg : segments) {
         if (is_hidden_name(seg)) return refused(ResolveKind::not_found, "hidden files are not served");

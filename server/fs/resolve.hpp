@@ -19,9 +19,9 @@ class OpenFileCache;
 
 struct Resolved {
     ResolveKind kind = ResolveKind::not_found;
-    std::string path{};  // absolute, under root when kind is file or directory
+    std::string path{};                      // absolute, under root when kind is file or directory
     std::shared_ptr<OpenFile const> file{};  // the opened file, or the opened directory
-    std::string cause{};           // one line for the error page when refused
+    std::string cause{};                     // one line for the error page when refused
 };
 
 // root must be canonical. Segments come from parse_target (already free of "..", '/', NUL).
@@ -33,8 +33,8 @@ struct Resolved {
 // on the path opened. Links leaving root are refused unless follow_symlinks.
 // With open_files too, a file opened by that fast path is remembered, and a later request
 // for the same path reuses it while it is still the same file (see open_cache.hpp).
-Resolved resolve(std::filesystem::path const& root, std::vector<std::string> const& segments,
-                 bool follow_symlinks, int root_fd = -1, OpenFileCache* open_files = nullptr);
+Resolved resolve(std::filesystem::path const& root, std::vector<std::string> const& segments, bool follow_symlinks,
+                 int root_fd = -1, OpenFileCache* open_files = nullptr);
 
 // A descriptor of root opened for search (sys::open_directory), or -1.
 int open_root(std::filesystem::path const& root);

@@ -10,10 +10,10 @@
 namespace wasmdev::http {
 
 struct AccessRecord {
-    std::string_view peer{};    // "127.0.0.1:53412"
+    std::string_view peer{};  // "127.0.0.1:53412"
     std::string_view method{};
-    std::string_view target{};  // as received: any bytes
-    unsigned status = 0;        // as sent
+    std::string_view target{};     // as received: any bytes
+    unsigned status = 0;           // as sent
     std::uint64_t body_bytes = 0;  // body bytes written (not the planned length)
     std::string_view coding = "identity";
     double ms = 0;

@@ -14,8 +14,8 @@ using ChunkSizeBuffer = std::array<char, 24>;
 // "1f40\r\n": the line before a chunk of n bytes (n > 0), written into buf.
 std::string_view chunk_size_line(std::size_t n, ChunkSizeBuffer& buf);
 
-inline constexpr std::string_view chunk_end = "\r\n";                  // after a chunk's bytes
-inline constexpr std::string_view last_chunk = "0\r\n\r\n";            // ends the body (no trailers)
+inline constexpr std::string_view chunk_end = "\r\n";                    // after a chunk's bytes
+inline constexpr std::string_view last_chunk = "0\r\n\r\n";              // ends the body (no trailers)
 inline constexpr std::string_view chunk_end_and_last = "\r\n0\r\n\r\n";  // both, after the final chunk
 
 }  // namespace wasmdev::http

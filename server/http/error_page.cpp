@@ -54,7 +54,8 @@ std::string render_error_page(unsigned status, std::string_view cause) {
     auto reason = reason_phrase(status);
     return fmt::format(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{0} {1}</title>"
-        "<style>body{{font:15px/1.5 system-ui,sans-serif;margin:2em;color:#222}}code{{background:#eee;padding:0 .2em}}</style>"
+        "<style>body{{font:15px/1.5 system-ui,sans-serif;margin:2em;color:#222}}code{{background:#eee;padding:0 "
+        ".2em}}</style>"
         "</head>\n<body><h1>{0} {1}</h1>\n<p>{2}</p>\n<hr><p><small>wasmdev</small></p></body></html>\n",
         status, reason, html_escape(cause));
 }

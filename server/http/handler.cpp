@@ -131,7 +131,8 @@ ResponsePlan decide(RequestHead const& req, Config const& cfg, Services const& s
                     p.log_note = "a .wasm was requested that does not exist: is the build finished?";
                 // A debug file a served module names says more than "not found" (docs/design.md#serve-diagnosis).
                 if (services.modules && services.modules->not_found)
-                    if (auto why = services.modules->not_found(decoded_path(target->segments))) p.log_note = std::move(*why);
+                    if (auto why = services.modules->not_found(decoded_path(target->segments)))
+                        p.log_note = std::move(*why);
                 // A page opened before its build wrote it reloads itself once it exists (docs/design.md#live-reload).
                 if (wants_injection(cfg, mime::type_for(target->segments.empty() ? "" : target->segments.back()),
                                     target->query, 0))
@@ -161,7 +162,8 @@ ResponsePlan decide(RequestHead const& req, Config const& cfg, Services const& s
             case ResolveKind::file:
                 // "/app.wasm/" names a directory that is not there (nginx and Apache agree);
                 // serving the file would break every relative URL inside it.
-                if (target->trailing_slash) return error_plan(404, "Nothing at this path: a file is not a directory.", cfg);
+                if (target->trailing_slash)
+                    return error_plan(404, "Nothing at this path: a file is not a directory.", cfg);
                 return note_module(serve_file(req, *target, found, cfg, services), target->segments, services);
         }
         return error_plan(500, "Unexpected resolution result.", cfg);

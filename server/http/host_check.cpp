@@ -66,7 +66,7 @@ bool is_allowed_host(std::string_view host_header, std::string_view bind_address
     std::string const bind = text::lowercase(bind_address);
     if (host == bind || host == "[" + bind + "]") return true;
     auto const unbracketed = host.starts_with('[') ? std::string_view(host).substr(1, host.size() - 2) : host;
-    auto const host_address = host.starts_with('[') ? address_bytes(unbracketed)
+    auto const host_address = host.starts_with('[')                   ? address_bytes(unbracketed)
                               : boost::urls::parse_ipv4_address(host) ? address_bytes(host)
                                                                       : std::nullopt;
     if (auto bound = address_bytes(bind); bound && host.starts_with('[') && host_address == bound) return true;
@@ -89,7 +89,8 @@ std::string host_refusal(std::string_view host_header, bool loopback_bind) {
     return "This server does not answer to the Host " + name + ": it answers only to " +
            (loopback_bind ? "localhost names" : "localhost names, IP addresses and this machine's own names") +
            ", so that no web page can reach it through DNS rebinding. If you trust this name, start wasmdev with "
-           "--allow-host " + name + ".";
+           "--allow-host " +
+           name + ".";
 }
 
 }  // namespace wasmdev::http

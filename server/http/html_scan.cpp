@@ -127,7 +127,8 @@ void note_meta(Meta const& m, HtmlScan& scan) {
 }
 
 bool is_raw_text(std::string_view name) {
-    for (std::string_view raw : {"script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "textarea", "title"})
+    for (std::string_view raw :
+         {"script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "textarea", "title"})
         if (iequals(name, raw)) return true;
     return false;
 }

@@ -14,10 +14,14 @@ namespace {
 
 void append_human_size(std::string& out, std::uint64_t n) {
     auto it = std::back_inserter(out);
-    if (n < 1024) fmt::format_to(it, "{} B", n);
-    else if (n < 1024 * 1024) fmt::format_to(it, "{:.1f} KiB", double(n) / 1024);
-    else if (n < 1024ull * 1024 * 1024) fmt::format_to(it, "{:.1f} MiB", double(n) / (1024 * 1024));
-    else fmt::format_to(it, "{:.1f} GiB", double(n) / (1024.0 * 1024 * 1024));
+    if (n < 1024)
+        fmt::format_to(it, "{} B", n);
+    else if (n < 1024 * 1024)
+        fmt::format_to(it, "{:.1f} KiB", double(n) / 1024);
+    else if (n < 1024ull * 1024 * 1024)
+        fmt::format_to(it, "{:.1f} MiB", double(n) / (1024 * 1024));
+    else
+        fmt::format_to(it, "{:.1f} GiB", double(n) / (1024.0 * 1024 * 1024));
 }
 
 // "YYYY-MM-DD HH:MM" in UTC, written digit by digit (snprintf was a tenth of a listing's CPU).
@@ -31,7 +35,11 @@ void append_utc_minute(std::string& out, std::int64_t seconds) {
     };
     int const year = tm.tm_year + 1900;
     if (year < 0 || year > 9999) {
-        out += "????" "-??" "-??" " ??:??";  // split: "??-" is a trigraph to the compiler
+        out +=
+            "????"
+            "-??"
+            "-??"
+            " ??:??";  // split: "??-" is a trigraph to the compiler
         return;
     }
     two(year / 100);
@@ -89,13 +97,17 @@ std::string render_listing(std::string_view display_path, std::string_view href_
         append_html_escaped(out, e.name);
         if (e.is_directory) out += '/';
         out += "</a></td><td class=\"s\">";
-        if (e.is_directory) out += '-';
-        else append_human_size(out, e.size);
+        if (e.is_directory)
+            out += '-';
+        else
+            append_human_size(out, e.size);
         out += "</td><td>";
         append_utc_minute(out, e.mtime_s);
         out += " UTC</td></tr>\n";
     }
-    out += "</table>\n<footer>wasmdev · <a href=\"/__wasmdev/\">self-check: is this server set up for WebAssembly?</a></footer>\n</body></html>\n";
+    out +=
+        "</table>\n<footer>wasmdev · <a href=\"/__wasmdev/\">self-check: is this server set up for "
+        "WebAssembly?</a></footer>\n</body></html>\n";
     return out;
 }
 

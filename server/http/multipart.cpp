@@ -22,9 +22,9 @@ std::vector<BodyPart> multipart_parts(std::vector<ByteRange> const& ranges, std:
     std::string const type_line =
         content_type.empty() ? std::string() : fmt::format("Content-Type: {}\r\n", content_type);
     for (auto const& r : ranges) {
-        parts.push_back({fmt::format("\r\n--{}\r\n{}Content-Range: {}\r\n\r\n", boundary, type_line,
-                                     content_range(r, size)),
-                         0, 0, false});
+        parts.push_back(
+            {fmt::format("\r\n--{}\r\n{}Content-Range: {}\r\n\r\n", boundary, type_line, content_range(r, size)), 0, 0,
+             false});
         parts.push_back({{}, r.first, r.length(), true});
     }
     parts.push_back({fmt::format("\r\n--{}--\r\n", boundary), 0, 0, false});

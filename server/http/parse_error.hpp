@@ -7,11 +7,11 @@
 namespace wasmdev::http {
 
 enum class ParseFailure {
-    header_too_large,  // the head exceeded Config::max_header_bytes (16 KiB)
-    body_too_large,    // a request body beyond the limit
-    framing_too_large, // a chunk-size line, its extensions or the trailers beyond the read buffer
-    bad_framing,       // Content-Length / Transfer-Encoding invalid or conflicting
-    malformed,         // anything else that is not HTTP/1.x
+    header_too_large,   // the head exceeded Config::max_header_bytes (16 KiB)
+    body_too_large,     // a request body beyond the limit
+    framing_too_large,  // a chunk-size line, its extensions or the trailers beyond the read buffer
+    bad_framing,        // Content-Length / Transfer-Encoding invalid or conflicting
+    malformed,          // anything else that is not HTTP/1.x
 };
 
 struct ParseErrorAnswer {

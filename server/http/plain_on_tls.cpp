@@ -20,8 +20,8 @@ ResponsePlan answer_plain_http_on_tls_port(RequestHead const& req, Config const&
                            target.find_first_of("\r\n\t \\") == std::string_view::npos &&
                            host.find_first_of("\r\n\t /\\@") == std::string_view::npos;
     if (!host_ok || !target_ok) {
-        return error_response(400, "This port serves HTTPS only: open the same address with https:// instead of http://.",
-                               cfg, true);
+        return error_response(
+            400, "This port serves HTTPS only: open the same address with https:// instead of http://.", cfg, true);
     }
     auto location = fmt::format("https://{}{}", host, target);
     auto plan = error_response(307, fmt::format("This port serves HTTPS only: {}", location), cfg, true);

@@ -75,8 +75,8 @@ bool is_derived_per_file(std::string_view name) {
 }
 
 bool is_connection_managed(std::string_view name) {
-    for (std::string_view managed : {"Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade",
-                                     "Trailer", "TE", "Date"})
+    for (std::string_view managed :
+         {"Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade", "Trailer", "TE", "Date"})
         if (iequals(name, managed)) return true;
     return false;
 }

@@ -70,11 +70,13 @@ std::optional<Refusal> check_event_request(RequestHead const& req, std::string_v
         auto const host = req.field("Host").value_or(std::string_view{});
         bool same = false;
         for (std::string_view scheme : {"http://", "https://"})
-            same = same || (origin->starts_with(scheme) && !host.empty() && iequals(origin->substr(scheme.size()), host));
+            same =
+                same || (origin->starts_with(scheme) && !host.empty() && iequals(origin->substr(scheme.size()), host));
         if (!same) return Refusal{403, "Live-reload events are for pages of this server only (the Origin differs)."};
     }
     if (auto site = req.field("Sec-Fetch-Site"); site && *site != "same-origin" && *site != "none")
-        return Refusal{403, "Live-reload events are for pages of this server only (Sec-Fetch-Site is not same-origin)."};
+        return Refusal{403,
+                       "Live-reload events are for pages of this server only (Sec-Fetch-Site is not same-origin)."};
     if (req.version < 11) return Refusal{400, "An event stream needs HTTP/1.1."};
     if (open_streams >= cfg.max_event_streams)
         return Refusal{503, "Too many live-reload streams are open; close some tabs."};
@@ -128,9 +130,12 @@ std::string change_event(bool all, std::span<std::string const> paths) {
         json += first ? "\"" : ",\"";
         first = false;
         for (unsigned char c : p) {
-            if (c == '"' || c == '\\') json += '\\', json += char(c);
-            else if (c < 0x20) json += fmt::format("\\u{:04x}", c);
-            else json += char(c);
+            if (c == '"' || c == '\\')
+                json += '\\', json += char(c);
+            else if (c < 0x20)
+                json += fmt::format("\\u{:04x}", c);
+            else
+                json += char(c);
         }
         json += '"';
     }

@@ -66,7 +66,7 @@ using Body = std::variant<NoBody, TextBody, StaticBody, SharedBody, FileBody, St
 
 struct ResponsePlan {
     unsigned status = 200;
-    ResponseHeaders headers{};                      // everything but Content-Length / Transfer-Encoding
+    ResponseHeaders headers{};  // everything but Content-Length / Transfer-Encoding
     Body body{};
     std::optional<std::uint64_t> content_length{};  // nullopt: chunked (a stream, or its HEAD)
     bool close = false;                             // Connection: close after this response

@@ -43,7 +43,8 @@ ResponsePlan representation_head(Resource const& res, Representation rep, std::s
 }
 
 void add_content_encoding(ResponsePlan& p, Representation rep) {
-    if (rep.coding != ContentCoding::identity) p.headers.emplace_back("Content-Encoding", std::string(to_string(rep.coding)));
+    if (rep.coding != ContentCoding::identity)
+        p.headers.emplace_back("Content-Encoding", std::string(to_string(rep.coding)));
 }
 
 std::optional<ResponsePlan> answer_conditionals(RequestHead const& req, Resource const& res, std::string_view etag,

@@ -42,8 +42,10 @@ void serialize_head(ResponsePlan const& plan, unsigned version, bool keep_alive,
         }
     }
     // HTTP/1.1 keeps connections open unless told; HTTP/1.0 closes unless told.
-    if (!keep_alive) out += "Connection: close\r\n";
-    else if (version < 11) out += "Connection: keep-alive\r\n";
+    if (!keep_alive)
+        out += "Connection: close\r\n";
+    else if (version < 11)
+        out += "Connection: keep-alive\r\n";
     out += "\r\n";
 }
 

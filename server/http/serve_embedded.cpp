@@ -24,15 +24,21 @@ std::string stats_json(Services const& services) {
     auto const connections = services.open_connections ? services.open_connections->load() : 0;
     std::string tls;  // only with --tls
     if (auto const* h = services.tls_handshakes)
-        tls = fmt::format("\"tls\": {{\"handshakes_in_progress\": {}, \"handshakes_peak\": {}, \"handshakes_waiting\": {}, "
-                          "\"handshake_cap\": {}}}, ",
-                          h->in_progress.load(), h->peak.load(), h->waiting.load(), h->cap);
+        tls = fmt::format(
+            "\"tls\": {{\"handshakes_in_progress\": {}, \"handshakes_peak\": {}, \"handshakes_waiting\": {}, "
+            "\"handshake_cap\": {}}}, ",
+            h->in_progress.load(), h->peak.load(), h->waiting.load(), h->cap);
     return fmt::format(
-        "{{\"connections\": {{\"open\": {}}}, {}\"reload\": {{\"event_streams\": {}, \"pages_injected\": {}}}, \"compress_cache\": {{\"compressions_started\": {}, \"compressions_completed\": {}, "
-        "\"compressions_failed\": {}, \"hits\": {}, \"misses\": {}, \"evictions\": {}, \"stale_dropped\": {}, \"entries\": {}, "
-        "\"bytes_held\": {}, \"bytes_held_peak\": {}, \"seconds_compressing\": {:.3f}, \"input_bytes_compressed\": {}}}}}\n",
-        connections, tls, services.open_event_streams ? services.open_event_streams->load() : 0, st.bodies_stored, st.compressions_started, st.compressions_completed, st.compressions_failed, st.hits, st.misses, st.evictions,
-        st.stale_dropped, st.entries, st.bytes_held, st.bytes_held_peak, st.seconds_compressing, st.input_bytes_compressed);
+        "{{\"connections\": {{\"open\": {}}}, {}\"reload\": {{\"event_streams\": {}, \"pages_injected\": {}}}, "
+        "\"compress_cache\": {{\"compressions_started\": {}, \"compressions_completed\": {}, "
+        "\"compressions_failed\": {}, \"hits\": {}, \"misses\": {}, \"evictions\": {}, \"stale_dropped\": {}, "
+        "\"entries\": {}, "
+        "\"bytes_held\": {}, \"bytes_held_peak\": {}, \"seconds_compressing\": {:.3f}, \"input_bytes_compressed\": "
+        "{}}}}}\n",
+        connections, tls, services.open_event_streams ? services.open_event_streams->load() : 0, st.bodies_stored,
+        st.compressions_started, st.compressions_completed, st.compressions_failed, st.hits, st.misses, st.evictions,
+        st.stale_dropped, st.entries, st.bytes_held, st.bytes_held_peak, st.seconds_compressing,
+        st.input_bytes_compressed);
 }
 
 // The compressed forms of embedded assets, made on first use and kept for the process.
@@ -71,7 +77,8 @@ ResponsePlan serve_embedded(RequestHead const& req, Target const& t, Config cons
         // this server speaks (an https page must get https URLs).
         auto p = base_plan(200, cfg);
         p.headers.emplace_back("Content-Type", "application/json");
-        auto origin = std::string(cfg.tls.enabled ? "https://" : "http://") + std::string(req.field("Host").value_or("127.0.0.1"));
+        auto origin = std::string(cfg.tls.enabled ? "https://" : "http://") +
+                      std::string(req.field("Host").value_or("127.0.0.1"));
         auto json = services.modules && services.modules->modules_json ? services.modules->modules_json(origin)
                                                                        : std::string("{\"modules\":[]}\n");
         p.content_length = json.size();
@@ -109,8 +116,10 @@ ResponsePlan serve_embedded(RequestHead const& req, Target const& t, Config cons
     }
     bool const is_head = req.method == "HEAD";
     auto body = compressed_asset(*asset, rep->coding, !is_head);
-    if (body) p.content_length = body->size();
-    else if (!is_head) return error_plan(500, "Compression failed.", cfg);
+    if (body)
+        p.content_length = body->size();
+    else if (!is_head)
+        return error_plan(500, "Compression failed.", cfg);
     if (body && !is_head) p.body = SharedBody{std::move(body)};
     return p;
 }

@@ -185,7 +185,7 @@ ResponsePlan serve_injected(RequestHead const& req, Resolved const& found, Resou
     auto const key = key_of(file);
     auto const variant = reload_variant(cfg.reload_token);
     bool const is_head = req.method == "HEAD";
-    std::shared_ptr<compress::Entry> made;  // the coding's body, when it exists already
+    std::shared_ptr<compress::Entry> made;        // the coding's body, when it exists already
     std::optional<ContentCoding> make_for_later;  // an HTTP/1.0 GET sends identity now, warms the cache
     if (cache && rep->coding != ContentCoding::identity) {
         made = cache->find(found.path, key, rep->coding, variant);
@@ -281,7 +281,8 @@ ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const&
     if (is_ranged(ranges)) return answer_ranges(ranges, res, found, std::move(p), cfg);
     add_content_encoding(p, *rep);
     // Without memory for a compressed body, the file goes as it is (decided again as identity).
-    if (!attach_file_body(p, req, found, res, *rep, cfg, services)) return serve_file(req, t, found, cfg, services, false);
+    if (!attach_file_body(p, req, found, res, *rep, cfg, services))
+        return serve_file(req, t, found, cfg, services, false);
     if (make_for_later && req.method == "GET")
         services.cache->acquire(found.path, found.file->fd, key_of(*found.file), *make_for_later);
     return p;

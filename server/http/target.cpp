@@ -3,8 +3,8 @@
 #include "server/http/host_check.hpp"
 
 #include <boost/url/parse.hpp>
-#include <cctype>
 #include <boost/url/url_view.hpp>
+#include <cctype>
 
 #include "server/text/ascii.hpp"
 #include "server/text/percent.hpp"
@@ -13,8 +13,8 @@ namespace wasmdev::http {
 namespace {
 
 bool is_unreserved(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '_' || c == '~';
 }
 
 // RFC 3986 §5.2.4 on decoded segments. "%2e%2e" is "..": RFC 3986 §2.3 makes %2E

@@ -14,7 +14,7 @@ constexpr std::array<std::string_view, 7> weekdays{"Sun", "Mon", "Tue", "Wed", "
 constexpr std::array<std::string_view, 7> long_weekdays{"Sunday",   "Monday", "Tuesday", "Wednesday",
                                                         "Thursday", "Friday", "Saturday"};
 constexpr std::array<std::string_view, 12> months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 constexpr std::int64_t seconds_per_day = 86400;
 // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the instants an IMF-fixdate can spell.
@@ -207,8 +207,8 @@ std::optional<std::time_t> parse_http_date(std::string_view s) {
         if (!day || !month || !year) return std::nullopt;
         return make_time(*year, *month, *day, w[4]);
     }
-    if (n == 4 && w[0].ends_with(',') && is_one_of(w[0].substr(0, w[0].size() - 1), long_weekdays) &&
-        w[3] == "GMT" && w[1].size() == 9 && w[1][2] == '-' && w[1][6] == '-') {
+    if (n == 4 && w[0].ends_with(',') && is_one_of(w[0].substr(0, w[0].size() - 1), long_weekdays) && w[3] == "GMT" &&
+        w[1].size() == 9 && w[1][2] == '-' && w[1][6] == '-') {
         // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT". §5.6.7 puts a two-digit year more than
         // 50 years in the future into the previous century. A pure function has no clock, so
         // the pivot is fixed at 70; that differs from the rule only for 70 up to the current

@@ -36,7 +36,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::string pending_;
-    std::uint64_t dropped_ = 0;          // since the last report
+    std::uint64_t dropped_ = 0;  // since the last report
     std::uint64_t dropped_total_ = 0;
     bool stopping_ = false;
     std::thread writer_;

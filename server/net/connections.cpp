@@ -13,8 +13,10 @@ void SessionHost::close_idle_sessions() {
             std::lock_guard inner(mutex);
             auto it = sessions.find(id);
             if (it == sessions.end()) return;
-            if (it->second->reading) it->second->stream->cancel();
-            else if (it->second->interrupt) it->second->interrupt();
+            if (it->second->reading)
+                it->second->stream->cancel();
+            else if (it->second->interrupt)
+                it->second->interrupt();
         });
     }
 }
@@ -29,7 +31,8 @@ void SessionHost::expire_overdue_sessions() {
         asio::post(s->stream->get_executor(), [id, this] {
             std::lock_guard inner(mutex);
             auto it = sessions.find(id);
-            if (it == sessions.end() || !it->second->overdue(std::chrono::steady_clock::now().time_since_epoch().count()))
+            if (it == sessions.end() ||
+                !it->second->overdue(std::chrono::steady_clock::now().time_since_epoch().count()))
                 return;
             boost::system::error_code ignored;
             it->second->stream->socket().close(ignored);

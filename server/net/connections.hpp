@@ -26,12 +26,13 @@ class HandshakeSlots;
 // operations and a handler dispatch per request.
 struct SessionControl {
     Stream* stream = nullptr;
-    bool reading = false;  // touched only on the session's own thread (its io_context)
+    bool reading = false;                   // touched only on the session's own thread (its io_context)
     std::atomic<std::int64_t> deadline{0};  // steady_clock ticks; 0: nothing pending
-    std::function<void()> interrupt{};  // set while an event stream waits: ends it (session's thread only)
+    std::function<void()> interrupt{};      // set while an event stream waits: ends it (session's thread only)
 
     void arm(std::chrono::seconds limit) {
-        deadline.store((std::chrono::steady_clock::now() + limit).time_since_epoch().count(), std::memory_order_relaxed);
+        deadline.store((std::chrono::steady_clock::now() + limit).time_since_epoch().count(),
+                       std::memory_order_relaxed);
     }
     void disarm() { deadline.store(0, std::memory_order_relaxed); }
     bool overdue(std::int64_t now) const {

@@ -17,7 +17,8 @@ namespace asio = boost::asio;
 
 namespace {
 
-using Timer = asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>, Executor>;
+using Timer =
+    asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>, Executor>;
 
 // Shared with the hub's listener, which runs on the watcher's thread and may outlive this
 // frame by a posted cancel: it only queues text and posts a cancel to the timer it keeps alive.
@@ -33,7 +34,8 @@ iovec iov_of(std::string_view s) { return iovec{const_cast<char*>(s.data()), s.s
 
 Task<bool> send_chunk(Transport& t, std::string_view payload) {
     http::ChunkSizeBuffer line;
-    std::array<iovec, 3> iov{iov_of(http::chunk_size_line(payload.size(), line)), iov_of(payload), iov_of(http::chunk_end)};
+    std::array<iovec, 3> iov{iov_of(http::chunk_size_line(payload.size(), line)), iov_of(payload),
+                             iov_of(http::chunk_end)};
     bool const ok = co_await t.write_all(iov);
     t.not_waiting_for_client();  // between events the stream waits for the watcher, not the client
     co_return ok;
@@ -103,8 +105,10 @@ Task<std::uint64_t> stream_events(Transport& t, SessionHost& host, SessionContro
             auto [ec] = co_await box->timer.async_wait(use_tuple);
             if (host.stopping || box->stop) break;
             std::lock_guard lock(box->mutex);
-            if (!ec && box->events.empty()) ready.emplace_back(http::heartbeat_event);
-            else ready.swap(box->events);
+            if (!ec && box->events.empty())
+                ready.emplace_back(http::heartbeat_event);
+            else
+                ready.swap(box->events);
         }
         for (auto const& e : ready) {
             if (!co_await send_chunk(t, e)) co_return sent;

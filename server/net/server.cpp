@@ -4,17 +4,17 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <csignal>
 
@@ -30,10 +30,10 @@
 #include "server/http/host_check.hpp"
 #include "server/http/reload_token.hpp"
 #include "server/net/access_log.hpp"
-#include "server/sys/cpus.hpp"
 #include "server/net/handshake_slots.hpp"
 #include "server/net/session.hpp"
 #include "server/net/tls_context.hpp"
+#include "server/sys/cpus.hpp"
 #include "server/watch/watcher.hpp"
 
 namespace wasmdev::net {
@@ -79,9 +79,9 @@ std::uint64_t raise_descriptor_limit() {
 
 struct Server::Impl {
     http::Config cfg;
-    std::unique_ptr<AccessLog> access_log;  // outlives the sessions that write to it
-    std::unique_ptr<watch::Hub> reload_hub;  // outlives the event streams that listen to it
-    SessionHost host;  // before the contexts: sessions destroyed with them deregister here
+    std::unique_ptr<AccessLog> access_log;       // outlives the sessions that write to it
+    std::unique_ptr<watch::Hub> reload_hub;      // outlives the event streams that listen to it
+    SessionHost host;                            // before the contexts: sessions destroyed with them deregister here
     std::unique_ptr<HandshakeSlots> handshakes;  // --tls; before the contexts, like host
     // One io_context per serving thread, each run by its own thread: a connection lives on
     // one context for its whole life, so its handlers need no strand and no lock. `ioc` is
@@ -128,9 +128,9 @@ struct Server::Impl {
         host.services.open_event_streams = &host.event_streams;
         host.slot_freed = [this] { asio::post(ioc, [this] { slot_free.cancel(); }); };
         try {
-            watcher = std::make_unique<watch::Watcher>(cfg.root, *reload_hub,
-                                                       watch::WatchOptions{std::chrono::milliseconds(cfg.reload_quiet_ms)},
-                                                       [](std::string const& w) { spdlog::warn("{}", w); });
+            watcher = std::make_unique<watch::Watcher>(
+                cfg.root, *reload_hub, watch::WatchOptions{std::chrono::milliseconds(cfg.reload_quiet_ms)},
+                [](std::string const& w) { spdlog::warn("{}", w); });
             spdlog::info("live reload: watching {} directories under {}", watcher->directories(), cfg.root.native());
         } catch (std::exception const& e) {
             spdlog::warn("live reload: {}; pages will not reload by themselves", e.what());
@@ -175,18 +175,17 @@ struct Server::Impl {
             ++host.active;
             auto exec = socket.get_executor();
             // Never over the limit: the loop above waited for a free slot.
-            asio::co_spawn(exec, run_session(Stream(std::move(socket)), host, tls.get()),
-                           [this](std::exception_ptr e) {
-                               if (host.active.fetch_sub(1) >= cfg.max_connections)
-                                   asio::post(ioc, [this] { slot_free.cancel(); });  // the accept loop may be waiting
-                               if (e) {
-                                   try {
-                                       std::rethrow_exception(e);
-                                   } catch (std::exception const& x) {
-                                       spdlog::error("session failed: {}", x.what());
-                                   }
-                               }
-                           });
+            asio::co_spawn(exec, run_session(Stream(std::move(socket)), host, tls.get()), [this](std::exception_ptr e) {
+                if (host.active.fetch_sub(1) >= cfg.max_connections)
+                    asio::post(ioc, [this] { slot_free.cancel(); });  // the accept loop may be waiting
+                if (e) {
+                    try {
+                        std::rethrow_exception(e);
+                    } catch (std::exception const& x) {
+                        spdlog::error("session failed: {}", x.what());
+                    }
+                }
+            });
         }
     }
 
@@ -228,7 +227,8 @@ Server::Server(http::Config cfg, http::ModuleWatch module_watch) : impl_(std::ma
     if (impl_->cfg.root_fd < 0) impl_->owned_root_fd = impl_->cfg.root_fd = fs::open_root(impl_->cfg.root);
     impl_->host.cfg = &impl_->cfg;
     impl_->cache = std::make_unique<compress::CompressCache>(
-        impl_->cfg.cache_bytes, [pool = &impl_->compress_pool](std::function<void()> job) { pool->post_big(std::move(job)); },
+        impl_->cfg.cache_bytes,
+        [pool = &impl_->compress_pool](std::function<void()> job) { pool->post_big(std::move(job)); },
         [pool = &impl_->compress_pool](std::function<void()> job) { pool->post_small(std::move(job)); });
     impl_->host.services.cache = impl_->cache.get();
     auto const budget = split_descriptors(raise_descriptor_limit(), impl_->cfg.max_connections);
@@ -266,10 +266,14 @@ Server::Server(http::Config cfg, http::ModuleWatch module_watch) : impl_(std::ma
     if (ec == asio::error::address_in_use)
         throw StartupError(fmt::format("port {} is in use (try --port 0)", impl_->cfg.port));
     if (ec == asio::error::access_denied)
-        throw StartupError(fmt::format("port {} needs privileges (try a port above 1023, or --port 0)", impl_->cfg.port));
-    if (ec) throw StartupError(fmt::format("cannot listen on {}:{}: {}", impl_->cfg.bind, impl_->cfg.port, ec.message()));
-    a.listen(asio::socket_base::max_listen_connections, ec);  // SOMAXCONN (4096 since Linux 5.4): a burst over the limit waits here
-    if (ec) throw StartupError(fmt::format("cannot listen on {}:{}: {}", impl_->cfg.bind, impl_->cfg.port, ec.message()));
+        throw StartupError(
+            fmt::format("port {} needs privileges (try a port above 1023, or --port 0)", impl_->cfg.port));
+    if (ec)
+        throw StartupError(fmt::format("cannot listen on {}:{}: {}", impl_->cfg.bind, impl_->cfg.port, ec.message()));
+    a.listen(asio::socket_base::max_listen_connections,
+             ec);  // SOMAXCONN (4096 since Linux 5.4): a burst over the limit waits here
+    if (ec)
+        throw StartupError(fmt::format("cannot listen on {}:{}: {}", impl_->cfg.bind, impl_->cfg.port, ec.message()));
     impl_->cfg.port = a.local_endpoint().port();
 }
 
@@ -286,8 +290,10 @@ http::Config const& Server::config() const { return impl_->cfg; }
 
 std::string Server::url() const {
     auto const& b = impl_->cfg.bind;
-    auto host = b == "0.0.0.0" ? std::string("127.0.0.1") : b == "::" ? std::string("[::1]")
-              : b.find(':') != std::string::npos ? "[" + b + "]" : b;
+    auto host = b == "0.0.0.0"                     ? std::string("127.0.0.1")
+                : b == "::"                        ? std::string("[::1]")
+                : b.find(':') != std::string::npos ? "[" + b + "]"
+                                                   : b;
     return fmt::format("{}://{}:{}/", impl_->cfg.tls.enabled ? "https" : "http", host, impl_->cfg.port);
 }
 
@@ -314,7 +320,7 @@ void Server::stop() {
         if (impl_->host.stopping.exchange(true)) return;
         beast::error_code ignored;
         impl_->acceptor.close(ignored);  // closing a listening socket only fails if it is already closed
-        impl_->slot_free.cancel();  // an accept loop waiting for a free slot ends
+        impl_->slot_free.cancel();       // an accept loop waiting for a free slot ends
         // Compressions in flight end now: their sessions close instead of draining for seconds.
         if (impl_->cache) impl_->cache->stop_compressing();
         asio::co_spawn(impl_->ioc, impl_->drain(), asio::detached);
@@ -331,7 +337,8 @@ void print_tls_lines(http::Config const& cfg, std::uint16_t port) {
     if (cfg.bind == "0.0.0.0" || cfg.bind == "::") {
         for (auto const& n : t.names) {
             if (n == "localhost" || http::is_loopback_address(n)) continue;
-            fmt::print("  from other devices: https://{}:{}/\n", n.find(':') != std::string::npos ? "[" + n + "]" : n, port);
+            fmt::print("  from other devices: https://{}:{}/\n", n.find(':') != std::string::npos ? "[" + n + "]" : n,
+                       port);
         }
     }
     if (t.ca_file.empty()) {
@@ -340,12 +347,13 @@ void print_tls_lines(http::Config const& cfg, std::uint16_t port) {
     }
     std::string names;
     for (auto const& n : t.names) names += (names.empty() ? "" : ", ") + n;
-    fmt::print("HTTPS certificate for {} from wasmdev's local CA: {}\n"
-               "  To trust it on a phone or another machine, copy that CA file there and install it as a trusted\n"
-               "  certificate authority (iOS: open it, install the profile, then enable it in Settings > General >\n"
-               "  About > Certificate Trust Settings; Android: Settings > Security > Encryption & credentials >\n"
-               "  Install a certificate > CA certificate). docs/https.md has more.\n",
-               names, t.ca_file.native());
+    fmt::print(
+        "HTTPS certificate for {} from wasmdev's local CA: {}\n"
+        "  To trust it on a phone or another machine, copy that CA file there and install it as a trusted\n"
+        "  certificate authority (iOS: open it, install the profile, then enable it in Settings > General >\n"
+        "  About > Certificate Trust Settings; Android: Settings > Security > Encryption & credentials >\n"
+        "  Install a certificate > CA certificate). docs/https.md has more.\n",
+        names, t.ca_file.native());
 }
 
 }  // namespace
@@ -383,15 +391,17 @@ int run_server(http::Config const& cfg, std::function<void(std::string const& ur
             std::string names;
             for (auto const& n : cfg.machine_names) names += ", " + n;
             for (auto const& n : cfg.allow_hosts) names += ", " + n;
-            spdlog::info("answering to Host localhost, IP addresses{}; allow another name with --allow-host NAME", names);
+            spdlog::info("answering to Host localhost, IP addresses{}; allow another name with --allow-host NAME",
+                         names);
         }
     }
     // Browsers grant cross-origin isolation only to secure contexts, and http:// is one
     // only on localhost.
     if (!cfg.bind_is_loopback && !cfg.tls.enabled)
-        spdlog::warn("other devices reach http://{}:{}/ without a secure context, so SharedArrayBuffer and "
-                     "wasm threads will not work there (only http://localhost is secure); serve with --tls",
-                     cfg.bind, cfg.port);
+        spdlog::warn(
+            "other devices reach http://{}:{}/ without a secure context, so SharedArrayBuffer and "
+            "wasm threads will not work there (only http://localhost is secure); serve with --tls",
+            cfg.bind, cfg.port);
 
     server->start();
     if (on_ready) on_ready(url);

@@ -5,13 +5,13 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/optional.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
-#include <chrono>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/optional.hpp>
 #include <cerrno>
+#include <chrono>
 #include <memory_resource>
 #include <optional>
 
@@ -97,8 +97,7 @@ http::RequestHead to_head(Request const& req, bool parser_keep_alive) {
         for (auto const& f : req) head.fields.emplace_back(f.name_string(), f.value());
     }
     // RFC 9112 §6.1: a Transfer-Encoding in an HTTP/1.0 request closes the connection after.
-    head.keep_alive = parser_keep_alive &&
-                      !(head.version < 11 && head.field("Transfer-Encoding"));
+    head.keep_alive = parser_keep_alive && !(head.version < 11 && head.field("Transfer-Encoding"));
     return head;
 }
 
@@ -157,7 +156,7 @@ struct Connection {
 
 // How a connection's loop ended.
 struct Ending {
-    bool linger = false;  // the client may still be sending: read and drop before closing
+    bool linger = false;   // the client may still be sending: read and drop before closing
     bool orderly = false;  // the server chose to close after a whole response (TLS then sends close_notify)
 };
 
@@ -177,8 +176,8 @@ Task<Ending> serve_requests(Connection c, In& in, Transport& transport, Answer a
     while (!host.stopping) {
         // Read.
         std::pmr::monotonic_buffer_resource fields_memory(fields_arena.data(), fields_arena.size());
-        bhttp::request_parser<DroppedBody, FieldsAllocator> parser(
-            std::piecewise_construct, std::make_tuple(), std::make_tuple(FieldsAllocator(&fields_memory)));
+        bhttp::request_parser<DroppedBody, FieldsAllocator> parser(std::piecewise_construct, std::make_tuple(),
+                                                                   std::make_tuple(FieldsAllocator(&fields_memory)));
         parser.header_limit(std::uint32_t(cfg.max_header_bytes));
         parser.body_limit(cfg.max_body_bytes);
         reg.control.arm(std::chrono::seconds(cfg.header_timeout_s));
@@ -194,8 +193,8 @@ Task<Ending> serve_requests(Connection c, In& in, Transport& transport, Answer a
             auto const failure = http::answer_parse_failure(parse_failure(ec, parser.is_header_done()));
             auto plan = http::error_response(failure.status, failure.cause, cfg, true);
             auto const r = co_await write_response(transport, plan, 11, false, scratch);
-            log_access(host.access_log, {peer_text, "-", "(unparsable request)", failure.status, r.body_bytes, "identity", 0,
-                                         r.sent != Sent::whole});
+            log_access(host.access_log, {peer_text, "-", "(unparsable request)", failure.status, r.body_bytes,
+                                         "identity", 0, r.sent != Sent::whole});
             spdlog::debug("{} unparsable request: {}", peer_text, ec.message());
             co_return Ending{true, r.sent == Sent::whole};
         }
@@ -226,8 +225,9 @@ Task<Ending> serve_requests(Connection c, In& in, Transport& transport, Answer a
         // Log what was sent.
         auto const elapsed = std::chrono::steady_clock::now() - started;
         if (!plan.log_note.empty()) spdlog::warn("{}", http::request_warning(head.target, plan.log_note));
-        log_access(host.access_log, {peer_text, head.method, head.target, plan.status, written.body_bytes, plan.coding,
-                                     std::chrono::duration<double, std::milli>(elapsed).count(), written.sent != Sent::whole});
+        log_access(host.access_log,
+                   {peer_text, head.method, head.target, plan.status, written.body_bytes, plan.coding,
+                    std::chrono::duration<double, std::milli>(elapsed).count(), written.sent != Sent::whole});
 
         // Loop, or close.
         if (written.sent != Sent::whole || !keep_alive) {

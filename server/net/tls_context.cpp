@@ -9,7 +9,8 @@ namespace {
 
 // ALPN (RFC 7301): this server speaks HTTP/1.1 only. A client that offers only other protocols
 // goes on without ALPN rather than failing the handshake (what nginx does).
-int select_alpn(SSL*, unsigned char const** out, unsigned char* outlen, unsigned char const* in, unsigned inlen, void*) {
+int select_alpn(SSL*, unsigned char const** out, unsigned char* outlen, unsigned char const* in, unsigned inlen,
+                void*) {
     static unsigned char const ours[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
     unsigned char* chosen = nullptr;
     if (SSL_select_next_proto(&chosen, outlen, ours, sizeof ours, in, inlen) != OPENSSL_NPN_NEGOTIATED)
@@ -48,7 +49,8 @@ std::unique_ptr<boost::asio::ssl::context> make_tls_context(http::Config::Tls co
         error = fmt::format("cannot load the certificate {}: {}", tls.cert_file.string(), openssl_error());
         return nullptr;
     }
-    if (SSL_CTX_use_PrivateKey_file(h, tls.key_file.c_str(), SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(h) != 1) {
+    if (SSL_CTX_use_PrivateKey_file(h, tls.key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(h) != 1) {
         error = fmt::format("cannot use the key {} with {}: {}", tls.key_file.string(), tls.cert_file.string(),
                             openssl_error());
         return nullptr;

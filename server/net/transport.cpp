@@ -69,9 +69,7 @@ Task<bool> TcpTransport::write_file(int fd, std::uint64_t offset, std::uint64_t 
     co_return true;
 }
 
-void TcpTransport::cork(bool on) {
-    sys::set_cork(socket().native_handle(), on);
-}
+void TcpTransport::cork(bool on) { sys::set_cork(socket().native_handle(), on); }
 
 char* TlsTransport::chunk() {
     if (!chunk_) chunk_.reset(new char[chunk_bytes]);
@@ -91,7 +89,7 @@ Task<bool> TlsTransport::write_all(std::span<iovec> iov) {
     std::size_t first = 0;
     while (first < iov.size()) {
         std::size_t n = 0;
-        for (; first < iov.size() && n < chunk_bytes; ) {
+        for (; first < iov.size() && n < chunk_bytes;) {
             // An empty part (a HEAD's body) may have no pointer at all: memcpy from null is
             // undefined even for 0 bytes.
             if (iov[first].iov_len == 0) {

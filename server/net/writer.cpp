@@ -29,7 +29,8 @@ constexpr std::uint64_t small_file_limit = 64 * 1024;
 // A large file's identity is checked this often: one sendfile call's worth (the transport sends
 // up to 4 MiB per call), so the check costs one fstat per call and no extra splitting.
 constexpr std::uint64_t file_check_range = 4 * 1024 * 1024;
-using Timer = asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>, Executor>;
+using Timer =
+    asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>, Executor>;
 
 // The Date header, formatted once per second per thread.
 std::string_view http_date_now() {

@@ -49,7 +49,8 @@ EmrunPost parse_emrun_post(std::string_view url, std::string_view body) {
         if (parse_int(body.substr(6), p.code)) p.kind = EmrunKind::exit;
         return p;
     }
-    for (auto [tag, kind] : {std::pair{std::string_view("^out^"), EmrunKind::out}, std::pair{std::string_view("^err^"), EmrunKind::err}}) {
+    for (auto [tag, kind] :
+         {std::pair{std::string_view("^out^"), EmrunKind::out}, std::pair{std::string_view("^err^"), EmrunKind::err}}) {
         if (!body.starts_with(tag)) continue;
         auto rest = body.substr(tag.size());
         auto caret = rest.find('^');

@@ -1,9 +1,9 @@
 // The two run limits (see limits.hpp).
 #include "server/run/limits.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 namespace wasmdev::run {
 
@@ -27,7 +27,8 @@ int wait_ms(Limits const& l, double elapsed_s, double quiet_s) {
 
 std::string expiry_message(Expired e, Limits const& l) {
     switch (e) {
-        case Expired::total: return fmt::format("timed out after {} s (--timeout S; --timeout 0 for no limit)", l.total_s);
+        case Expired::total:
+            return fmt::format("timed out after {} s (--timeout S; --timeout 0 for no limit)", l.total_s);
         case Expired::silence: return fmt::format("no output for {} s (--silence-timeout)", l.silence_s);
         case Expired::none: break;
     }

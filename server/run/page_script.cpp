@@ -106,9 +106,12 @@ PageReport read_report(std::string_view payload) {
     if (o.size() != 1) return r;
     if (auto const* e = o.if_contains("exit")) {
         std::optional<int> code;
-        if (e->is_int64()) code = int(e->get_int64() & 0x7fffffff);
-        else if (e->is_uint64()) code = int(e->get_uint64() & 0x7fffffff);
-        else if (e->is_double() && std::fabs(e->get_double()) < 1e18) code = int((long long)e->get_double() & 0x7fffffff);
+        if (e->is_int64())
+            code = int(e->get_int64() & 0x7fffffff);
+        else if (e->is_uint64())
+            code = int(e->get_uint64() & 0x7fffffff);
+        else if (e->is_double() && std::fabs(e->get_double()) < 1e18)
+            code = int((long long)e->get_double() & 0x7fffffff);
         if (code) r = {PageReport::Kind::exit, *code, {}};
     } else if (auto const* t = o.if_contains("out"); t && t->is_string()) {
         r = {PageReport::Kind::out, 0, std::string(t->get_string())};

@@ -24,8 +24,7 @@ inline constexpr std::string_view report_binding = "__wasmdevRunReport";
 
 // args: nullopt when run was given no ARGs (the page's own Module.arguments, or emrun's URL
 // query, then stand).
-std::string page_script(std::optional<std::vector<std::string>> const& args,
-                        std::string_view binding = report_binding);
+std::string page_script(std::optional<std::vector<std::string>> const& args, std::string_view binding = report_binding);
 
 struct PageReport {
     enum class Kind { none, exit, out, err, stdin_request };

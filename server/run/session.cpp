@@ -8,13 +8,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fmt/format.h>
-#include <algorithm>
 #include <deque>
 #include <map>
 #include <optional>
@@ -165,19 +165,22 @@ void Session::setup_page(std::string const& s) {
 void Session::on_response(b::Response const& r) {
     if (pending_exit_ && r.id == barrier_id_) return end(Ending::exited, *pending_exit_);
     if (r.id == create_id_) {
-        if (!r.error.empty() || r.target_id.empty()) return end(Ending::browser_died, 0, "cannot open a tab: " + r.error);
+        if (!r.error.empty() || r.target_id.empty())
+            return end(Ending::browser_died, 0, "cannot open a tab: " + r.error);
         attach_id_ = browser_->send("Target.attachToTarget", {{"targetId", r.target_id}, {"flatten", true}});
         return;
     }
     if (r.id == attach_id_) {
-        if (!r.error.empty() || r.session_id.empty()) return end(Ending::browser_died, 0, "cannot attach to the tab: " + r.error);
+        if (!r.error.empty() || r.session_id.empty())
+            return end(Ending::browser_died, 0, "cannot attach to the tab: " + r.error);
         page_session_ = r.session_id;
         setup_page(page_session_);
         return;
     }
     auto it = setup_.find(r.id);
     if (it == setup_.end()) return;  // a worker's or a reply's answer: their failures change nothing
-    if (!r.error.empty()) end(Ending::browser_died, 0, fmt::format("the browser refused {}: {}", it->second, r.error));
+    if (!r.error.empty())
+        end(Ending::browser_died, 0, fmt::format("the browser refused {}: {}", it->second, r.error));
     else if (it->second == "Page.navigate" && !r.error_text.empty())
         end(Ending::browser_died, 0, fmt::format("cannot load {}: {}", o_.url, r.error_text));
     setup_.erase(it);
@@ -224,11 +227,14 @@ void Session::on_message(std::string_view text) {
                 // The console already carries ^out^ and ^err^ (emrun's out() also calls the
                 // previous print): only the exit code and file dumps are emrun's own.
                 if (post.kind == EmrunKind::file_dump)
-                    write_all(STDERR_FILENO, fmt::format("wasmdev: run: ignored emrun file dump {} (run writes no files)\n", post.text));
+                    write_all(
+                        STDERR_FILENO,
+                        fmt::format("wasmdev: run: ignored emrun file dump {} (run writes no files)\n", post.text));
                 json::array headers{json::object{{"name", "Content-Type"}, {"value", "text/plain"}}};
-                browser_->send("Fetch.fulfillRequest",
-                               {{"requestId", e.request_id}, {"responseCode", 200}, {"responseHeaders", headers}, {"body", ""}},
-                               m.session_id);
+                browser_->send(
+                    "Fetch.fulfillRequest",
+                    {{"requestId", e.request_id}, {"responseCode", 200}, {"responseHeaders", headers}, {"body", ""}},
+                    m.session_id);
                 // After the answer: the exit POST is synchronous, so the page is blocked until then.
                 if (post.kind == EmrunKind::exit && !pending_exit_) {
                     pending_exit_ = post.code;
@@ -238,7 +244,9 @@ void Session::on_message(std::string_view text) {
             } else if constexpr (std::is_same_v<T, b::BindingCalled>) {
                 if (e.name != report_binding) return;
                 auto r = read_report(e.payload);
-                auto now_ms = std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch()).count();
+                auto now_ms =
+                    std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch())
+                        .count();
                 switch (r.kind) {
                     case PageReport::Kind::exit: end(Ending::exited, r.code); break;
                     case PageReport::Kind::out: print(Stream::out, o_.url, now_ms, r.text); break;
@@ -253,7 +261,8 @@ void Session::on_message(std::string_view text) {
                     case PageReport::Kind::none: break;
                 }
             } else if constexpr (std::is_same_v<T, b::TargetCrashed>) {
-                if (m.session_id == page_session_) end(Ending::crashed, 0, "the page crashed (its renderer process died)");
+                if (m.session_id == page_session_)
+                    end(Ending::crashed, 0, "the page crashed (its renderer process died)");
             }
         },
         m.body);
@@ -315,7 +324,8 @@ int Session::run() {
     create_id_ = browser_->send("Target.createTarget", {{"url", "about:blank"}});
     bool stdin_open = true;
     while (!status_.ended()) {
-        std::vector<pollfd> fds{{browser_->pipe_fd(), POLLIN, 0}, {browser_->exit_fd(), POLLIN, 0}, {signals.fd(), POLLIN, 0}};
+        std::vector<pollfd> fds{
+            {browser_->pipe_fd(), POLLIN, 0}, {browser_->exit_fd(), POLLIN, 0}, {signals.fd(), POLLIN, 0}};
         bool const reading_stdin = !prompts_.empty() && stdin_open && stdin_.wants_input();
         if (reading_stdin) fds.push_back({STDIN_FILENO, POLLIN, 0});
         auto now = clock::now();
@@ -323,7 +333,8 @@ int Session::run() {
         int timeout = wait_ms(o_.limits, secs(now - start_), secs(now - last_output_));
         if (pending_exit_) {
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(barrier_deadline_ - now).count() + 1;
-            timeout = int(timeout < 0 ? std::max<long long>(0, left) : std::min<long long>(timeout, std::max<long long>(0, left)));
+            timeout = int(timeout < 0 ? std::max<long long>(0, left)
+                                      : std::min<long long>(timeout, std::max<long long>(0, left)));
         }
         int n = ::poll(fds.data(), nfds_t(fds.size()), timeout);
         if (n < 0 && errno != EINTR) {
@@ -335,8 +346,7 @@ int Session::run() {
             if (::read(signals.fd(), &sig, 1) == 1) end(Ending::interrupted, sig);
         }
         if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-            if (!browser_->read_available([this](std::string_view t) { on_message(t); }))
-                end(Ending::browser_died);
+            if (!browser_->read_available([this](std::string_view t) { on_message(t); })) end(Ending::browser_died);
         } else if (fds[1].revents & POLLIN) {
             end(Ending::browser_died);
         }

@@ -23,8 +23,8 @@ std::optional<std::string> read_text(std::string const& path) {
 unsigned usable_cpus() {
     cpu_set_t set;
     CPU_ZERO(&set);
-    unsigned affinity = ::sched_getaffinity(0, sizeof set, &set) == 0 ? unsigned(CPU_COUNT(&set))
-                                                                       : std::thread::hardware_concurrency();
+    unsigned affinity =
+        ::sched_getaffinity(0, sizeof set, &set) == 0 ? unsigned(CPU_COUNT(&set)) : std::thread::hardware_concurrency();
     // cgroup v2: "0::/some/path" names this process's group under /sys/fs/cgroup.
     std::optional<std::string> cpu_max;
     if (auto groups = read_text("/proc/self/cgroup")) {

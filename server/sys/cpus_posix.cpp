@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #if defined(__FreeBSD__)
-#include <sys/param.h>
 #include <sys/cpuset.h>
+#include <sys/param.h>
 #endif
 
 #include <thread>

@@ -46,7 +46,8 @@ int open_beneath_walk(int dir_fd, std::string const& relative, int flags) {
         while (rest.starts_with('/')) rest.remove_prefix(1);
         auto const slash = rest.find('/');
         std::string const name(rest.substr(0, slash));
-        bool const last = slash == std::string_view::npos || rest.find_first_not_of('/', slash) == std::string_view::npos;
+        bool const last =
+            slash == std::string_view::npos || rest.find_first_not_of('/', slash) == std::string_view::npos;
         if (name.empty() || name == "..") {  // "" only for dir_fd itself; ".." never comes from resolve()
             int const fd = name.empty() ? ::openat(current, ".", flags | O_CLOEXEC) : -1;
             int const err = name.empty() ? errno : EXDEV;
@@ -64,7 +65,9 @@ int open_beneath_walk(int dir_fd, std::string const& relative, int flags) {
     }
 }
 
-int open_beneath(int dir_fd, std::string const& relative, int flags) { return open_beneath_walk(dir_fd, relative, flags); }
+int open_beneath(int dir_fd, std::string const& relative, int flags) {
+    return open_beneath_walk(dir_fd, relative, flags);
+}
 
 int open_absolute(std::string const& absolute, int flags) {
     int const top = ::open("/", search_flags | O_CLOEXEC);

@@ -23,23 +23,25 @@ struct ChildFd {
     enum class From { null_read, null_write, append_file, descriptor };
     int child_fd = -1;
     From from = From::null_read;
-    int source = -1;   // From::descriptor: ours, dup2'd onto child_fd
+    int source = -1;     // From::descriptor: ours, dup2'd onto child_fd
     std::string path{};  // From::append_file: created 0600 if missing
 
     static ChildFd null_input(int child_fd) { return {child_fd, From::null_read, -1, {}}; }
     static ChildFd null_output(int child_fd) { return {child_fd, From::null_write, -1, {}}; }
-    static ChildFd appending(int child_fd, std::string path) { return {child_fd, From::append_file, -1, std::move(path)}; }
+    static ChildFd appending(int child_fd, std::string path) {
+        return {child_fd, From::append_file, -1, std::move(path)};
+    }
     static ChildFd copy_of(int child_fd, int ours) { return {child_fd, From::descriptor, ours, {}}; }
 };
 
 struct SpawnRequest {
-    std::string program{};            // a path; no PATH search here
-    char* const* argv = nullptr;      // null-terminated
-    char* const* envp = nullptr;      // null-terminated
-    std::string cwd{};                // "" keeps ours
+    std::string program{};        // a path; no PATH search here
+    char* const* argv = nullptr;  // null-terminated
+    char* const* envp = nullptr;  // null-terminated
+    std::string cwd{};            // "" keeps ours
     std::vector<ChildFd> fds{};
-    int close_from = -1;              // closes every other descriptor >= this in the child; -1: none
-    bool own_process_group = false;   // a group of its own, named by its pid
+    int close_from = -1;                 // closes every other descriptor >= this in the child; -1: none
+    bool own_process_group = false;      // a group of its own, named by its pid
     std::vector<int> default_signals{};  // reset to SIG_DFL in the child
     bool empty_signal_mask = false;
 };

@@ -13,8 +13,7 @@ bool reap_group(pid_t pgid, std::chrono::milliseconds limit) {
     auto const deadline = std::chrono::steady_clock::now() + limit;
     for (;;) {
         int status = 0;
-        while (::waitpid(-pgid, &status, WNOHANG) > 0) {
-        }
+        while (::waitpid(-pgid, &status, WNOHANG) > 0) {}
         if (::kill(-pgid, 0) != 0) return true;
         if (std::chrono::steady_clock::now() >= deadline) return false;
         ::usleep(1000);  // SIGKILLed members finish exiting within milliseconds

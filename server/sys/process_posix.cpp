@@ -23,7 +23,8 @@ int open_pipe(int fds[2], bool nonblocking) {
         // Not atomic with the pipe's creation (pipe2 is not everywhere): a spawn from another
         // thread in between could inherit it. wasmdev spawns from one thread at a time.
         int const fl = ::fcntl(fds[i], F_GETFL);
-        if (::fcntl(fds[i], F_SETFD, FD_CLOEXEC) != 0 || (nonblocking && ::fcntl(fds[i], F_SETFL, fl | O_NONBLOCK) != 0)) {
+        if (::fcntl(fds[i], F_SETFD, FD_CLOEXEC) != 0 ||
+            (nonblocking && ::fcntl(fds[i], F_SETFL, fl | O_NONBLOCK) != 0)) {
             int const err = errno;
             ::close(fds[0]);
             ::close(fds[1]);
@@ -45,8 +46,7 @@ int open_exit_notice(pid_t pid) {
         sigaddset(&pipe_signal, SIGPIPE);
         ::pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
         siginfo_t info{};
-        while (::waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
-        }
+        while (::waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {}
         char const byte = 1;
         [[maybe_unused]] auto _ = ::write(out, &byte, 1);  // EPIPE when nobody listens any more: fine
         ::close(out);
@@ -56,8 +56,7 @@ int open_exit_notice(pid_t pid) {
 
 int reap(pid_t pid) {
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     return status;
 }
 

@@ -16,7 +16,8 @@ void random_bytes(void* out, std::size_t n) {
     auto* bytes = static_cast<unsigned char*>(out);
     for (std::size_t got = 0; got < n;) {
         auto const take = std::min<std::size_t>(n - got, 256);
-        if (::getentropy(bytes + got, take) != 0) throw std::runtime_error("getentropy failed: the OS gave no random bytes");
+        if (::getentropy(bytes + got, take) != 0)
+            throw std::runtime_error("getentropy failed: the OS gave no random bytes");
         got += take;
     }
 }

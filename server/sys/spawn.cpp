@@ -26,12 +26,16 @@ int spawn(SpawnRequest const& r, pid_t& pid) {
     }
     for (auto const& f : r.fds) {
         switch (f.from) {
-        case ChildFd::From::null_read: posix_spawn_file_actions_addopen(&fa, f.child_fd, "/dev/null", O_RDONLY, 0); break;
-        case ChildFd::From::null_write: posix_spawn_file_actions_addopen(&fa, f.child_fd, "/dev/null", O_WRONLY, 0); break;
-        case ChildFd::From::append_file:
-            posix_spawn_file_actions_addopen(&fa, f.child_fd, f.path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-            break;
-        case ChildFd::From::descriptor: posix_spawn_file_actions_adddup2(&fa, f.source, f.child_fd); break;
+            case ChildFd::From::null_read:
+                posix_spawn_file_actions_addopen(&fa, f.child_fd, "/dev/null", O_RDONLY, 0);
+                break;
+            case ChildFd::From::null_write:
+                posix_spawn_file_actions_addopen(&fa, f.child_fd, "/dev/null", O_WRONLY, 0);
+                break;
+            case ChildFd::From::append_file:
+                posix_spawn_file_actions_addopen(&fa, f.child_fd, f.path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+                break;
+            case ChildFd::From::descriptor: posix_spawn_file_actions_adddup2(&fa, f.source, f.child_fd); break;
         }
     }
     short flags = 0;

@@ -20,23 +20,23 @@ namespace wasmdev::sys {
 // One thing that happened under the root. Flags, not a kind: the kernel may report several at
 // once, and each backend sets those it can see.
 struct TreeEvent {
-    std::string path{};          // relative to the root, '/'-separated; "" with overflow
-    bool overflow = false;       // events were lost: anything may have changed
+    std::string path{};     // relative to the root, '/'-separated; "" with overflow
+    bool overflow = false;  // events were lost: anything may have changed
     bool directory = false;
-    bool created = false;        // appeared by creation
-    bool moved_in = false;       // appeared by a rename into the tree (or a new directory's file)
-    bool moved_out = false;      // left by a rename
+    bool created = false;    // appeared by creation
+    bool moved_in = false;   // appeared by a rename into the tree (or a new directory's file)
+    bool moved_out = false;  // left by a rename
     bool deleted = false;
-    bool modified = false;       // content written; unless closed is also set, more may follow
-    bool closed = false;         // a writer closed it (or, polling, the write is seen complete)
-    bool attributes = false;     // mode, owner or times changed
+    bool modified = false;    // content written; unless closed is also set, more may follow
+    bool closed = false;      // a writer closed it (or, polling, the write is seen complete)
+    bool attributes = false;  // mode, owner or times changed
 };
 
 struct TreeWatchOptions {
-    std::size_t max_directories = 16384;                   // deeper ones are not watched
+    std::size_t max_directories = 16384;                     // deeper ones are not watched
     std::function<bool(std::string_view)> skip_directory{};  // by name: neither it nor below it
-    std::function<void(std::string const&)> warn{};        // sentences for the user
-    bool force_polling = false;                            // kqueue systems: poll instead
+    std::function<void(std::string const&)> warn{};          // sentences for the user
+    bool force_polling = false;                              // kqueue systems: poll instead
 };
 
 class TreeWatch {

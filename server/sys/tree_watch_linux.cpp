@@ -144,7 +144,8 @@ struct TreeWatch::Impl {
 TreeWatch::TreeWatch(std::filesystem::path root, TreeWatchOptions options)
     : impl_(std::make_unique<Impl>(std::move(root), std::move(options))) {
     impl_->inotify_fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (impl_->inotify_fd < 0) throw std::runtime_error(std::string("inotify is not available: ") + std::strerror(errno));
+    if (impl_->inotify_fd < 0)
+        throw std::runtime_error(std::string("inotify is not available: ") + std::strerror(errno));
     impl_->stop_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (impl_->stop_fd < 0) throw std::runtime_error(std::string("eventfd failed: ") + std::strerror(errno));
     impl_->add_tree("", nullptr);

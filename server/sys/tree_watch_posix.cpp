@@ -12,8 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || \
-    defined(__DragonFly__)
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || defined(__DragonFly__)
 #define WASMDEV_HAVE_KQUEUE 1
 #include <sys/event.h>
 #include <sys/resource.h>
@@ -71,7 +70,8 @@ public:
     // Lists rel again and appends what differs from the last listing (all of it as new when
     // there was none and report_new). Returns the subdirectories now in it; nullopt when it
     // cannot be read (gone: its parent reports that).
-    std::optional<std::vector<std::string>> relist(std::string const& rel, bool report_new, std::vector<TreeEvent>& out) {
+    std::optional<std::vector<std::string>> relist(std::string const& rel, bool report_new,
+                                                   std::vector<TreeEvent>& out) {
         Listing now;
         if (!list(rel, now)) {
             forget(rel);
@@ -174,14 +174,16 @@ private:
             bool const directory = S_ISDIR(st.st_mode);
             if (directory && options_.skip_directory && options_.skip_directory(name)) continue;
             // A directory's own times change with its entries, which are compared one by one.
-            out.emplace(std::string(name), Entry{directory ? 0 : mtime_ns(st), directory ? 0 : std::uint64_t(st.st_size),
-                                                 std::uint64_t(st.st_ino), directory});
+            out.emplace(std::string(name),
+                        Entry{directory ? 0 : mtime_ns(st), directory ? 0 : std::uint64_t(st.st_size),
+                              std::uint64_t(st.st_ino), directory});
         }
         ::closedir(d);
         return true;
     }
 
-    static void compare(std::string const& rel, Listing const& before, Listing const& after, std::vector<TreeEvent>& out) {
+    static void compare(std::string const& rel, Listing const& before, Listing const& after,
+                        std::vector<TreeEvent>& out) {
         auto event = [&](std::string const& name, bool directory) {
             TreeEvent e;
             e.path = join(rel, name);
@@ -246,9 +248,9 @@ struct TreeWatch::Impl {
         bool directory = false;
         std::uint64_t ino = 0;
     };
-    std::unordered_map<int, Watched> watched;          // descriptor → what it watches
-    std::unordered_map<std::string, int> descriptor;   // relative path → its descriptor
-    std::size_t file_budget = 0;                       // descriptors left for files
+    std::unordered_map<int, Watched> watched;         // descriptor → what it watches
+    std::unordered_map<std::string, int> descriptor;  // relative path → its descriptor
+    std::size_t file_budget = 0;                      // descriptors left for files
     bool warned_budget = false;
 #endif
 
@@ -306,8 +308,9 @@ struct TreeWatch::Impl {
         }
         if (!directory && file_budget == 0) {
             if (!warned_budget && options.warn)
-                options.warn("live reload: out of descriptors for file watches; edits to some files in place are "
-                             "not seen (new and renamed files still are)");
+                options.warn(
+                    "live reload: out of descriptors for file watches; edits to some files in place are "
+                    "not seen (new and renamed files still are)");
             warned_budget = true;
             return;
         }

@@ -53,8 +53,10 @@ Cert new_cert(EVP_PKEY* key, char const* organisation, std::string const& common
     ASN1_TIME_set(X509_getm_notBefore(cert.get()), now - 3600);
     ASN1_TIME_set(X509_getm_notAfter(cert.get()), now + lifetime);
     X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<unsigned char const*>(organisation), -1, -1, 0);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<unsigned char const*>(common_name.c_str()), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<unsigned char const*>(organisation), -1, -1,
+                               0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<unsigned char const*>(common_name.c_str()),
+                               -1, -1, 0);
     X509_set_pubkey(cert.get(), key);
     return cert;
 }
@@ -140,7 +142,8 @@ std::vector<std::string> cert_names(X509* cert) {
         GENERAL_NAME const* n = sk_GENERAL_NAME_value(names, i);
         if (n->type == GEN_DNS) {
             auto const* s = n->d.dNSName;
-            out.emplace_back(reinterpret_cast<char const*>(ASN1_STRING_get0_data(s)), std::size_t(ASN1_STRING_length(s)));
+            out.emplace_back(reinterpret_cast<char const*>(ASN1_STRING_get0_data(s)),
+                             std::size_t(ASN1_STRING_length(s)));
         } else if (n->type == GEN_IPADD) {
             auto const* s = n->d.iPAddress;
             char text[INET6_ADDRSTRLEN] = {};

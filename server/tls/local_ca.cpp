@@ -1,8 +1,8 @@
 #include "server/tls/local_ca.hpp"
 
 #include <fcntl.h>
-#include <openssl/err.h>
 #include <fmt/format.h>
+#include <openssl/err.h>
 #include <openssl/x509.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -165,9 +165,10 @@ std::string check_key_pair(fs::path const& cert_file, fs::path const& key_file) 
     if (!cert) return fmt::format("--cert {} holds no PEM certificate", cert_file.string());
     auto key = key_from_pem(*key_text);
     if (!key)
-        return fmt::format("--key {} holds no PEM private key (an encrypted key is not supported: "
-                           "decrypt it with `openssl pkey -in KEY -out KEY.plain`)",
-                           key_file.string());
+        return fmt::format(
+            "--key {} holds no PEM private key (an encrypted key is not supported: "
+            "decrypt it with `openssl pkey -in KEY -out KEY.plain`)",
+            key_file.string());
     bool const match = X509_check_private_key(cert.get(), key.get()) == 1;
     ERR_clear_error();
     if (!match)

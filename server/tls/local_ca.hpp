@@ -14,12 +14,12 @@ namespace wasmdev::tls {
 inline constexpr std::time_t ca_lifetime = std::time_t(10) * 365 * 24 * 3600;
 
 struct LocalCertificates {
-    std::filesystem::path ca_cert{};    // what a phone or another machine must trust
-    std::filesystem::path cert{};       // the leaf, then the CA: the chain the server sends
-    std::filesystem::path key{};        // the leaf's key (mode 0600)
-    std::vector<std::string> names{};   // what the leaf covers
-    bool ca_created = false;            // this call created the CA (it must be trusted anew)
-    std::string issued_because{};       // why this call issued the leaf; empty: reused
+    std::filesystem::path ca_cert{};   // what a phone or another machine must trust
+    std::filesystem::path cert{};      // the leaf, then the CA: the chain the server sends
+    std::filesystem::path key{};       // the leaf's key (mode 0600)
+    std::vector<std::string> names{};  // what the leaf covers
+    bool ca_created = false;           // this call created the CA (it must be trusted anew)
+    std::string issued_because{};      // why this call issued the leaf; empty: reused
 };
 
 // Makes sure dir holds a CA and a leaf for names (created with mode 0700; keys 0600), under

@@ -212,8 +212,10 @@ std::string normalize_path(std::string_view path) {
         i = j;
         if (seg.empty() || seg == ".") continue;
         if (seg == "..") {
-            if (!parts.empty() && parts.back() != "..") parts.pop_back();
-            else if (!absolute) parts.push_back(seg);
+            if (!parts.empty() && parts.back() != "..")
+                parts.pop_back();
+            else if (!absolute)
+                parts.push_back(seg);
             continue;
         }
         parts.push_back(seg);

@@ -25,10 +25,10 @@ struct LineHeader {
     std::uint16_t version = 0;
     std::vector<std::string_view> include_dirs{};  // as stored: v5 entry 0 is the compilation directory;
                                                    // v2-4 entry 0 here is the format's directory 1
-    std::vector<LineFile> files{};            // as stored: v5 file 0 is the primary source; v2-4
-                                              // files[0] is the format's file 1 (indices are 1-based)
-    std::size_t header_bytes = 0;             // the header's length field: what reading it walked
-    std::string error{};                      // empty when the header was read whole
+    std::vector<LineFile> files{};                 // as stored: v5 file 0 is the primary source; v2-4
+                                                   // files[0] is the format's file 1 (indices are 1-based)
+    std::size_t header_bytes = 0;                  // the header's length field: what reading it walked
+    std::string error{};                           // empty when the header was read whole
 };
 
 // Reads the header at offset in .debug_line. Strings in strx forms use str_offsets_base. A

@@ -178,7 +178,8 @@ DwarfInfo read_units(DwarfSections const& s) {
             break;
         }
         if (length > r.remaining()) {
-            problems.add(problem(fmt::format("length {} runs past .debug_info ({} bytes remain)", length, r.remaining())));
+            problems.add(
+                problem(fmt::format("length {} runs past .debug_info ({} bytes remain)", length, r.remaining())));
             break;
         }
         wasm::ByteReader u(*r.take(length));  // the next unit starts after this, whatever happens inside
@@ -203,8 +204,10 @@ DwarfInfo read_units(DwarfSections const& s) {
             }
             unit.unit_type = *type;
             bool ok = true;
-            if (*type == 4 || *type == 5) ok = u.skip(8);                       // skeleton, split_compile: dwo_id
-            else if (*type == 2 || *type == 6) ok = u.skip(8 + ctx.offset_size);  // type, split_type
+            if (*type == 4 || *type == 5)
+                ok = u.skip(8);  // skeleton, split_compile: dwo_id
+            else if (*type == 2 || *type == 6)
+                ok = u.skip(8 + ctx.offset_size);  // type, split_type
             if (!ok) {
                 problems.add(problem("truncated header"));
                 continue;
@@ -232,9 +235,10 @@ DwarfInfo read_units(DwarfSections const& s) {
         AbbrevTables::Miss miss{};
         auto abbrev = abbrevs.find(*abbrev_offset, *code, miss);
         if (!abbrev) {
-            problems.add(problem(miss == AbbrevTables::Miss::over_budget
-                                     ? std::string("abbreviation table not read: the tables read so far overlap too much")
-                                     : fmt::format("abbreviation {} not found at .debug_abbrev+0x{:x}", *code, *abbrev_offset)));
+            problems.add(
+                problem(miss == AbbrevTables::Miss::over_budget
+                            ? std::string("abbreviation table not read: the tables read so far overlap too much")
+                            : fmt::format("abbreviation {} not found at .debug_abbrev+0x{:x}", *code, *abbrev_offset)));
             continue;
         }
         unit.tag = abbrev->tag;
@@ -246,8 +250,9 @@ DwarfInfo read_units(DwarfSections const& s) {
         for (auto const& spec : abbrev->specs) {
             auto v = read_form(u, spec.form, ctx, spec.implicit_const);
             if (!v) {
-                unit.error = fmt::format("form 0x{:x} of attribute 0x{:x} is unknown or truncated; the rest of the unit DIE is skipped",
-                                         spec.form, spec.name);
+                unit.error = fmt::format(
+                    "form 0x{:x} of attribute 0x{:x} is unknown or truncated; the rest of the unit DIE is skipped",
+                    spec.form, spec.name);
                 break;
             }
             switch (spec.name) {
@@ -255,8 +260,16 @@ DwarfInfo read_units(DwarfSections const& s) {
                 case at_comp_dir: comp_dir = v; break;
                 case at_stmt_list: unit.stmt_list = v->u; break;
                 case at_str_offsets_base: str_offsets_base = v->u; break;
-                case at_dwo_name: dwo_name = v; unit.gnu_dwo = false; break;
-                case at_gnu_dwo_name: if (!dwo_name) { dwo_name = v; unit.gnu_dwo = true; } break;
+                case at_dwo_name:
+                    dwo_name = v;
+                    unit.gnu_dwo = false;
+                    break;
+                case at_gnu_dwo_name:
+                    if (!dwo_name) {
+                        dwo_name = v;
+                        unit.gnu_dwo = true;
+                    }
+                    break;
                 default: break;
             }
         }
@@ -295,8 +308,9 @@ DwarfInfo read_units(DwarfSections const& s) {
         }
         out.units.push_back(std::move(unit));
         if (path_bytes > path_budget) {
-            problems.add(fmt::format("more than {} MiB of file paths and unit names; the rest of .debug_info is not read",
-                                     path_budget >> 20));
+            problems.add(
+                fmt::format("more than {} MiB of file paths and unit names; the rest of .debug_info is not read",
+                            path_budget >> 20));
             break;
         }
     }

@@ -51,14 +51,22 @@ MemoryInfo read_memory(Module const& m) {
                 auto kind = r.u8();
                 if (!kind) return info;
                 switch (*kind) {
-                    case 0x00: if (!r.uleb()) return info; break;                          // func: type index
-                    case 0x01: if (!r.u8() || !skip_limits(r)) return info; break;         // table: reftype, limits
-                    case 0x02:                                                             // memory
+                    case 0x00:
+                        if (!r.uleb()) return info;
+                        break;  // func: type index
+                    case 0x01:
+                        if (!r.u8() || !skip_limits(r)) return info;
+                        break;  // table: reftype, limits
+                    case 0x02:  // memory
                         if (!read_limits(r, info)) return info;
                         info.present = info.imported = true;
                         return info;
-                    case 0x03: if (!r.u8() || !r.u8()) return info; break;                 // global: valtype, mut
-                    case 0x04: if (!r.u8() || !r.uleb()) return info; break;               // tag: attribute, type
+                    case 0x03:
+                        if (!r.u8() || !r.u8()) return info;
+                        break;  // global: valtype, mut
+                    case 0x04:
+                        if (!r.u8() || !r.uleb()) return info;
+                        break;             // tag: attribute, type
                     default: return info;  // unknown import kind: nothing after it can be read
                 }
             }

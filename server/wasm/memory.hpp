@@ -10,7 +10,7 @@
 namespace wasmdev::wasm {
 
 struct MemoryInfo {
-    bool present = false;   // a memory is defined or imported
+    bool present = false;  // a memory is defined or imported
     bool imported = false;
     bool shared = false;    // limits flag 0x02 (threads proposal)
     bool memory64 = false;  // limits flag 0x04

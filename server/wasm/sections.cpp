@@ -45,7 +45,8 @@ Module read_sections(std::span<std::uint8_t const> bytes) {
             return m;
         }
         if (*size > r.remaining()) {
-            m.error = fmt::format("section {} at byte {} claims {} bytes, only {} remain", *id, at, *size, r.remaining());
+            m.error =
+                fmt::format("section {} at byte {} claims {} bytes, only {} remain", *id, at, *size, r.remaining());
             finish();
             return m;
         }
@@ -71,8 +72,9 @@ Module read_sections(std::span<std::uint8_t const> bytes) {
             if (!custom_names.insert(name_view).second) {
                 // One kind whatever the name: a crafted module could give every duplicate a name
                 // of its own; the line kept still names the first.
-                warnings.add(fmt::format("duplicate custom section \"{}\" at byte {}; the first one counts", name_view, at),
-                             "duplicate custom section");
+                warnings.add(
+                    fmt::format("duplicate custom section \"{}\" at byte {}; the first one counts", name_view, at),
+                    "duplicate custom section");
                 continue;  // never found by find_custom: the first one counts
             }
             s.name.assign(name_view);

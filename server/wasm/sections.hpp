@@ -16,10 +16,10 @@ namespace wasmdev::wasm {
 inline constexpr std::uint8_t custom_section_id = 0;
 
 struct Section {
-    std::uint8_t id = 0;                     // 0 = custom, 1 type, 2 import, ... 12 data count, 13 tag
-    std::string name{};                      // custom sections only
-    std::size_t offset = 0;                  // of the payload in the module (after a custom section's name)
-    std::span<std::uint8_t const> payload{}; // a view into the module's bytes
+    std::uint8_t id = 0;                      // 0 = custom, 1 type, 2 import, ... 12 data count, 13 tag
+    std::string name{};                       // custom sections only
+    std::size_t offset = 0;                   // of the payload in the module (after a custom section's name)
+    std::span<std::uint8_t const> payload{};  // a view into the module's bytes
 };
 
 // Sections kept per module: a real one has a few dozen; 2-byte empty sections would otherwise
@@ -27,12 +27,12 @@ struct Section {
 inline constexpr std::size_t max_sections = 1u << 16;
 
 struct Module {
-    std::vector<Section> sections{};  // in file order; the ones before a malformed one are kept
-    std::string error{};              // empty when every byte was read; else one line saying where it stopped
+    std::vector<Section> sections{};      // in file order; the ones before a malformed one are kept
+    std::string error{};                  // empty when every byte was read; else one line saying where it stopped
     std::vector<std::string> warnings{};  // duplicate custom sections (the first one counts, as in V8),
                                           // one line per kind with a count; too many sections
-    std::size_t section_count = 0;    // all sections read, kept or not
-    bool is_wasm = false;             // magic and version 1 were there
+    std::size_t section_count = 0;        // all sections read, kept or not
+    bool is_wasm = false;                 // magic and version 1 were there
 };
 
 // Reads the header and section headers. Never throws; bytes that are not a wasm module give

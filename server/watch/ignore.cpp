@@ -7,10 +7,10 @@ bool is_ignored_directory(std::string_view name) {
 }
 
 bool is_ignored_file(std::string_view name) {
-    if (name.empty() || name.starts_with('.')) return true;  // .swp, .#lock, .DS_Store, .git*
-    if (name.ends_with('~')) return true;                    // emacs, gedit backups
+    if (name.empty() || name.starts_with('.')) return true;         // .swp, .#lock, .DS_Store, .git*
+    if (name.ends_with('~')) return true;                           // emacs, gedit backups
     if (name.starts_with('#') && name.ends_with('#')) return true;  // emacs autosave
-    if (name == "4913") return true;  // vim's probe that a directory is writable
+    if (name == "4913") return true;                                // vim's probe that a directory is writable
     for (std::string_view ext : {".swp", ".swx", ".swo", ".tmp", ".pyc", ".o", ".d", ".a", ".lo"})
         if (name.ends_with(ext)) return true;  // editor swap files, build intermediates no page loads
     return is_build_log(name);

@@ -32,8 +32,8 @@ struct Watcher::State {
     State(std::filesystem::path root, Hub& h, WatchOptions const& o, std::function<void(std::string const&)> warn)
         : hub(h),
           tree(std::move(root), sys::TreeWatchOptions{o.max_directories,
-                                                     [](std::string_view name) { return is_ignored_directory(name); },
-                                                     std::move(warn), o.force_polling}),
+                                                      [](std::string_view name) { return is_ignored_directory(name); },
+                                                      std::move(warn), o.force_polling}),
           debouncer(o.quiet, 256, hold_limit(o, tree.sees_close())) {}
 
     void on_event(sys::TreeEvent const& e, Clock::time_point now) {
@@ -77,7 +77,8 @@ struct Watcher::State {
     }
 };
 
-Watcher::Watcher(std::filesystem::path root, Hub& hub, WatchOptions options, std::function<void(std::string const&)> warn)
+Watcher::Watcher(std::filesystem::path root, Hub& hub, WatchOptions options,
+                 std::function<void(std::string const&)> warn)
     : state_(std::make_unique<State>(std::move(root), hub, options, std::move(warn))) {
     thread_ = std::thread([s = state_.get()] { s->run(); });
 }

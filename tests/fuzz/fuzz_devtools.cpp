@@ -40,7 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
             }
             if (auto const* r = std::get_if<browser::RequestPaused>(&m.body)) {
                 auto p = run::parse_emrun_post(r->url, r->post_data);
-                check(p.text.size() <= r->post_data.size() + r->url.size(), "an emrun text is no longer than its request", in);
+                check(p.text.size() <= r->post_data.size() + r->url.size(),
+                      "an emrun text is no longer than its request", in);
             }
         });
         check(frames.pending() <= cap, "the framer holds at most its cap", in);

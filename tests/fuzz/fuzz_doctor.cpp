@@ -18,7 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     std::vector<std::uint8_t> module = input;
     if (!input.empty() && input[0] == '{') {
         // "\0asm" 1, custom section "sourceMappingURL" -> "a.map"; the map is the input.
-        module = {0, 'a', 's', 'm', 1, 0, 0, 0, 0, 23, 16, 's', 'o', 'u', 'r', 'c', 'e', 'M', 'a', 'p', 'p', 'i', 'n', 'g', 'U', 'R', 'L', 5, 'a', '.', 'm', 'a', 'p'};
+        module = {0,   'a', 's', 'm', 1,   0,   0,   0,   0,   23,  16, 's', 'o', 'u', 'r', 'c', 'e',
+                  'M', 'a', 'p', 'p', 'i', 'n', 'g', 'U', 'R', 'L', 5,  'a', '.', 'm', 'a', 'p'};
     }
     FileAccess files;
     files.exists = [](std::string const&) { return true; };

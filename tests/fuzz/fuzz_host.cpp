@@ -35,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     bool const ip = bool(boost::urls::parse_ipv4_address(bind)) || bool(boost::urls::parse_ipv6_address(bind));
     if (http::is_loopback_address(bind)) check(ip, "a loopback bind is an IP literal", in);
     // --bind is always an address (the CLI checks it), so only then is a name never the bind.
-    if (ip && allowed && bare != "localhost" && bare != "127.0.0.1" && bare != "[::1]" && !bare.ends_with(".localhost")) {
+    if (ip && allowed && bare != "localhost" && bare != "127.0.0.1" && bare != "[::1]" &&
+        !bare.ends_with(".localhost")) {
         // Only IP literals are left (the bound one; any, beyond loopback): a name can be allowed
         // only by --allow-host or, beyond loopback, as one of this machine's names.
         check(bare.front() == '[' || (bare.front() >= '0' && bare.front() <= '9'), "a name needs --allow-host", in);

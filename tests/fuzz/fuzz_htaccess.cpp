@@ -55,12 +55,20 @@ std::optional<std::string> mod_headers_value(std::string_view v) {
     std::string out;
     for (std::size_t i = 0; i < v.size(); ++i) {
         if (v[i] == '%') {
-            if (i + 1 < v.size() && v[i + 1] == '%') { out += '%'; ++i; continue; }
+            if (i + 1 < v.size() && v[i + 1] == '%') {
+                out += '%';
+                ++i;
+                continue;
+            }
             return std::nullopt;
         }
         if (v[i] == '\\' && i + 1 < v.size()) {
             char const n = v[i + 1];
-            if (n == '\\') { out += '\\'; ++i; continue; }
+            if (n == '\\') {
+                out += '\\';
+                ++i;
+                continue;
+            }
             if (n == 'n' || n == 't' || n == 'r') return std::nullopt;  // would be a control character
         }
         out += v[i];
@@ -174,8 +182,14 @@ std::optional<std::vector<std::pair<std::string, std::string>>> read_back(std::s
             if ((*w)[2].find('$') != std::string::npos || (*w)[2].empty()) return std::nullopt;
             out.emplace_back((*w)[1], (*w)[2]);
         } else if (f == "caddy") {
-            if (s == "header {") { in_header_block = true; continue; }
-            if (s == "}") { in_header_block = false; continue; }
+            if (s == "header {") {
+                in_header_block = true;
+                continue;
+            }
+            if (s == "}") {
+                in_header_block = false;
+                continue;
+            }
             if (!in_header_block) continue;
             auto w = caddy_words(s);
             if (!w || w->size() != 2 || w->front() == "defer") return std::nullopt;
@@ -249,7 +263,8 @@ void check_host_formats(http::HeaderPolicy const& policy, std::string_view user,
         }
         if (f == "netlify-toml") {
             auto const merged = deploy::merge_toml(user, text);
-            check(merged.error || merged.text.starts_with(user), "a netlify.toml merge keeps the user's bytes first", in);
+            check(merged.error || merged.text.starts_with(user), "a netlify.toml merge keeps the user's bytes first",
+                  in);
             if (merged.conflicts.empty() && !merged.error) {
                 auto const again = deploy::merge_toml(merged.text, text);
                 check(again.conflicts.empty() && again.text == merged.text, "a second TOML merge changes nothing", in);

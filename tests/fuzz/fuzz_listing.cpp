@@ -46,7 +46,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         std::string name(line.substr(1));
         if (name == "." || name == "..") continue;
         bool const dir = line[0] & 1;
-        hostile.push_back({name, dir, std::uint64_t(line.size()) << (line[0] & 31), std::int64_t(line[0]) << 24, false});
+        hostile.push_back(
+            {name, dir, std::uint64_t(line.size()) << (line[0] & 31), std::int64_t(line[0]) << 24, false});
     }
     std::string const display_path = "/" + std::string(display);
     // The same entries under names that sort alike and mean nothing to HTML.

@@ -22,7 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     if (at > 0 && at < html.size()) check(html[at - 1] == '>', "the tag goes right after a '>'", in);
     auto const scan = http::scan_html(html);
     for (auto p : {scan.after_head, scan.after_html, scan.after_doctype})
-        if (p != http::HtmlScan::none) check(p > 0 && p <= html.size() && html[p - 1] == '>', "a tag found ends at its '>'", in);
+        if (p != http::HtmlScan::none)
+            check(p > 0 && p <= html.size() && html[p - 1] == '>', "a tag found ends at its '>'", in);
     auto const out = http::inject_reload(html, token);
     if (http::html_opts_out(html) || !http::is_utf8_page(html)) {
         check(out == html, "an opted-out page, or one not in UTF-8, is untouched", in);

@@ -19,10 +19,12 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         if (*t >= -62135596800 && *t <= 253402300799)
             check(http::parse_http_date(text) == t, "a parsed date formats back to itself", in);
     }
-    auto const etag = http::make_etag(size, size * 3, std::int64_t(size) * 1000003, std::int64_t(size) * 7, http::ContentCoding::gzip);
+    auto const etag = http::make_etag(size, size * 3, std::int64_t(size) * 1000003, std::int64_t(size) * 7,
+                                      http::ContentCoding::gzip);
     check(http::etag_list_matches(etag, etag, false) && http::etag_list_matches("*", etag, false),
           "an ETag matches itself and *", in);
-    if (http::etag_list_matches(in, etag, false)) check(http::etag_list_matches(in, etag, true), "strong implies weak", in);
+    if (http::etag_list_matches(in, etag, false))
+        check(http::etag_list_matches(in, etag, true), "strong implies weak", in);
     // Four headers from one input: If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since.
     auto [a, rest1] = fuzz::split_once(in);
     auto [b, rest2] = fuzz::split_once(rest1);

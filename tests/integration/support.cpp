@@ -66,7 +66,8 @@ RawClient::RawClient(std::uint16_t port, std::chrono::milliseconds deadline) : d
 void RawClient::send(std::string_view bytes) {
     beast::error_code ec = asio::error::would_block;
     ioc_.restart();
-    asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()), [&](beast::error_code e, std::size_t) { ec = e; });
+    asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()),
+                      [&](beast::error_code e, std::size_t) { ec = e; });
     ioc_.run_for(deadline_);
     if (ec) throw std::runtime_error("send failed: " + ec.message());
 }
@@ -99,10 +100,12 @@ bool RawClient::wait_for(std::string_view marker) {
     auto const until = std::chrono::steady_clock::now() + deadline_;
     auto seen = [&] {
         auto const data = buffer_.cdata();
-        return std::string_view(static_cast<char const*>(data.data()), data.size()).find(marker) != std::string_view::npos;
+        return std::string_view(static_cast<char const*>(data.data()), data.size()).find(marker) !=
+               std::string_view::npos;
     };
     while (!seen()) {
-        auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        auto const left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
         if (left <= 0ms) return false;
         beast::error_code ec = asio::error::would_block;
         ioc_.restart();

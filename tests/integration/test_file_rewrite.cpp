@@ -3,20 +3,20 @@
 // mixing old and new bytes; replaced by rename (a new inode), the old version goes out whole,
 // as its ETag promised (synchronised on the body's bytes read by a slow client, not on sleeps).
 // A file rewritten without pause: whole replies or 503s, never an empty one (counted).
-#include <doctest/doctest.h>
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <boost/asio/socket_base.hpp>
 #include <atomic>
+#include <boost/asio/socket_base.hpp>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
-#include <string>
 
 #include "tests/integration/support.hpp"
 
@@ -169,7 +169,9 @@ Outcome get_once(std::uint16_t port, std::string const& target, std::vector<std:
     auto const length_at = out.head.find("Content-Length: ");
     if (length_at != std::string::npos) {
         auto const length = std::stoull(out.head.substr(length_at + 16));
-        out.reply = body.size() == length ? Reply::whole : body.empty() && length > 0 ? Reply::empty : Reply::cut_after_bytes;
+        out.reply = body.size() == length        ? Reply::whole
+                    : body.empty() && length > 0 ? Reply::empty
+                                                 : Reply::cut_after_bytes;
     } else {  // chunked: whole when its last chunk came
         out.reply = body.ends_with("0\r\n\r\n") ? Reply::whole : body.empty() ? Reply::empty : Reply::cut_after_bytes;
     }

@@ -95,7 +95,8 @@ TEST_CASE("compression: 16 concurrent clients of one uncached file get correct b
     std::vector<std::string> bodies(16);
     std::vector<std::thread> clients;
     for (std::size_t i = 0; i < bodies.size(); ++i)
-        clients.emplace_back([&, i] { bodies[i] = request(srv.port(), "GET", "/app.wasm", {"Accept-Encoding: gzip"}).body; });
+        clients.emplace_back(
+            [&, i] { bodies[i] = request(srv.port(), "GET", "/app.wasm", {"Accept-Encoding: gzip"}).body; });
     for (auto& t : clients) t.join();
     for (auto const& b : bodies) CHECK(compress::decompress_all(compress::Coding::gzip, b) == bytes);
     auto stats = request(srv.port(), "GET", "/__wasmdev/stats.json");
@@ -118,7 +119,8 @@ TEST_CASE("compression: small - incompressible and ranged responses are sent as 
     CHECK(ranged.status == 206);
     CHECK_FALSE(ranged.has("Content-Encoding"));
     CHECK(ranged.body == wasm_like(100000, 4).substr(10, 10));
-    auto refused = request(srv.port(), "GET", "/app.wasm", {"Accept-Encoding: identity;q=0, br;q=0, zstd;q=0, gzip;q=0, deflate;q=0"});
+    auto refused = request(srv.port(), "GET", "/app.wasm",
+                           {"Accept-Encoding: identity;q=0, br;q=0, zstd;q=0, gzip;q=0, deflate;q=0"});
     CHECK(refused.status == 406);
 }
 
@@ -142,7 +144,8 @@ TEST_CASE("validators: ETag per coding - 304 with Vary and the policy headers - 
     CHECK(again.header("Cross-Origin-Embedder-Policy") == "require-corp");
     CHECK(again.header("Cross-Origin-Opener-Policy") == "same-origin");
 
-    auto gz_again = request(srv.port(), "GET", "/app.js", {"Accept-Encoding: gzip", "If-None-Match: " + gz.header("ETag")});
+    auto gz_again =
+        request(srv.port(), "GET", "/app.js", {"Accept-Encoding: gzip", "If-None-Match: " + gz.header("ETag")});
     CHECK(gz_again.status == 304);
     auto cross = request(srv.port(), "GET", "/app.js", {"Accept-Encoding: gzip", "If-None-Match: " + etag});
     CHECK(cross.status == 200);  // the identity tag does not validate the gzip representation
@@ -193,7 +196,9 @@ TEST_CASE("validators: a file rewritten in place with the same size and its old 
         auto first = request(srv.port(), "GET", "/python.wasm", {enc});
         REQUIRE(first.status == 200);
         // The compressed body is cached once complete: ask again until it is served from the cache.
-        for (int i = 0; i < 200 && coding == "gzip" && !request(srv.port(), "GET", "/python.wasm", {enc}).has("Content-Length"); ++i)
+        for (int i = 0;
+             i < 200 && coding == "gzip" && !request(srv.port(), "GET", "/python.wasm", {enc}).has("Content-Length");
+             ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         auto const next = wasm_like(200000, coding == "gzip" ? 9 : 8);
         dir.write("python.wasm", next);  // in place, same size
@@ -214,14 +219,21 @@ TEST_CASE("ranges: single - suffix - open - multipart byte-exact  416  If-Range 
     auto const bytes = wasm_like(100000, 9);
     dir.write("python.data", bytes);
     TestServer srv(config_for(dir.path));
-    struct Row { std::string range; std::uint64_t first, last; };
-    Row const rows[] = {{"bytes=0-99", 0, 99}, {"bytes=-100", 99900, 99999}, {"bytes=99000-", 99000, 99999},
-                        {"bytes=5-5", 5, 5}, {"bytes=0-999999", 0, 99999}};
+    struct Row {
+        std::string range;
+        std::uint64_t first, last;
+    };
+    Row const rows[] = {{"bytes=0-99", 0, 99},
+                        {"bytes=-100", 99900, 99999},
+                        {"bytes=99000-", 99000, 99999},
+                        {"bytes=5-5", 5, 5},
+                        {"bytes=0-999999", 0, 99999}};
     for (auto const& row : rows) {
         CAPTURE(row.range);
         auto r = request(srv.port(), "GET", "/python.data", {"Range: " + row.range});
         CHECK(r.status == 206);
-        CHECK(r.header("Content-Range") == "bytes " + std::to_string(row.first) + "-" + std::to_string(row.last) + "/100000");
+        CHECK(r.header("Content-Range") ==
+              "bytes " + std::to_string(row.first) + "-" + std::to_string(row.last) + "/100000");
         CHECK(r.body == bytes.substr(row.first, row.last - row.first + 1));
         CHECK(r.header("Cross-Origin-Embedder-Policy") == "require-corp");
     }
@@ -230,7 +242,8 @@ TEST_CASE("ranges: single - suffix - open - multipart byte-exact  416  If-Range 
     auto type = multi.header("Content-Type");
     REQUIRE(type.starts_with("multipart/byteranges; boundary="));
     auto boundary = type.substr(type.find('=') + 1);
-    auto expected = "\r\n--" + boundary + "\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 0-14/100000\r\n\r\n" +
+    auto expected = "\r\n--" + boundary +
+                    "\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 0-14/100000\r\n\r\n" +
                     bytes.substr(0, 15) + "\r\n--" + boundary +
                     "\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 50-59/100000\r\n\r\n" +
                     bytes.substr(50, 10) + "\r\n--" + boundary + "--\r\n";
@@ -371,12 +384,14 @@ TEST_CASE("decide then act: after a restart a 304 - 412 - 416 and a HEAD start n
         gzip_etag = request(before_restart.port(), "GET", "/app.wasm", {"Accept-Encoding: gzip"}).header("ETag");
     }
     TestServer srv(config_for(dir.path));
-    auto const not_modified = request(srv.port(), "GET", "/app.wasm", {"Accept-Encoding: gzip", "If-None-Match: " + gzip_etag});
+    auto const not_modified =
+        request(srv.port(), "GET", "/app.wasm", {"Accept-Encoding: gzip", "If-None-Match: " + gzip_etag});
     CHECK(not_modified.status == 304);
     CHECK(not_modified.header("ETag") == gzip_etag);
     auto const failed = request(srv.port(), "GET", "/app.wasm", {"Accept-Encoding: gzip", "If-Match: \"other\""});
     CHECK(failed.status == 412);
-    auto const unsatisfiable = request(srv.port(), "GET", "/app.wasm", {"Accept-Encoding: gzip", "Range: bytes=99999999-"});
+    auto const unsatisfiable =
+        request(srv.port(), "GET", "/app.wasm", {"Accept-Encoding: gzip", "Range: bytes=99999999-"});
     CHECK(unsatisfiable.status == 416);
     auto const head = request(srv.port(), "HEAD", "/app.wasm", {"Accept-Encoding: gzip"});
     CHECK(head.status == 200);

@@ -61,8 +61,9 @@ net::WriteResult write_sync(http::ResponsePlan const& plan, std::string& wire) {
     RecordingTransport t(ioc);
     net::WriteScratch scratch;
     net::WriteResult result;
-    asio::co_spawn(ioc, [&]() -> net::Task<void> { result = co_await net::write_response(t, plan, 11, true, scratch); },
-                   asio::detached);
+    asio::co_spawn(
+        ioc, [&]() -> net::Task<void> { result = co_await net::write_response(t, plan, 11, true, scratch); },
+        asio::detached);
     ioc.run();
     wire = t.wire;
     return result;

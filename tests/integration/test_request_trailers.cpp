@@ -22,15 +22,19 @@ TEST_CASE("trailers: a trailer named like a head field never changes the head th
     TempTree dir;
     dir.write("root/app.js", "console.log(1)");
     TestServer srv(config_for(dir.path / "root"));
-    struct Row { std::string_view what, head_fields, trailers; unsigned status; std::string_view body; };
+    struct Row {
+        std::string_view what, head_fields, trailers;
+        unsigned status;
+        std::string_view body;
+    };
     Row const rows[] = {
         {"two Accept trailers keep the Range of the head", "Accept: */*\r\nRange: bytes=0-0\r\n",
          "Accept: text/html\r\nAccept: image/png\r\n", 206, "c"},
         {"one Accept trailer keeps the Range of the head", "Accept: */*\r\nRange: bytes=0-0\r\n",
          "Accept: text/html\r\n", 206, "c"},
         {"a Host trailer is not a second Host", "", "Host: evil.example\r\n", 200, "console.log(1)"},
-        {"a Range trailer beside a head Range is not a second Range", "Range: bytes=0-0\r\n", "Range: bytes=1-1\r\n", 206,
-         "c"},
+        {"a Range trailer beside a head Range is not a second Range", "Range: bytes=0-0\r\n", "Range: bytes=1-1\r\n",
+         206, "c"},
         {"a Range trailer alone is no Range", "", "Range: bytes=0-0\r\n", 200, "console.log(1)"},
     };
     for (auto const& row : rows) {

@@ -47,9 +47,12 @@ void check_policy_headers(Response const& r) {
 TEST_CASE("serve: policy headers on 200 - 204 - 301 - 403 - 404 - 405 and on a 400 for a malformed request") {
     Site site;
     TestServer srv(config_for(site.root));
-    struct Row { std::string_view method, target; unsigned status; };
+    struct Row {
+        std::string_view method, target;
+        unsigned status;
+    };
     Row const rows[] = {
-        {"GET", "/app.wasm", 200}, {"OPTIONS", "/", 204},   {"GET", "/sub", 301},
+        {"GET", "/app.wasm", 200},   {"OPTIONS", "/", 204},      {"GET", "/sub", 301},
         {"GET", "/escape.txt", 403}, {"GET", "/nope.wasm", 404}, {"DELETE", "/app.wasm", 405},
         {"GET", "/__wasmdev", 301},
     };
@@ -157,9 +160,13 @@ TEST_CASE("serve: traversal in raw request targets never reaches outside the roo
     Site site;
     TestServer srv(config_for(site.root));
     std::string_view const targets[] = {
-        "/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/..%2fsecret.txt", "/..%5csecret.txt",
-        "/.%2e/secret.txt", "/%252e%252e/secret.txt", "/sub/../../secret.txt", "/%c0%ae%c0%ae/secret.txt",
-        "http://127.0.0.1/../secret.txt", "/..\\secret.txt", "/escape.txt", "/%00/../secret.txt", "/.git/config",
+        "/../secret.txt",           "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",     "/..%2fsecret.txt",
+        "/..%5csecret.txt",         "/.%2e/secret.txt",
+        "/%252e%252e/secret.txt",   "/sub/../../secret.txt",
+        "/%c0%ae%c0%ae/secret.txt", "http://127.0.0.1/../secret.txt",
+        "/..\\secret.txt",          "/escape.txt",
+        "/%00/../secret.txt",       "/.git/config",
         "/%2egit/config",
     };
     for (auto t : targets) {
@@ -219,8 +226,8 @@ TEST_CASE("serve: a body on a GET is consumed - so it cannot smuggle a second re
     TestServer srv(config_for(site.root));
     RawClient c(srv.port());
     std::string smuggled = request_line("GET", "/.git/config");
-    c.send("GET /app.js HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + std::to_string(smuggled.size()) + "\r\n\r\n" +
-           smuggled + request_line("GET", "/sub/inner.txt"));
+    c.send("GET /app.js HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + std::to_string(smuggled.size()) +
+           "\r\n\r\n" + smuggled + request_line("GET", "/sub/inner.txt"));
     auto r1 = c.read();
     auto r2 = c.read();
     REQUIRE((r1 && r2));
@@ -228,8 +235,9 @@ TEST_CASE("serve: a body on a GET is consumed - so it cannot smuggle a second re
     CHECK(r2->body == "inner");  // not the smuggled request's answer
 
     RawClient chunked(srv.port());
-    chunked.send("GET /app.js HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n" +
-                 request_line("GET", "/sub/inner.txt"));
+    chunked.send(
+        "GET /app.js HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n" +
+        request_line("GET", "/sub/inner.txt"));
     auto c1 = chunked.read();
     auto c2 = chunked.read();
     REQUIRE((c1 && c2));
@@ -253,11 +261,14 @@ TEST_CASE("serve: foreign Host headers are refused (DNS rebinding) - localhost n
     auto cfg = config_for(site.root);
     cfg.allow_hosts = {"dev.example"};
     TestServer srv(cfg);
-    struct Row { std::string_view host; unsigned status; };
+    struct Row {
+        std::string_view host;
+        unsigned status;
+    };
     Row const rows[] = {
-        {"evil.com", 403}, {"127.0.0.1.evil.com:80", 403}, {"localhost.evil.com", 403},
-        {"localhost:8000", 200}, {"app.localhost", 200}, {"127.0.0.1", 200}, {"[::1]:8000", 200},
-        {"dev.example:1234", 200},
+        {"evil.com", 403},       {"127.0.0.1.evil.com:80", 403}, {"localhost.evil.com", 403},
+        {"localhost:8000", 200}, {"app.localhost", 200},         {"127.0.0.1", 200},
+        {"[::1]:8000", 200},     {"dev.example:1234", 200},
     };
     for (auto const& row : rows) {
         CAPTURE(row.host);
@@ -333,13 +344,15 @@ TEST_CASE("serve: a client that stops reading is dropped after the write-stall t
     // that the server let go: only the stats request itself is open now.) Asked until then,
     // within the timeout plus the sweeper's period plus generous slack for a loaded machine.
     auto const let_go = [&] {
-        return request(srv.port(), "GET", "/__wasmdev/stats.json").body.find("\"connections\": {\"open\": 1}") != std::string::npos;
+        return request(srv.port(), "GET", "/__wasmdev/stats.json").body.find("\"connections\": {\"open\": 1}") !=
+               std::string::npos;
     };
     // The answer that saw it counts: asking once more could find the previous stats connection
     // not yet closed ("open": 2) and fail a server that did let go.
     auto const started = std::chrono::steady_clock::now();
     bool released = false;
-    while (!(released = let_go()) && std::chrono::steady_clock::now() - started < 15s) std::this_thread::sleep_for(100ms);
+    while (!(released = let_go()) && std::chrono::steady_clock::now() - started < 15s)
+        std::this_thread::sleep_for(100ms);
     CHECK(released);
     CHECK(request(srv.port(), "GET", "/app.js").status == 200);
 }
@@ -380,8 +393,7 @@ TEST_CASE("serve: clients that hang up in the middle of large bodies cost nothin
             int fd = c.socket().native_handle();
             ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
             char buf[65536];
-            while (::recv(fd, buf, sizeof buf, 0) > 0) {
-            }
+            while (::recv(fd, buf, sizeof buf, 0) > 0) {}
         }
     }
     std::this_thread::sleep_for(300ms);

@@ -21,7 +21,9 @@ namespace asio = boost::asio;
 namespace ssl = boost::asio::ssl;
 using asio::ip::tcp;
 
-TEST_CASE("serve over TLS: a client that never finishes its handshake, or idles after it, is dropped at the header deadline") {
+TEST_CASE(
+    "serve over TLS: a client that never finishes its handshake, or idles after it, is dropped at the header "
+    "deadline") {
     TlsSite site;
     site.cfg.header_timeout_s = 1;
     TestServer srv(site.cfg);
@@ -61,7 +63,9 @@ TEST_CASE("serve over TLS: a client that stops reading is dropped after the writ
     REQUIRE(stalled.send(request_line("GET", "/huge.bin")));
     // The server let go when only the stats request itself is open; asked until then, within
     // the timeout plus the sweeper's period plus slack for a loaded machine.
-    auto const let_go = [&] { return tls_get(srv.port(), "/__wasmdev/stats.json").find("\"connections\": {\"open\": 1}") != std::string::npos; };
+    auto const let_go = [&] {
+        return tls_get(srv.port(), "/__wasmdev/stats.json").find("\"connections\": {\"open\": 1}") != std::string::npos;
+    };
     auto const started = std::chrono::steady_clock::now();
     while (!let_go() && std::chrono::steady_clock::now() - started < 15s) std::this_thread::sleep_for(100ms);
     CHECK(let_go());

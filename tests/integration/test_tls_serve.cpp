@@ -96,13 +96,14 @@ TEST_CASE("serve over TLS: a client that stalls before its ClientHello is whole 
     RawClient connect_only(srv.port());
     auto const stats = tls_stats(srv.port());
     CAPTURE(stats);
-    CHECK(stat(stats, "open") == 5);  // the three, the silent one and this request: all accepted
+    CHECK(stat(stats, "open") == 5);                    // the three, the silent one and this request: all accepted
     CHECK(stat(stats, "handshakes_in_progress") == 0);  // this request's handshake is over by now
     CHECK(stat(stats, "handshakes_waiting") == 0);
     CHECK(stat(stats, "handshakes_peak") == 1);  // only this request's handshake ever held one
 }
 
-TEST_CASE("serve over TLS: stalled handshakes never exceed the cap, and a browser's request is answered once they time out") {
+TEST_CASE(
+    "serve over TLS: stalled handshakes never exceed the cap, and a browser's request is answered once they time out") {
     TlsSite site;
     site.cfg.max_connections = 16;  // a cap of 4 handshakes in progress
     site.cfg.header_timeout_s = 1;

@@ -4,11 +4,11 @@
 #pragma once
 #include <doctest/doctest.h>
 
+#include <array>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
-#include <array>
 #include <ctime>
 #include <functional>
 #include <string>
@@ -27,8 +27,8 @@ struct TlsSite {
         dir.write("root/huge.bin", std::string(32 << 20, 'x'));
         cfg = config_for(dir.path / "root");
         std::string error;
-        auto made = tls::ensure_local_certificates(dir.path / "tls", {"127.0.0.1", "::1", "localhost"}, std::time(nullptr),
-                                                   "wasmdev test CA", error);
+        auto made = tls::ensure_local_certificates(dir.path / "tls", {"127.0.0.1", "::1", "localhost"},
+                                                   std::time(nullptr), "wasmdev test CA", error);
         REQUIRE_MESSAGE(made, error);
         cfg.tls = {true, made->cert, made->key, made->ca_cert, made->names};
     }
@@ -38,7 +38,8 @@ struct TlsSite {
 class TlsClient {
 public:
     explicit TlsClient(std::uint16_t port, std::chrono::milliseconds deadline = 5s) : deadline_(deadline) {
-        ctx_.set_verify_mode(boost::asio::ssl::verify_none);  // trust is tls_serve.sh's subject; these tests time things
+        ctx_.set_verify_mode(
+            boost::asio::ssl::verify_none);  // trust is tls_serve.sh's subject; these tests time things
         stream_.next_layer().connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
     }
     bool handshake() {
@@ -68,8 +69,10 @@ public:
         bool closed = false;
         std::array<char, 4096> sink;
         std::function<void(boost::system::error_code, std::size_t)> on_read = [&](auto ec, std::size_t) {
-            if (ec) closed = true;
-            else stream_.async_read_some(boost::asio::buffer(sink), on_read);
+            if (ec)
+                closed = true;
+            else
+                stream_.async_read_some(boost::asio::buffer(sink), on_read);
         };
         stream_.async_read_some(boost::asio::buffer(sink), on_read);
         ioc_.restart();
@@ -95,6 +98,5 @@ inline std::string tls_get(std::uint16_t port, std::string_view target) {
     c.send(request_line("GET", target, {"Connection: close"}));
     return c.read_all();
 }
-
 
 }  // namespace wasmdev::test

@@ -16,7 +16,7 @@
 namespace wasmdev::test {
 
 struct TempFile {
-    std::string path{};   // relative to the tree, '/'-separated: "sub/app.wasm"
+    std::string path{};  // relative to the tree, '/'-separated: "sub/app.wasm"
     std::string bytes{};
 };
 

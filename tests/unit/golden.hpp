@@ -12,7 +12,9 @@
 
 namespace golden {
 
-inline std::string golden_path(std::string const& name) { return std::string(WASMDEV_SOURCE_DIR) + "/tests/golden/" + name; }
+inline std::string golden_path(std::string const& name) {
+    return std::string(WASMDEV_SOURCE_DIR) + "/tests/golden/" + name;
+}
 
 inline std::vector<std::string> lines_of(std::string const& text) {
     std::vector<std::string> out;
@@ -27,7 +29,8 @@ inline std::string diff_hint(std::string const& expected, std::string const& act
     std::size_t first = 0;
     while (first < e.size() && first < a.size() && e[first] == a[first]) ++first;
     std::size_t tail = 0;
-    while (tail < e.size() - first && tail < a.size() - first && e[e.size() - 1 - tail] == a[a.size() - 1 - tail]) ++tail;
+    while (tail < e.size() - first && tail < a.size() - first && e[e.size() - 1 - tail] == a[a.size() - 1 - tail])
+        ++tail;
     std::size_t const from = first >= 3 ? first - 3 : 0;
     std::ostringstream out;
     out << "@@ -" << first + 1 << " +" << first + 1 << " @@\n";
@@ -56,10 +59,11 @@ inline void check_golden(std::string const& name, std::string const& actual) {
     std::ostringstream expected;
     expected << in.rdbuf();
     if (expected.str() != actual) {
-        FAIL_CHECK("output differs from tests/golden/" << name << " (- golden, + now):\n"
-                                                       << diff_hint(expected.str(), actual)
-                                                       << "If the change is intended, rerun with WASMDEV_UPDATE_GOLDEN=1, "
-                                                          "review `git diff tests/golden` and commit it.");
+        FAIL_CHECK("output differs from tests/golden/"
+                   << name << " (- golden, + now):\n"
+                   << diff_hint(expected.str(), actual)
+                   << "If the change is intended, rerun with WASMDEV_UPDATE_GOLDEN=1, "
+                      "review `git diff tests/golden` and commit it.");
     }
 }
 

@@ -24,7 +24,10 @@ std::vector<std::string> split_all(FrameSplitter& f, std::vector<std::string> co
 }  // namespace
 
 TEST_CASE("FrameSplitter: messages end at NUL wherever the reads split them") {
-    struct Row { std::vector<std::string> chunks; std::vector<std::string> messages; };
+    struct Row {
+        std::vector<std::string> chunks;
+        std::vector<std::string> messages;
+    };
     Row const rows[] = {
         {{"{\"a\":1}\0"s}, {"{\"a\":1}"}},
         {{"{\"a\"", ":1}\0{\"b\":2}\0"s}, {"{\"a\":1}", "{\"b\":2}"}},
@@ -62,7 +65,10 @@ TEST_CASE("decode_message: console calls keep their type, arguments, time and th
 }
 
 TEST_CASE("decode_message: an uncaught error reads as DevTools shows it, stack included") {
-    struct Row { std::string json; std::string text; };
+    struct Row {
+        std::string json;
+        std::string text;
+    };
     Row const rows[] = {
         {R"J({"method":"Runtime.exceptionThrown","params":{"timestamp":1,"exceptionDetails":{"text":"Uncaught",
             "exception":{"type":"object","subtype":"error","className":"Error","description":"Error: boom\n    at f (http://x/a.js:1:7)"}}}})J",
@@ -101,26 +107,35 @@ TEST_CASE("decode_message: responses, targets, dialogs, paused requests and bind
     CHECK(at->target_type == "worker");
     CHECK(at->waiting_for_debugger);
 
-    auto d = decode_message(R"J({"method":"Page.javascriptDialogOpening","params":{"type":"prompt","message":"Input: "}})J");
+    auto d =
+        decode_message(R"J({"method":"Page.javascriptDialogOpening","params":{"type":"prompt","message":"Input: "}})J");
     REQUIRE(std::get_if<DialogOpening>(&d.body));
     CHECK(std::get<DialogOpening>(d.body).type == "prompt");
 
-    auto p = decode_message(R"J({"method":"Fetch.requestPaused","params":{"requestId":"R","request":{"url":"http://localhost:1/stdio.html","method":"POST","postData":"^exit^3"}}})J");
+    auto p = decode_message(
+        R"J({"method":"Fetch.requestPaused","params":{"requestId":"R","request":{"url":"http://localhost:1/stdio.html","method":"POST","postData":"^exit^3"}}})J");
     auto const* rp = std::get_if<RequestPaused>(&p.body);
     REQUIRE(rp);
     CHECK(rp->request_id == "R");
     CHECK(rp->method == "POST");
     CHECK(rp->post_data == "^exit^3");
 
-    auto bc = decode_message(R"J({"method":"Runtime.bindingCalled","params":{"name":"__wasmdevRunReport","payload":"{\"exit\":5}"}})J");
+    auto bc = decode_message(
+        R"J({"method":"Runtime.bindingCalled","params":{"name":"__wasmdevRunReport","payload":"{\"exit\":5}"}})J");
     REQUIRE(std::get_if<BindingCalled>(&bc.body));
     CHECK(std::get<BindingCalled>(bc.body).payload == R"J({"exit":5})J");
 }
 
 TEST_CASE("decode_message: anything malformed or unexpected is ignored, never thrown") {
-    std::string const rows[] = {"", "{", "[]", "null", "{\"method\":5}", "{\"id\":\"x\"}",
+    std::string const rows[] = {"",
+                                "{",
+                                "[]",
+                                "null",
+                                "{\"method\":5}",
+                                "{\"id\":\"x\"}",
                                 R"J({"method":"Runtime.consoleAPICalled","params":{"args":7,"type":[]}})J",
-                                R"J({"method":"Target.attachedToTarget","params":"x"})J", std::string(200, '[')};
+                                R"J({"method":"Target.attachedToTarget","params":"x"})J",
+                                std::string(200, '[')};
     for (auto const& row : rows) {
         CAPTURE(row);
         auto m = decode_message(row);
@@ -131,7 +146,10 @@ TEST_CASE("decode_message: anything malformed or unexpected is ignored, never th
 }
 
 TEST_CASE("remote_value_text: values as console.log prints them") {
-    struct Row { char const* json; char const* text; };
+    struct Row {
+        char const* json;
+        char const* text;
+    };
     Row const rows[] = {
         {R"J({"type":"string","value":"hi"})J", "hi"},
         {R"J({"type":"number","value":1.5,"description":"1.5"})J", "1.5"},
@@ -141,9 +159,11 @@ TEST_CASE("remote_value_text: values as console.log prints them") {
         {R"J({"type":"object","subtype":"null","value":null})J", "null"},
         {R"J({"type":"bigint","unserializableValue":"12n","description":"12n"})J", "12n"},
         {R"J({"type":"object","className":"Object","description":"Object","preview":{"type":"object","overflow":false,
-            "properties":[{"name":"a","type":"number","value":"1"},{"name":"b","type":"string","value":"x"}]}})J", "{a: 1, b: 'x'}"},
+            "properties":[{"name":"a","type":"number","value":"1"},{"name":"b","type":"string","value":"x"}]}})J",
+         "{a: 1, b: 'x'}"},
         {R"J({"type":"object","subtype":"array","description":"Array(2)","preview":{"type":"object","subtype":"array","overflow":true,
-            "properties":[{"name":"0","type":"number","value":"1"},{"name":"1","type":"number","value":"2"}]}})J", "[1, 2, …]"},
+            "properties":[{"name":"0","type":"number","value":"1"},{"name":"1","type":"number","value":"2"}]}})J",
+         "[1, 2, …]"},
         {R"J({"type":"function","className":"Function","description":"function f() {}"})J", "function f() {}"},
     };
     for (auto const& row : rows) {
@@ -155,7 +175,10 @@ TEST_CASE("remote_value_text: values as console.log prints them") {
 TEST_CASE("console_text: format specifiers take the following arguments; the rest are joined by spaces") {
     auto s = [](std::string t) { return RemoteValue{std::move(t), true}; };
     auto v = [](std::string t) { return RemoteValue{std::move(t), false}; };
-    struct Row { std::vector<RemoteValue> args; std::string text; };
+    struct Row {
+        std::vector<RemoteValue> args;
+        std::string text;
+    };
     Row const rows[] = {
         {{}, ""},
         {{s("plain")}, "plain"},
@@ -177,7 +200,8 @@ TEST_CASE("console_text: format specifiers take the following arguments; the res
 }
 
 TEST_CASE("encode_command: a session's command names its session; the browser's does not") {
-    CHECK(encode_command(3, "Page.enable", {}, "S") == R"J({"id":3,"method":"Page.enable","params":{},"sessionId":"S"})J");
+    CHECK(encode_command(3, "Page.enable", {}, "S") ==
+          R"J({"id":3,"method":"Page.enable","params":{},"sessionId":"S"})J");
     CHECK(encode_command(1, "Target.createTarget", {{"url", "about:blank"}}) ==
           R"J({"id":1,"method":"Target.createTarget","params":{"url":"about:blank"}})J");
 }
@@ -185,10 +209,12 @@ TEST_CASE("encode_command: a session's command names its session; the browser's 
 TEST_CASE("chromium_argv: headless on the DevTools pipe, a private profile, --no-sandbox only as root") {
     auto user = chromium_argv("/usr/bin/chromium", "/tmp/p", false);
     auto root = chromium_argv("/usr/bin/chromium", "/tmp/p", true);
-    auto has = [](std::vector<std::string> const& v, std::string const& s) { return std::find(v.begin(), v.end(), s) != v.end(); };
-    for (auto const* flag : {"--headless", "--remote-debugging-pipe", "--user-data-dir=/tmp/p", "--disable-gpu",
-                             "--disable-quic", "--no-first-run", "--disable-background-networking",
-                             "--disable-component-update", "--disable-sync"}) {
+    auto has = [](std::vector<std::string> const& v, std::string const& s) {
+        return std::find(v.begin(), v.end(), s) != v.end();
+    };
+    for (auto const* flag :
+         {"--headless", "--remote-debugging-pipe", "--user-data-dir=/tmp/p", "--disable-gpu", "--disable-quic",
+          "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"}) {
         CAPTURE(flag);
         CHECK(has(user, flag));
         CHECK(has(root, flag));

@@ -17,11 +17,16 @@ using namespace wasmdev::browser;
 namespace fs = std::filesystem;
 
 TEST_CASE("is_run_dir_name: only names mkdtemp makes from wasmdev-run-XXXXXX") {
-    struct Row { char const* name; bool ok; };
+    struct Row {
+        char const* name;
+        bool ok;
+    };
     Row const rows[] = {
-        {"wasmdev-run-a1B2c3", true}, {"wasmdev-run-abcdef", true},  {"wasmdev-run-abcde", false},
-        {"wasmdev-run-abcdefg", false}, {"wasmdev-run-abc/ef", false}, {"wasmdev-run-abc.ef", false},
-        {"wasmdev-build-abcdef", false}, {"", false},                  {"xwasmdev-run-abcdef", false},
+        {"wasmdev-run-a1B2c3", true},    {"wasmdev-run-abcdef", true},
+        {"wasmdev-run-abcde", false},    {"wasmdev-run-abcdefg", false},
+        {"wasmdev-run-abc/ef", false},   {"wasmdev-run-abc.ef", false},
+        {"wasmdev-build-abcdef", false}, {"", false},
+        {"xwasmdev-run-abcdef", false},
     };
     for (auto const& row : rows) {
         CAPTURE(row.name);
@@ -32,13 +37,17 @@ TEST_CASE("is_run_dir_name: only names mkdtemp makes from wasmdev-run-XXXXXX") {
 TEST_CASE("is_collectable: a dead run's own directory whose browser is gone, nothing else") {
     RunDirState const dead{"wasmdev-run-abcdef", true, true, true, true, false};
     CHECK(is_collectable(dead));
-    auto with = [&](auto change) { RunDirState s = dead; change(s); return is_collectable(s); };
+    auto with = [&](auto change) {
+        RunDirState s = dead;
+        change(s);
+        return is_collectable(s);
+    };
     CHECK_FALSE(with([](RunDirState& s) { s.name = "wasmdev-run-abc"; }));
-    CHECK_FALSE(with([](RunDirState& s) { s.is_directory = false; }));       // a symlink or a file
-    CHECK_FALSE(with([](RunDirState& s) { s.owned_by_us = false; }));        // another user's
-    CHECK_FALSE(with([](RunDirState& s) { s.lock_taken = false; }));         // a live run holds it
-    CHECK_FALSE(with([](RunDirState& s) { s.owner_recorded = false; }));     // a run being created
-    CHECK_FALSE(with([](RunDirState& s) { s.browser_group_alive = true; })); // its browser still ends
+    CHECK_FALSE(with([](RunDirState& s) { s.is_directory = false; }));        // a symlink or a file
+    CHECK_FALSE(with([](RunDirState& s) { s.owned_by_us = false; }));         // another user's
+    CHECK_FALSE(with([](RunDirState& s) { s.lock_taken = false; }));          // a live run holds it
+    CHECK_FALSE(with([](RunDirState& s) { s.owner_recorded = false; }));      // a run being created
+    CHECK_FALSE(with([](RunDirState& s) { s.browser_group_alive = true; }));  // its browser still ends
 }
 
 namespace {

@@ -93,24 +93,30 @@ TEST_CASE("configure and make: every profile's commands match the README and was
         std::string_view profile, configure, make;
     };
     std::string const bp = "--with-build-python=/src/cpython/builddir/build/python";
-    std::string const em = "CONFIG_SITE=../../Tools/wasm/config.site-wasm32-emscripten emconfigure ../../configure -C "
-                           "--host=wasm32-unknown-emscripten --build=x86_64-pc-linux-gnu ";
-    std::string const em64 = "CONFIG_SITE=../../Tools/wasm/config.site-wasm32-emscripten emconfigure ../../configure -C "
-                             "--host=wasm64-unknown-emscripten --build=x86_64-pc-linux-gnu ";
-    std::string const wasi = "CONFIG_SITE=../../Tools/wasm/config.site-wasm32-wasi ../../Tools/wasm/wasi-env "
-                             "../../configure -C --host=wasm32-unknown-wasi --build=x86_64-pc-linux-gnu ";
+    std::string const em =
+        "CONFIG_SITE=../../Tools/wasm/config.site-wasm32-emscripten emconfigure ../../configure -C "
+        "--host=wasm32-unknown-emscripten --build=x86_64-pc-linux-gnu ";
+    std::string const em64 =
+        "CONFIG_SITE=../../Tools/wasm/config.site-wasm32-emscripten emconfigure ../../configure -C "
+        "--host=wasm64-unknown-emscripten --build=x86_64-pc-linux-gnu ";
+    std::string const wasi =
+        "CONFIG_SITE=../../Tools/wasm/config.site-wasm32-wasi ../../Tools/wasm/wasi-env "
+        "../../configure -C --host=wasm32-unknown-wasi --build=x86_64-pc-linux-gnu ";
     struct Expect {
         std::string profile, configure, make;
     };
     Expect const rows[] = {
         {"build", "../../configure -C", "make -j4"},
-        {"emscripten-browser", em + "--with-emscripten-target=browser --enable-wasm-dynamic-linking " + bp, "emmake make -j4"},
+        {"emscripten-browser", em + "--with-emscripten-target=browser --enable-wasm-dynamic-linking " + bp,
+         "emmake make -j4"},
         {"emscripten-browser-debug", em + "--with-emscripten-target=browser-debug --enable-wasm-dynamic-linking " + bp,
          "emmake make -j4"},
-        {"emscripten-node-dl", em + "--with-emscripten-target=node --enable-wasm-dynamic-linking " + bp, "emmake make -j4"},
+        {"emscripten-node-dl", em + "--with-emscripten-target=node --enable-wasm-dynamic-linking " + bp,
+         "emmake make -j4"},
         {"emscripten-node-dl-debug", em + "--with-emscripten-target=node-debug --enable-wasm-dynamic-linking " + bp,
          "emmake make -j4"},
-        {"emscripten-node-pthreads", em + "--with-emscripten-target=node --enable-wasm-pthreads " + bp, "emmake make -j4"},
+        {"emscripten-node-pthreads", em + "--with-emscripten-target=node --enable-wasm-pthreads " + bp,
+         "emmake make -j4"},
         {"emscripten-node-pthreads-debug", em + "--with-emscripten-target=node-debug --enable-wasm-pthreads " + bp,
          "emmake make -j4"},
         {"emscripten-node-dl-pthreads-debug",
@@ -136,7 +142,8 @@ TEST_CASE("configure and make: every profile's commands match the README and was
     }
 }
 
-TEST_CASE("environment: emscripten profiles get TZ and MAKEFLAGS and PATH and the ccache wrapper as CPython sets them") {
+TEST_CASE(
+    "environment: emscripten profiles get TZ and MAKEFLAGS and PATH and the ccache wrapper as CPython sets them") {
     auto layout = layout_311();
     auto tc = readme_toolchain();
     auto env = profile_env(*find_profile("emscripten-browser"), layout, tc, jobs4());
@@ -205,9 +212,11 @@ TEST_CASE("configure and make: --silent and extra arguments and make variables r
     auto conf = configure_argv(p, layout, tc, s, true);
     CHECK(conf.back() == "--with-pydebug");
     CHECK(std::count(conf.begin(), conf.end(), "--silent") == 1);
-    CHECK(make_argv(p, tc, s, {}, true) == std::vector<std::string>{"emmake", "make", "-j4", "--silent", "MODULE_BINASCII_LDFLAGS="});
+    CHECK(make_argv(p, tc, s, {}, true) ==
+          std::vector<std::string>{"emmake", "make", "-j4", "--silent", "MODULE_BINASCII_LDFLAGS="});
     // The native build Python never gets them.
-    CHECK(configure_argv(native_profile(), layout, tc, s, false) == std::vector<std::string>{"../../configure", "-C", "--silent"});
+    CHECK(configure_argv(native_profile(), layout, tc, s, false) ==
+          std::vector<std::string>{"../../configure", "-C", "--silent"});
     CHECK(make_argv(native_profile(), tc, s, {}, false) == std::vector<std::string>{"make", "-j4", "--silent"});
 }
 
@@ -218,7 +227,8 @@ TEST_CASE("make targets: each op's make arguments as wasm_build.py runs them") {
     CHECK(make_targets_for(Op::pythoninfo, p, s) == std::vector<std::string>{"pythoninfo"});
     CHECK(make_targets_for(Op::test, p, s) == std::vector<std::string>{"buildbottest", "TESTOPTS=-j2"});
     s.testopts = "-v test_os";
-    CHECK(make_targets_for(Op::hostrunnertest, p, s) == std::vector<std::string>{"hostrunnertest", "TESTOPTS=-v test_os"});
+    CHECK(make_targets_for(Op::hostrunnertest, p, s) ==
+          std::vector<std::string>{"hostrunnertest", "TESTOPTS=-v test_os"});
     CHECK(make_targets_for(Op::repl, p, s) ==
           std::vector<std::string>{"--eval", "run: all; $(HOSTRUNNER) ./$(PYTHON) ", "run"});
     // Without a build target make runs on MAKEFLAGS alone, as wasm_build.py's make does.
@@ -254,7 +264,8 @@ TEST_CASE("emports: embuilder and the emcc link select the variant of each profi
           "embuilder --force --pic build bzip2 sqlite3 zlib");
 }
 
-TEST_CASE("offline ports: configure gets the prefix flags and the sqlite3 probe answers and make drops binascii's libz") {
+TEST_CASE(
+    "offline ports: configure gets the prefix flags and the sqlite3 probe answers and make drops binascii's libz") {
     auto layout = layout_311();
     auto tc = readme_toolchain();
     BuildSettings s = jobs4();
@@ -268,7 +279,8 @@ TEST_CASE("offline ports: configure gets the prefix flags and the sqlite3 probe 
     CHECK(has("LIBSQLITE3_LIBS=-L/src/cpython/builddir/emports/emscripten-browser/lib -lsqlite3"));
     CHECK(has("ac_cv_lib_sqlite3_sqlite3_serialize=yes"));
     CHECK(has("ac_cv_lib_sqlite3_sqlite3_load_extension=no"));
-    CHECK(make_argv(p, tc, s, {}, true) == std::vector<std::string>{"emmake", "make", "-j4", "MODULE_BINASCII_LDFLAGS="});
+    CHECK(make_argv(p, tc, s, {}, true) ==
+          std::vector<std::string>{"emmake", "make", "-j4", "MODULE_BINASCII_LDFLAGS="});
     // Without dynamic linking libz.a is not linked twice.
     CHECK(make_argv(*find_profile("emscripten-node-pthreads"), tc, s, {}, true) ==
           std::vector<std::string>{"emmake", "make", "-j4"});
@@ -282,6 +294,8 @@ TEST_CASE("shell rendering: words are quoted only when they need it") {
     CHECK(shell_quote("run: all; $(HOSTRUNNER)") == "'run: all; $(HOSTRUNNER)'");
     CHECK(render_env_change({EnvChange::Op::set, "TZ", "UTC"}) == "export TZ=UTC");
     CHECK(render_env_change({EnvChange::Op::unset, "EM_COMPILER_WRAPPER", ""}) == "unset EM_COMPILER_WRAPPER");
-    CHECK(render_env_change({EnvChange::Op::prepend_path, "PATH", "/opt/x"}) == "export PATH=/opt/x\"${PATH:+:$PATH}\"");
-    CHECK(render_env_change({EnvChange::Op::set_default, "MAKEFLAGS", "-j4"}) == "export MAKEFLAGS=\"${MAKEFLAGS:--j4}\"");
+    CHECK(render_env_change({EnvChange::Op::prepend_path, "PATH", "/opt/x"}) ==
+          "export PATH=/opt/x\"${PATH:+:$PATH}\"");
+    CHECK(render_env_change({EnvChange::Op::set_default, "MAKEFLAGS", "-j4"}) ==
+          "export MAKEFLAGS=\"${MAKEFLAGS:--j4}\"");
 }

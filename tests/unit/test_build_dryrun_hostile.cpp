@@ -29,7 +29,9 @@ std::vector<std::string> lines_of(std::string const& s) {
 }  // namespace
 
 TEST_CASE("comment_text: control characters are written out, so a value cannot leave its comment") {
-    struct Row { std::string_view in, want; };
+    struct Row {
+        std::string_view in, want;
+    };
     Row const rows[] = {
         {"/src/cpython", "/src/cpython"},
         {"/src/evil\ntouch PWNED", "/src/evil\\ntouch PWNED"},
@@ -90,9 +92,12 @@ TEST_CASE("render_plan: a checkout path with newlines stays in comments and quot
     int depth = 0;
     for (auto const& line : lines_of(script)) {
         CAPTURE(line);
-        if (line == "(") ++depth;
-        else if (line == ")") --depth;
-        else if (depth == 0) CHECK((line.empty() || line.starts_with("# ")));
+        if (line == "(")
+            ++depth;
+        else if (line == ")")
+            --depth;
+        else if (depth == 0)
+            CHECK((line.empty() || line.starts_with("# ")));
     }
     CHECK(script.find("# CPython 3.13.5 at " + root.string() + "/evil\\ntouch PWNED1\\n#\n") != std::string::npos);
     CHECK(script.find("# not a shell variable name, not set: BAD;touch PWNED5") != std::string::npos);

@@ -55,8 +55,8 @@ using V = std::vector<std::string>;
 
 TEST_CASE("plan: a fresh checkout builds the build Python then ports then configure then make") {
     auto plan = make_plan(request("emscripten-browser"), layout_311(), toolchain(), FsState{});
-    CHECK(titles(plan) == V{"build configure", "build make", "emscripten-browser emports", "emscripten-browser configure",
-                            "emscripten-browser make"});
+    CHECK(titles(plan) == V{"build configure", "build make", "emscripten-browser emports",
+                            "emscripten-browser configure", "emscripten-browser make"});
     CHECK(plan.needs_native);
     CHECK(plan.needs_ports);
     CHECK_FALSE(plan.serve_browser);
@@ -107,7 +107,8 @@ TEST_CASE("plan: run on a browser profile runs the page headless after the steps
 TEST_CASE("plan: ops run in the given order and repl on a browser profile serves afterwards") {
     FsState st;
     st.native_python = st.native_makefile = st.target_makefile = true;
-    auto plan = make_plan(request("emscripten-browser-debug", {"configure", "compile", "repl"}), layout_311(), toolchain(), st);
+    auto plan =
+        make_plan(request("emscripten-browser-debug", {"configure", "compile", "repl"}), layout_311(), toolchain(), st);
     CHECK(titles(plan) == V{"emscripten-browser-debug configure", "emscripten-browser-debug compile"});
     CHECK(plan.serve_browser);
     plan = make_plan(request("emscripten-node-dl", {"pythoninfo", "test", "repl"}), layout_311(), toolchain(), st);
@@ -160,8 +161,9 @@ TEST_CASE("plan: --ports-src builds the three libraries with emcc before configu
     auto const& ports = plan.steps[1].actions;
     auto rendered = std::string{};
     for (auto const& a : ports) rendered += render_action(a) + "\n";
-    CHECK(rendered.find("/opt/emsdk/upstream/emscripten/emcc -O2 -fPIC -DHAVE_UNISTD_H -DHAVE_STDARG_H -c "
-                        "/s/zlib-1.2.13/adler32.c -o /src/cpython/builddir/emports/emscripten-browser/obj/zlib/adler32.o") !=
+    CHECK(rendered.find(
+              "/opt/emsdk/upstream/emscripten/emcc -O2 -fPIC -DHAVE_UNISTD_H -DHAVE_STDARG_H -c "
+              "/s/zlib-1.2.13/adler32.c -o /src/cpython/builddir/emports/emscripten-browser/obj/zlib/adler32.o") !=
           std::string::npos);
     CHECK(rendered.find("emar rcs /src/cpython/builddir/emports/emscripten-browser/lib/libbz2.a") != std::string::npos);
     CHECK(rendered.find("-DSQLITE_OMIT_LOAD_EXTENSION") != std::string::npos);

@@ -31,31 +31,34 @@ struct TempTree : wasmdev::test::TempTree {
 }  // namespace
 
 TEST_CASE("parse_emconfig: Debian's .emscripten with literal paths and a frozen cache") {
-    auto cfg = parse_emconfig("# comment\nEMSCRIPTEN_ROOT = '/usr/share/emscripten' # directory\n"
-                              "LLVM_ROOT = '/usr/bin' # directory\nNODE_JS = '/usr/bin/node' # executable\n"
-                              "FROZEN_CACHE = True # never clears the cache\n",
-                              "/usr/share/emscripten/.emscripten", {});
+    auto cfg = parse_emconfig(
+        "# comment\nEMSCRIPTEN_ROOT = '/usr/share/emscripten' # directory\n"
+        "LLVM_ROOT = '/usr/bin' # directory\nNODE_JS = '/usr/bin/node' # executable\n"
+        "FROZEN_CACHE = True # never clears the cache\n",
+        "/usr/share/emscripten/.emscripten", {});
     CHECK(cfg.emscripten_root == "/usr/share/emscripten");
     CHECK(cfg.node_js == "/usr/bin/node");
     CHECK(cfg.frozen_cache);
 }
 
 TEST_CASE("parse_emconfig: emsdk's paths built from EM_CONFIG with + and replace") {
-    auto cfg = parse_emconfig("import os\n"
-                              "emsdk_path = os.path.dirname(os.getenv('EM_CONFIG')).replace('\\\\', '/')\n"
-                              "NODE_JS = emsdk_path + '/node/16.20.0_64bit/bin/node'\n"
-                              "EMSCRIPTEN_ROOT = emsdk_path + \"/upstream/emscripten\"\n"
-                              "BINARYEN_ROOT = os.path.join(emsdk_path, 'upstream')\n",
-                              "/opt/emsdk/.emscripten", {});
+    auto cfg = parse_emconfig(
+        "import os\n"
+        "emsdk_path = os.path.dirname(os.getenv('EM_CONFIG')).replace('\\\\', '/')\n"
+        "NODE_JS = emsdk_path + '/node/16.20.0_64bit/bin/node'\n"
+        "EMSCRIPTEN_ROOT = emsdk_path + \"/upstream/emscripten\"\n"
+        "BINARYEN_ROOT = os.path.join(emsdk_path, 'upstream')\n",
+        "/opt/emsdk/.emscripten", {});
     CHECK(cfg.emscripten_root == "/opt/emsdk/upstream/emscripten");
     CHECK(cfg.node_js == "/opt/emsdk/node/16.20.0_64bit/bin/node");
     CHECK_FALSE(cfg.frozen_cache);
 }
 
 TEST_CASE("parse_emconfig: what it cannot evaluate stays unset rather than wrong") {
-    auto cfg = parse_emconfig("EMSCRIPTEN_ROOT = some_function('x')\nNODE_JS = os.path.expanduser('~/node')\n"
-                              "    EMSCRIPTEN_ROOT = '/indented/is/not/top/level'\n",
-                              "/x/.emscripten", {{"HOME", "/home/u"}});
+    auto cfg = parse_emconfig(
+        "EMSCRIPTEN_ROOT = some_function('x')\nNODE_JS = os.path.expanduser('~/node')\n"
+        "    EMSCRIPTEN_ROOT = '/indented/is/not/top/level'\n",
+        "/x/.emscripten", {{"HOME", "/home/u"}});
     CHECK_FALSE(cfg.emscripten_root.has_value());
     CHECK(cfg.node_js == "/home/u/node");
 }
@@ -142,7 +145,8 @@ TEST_CASE("find_executable: PATH order and executability") {
     TempTree t;
     t.file("a/tool", "x");  // not executable
     t.file("b/tool", "#!/bin/sh\n", true);
-    CHECK(find_executable("tool", (t.path / "a").string() + ":" + (t.path / "b").string()) == (t.path / "b/tool").string());
+    CHECK(find_executable("tool", (t.path / "a").string() + ":" + (t.path / "b").string()) ==
+          (t.path / "b/tool").string());
     CHECK(find_executable("tool", (t.path / "a").string()).empty());
     CHECK(find_executable("sh", "/nonexistent:/bin") == "/bin/sh");
 }

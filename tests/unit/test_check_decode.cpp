@@ -12,8 +12,12 @@ using namespace wasmdev;
 
 TEST_CASE("decode_body: each coding a browser is offered decodes back to the script") {
     std::string const js = "import './a.mjs'; new Worker('w.js');" + std::string(5000, ' ');
-    struct Row { std::string token; codings::Coding coding; };
-    Row const rows[] = {{"gzip", codings::Coding::gzip}, {"deflate", codings::Coding::deflate}, {"br", codings::Coding::br}};
+    struct Row {
+        std::string token;
+        codings::Coding coding;
+    };
+    Row const rows[] = {
+        {"gzip", codings::Coding::gzip}, {"deflate", codings::Coding::deflate}, {"br", codings::Coding::br}};
     for (auto const& row : rows) {
         CAPTURE(row.token);
         auto body = compress::compress_all(row.coding, js, 5);

@@ -62,7 +62,11 @@ bool has(std::vector<Problem> const& ps, Severity s, std::string_view topic, std
 }  // namespace
 
 TEST_CASE("judge_resource: a response as wasmdev serve sends it has no problem, whatever its kind") {
-    struct Row { std::string url; Kind kind; std::string type; };
+    struct Row {
+        std::string url;
+        Kind kind;
+        std::string type;
+    };
     Row const rows[] = {
         {"http://127.0.0.1:8000/", Kind::page, "text/html; charset=utf-8"},
         {"http://127.0.0.1:8000/app.js", Kind::script, "text/javascript"},
@@ -74,17 +78,25 @@ TEST_CASE("judge_resource: a response as wasmdev serve sends it has no problem, 
     };
     for (auto const& row : rows) {
         CAPTURE(row.url);
-        auto ps = judge_resource(response(row.url, row.kind, 200, good(row.type, {{"Content-Length", "5000000"}})), ctx());
+        auto ps =
+            judge_resource(response(row.url, row.kind, 200, good(row.type, {{"Content-Length", "5000000"}})), ctx());
         for (auto const& p : ps) CAPTURE(p.what);
         CHECK(ps.empty());
     }
 }
 
 TEST_CASE("judge_resource: a wrong Content-Type is an error where the browser refuses it, a warning elsewhere") {
-    struct Row { std::string url; Kind kind; std::string type; Severity severity; std::string fix; };
+    struct Row {
+        std::string url;
+        Kind kind;
+        std::string type;
+        Severity severity;
+        std::string fix;
+    };
     Row const rows[] = {
         {"http://h/python.wasm", Kind::wasm, "text/plain", Severity::error, "Content-Type: application/wasm"},
-        {"http://h/python.wasm", Kind::wasm, "application/wasm; charset=utf-8", Severity::error, ""},  // the parameter is ignored: no problem? see below
+        {"http://h/python.wasm", Kind::wasm, "application/wasm; charset=utf-8", Severity::error,
+         ""},  // the parameter is ignored: no problem? see below
         {"http://h/app.mjs", Kind::module, "application/octet-stream", Severity::error, "text/javascript"},
         {"http://h/worker.js", Kind::worker, "text/plain", Severity::error, "text/javascript"},
         {"http://h/app.js", Kind::script, "text/plain", Severity::error, "text/javascript"},  // nosniff is sent
@@ -114,7 +126,11 @@ TEST_CASE("judge_resource: a classic script with a non-JavaScript type only warn
 }
 
 TEST_CASE("judge_resource: a failed status is an error for what the page needs, a warning for a source map") {
-    struct Row { Kind kind; int status; Severity severity; };
+    struct Row {
+        Kind kind;
+        int status;
+        Severity severity;
+    };
     Row const rows[] = {
         {Kind::wasm, 404, Severity::error},   {Kind::module, 500, Severity::error},
         {Kind::worker, 403, Severity::error}, {Kind::source_map, 404, Severity::warning},
@@ -138,14 +154,19 @@ TEST_CASE("judge_resource: a failed status is an error for what the page needs, 
 }
 
 TEST_CASE("parse_policy: one token (with parameters) is valid; a list, an unknown word or nothing is not") {
-    struct Row { std::vector<Header> headers; PolicyValue::State state; std::string token; };
+    struct Row {
+        std::vector<Header> headers;
+        PolicyValue::State state;
+        std::string token;
+    };
     Row const rows[] = {
         {{{"Cross-Origin-Opener-Policy", "same-origin"}}, PolicyValue::State::valid, "same-origin"},
         {{{"cross-origin-opener-policy", " Same-Origin "}}, PolicyValue::State::valid, "same-origin"},
         {{{"Cross-Origin-Opener-Policy", "same-origin; report-to=\"x\""}}, PolicyValue::State::valid, "same-origin"},
         {{{"Cross-Origin-Opener-Policy", "same-origin, same-origin"}}, PolicyValue::State::invalid, ""},
         {{{"Cross-Origin-Opener-Policy", "same-origin"}, {"Cross-Origin-Opener-Policy", "same-origin"}},
-         PolicyValue::State::invalid, ""},
+         PolicyValue::State::invalid,
+         ""},
         {{{"Cross-Origin-Opener-Policy", "\"same-origin\""}}, PolicyValue::State::invalid, ""},
         {{{"Cross-Origin-Opener-Policy", "sameorigin"}}, PolicyValue::State::invalid, ""},
         {{{"Cross-Origin-Opener-Policy", ""}}, PolicyValue::State::invalid, ""},
@@ -166,12 +187,15 @@ TEST_CASE("judge_resource: a doubled COOP on the page is an error saying to send
 }
 
 TEST_CASE("judge_resource: compressible bodies above 1 KiB sent uncompressed warn, small ones and images do not") {
-    struct Row { std::string url; Kind kind; std::string length; bool warns; };
+    struct Row {
+        std::string url;
+        Kind kind;
+        std::string length;
+        bool warns;
+    };
     Row const rows[] = {
-        {"http://h/python.wasm", Kind::wasm, "9000000", true},
-        {"http://h/app.js", Kind::script, "2000", true},
-        {"http://h/python.data", Kind::data, "2000", true},
-        {"http://h/app.js", Kind::script, "1024", false},
+        {"http://h/python.wasm", Kind::wasm, "9000000", true}, {"http://h/app.js", Kind::script, "2000", true},
+        {"http://h/python.data", Kind::data, "2000", true},    {"http://h/app.js", Kind::script, "1024", false},
         {"http://h/logo.png", Kind::other, "90000", false},
     };
     for (auto const& row : rows) {
@@ -184,7 +208,12 @@ TEST_CASE("judge_resource: compressible bodies above 1 KiB sent uncompressed war
 }
 
 TEST_CASE("judge_resource: HTML must revalidate; long caching only for content-hashed names") {
-    struct Row { std::string url; Kind kind; std::string cache_control; bool warns; };
+    struct Row {
+        std::string url;
+        Kind kind;
+        std::string cache_control;
+        bool warns;
+    };
     Row const rows[] = {
         {"http://h/", Kind::page, "no-cache", false},
         {"http://h/", Kind::page, "max-age=0, must-revalidate", false},
@@ -208,7 +237,12 @@ TEST_CASE("judge_resource: HTML must revalidate; long caching only for content-h
 }
 
 TEST_CASE("judge_resource: a large .wasm or .data should answer a Range request with 206") {
-    struct Row { std::string length; std::optional<int> range_status; bool accept_ranges; bool warns; };
+    struct Row {
+        std::string length;
+        std::optional<int> range_status;
+        bool accept_ranges;
+        bool warns;
+    };
     Row const rows[] = {
         {"5000000", 206, false, false},
         {"5000000", 200, true, true},  // the probe is what the server does: it said bytes, sent 200
@@ -252,11 +286,18 @@ TEST_CASE("judge_isolation: COOP same-origin and COEP on the page, and COEP on e
         auto v = judge_isolation({page, bare, wasm}, ctx());
         CHECK(has(v.problems, Severity::error, "isolation", "Cross-Origin-Embedder-Policy: require-corp on worker"));
     }
-    struct Row { std::string coop; std::string coep; bool isolated; };
+    struct Row {
+        std::string coop;
+        std::string coep;
+        bool isolated;
+    };
     Row const rows[] = {
-        {"same-origin", "require-corp", true},       {"same-origin", "credentialless", true},
-        {"same-origin-allow-popups", "require-corp", false}, {"same-origin, same-origin", "require-corp", false},
-        {"same-origin", "", false},                  {"", "require-corp", false},
+        {"same-origin", "require-corp", true},
+        {"same-origin", "credentialless", true},
+        {"same-origin-allow-popups", "require-corp", false},
+        {"same-origin, same-origin", "require-corp", false},
+        {"same-origin", "", false},
+        {"", "require-corp", false},
         {"same-origin", "unsafe-none", false},
     };
     for (auto const& row : rows) {
@@ -277,9 +318,12 @@ TEST_CASE("judge_isolation: COOP same-origin and COEP on the page, and COEP on e
 }
 
 TEST_CASE("judge_isolation: plain http is isolated only on localhost and loopback addresses") {
-    struct Row { std::string url; bool isolated; };
+    struct Row {
+        std::string url;
+        bool isolated;
+    };
     Row const rows[] = {
-        {"http://127.0.0.1:8000/", true}, {"http://localhost:8000/", true}, {"http://app.localhost/", true},
+        {"http://127.0.0.1:8000/", true}, {"http://localhost:8000/", true},     {"http://app.localhost/", true},
         {"https://example.com/", true},   {"http://192.168.1.20:8000/", false}, {"http://example.com/", false},
     };
     for (auto const& row : rows) {
@@ -290,7 +334,11 @@ TEST_CASE("judge_isolation: plain http is isolated only on localhost and loopbac
 
 TEST_CASE("judge_isolation: under require-corp a cross-origin subresource needs CORP cross-origin or CORS") {
     auto page = response("https://app.example/", Kind::page, 200, good("text/html"));
-    struct Row { Kind kind; std::vector<Header> headers; bool blocked; };
+    struct Row {
+        Kind kind;
+        std::vector<Header> headers;
+        bool blocked;
+    };
     Row const rows[] = {
         {Kind::script, {{"Content-Type", "text/javascript"}}, true},
         {Kind::script, {{"Content-Type", "text/javascript"}, {"Cross-Origin-Resource-Policy", "cross-origin"}}, false},
@@ -298,7 +346,8 @@ TEST_CASE("judge_isolation: under require-corp a cross-origin subresource needs 
         {Kind::wasm, {{"Content-Type", "application/wasm"}, {"Cross-Origin-Resource-Policy", "same-origin"}}, true},
         {Kind::module, {{"Content-Type", "text/javascript"}, {"Cross-Origin-Resource-Policy", "cross-origin"}}, true},
         {Kind::module,
-         {{"Content-Type", "text/javascript"}, {"Access-Control-Allow-Origin", "https://app.example"}}, false},
+         {{"Content-Type", "text/javascript"}, {"Access-Control-Allow-Origin", "https://app.example"}},
+         false},
     };
     for (auto const& row : rows) {
         CAPTURE(to_string(row.kind));
@@ -311,12 +360,22 @@ TEST_CASE("judge_isolation: under require-corp a cross-origin subresource needs 
 }
 
 TEST_CASE("is_content_hashed: a separator, 8+ hex digits, then only extensions") {
-    struct Row { std::string_view name; bool hashed; };
+    struct Row {
+        std::string_view name;
+        bool hashed;
+    };
     Row const rows[] = {
-        {"app.3f2a9c1e.js", true},      {"python-0123abcd.wasm", true}, {"/a/b/chunk.0123456789abcdef.mjs", true},
-        {"x.deadbeef.wasm.map", true},  {"app.js", false},              {"python.wasm", false},
-        {"app.3f2a9c1.js", false},      {"app.3f2a9c1ez.js", false},    {"deadbeef.js", false},
-        {"app.3f2a9c1e", false},        {"app.3f2a9c1e.", false},
+        {"app.3f2a9c1e.js", true},
+        {"python-0123abcd.wasm", true},
+        {"/a/b/chunk.0123456789abcdef.mjs", true},
+        {"x.deadbeef.wasm.map", true},
+        {"app.js", false},
+        {"python.wasm", false},
+        {"app.3f2a9c1.js", false},
+        {"app.3f2a9c1ez.js", false},
+        {"deadbeef.js", false},
+        {"app.3f2a9c1e", false},
+        {"app.3f2a9c1e.", false},
     };
     for (auto const& row : rows) {
         CAPTURE(row.name);
@@ -325,12 +384,20 @@ TEST_CASE("is_content_hashed: a separator, 8+ hex digits, then only extensions")
 }
 
 TEST_CASE("suggest_format: the host's name first, then its Server field") {
-    struct Row { std::string_view server; std::string_view host; std::string_view format; };
+    struct Row {
+        std::string_view server;
+        std::string_view host;
+        std::string_view format;
+    };
     Row const rows[] = {
-        {"GitHub.com", "me.github.io", "github-pages"}, {"Netlify", "x.netlify.app", "netlify"},
-        {"cloudflare", "x.pages.dev", "cloudflare"},    {"Vercel", "x.vercel.app", "vercel"},
-        {"", "x.web.app", "firebase"},                  {"nginx/1.22.1", "example.com", "nginx"},
-        {"Apache/2.4.57 (Debian)", "example.com", "apache"}, {"Caddy", "example.com", "caddy"},
+        {"GitHub.com", "me.github.io", "github-pages"},
+        {"Netlify", "x.netlify.app", "netlify"},
+        {"cloudflare", "x.pages.dev", "cloudflare"},
+        {"Vercel", "x.vercel.app", "vercel"},
+        {"", "x.web.app", "firebase"},
+        {"nginx/1.22.1", "example.com", "nginx"},
+        {"Apache/2.4.57 (Debian)", "example.com", "apache"},
+        {"Caddy", "example.com", "caddy"},
         {"wasmdev", "127.0.0.1", ""},
     };
     for (auto const& row : rows) {

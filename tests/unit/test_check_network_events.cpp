@@ -29,7 +29,8 @@ TEST_CASE("decode_network_event: requests, blocked requests with their reason, l
         R"({"method":"Network.loadingFailed","params":{"requestId":"9","errorText":"net::ERR_ABORTED"}})");
     CHECK_FALSE(std::get<LoadingFailed>(aborted.body).blocked);
 
-    CHECK(std::holds_alternative<LoadEvent>(decode_network_event(R"({"method":"Page.loadEventFired","params":{}})").body));
+    CHECK(std::holds_alternative<LoadEvent>(
+        decode_network_event(R"({"method":"Page.loadEventFired","params":{}})").body));
     auto value = decode_network_event(R"({"id":12,"result":{"result":{"type":"boolean","value":true}}})");
     REQUIRE(std::holds_alternative<EvaluatedBool>(value.body));
     CHECK(std::get<EvaluatedBool>(value.body).id == 12);
@@ -37,9 +38,10 @@ TEST_CASE("decode_network_event: requests, blocked requests with their reason, l
 }
 
 TEST_CASE("decode_network_event: malformed or unexpected messages are ignored") {
-    for (std::string_view s : {"", "{", "[]", "null", R"({"method":"Network.loadingFailed"})",
-                               R"({"method":"Network.loadingFailed","params":{"requestId":3}})",
-                               R"({"id":"1","result":{"result":{"value":true}}})", R"({"id":1,"result":{"result":{"value":"yes"}}})"}) {
+    for (std::string_view s :
+         {"", "{", "[]", "null", R"({"method":"Network.loadingFailed"})",
+          R"({"method":"Network.loadingFailed","params":{"requestId":3}})",
+          R"({"id":"1","result":{"result":{"value":true}}})", R"({"id":1,"result":{"result":{"value":"yes"}}})"}) {
         CAPTURE(s);
         CHECK(std::holds_alternative<NetworkIgnored>(decode_network_event(s).body));
     }

@@ -20,7 +20,8 @@ Report sample() {
     o.status = 200;
     o.headers = {{"Content-Type", "text/plain"}, {"Content-Length", "2048"}, {"X-Odd", "caf\xe9 \x1b[31m"}};
     r.resources.push_back(o);
-    r.problems.push_back({Severity::error, o.url, "mime", "Content-Type: text/plain: refused", "send application/wasm"});
+    r.problems.push_back(
+        {Severity::error, o.url, "mime", "Content-Type: text/plain: refused", "send application/wasm"});
     r.works = false;
     return r;
 }

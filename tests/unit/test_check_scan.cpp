@@ -47,7 +47,12 @@ TEST_CASE("scan_html: script tags, module scripts, modulepreload, inline scripts
 }
 
 TEST_CASE("scan_script: imports, workers, importScripts, file literals and source maps") {
-    struct Row { std::string js; bool module; std::string url; Kind kind; };
+    struct Row {
+        std::string js;
+        bool module;
+        std::string url;
+        Kind kind;
+    };
     Row const rows[] = {
         {R"(import { a } from "./a.mjs";)", true, "./a.mjs", Kind::module},
         {R"(import './side.mjs')", true, "./side.mjs", Kind::module},
@@ -71,7 +76,10 @@ TEST_CASE("scan_script: imports, workers, importScripts, file literals and sourc
 }
 
 TEST_CASE("scan_script: what is not a literal URL is not followed") {
-    struct Row { std::string js; bool module; };
+    struct Row {
+        std::string js;
+        bool module;
+    };
     Row const rows[] = {
         {R"(// new Worker("commented.js"))", false},
         {R"(/* import "./commented.mjs" */)", true},

@@ -9,7 +9,11 @@
 using namespace wasmdev::check;
 
 TEST_CASE("split_url: http and https with a host; anything else is one line naming the problem") {
-    struct Row { std::string url; bool ok; std::string host, port, target, error_part; };
+    struct Row {
+        std::string url;
+        bool ok;
+        std::string host, port, target, error_part;
+    };
     Row const rows[] = {
         {"http://127.0.0.1:8000/", true, "127.0.0.1", "8000", "/", ""},
         {"https://example.com", true, "example.com", "443", "/", ""},

@@ -6,7 +6,10 @@
 using namespace wasmdev::http;
 
 TEST_CASE("chunk_size_line: the size in hex then CRLF, up to 64-bit sizes") {
-    struct Row { std::size_t n; std::string_view line; };
+    struct Row {
+        std::size_t n;
+        std::string_view line;
+    };
     Row const rows[] = {{1, "1\r\n"}, {15, "f\r\n"}, {8000, "1f40\r\n"}, {std::size_t(-1), "ffffffffffffffff\r\n"}};
     for (auto const& row : rows) {
         CAPTURE(row.n);

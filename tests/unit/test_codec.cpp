@@ -81,8 +81,13 @@ std::string decode_prefix(Coding c, std::string_view in) {
 }  // namespace
 
 TEST_CASE("codecs: every coding round-trips byte-exact - whole and streamed with flushes") {
-    struct Input { char const* name; std::string bytes; };
-    Input const inputs[] = {{"empty", ""}, {"one byte", "x"}, {"1 MiB random", sample(1 << 20, false)},
+    struct Input {
+        char const* name;
+        std::string bytes;
+    };
+    Input const inputs[] = {{"empty", ""},
+                            {"one byte", "x"},
+                            {"1 MiB random", sample(1 << 20, false)},
                             {"5 MiB compressible", sample(5 << 20, true)}};
     for (auto coding : all_codings) {
         for (auto const& in : inputs) {
@@ -105,10 +110,13 @@ TEST_CASE("codecs: every coding round-trips byte-exact - whole and streamed with
 }
 
 TEST_CASE("codecs: the lowest - default and highest usual levels all round-trip") {
-    struct Row { Coding coding; int level; };
-    Row const rows[] = {{Coding::gzip, 1},    {Coding::gzip, 4},    {Coding::gzip, 9},  {Coding::deflate, 0},
-                        {Coding::deflate, 9}, {Coding::br, 0},      {Coding::br, 2},    {Coding::br, 11},
-                        {Coding::zstd, 1},    {Coding::zstd, 3},    {Coding::zstd, 19}, {Coding::zstd, -5}};
+    struct Row {
+        Coding coding;
+        int level;
+    };
+    Row const rows[] = {{Coding::gzip, 1},    {Coding::gzip, 4}, {Coding::gzip, 9},  {Coding::deflate, 0},
+                        {Coding::deflate, 9}, {Coding::br, 0},   {Coding::br, 2},    {Coding::br, 11},
+                        {Coding::zstd, 1},    {Coding::zstd, 3}, {Coding::zstd, 19}, {Coding::zstd, -5}};
     auto const text = sample(100000, true);
     for (auto const& row : rows) {
         CAPTURE(to_string(row.coding));
@@ -193,7 +201,10 @@ TEST_CASE("Compressor: misuse returns false instead of throwing or spinning") {
         CHECK_FALSE(moved.ok());  // NOLINT(bugprone-use-after-move): checking the moved-from state on purpose
         CHECK_FALSE(moved.feed("x", out));
     }
-    struct Row { Coding coding; int level; };
+    struct Row {
+        Coding coding;
+        int level;
+    };
     Row const bad_levels[] = {{Coding::gzip, 10}, {Coding::deflate, -2}, {Coding::br, 12}, {Coding::br, -1}};
     for (auto const& row : bad_levels) {
         CAPTURE(to_string(row.coding));

@@ -82,7 +82,8 @@ FileKey key_of(fs::path const& p) {
 // Moves a file's mtime by whole seconds: a new version without sleeping for the clock.
 void bump_mtime(fs::path const& p, int seconds) {
     auto const k = key_of(p);
-    timespec times[2] = {{0, UTIME_OMIT}, {time_t(k.mtime_ns / 1'000'000'000 + seconds), long(k.mtime_ns % 1'000'000'000)}};
+    timespec times[2] = {{0, UTIME_OMIT},
+                         {time_t(k.mtime_ns / 1'000'000'000 + seconds), long(k.mtime_ns % 1'000'000'000)}};
     REQUIRE(::utimensat(AT_FDCWD, p.c_str(), times, 0) == 0);
 }
 
@@ -256,7 +257,10 @@ TEST_CASE("compress cache: the first bytes of a 30 MB file are readable while th
 }
 
 TEST_CASE("compress cache: every coding fills an entry that decodes to the file - including an empty one") {
-    struct Row { char const* name; std::string bytes; };
+    struct Row {
+        char const* name;
+        std::string bytes;
+    };
     // Incompressible rows around the first flushed block (64 KiB) and beyond: a body larger
     // than its file must still fit the room the entry set aside for it.
     Row const rows[] = {{"empty", ""},
@@ -314,12 +318,31 @@ TEST_CASE("compress cache: a rewritten file (in place or by rename) gets a new e
 }
 
 TEST_CASE("compress cache: a key the file no longer has fails the entry - which leaves the map so a retry works") {
-    struct Row { char const* change; FileKey (*skew)(FileKey); };
+    struct Row {
+        char const* change;
+        FileKey (*skew)(FileKey);
+    };
     Row const rows[] = {
-        {"mtime one ns later", [](FileKey k) { k.mtime_ns += 1; return k; }},
-        {"size one byte more", [](FileKey k) { k.size += 1; return k; }},
-        {"another inode", [](FileKey k) { k.ino += 1; return k; }},
-        {"another device", [](FileKey k) { k.dev += 1; return k; }},
+        {"mtime one ns later",
+         [](FileKey k) {
+             k.mtime_ns += 1;
+             return k;
+         }},
+        {"size one byte more",
+         [](FileKey k) {
+             k.size += 1;
+             return k;
+         }},
+        {"another inode",
+         [](FileKey k) {
+             k.ino += 1;
+             return k;
+         }},
+        {"another device",
+         [](FileKey k) {
+             k.dev += 1;
+             return k;
+         }},
     };
     for (auto const& row : rows) {
         for (auto form : {Form::by_path, Form::by_fd}) {
@@ -398,7 +421,8 @@ TEST_CASE("compress cache: LRU eviction keeps held bytes under the bound and dro
     CompressCache cache(150000, exec.executor());
     // Incompressible: each body is ~60 KB, a little more than its file, so two fit and three don't.
     std::vector<fs::path> files;
-    for (unsigned i = 0; i < 4; ++i) files.push_back(tmp.write(std::to_string(i) + ".bin", random_bytes(60000, 20 + i)));
+    for (unsigned i = 0; i < 4; ++i)
+        files.push_back(tmp.write(std::to_string(i) + ".bin", random_bytes(60000, 20 + i)));
     auto get = [&](std::size_t i) { return drain(*cache.acquire(files[i], key_of(files[i]), Coding::gzip)); };
 
     get(0);
@@ -413,7 +437,7 @@ TEST_CASE("compress cache: LRU eviction keeps held bytes under the bound and dro
     CHECK(st.bytes_held <= 150000);
 
     get(0);
-    CHECK(cache.stats().hits == 2);    // kept
+    CHECK(cache.stats().hits == 2);  // kept
     get(1);
     CHECK(cache.stats().misses == 4);  // evicted: compressed again
     st = cache.stats();
@@ -517,7 +541,7 @@ TEST_CASE("Entry::on_progress: called once per registration - at once when there
     CHECK(early == 1);  // once, although many publications followed
     REQUIRE(e->state() == Entry::State::done);
     e->on_progress(e->total_size(), [&] { ++late; });
-    CHECK(late == 1);  // already done: called on this thread before returning
+    CHECK(late == 1);       // already done: called on this thread before returning
     e->on_progress(0, {});  // an empty function is ignored
 }
 

@@ -45,8 +45,7 @@ V titles(Plan const& p) {
     return t;
 }
 
-Plan plan_for(PipelineChoice const& c, std::string_view profile, V ops = {}, DriverState st = {},
-              Request r = {}) {
+Plan plan_for(PipelineChoice const& c, std::string_view profile, V ops = {}, DriverState st = {}, Request r = {}) {
     if (!r.profile) r = request(profile, std::move(ops));
     auto l = layout(c.pipeline == Pipeline::wasi_py ? "3.13" : c.pipeline == Pipeline::tools_wasm ? "3.14" : "3.15");
     PinnedConfig pins;
@@ -71,29 +70,76 @@ TEST_CASE("driver_argv: each layout's subcommands with the options the real scri
     DriverArgs run;
     run.run_args = {"--pythoninfo"};
     run.emsdk_cache = fs::path("/cache");
-    struct Row { char const* name; PipelineChoice c; Host h; char const* sub; DriverArgs a; V want; };
+    struct Row {
+        char const* name;
+        PipelineChoice c;
+        Host h;
+        char const* sub;
+        DriverArgs a;
+        V want;
+    };
     Row const rows[] = {
-        {"3.13 configure-build-python", wasi_313, Host::wasm32_wasi, "configure-build-python", none,
+        {"3.13 configure-build-python",
+         wasi_313,
+         Host::wasm32_wasi,
+         "configure-build-python",
+         none,
          {"python3", "Tools/wasm/wasi.py", "configure-build-python"}},
-        {"3.13 configure-build-python --clean", wasi_313, Host::wasm32_wasi, "configure-build-python", clean,
+        {"3.13 configure-build-python --clean",
+         wasi_313,
+         Host::wasm32_wasi,
+         "configure-build-python",
+         clean,
          {"python3", "Tools/wasm/wasi.py", "configure-build-python", "--clean"}},
-        {"3.13 configure-host", wasi_313, Host::wasm32_wasi, "configure-host", host,
+        {"3.13 configure-host",
+         wasi_313,
+         Host::wasm32_wasi,
+         "configure-host",
+         host,
          {"python3", "Tools/wasm/wasi.py", "configure-host", "--wasi-sdk", "/opt/wasi-sdk-24.0", "--host-runner",
           "node /x/wasi_runner.mjs", "--", "--with-pydebug", "--without-ensurepip"}},
-        {"3.13 make-host ignores configure options", wasi_313, Host::wasm32_wasi, "make-host", host,
+        {"3.13 make-host ignores configure options",
+         wasi_313,
+         Host::wasm32_wasi,
+         "make-host",
+         host,
          {"python3", "Tools/wasm/wasi.py", "make-host"}},
-        {"3.14 wasi package", wasi_314, Host::wasm32_wasi, "make-build-python", none,
+        {"3.14 wasi package",
+         wasi_314,
+         Host::wasm32_wasi,
+         "make-build-python",
+         none,
          {"python3", "Tools/wasm/wasi", "make-build-python"}},
-        {"3.14 emscripten configure-host: no --wasi-sdk", em_314, Host::wasm32_emscripten, "configure-host", host,
+        {"3.14 emscripten configure-host: no --wasi-sdk",
+         em_314,
+         Host::wasm32_emscripten,
+         "configure-host",
+         host,
          {"python3", "Tools/wasm/emscripten", "configure-host", "--host-runner", "node /x/wasi_runner.mjs", "--",
           "--with-pydebug", "--without-ensurepip"}},
-        {"3.14 emscripten has no --emsdk-cache", em_314, Host::wasm32_emscripten, "make-libffi", cache,
+        {"3.14 emscripten has no --emsdk-cache",
+         em_314,
+         Host::wasm32_emscripten,
+         "make-libffi",
+         cache,
          {"python3", "Tools/wasm/emscripten", "make-libffi"}},
-        {"main emscripten --emsdk-cache", em_main, Host::wasm32_emscripten, "make-mpdec", cache,
+        {"main emscripten --emsdk-cache",
+         em_main,
+         Host::wasm32_emscripten,
+         "make-mpdec",
+         cache,
          {"python3", "Platforms/emscripten", "make-mpdec", "--emsdk-cache", "/cache"}},
-        {"main emscripten run takes no --emsdk-cache", em_main, Host::wasm32_emscripten, "run", run,
+        {"main emscripten run takes no --emsdk-cache",
+         em_main,
+         Host::wasm32_emscripten,
+         "run",
+         run,
          {"python3", "Platforms/emscripten", "run", "--pythoninfo"}},
-        {"main WASI never gets --emsdk-cache", wasi_main, Host::wasm32_wasi, "make-host", cache,
+        {"main WASI never gets --emsdk-cache",
+         wasi_main,
+         Host::wasm32_wasi,
+         "make-host",
+         cache,
          {"python3", "Platforms/WASI", "make-host"}},
     };
     for (auto const& row : rows) {
@@ -114,13 +160,19 @@ TEST_CASE("driver_paths: where each driver keeps the build Python, the host buil
     CHECK(w.native_dir == "/src/cpython/cross-build/build");
     CHECK(w.host_dir == "/src/cpython/cross-build/wasm32-wasip1");
     pins.host_triple = "wasm32-wasi";  // 3.13.0's wasi.py
-    CHECK(driver_paths(wasi_313, *find_profile("wasi"), l, "x", pins).host_dir == "/src/cpython/cross-build/wasm32-wasi");
+    CHECK(driver_paths(wasi_313, *find_profile("wasi"), l, "x", pins).host_dir ==
+          "/src/cpython/cross-build/wasm32-wasi");
     auto m = driver_paths(wasi_main, *find_profile("wasi"), l, "aarch64-unknown-linux-gnu", pins);
     CHECK(m.native_dir == "/src/cpython/cross-build/aarch64-unknown-linux-gnu");
 }
 
 TEST_CASE("profile_unavailable: profiles a layout does not have name what to use instead") {
-    struct Row { char const* profile; PipelineChoice c; bool exists; char const* hint; };
+    struct Row {
+        char const* profile;
+        PipelineChoice c;
+        bool exists;
+        char const* hint;
+    };
     Row const rows[] = {
         {"wasi", wasi_313, true, ""},
         {"wasi-threads", wasi_313, false, "use wasi"},
@@ -175,7 +227,8 @@ TEST_CASE("make_driver_plan: steps per layout and what existing files let it ski
     CHECK(plan_for(em_314, "emscripten-browser", {"repl"}, built).serve_browser);
     CHECK_FALSE(repl.builds_host);
     CHECK(plan_for(wasi_313, "wasi").builds_host);
-    CHECK(plan_for(em_314, "emscripten-browser", {"test"}, built).error.find("emscripten-node-dl") != std::string::npos);
+    CHECK(plan_for(em_314, "emscripten-browser", {"test"}, built).error.find("emscripten-node-dl") !=
+          std::string::npos);
     CHECK(plan_for(em_314, "emscripten-browser", {"emports"}, built).error.find("--deps-src") != std::string::npos);
     CHECK(plan_for(wasi_313, "wasi-threads").error.find("use wasi") != std::string::npos);
     auto all = plan_for(wasi_313, "wasi", {"cleanall"}, built);
@@ -207,7 +260,8 @@ TEST_CASE("make_driver_plan: --deps-src replaces the downloads with local builds
     CHECK(ffi.back().path == "/src/cpython/cross-build/wasm32-emscripten/prefix/libffi.json");
     CHECK(ffi.back().content == R"({"url": "https://x/libffi-{version}.tar.gz", "version": "3.4.6", "shasum": "abc"})");
     REQUIRE(plan.notes.size() == 2);
-    CHECK(plan.notes[1].find("libffi 3.4.8 from /deps/libffi-3.4.8 stands in for the pinned 3.4.6") != std::string::npos);
+    CHECK(plan.notes[1].find("libffi 3.4.8 from /deps/libffi-3.4.8 stands in for the pinned 3.4.6") !=
+          std::string::npos);
 }
 
 TEST_CASE("find_web_page: index.html before python.html, relative to the checkout") {
@@ -294,8 +348,9 @@ TEST_CASE("preflight: a driver layout is checked against the versions its checko
     etc.emscripten.root = "/usr/share/emscripten";
     etc.emscripten.emconfigure = "/usr/bin/emconfigure";
     problems = preflight(em, l, etc);
-    CHECK(has(Problem::Kind::version, "pins Emscripten 4.0.12 (Tools/wasm/emscripten/config.toml), and "
-                                      "/usr/share/emscripten is Emscripten 3.1.69"));
+    CHECK(has(Problem::Kind::version,
+              "pins Emscripten 4.0.12 (Tools/wasm/emscripten/config.toml), and "
+              "/usr/share/emscripten is Emscripten 3.1.69"));
     CHECK(has(Problem::Kind::missing, "libffi 3.4.6, and github.com does not resolve"));
     em.emsdk_cache = true;  // the driver installs the pinned version itself
     problems = preflight(em, l, etc);

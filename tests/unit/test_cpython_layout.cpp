@@ -12,7 +12,10 @@ using namespace wasmdev::cpython;
 namespace fs = std::filesystem;
 
 TEST_CASE("parse_patchlevel_version: PY_VERSION lines of released and development trees") {
-    struct Row { char const* text; char const* want; };
+    struct Row {
+        char const* text;
+        char const* want;
+    };
     Row const rows[] = {
         {"#define PY_MINOR_VERSION 13\n#define PY_VERSION              \"3.13.5\"\n", "3.13.5"},
         {"#define PY_VERSION \"3.15.0a1+\"\n", "3.15.0a1+"},
@@ -37,7 +40,13 @@ TEST_CASE("choose_pipeline: each CPython's files pick its pipeline for Emscripte
     LayoutFacts vmain;  // Platforms/, with Tools/wasm/emscripten left as a deprecated shim
     vmain.platforms_emscripten = vmain.platforms_wasi = vmain.tools_wasm_emscripten = true;
     LayoutFacts bare;  // nothing known: fall back to wasmdev's own builddir pipeline
-    struct Row { char const* name; LayoutFacts facts; Host host; Pipeline want; char const* driver; };
+    struct Row {
+        char const* name;
+        LayoutFacts facts;
+        Host host;
+        Pipeline want;
+        char const* driver;
+    };
     Row const rows[] = {
         {"3.11 emscripten", v311, Host::wasm32_emscripten, Pipeline::builddir, ""},
         {"3.11 wasi", v311, Host::wasm32_wasi, Pipeline::builddir, ""},
@@ -66,7 +75,12 @@ TEST_CASE("choose_pipeline: each CPython's files pick its pipeline for Emscripte
 
 TEST_CASE("probe_layout_facts: the fake checkouts of tests/fixtures are told apart by their files") {
     fs::path const fixtures = WASMDEV_SOURCE_DIR "/tests/fixtures";
-    struct Row { char const* dir; char const* version; Pipeline emscripten; Pipeline wasi; };
+    struct Row {
+        char const* dir;
+        char const* version;
+        Pipeline emscripten;
+        Pipeline wasi;
+    };
     Row const rows[] = {
         {"fake-cpython", "", Pipeline::builddir, Pipeline::builddir},
         {"cpython-3.13", "3.13.5", Pipeline::builddir, Pipeline::wasi_py},

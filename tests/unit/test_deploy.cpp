@@ -72,12 +72,19 @@ TEST_CASE("deploy: every format row has a name, a file -o writes, help, a render
 }
 
 TEST_CASE("deploy: the files each format writes where its host reads them") {
-    struct Row { std::string_view format, file; bool htaccess; };
+    struct Row {
+        std::string_view format, file;
+        bool htaccess;
+    };
     Row const rows[] = {
-        {"apache", ".htaccess", true},           {"nginx", "wasmdev-nginx.conf", true},
-        {"caddy", "wasmdev.caddy", true},        {"netlify", "_headers", false},
-        {"netlify-toml", "netlify.toml", false}, {"cloudflare", "_headers", false},
-        {"vercel", "vercel.json", false},        {"firebase", "firebase.json", false},
+        {"apache", ".htaccess", true},
+        {"nginx", "wasmdev-nginx.conf", true},
+        {"caddy", "wasmdev.caddy", true},
+        {"netlify", "_headers", false},
+        {"netlify-toml", "netlify.toml", false},
+        {"cloudflare", "_headers", false},
+        {"vercel", "vercel.json", false},
+        {"firebase", "firebase.json", false},
         {"github-pages", "wasmdev-coi.js", false},
     };
     CHECK(deploy::formats().size() == std::size(rows));
@@ -91,7 +98,10 @@ TEST_CASE("deploy: the files each format writes where its host reads them") {
 }
 
 TEST_CASE("deploy: golden files for each static host") {
-    struct Row { std::string name; deploy::RenderOptions options; };
+    struct Row {
+        std::string name;
+        deploy::RenderOptions options;
+    };
     Row const rows[] = {
         {"netlify.expected", options("netlify")},
         {"netlify-toml.expected", options("netlify-toml", {{"X-Quoted \"Name\"", "a \"b\" \\c"}})},
@@ -137,13 +147,16 @@ TEST_CASE("deploy: a _headers file sets each header by one rule only, the policy
 }
 
 TEST_CASE("deploy: vercel.json and firebase.json are JSON whose rules carry the policy and the wasm type") {
-    struct Row { std::string_view format; std::string_view all, wasm; };
+    struct Row {
+        std::string_view format;
+        std::string_view all, wasm;
+    };
     Row const rows[] = {{"vercel", "/(.*)", "/(.*)\\.wasm"}, {"firebase", "**", "**/*.wasm"}};
     for (auto const& row : rows) {
         CAPTURE(row.format);
         auto const doc = boost::json::parse(deploy::render(options(row.format)));
-        auto const& rules = row.format == "vercel" ? doc.at("headers").as_array()
-                                                   : doc.at("hosting").at("headers").as_array();
+        auto const& rules =
+            row.format == "vercel" ? doc.at("headers").as_array() : doc.at("hosting").at("headers").as_array();
         CHECK(rules.at(0).at("source").as_string() == row.all);
         CHECK(rules.at(0).at("headers").at(0).at("key").as_string() == "Cross-Origin-Opener-Policy");
         bool wasm = false;
@@ -167,7 +180,10 @@ TEST_CASE("deploy: wasmdev-coi.js carries the policy as JSON and reloads only wh
 }
 
 TEST_CASE("deploy: a line separator in a --header cannot end wasmdev-coi.js's comment and become code") {
-    auto const js = deploy::render(options("github-pages", {{"X-A", "a\xE2\x80\xA8" "alert(1)// \xE2\x80\xA9" "b"}}));
+    auto const js = deploy::render(options("github-pages", {{"X-A",
+                                                             "a\xE2\x80\xA8"
+                                                             "alert(1)// \xE2\x80\xA9"
+                                                             "b"}}));
     auto const comment = js.substr(0, js.find("// One file, two roles"));
     CHECK(comment.find("\xE2\x80\xA8") == std::string::npos);
     CHECK(comment.find("\xE2\x80\xA9") == std::string::npos);
@@ -202,7 +218,14 @@ TEST_CASE("deploy: each host refuses what it would not send and warns about what
         {"github-pages", {}, true, false, "--cache", ""},
         {"github-pages", {{"X-Long", long_value}}, false, false, "", ""},
         {"vercel", {{"X-Long", long_value}}, false, false, "", ""},
-        {"vercel", {{"X-Bytes", "a\xC5" "mp"}}, false, false, "not well-formed UTF-8", ""},
+        {"vercel",
+         {{"X-Bytes",
+           "a\xC5"
+           "mp"}},
+         false,
+         false,
+         "not well-formed UTF-8",
+         ""},
         {"firebase", {{"X-Bytes", "\xFF"}}, false, false, "not well-formed UTF-8", ""},
         {"netlify-toml", {{"X-Bytes", "\xED\xA0\x80"}}, false, false, "not well-formed UTF-8", ""},
         {"github-pages", {{"X-Bytes", "\xC0\x80"}}, false, false, "not well-formed UTF-8", ""},
@@ -232,8 +255,9 @@ TEST_CASE("deploy: each host refuses what it would not send and warns about what
 TEST_CASE("deploy: the comment names the deploy command and its format") {
     auto o = options("netlify", {{"X-A", "b"}});
     o.policy.corp = http::CorpMode::same_origin;
-    CHECK(deploy::render(o).find("# Written by `wasmdev deploy --format netlify --corp same-origin --header 'X-A: b'`")
-          != std::string::npos);
+    CHECK(
+        deploy::render(o).find("# Written by `wasmdev deploy --format netlify --corp same-origin --header 'X-A: b'`") !=
+        std::string::npos);
     auto apache = options("apache");
     CHECK(deploy::render(apache).find("# Written by `wasmdev deploy --format apache`;") != std::string::npos);
 }

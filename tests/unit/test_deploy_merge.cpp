@@ -92,7 +92,10 @@ TEST_CASE("merge_json: files that cannot take the rules are refused in one line"
     std::string const deep = std::string(200, '[') + std::string(200, ']');
     std::string many_sites = "{}";
     for (int i = 0; i < 300; ++i) many_sites += ", {}";
-    struct Row { std::string user; std::string_view rules_at, refused_beside, says; };
+    struct Row {
+        std::string user;
+        std::string_view rules_at, refused_beside, says;
+    };
     Row const rows[] = {
         {"{not json", "headers", "routes", "not JSON"},
         {"[1, 2]", "headers", "routes", "top level is not an object"},
@@ -101,8 +104,7 @@ TEST_CASE("merge_json: files that cannot take the rules are refused in one line"
         {R"J({"hosting": "x"})J", "hosting.headers", "", "\"hosting\" is not an object"},
         {R"J({"hosting": []})J", "hosting.headers", "", "empty array"},
         {deep, "headers", "", "not JSON"},
-        {"{\"hosting\": [" + many_sites + "]}", "hosting.headers", "",
-         "at most 100"},
+        {"{\"hosting\": [" + many_sites + "]}", "hosting.headers", "", "at most 100"},
         {std::string(deploy::max_user_config_bytes + 1, ' '), "headers", "", "larger than"},
     };
     for (auto const& row : rows) {
@@ -116,8 +118,9 @@ TEST_CASE("merge_json: files that cannot take the rules are refused in one line"
 }
 
 TEST_CASE("merge_toml: a netlify.toml keeps every byte of its own and gains our [[headers]] at the end") {
-    std::string const user = "[build]\n  publish = \"dist\"  # the build\n\n[[headers]]\n  for = \"/api/*\"\n"
-                             "  [headers.values]\n    X-Api = \"1\"\n";
+    std::string const user =
+        "[build]\n  publish = \"dist\"  # the build\n\n[[headers]]\n  for = \"/api/*\"\n"
+        "  [headers.values]\n    X-Api = \"1\"\n";
     auto const r = deploy::merge_toml(user, ours("netlify-toml"));
     REQUIRE_FALSE(r.error);
     CHECK(r.conflicts.empty());
@@ -131,7 +134,10 @@ TEST_CASE("merge_toml: a netlify.toml keeps every byte of its own and gains our 
 }
 
 TEST_CASE("merge_toml: a [[headers]] of the user's for our path is compared, never edited") {
-    struct Row { std::string values; std::string_view says; };
+    struct Row {
+        std::string values;
+        std::string_view says;
+    };
     Row const rows[] = {
         {"    Cross-Origin-Opener-Policy = \"unsafe-none\"\n", "sets Cross-Origin-Opener-Policy to \"unsafe-none\""},
         {"    \"Cross-Origin-Opener-Policy\" = 'same-origin'\n", "lacks Cross-Origin-Embedder-Policy"},
@@ -148,8 +154,7 @@ TEST_CASE("merge_toml: a [[headers]] of the user's for our path is compared, nev
 }
 
 TEST_CASE("merge_toml: a netlify.toml defining headers otherwise is refused, since appending would redefine it") {
-    for (std::string const user : {"headers = [{ for = \"/*\", values = { X = \"1\" } }]\n",
-                                   "[headers]\n  x = 1\n"}) {
+    for (std::string const user : {"headers = [{ for = \"/*\", values = { X = \"1\" } }]\n", "[headers]\n  x = 1\n"}) {
         CAPTURE(user);
         auto const r = deploy::merge_toml(user, ours("netlify-toml"));
         REQUIRE(r.error);

@@ -12,8 +12,8 @@
 #include <fstream>
 
 #include "server/fs/directory.hpp"
-#include "server/sys/open_beneath.hpp"
 #include "server/fs/resolve.hpp"
+#include "server/sys/open_beneath.hpp"
 
 using namespace wasmdev::fs;
 namespace stdfs = std::filesystem;
@@ -25,7 +25,8 @@ struct TempRoot {
     int root_fd = -1;
     TempRoot() {
         static int counter = 0;
-        top = stdfs::temp_directory_path() / ("wasmdev-dir-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+        top = stdfs::temp_directory_path() /
+              ("wasmdev-dir-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
         stdfs::remove_all(top);
         stdfs::create_directories(top / "root");
         root = stdfs::canonical(top / "root");
@@ -128,10 +129,19 @@ TEST_CASE("open_beneath: the walk without openat2 refuses symlinks anywhere on t
     std::ofstream(t.root / "a/b/f.txt") << "f";
     stdfs::create_symlink("a", t.root / "link-dir");
     stdfs::create_symlink("a/b/f.txt", t.root / "link-file");
-    struct Row { std::string relative; int error; };
+    struct Row {
+        std::string relative;
+        int error;
+    };
     Row const rows[] = {
-        {"a/b/f.txt", 0}, {"a/b", 0}, {"", 0}, {"a/b/f.txt/x", -ENOTDIR}, {"a/nope", -ENOENT},
-        {"link-dir/b/f.txt", -ELOOP}, {"link-file", -ELOOP}, {"a/b/../../link-file", -EXDEV},
+        {"a/b/f.txt", 0},
+        {"a/b", 0},
+        {"", 0},
+        {"a/b/f.txt/x", -ENOTDIR},
+        {"a/nope", -ENOENT},
+        {"link-dir/b/f.txt", -ELOOP},
+        {"link-file", -ELOOP},
+        {"a/b/../../link-file", -EXDEV},
     };
     for (auto const& row : rows) {
         CAPTURE(row.relative);

@@ -89,10 +89,11 @@ TEST_CASE("diagnose: a build made elsewhere (container, chroot, CI) maps by the 
     // Seen in a real CPython 3.13.5 WASI build made in a chroot at /work/Python-3.13.5 and
     // served from the host: 736 sources named under the chroot's path, all present under ROOT.
     FakeRoot root;
-    root.files["cross-build/app.wasm"] = dwarf_module("/work/Python-3.13.5/cross-build", {
-        "/work/Python-3.13.5/Python/ceval.c", "/work/Python-3.13.5/Include/object.h",
-        "/work/Python-3.13.5/Python/gone.c",       // not under ROOT: stays outside
-        "/usr/local/include/stdio.h"});             // one tail that exists by coincidence: not a build tree
+    root.files["cross-build/app.wasm"] =
+        dwarf_module("/work/Python-3.13.5/cross-build",
+                     {"/work/Python-3.13.5/Python/ceval.c", "/work/Python-3.13.5/Include/object.h",
+                      "/work/Python-3.13.5/Python/gone.c",  // not under ROOT: stays outside
+                      "/usr/local/include/stdio.h"});       // one tail that exists by coincidence: not a build tree
     root.files["Python/ceval.c"] = text("");
     root.files["Include/object.h"] = text("");
     root.files["stdio.h"] = text("");
@@ -114,11 +115,13 @@ TEST_CASE("diagnose: a build made elsewhere (container, chroot, CI) maps by the 
     }
 }
 
-TEST_CASE("diagnose: embedded DWARF with absolute paths under ROOT needs the substitution; the flag leads back to ROOT") {
+TEST_CASE(
+    "diagnose: embedded DWARF with absolute paths under ROOT needs the substitution; the flag leads back to ROOT") {
     FakeRoot root;
-    root.files["build/web/app.wasm"] = dwarf_module("/home/u/proj/build/web", {"../../src/main.c", "/home/u/proj/include/a.h",
-                                                                              "/usr/share/emscripten/cache/sysroot/include/stdio.h",
-                                                                              "/opt/other/lib.c", "../../src/gone.c"});
+    root.files["build/web/app.wasm"] =
+        dwarf_module("/home/u/proj/build/web",
+                     {"../../src/main.c", "/home/u/proj/include/a.h",
+                      "/usr/share/emscripten/cache/sysroot/include/stdio.h", "/opt/other/lib.c", "../../src/gone.c"});
     root.files["src/main.c"] = text("int main;");
     root.files["include/a.h"] = text("");
     auto r = run(root, "build/web/app.wasm");
@@ -193,8 +196,8 @@ TEST_CASE("diagnose: DWARF 4 GNU split units cannot load their .dwo in DevTools"
 TEST_CASE("diagnose: source maps, their sources relative to the map, sourcesContent and toolchain sources") {
     FakeRoot root;
     root.files["web/app.wasm"] = url_module("sourceMappingURL", "app.wasm.map");
-    root.files["web/app.wasm.map"] =
-        text(R"({"version":3,"sources":["../src/a.c","b.c","inline.c","system/lib/libc/x.c"],"sourcesContent":[null,null,"int x;"],"mappings":""})");
+    root.files["web/app.wasm.map"] = text(
+        R"({"version":3,"sources":["../src/a.c","b.c","inline.c","system/lib/libc/x.c"],"sourcesContent":[null,null,"int x;"],"mappings":""})");
     root.files["src/a.c"] = text("a");
     auto r = run(root, "web/app.wasm");
     CHECK(r.kinds == std::vector<DebugKind>{DebugKind::source_map});
@@ -210,7 +213,8 @@ TEST_CASE("diagnose: source maps, their sources relative to the map, sourcesCont
 
 TEST_CASE("diagnose: threads, MIME type, non-wasm bytes, and a module without debug info") {
     FakeRoot root;
-    root.files["t.wasm"] = test::module({{2, Bytes{}.uleb(1).name("env").name("memory").u8(0x02).u8(0x03).uleb(1).uleb(2)}});
+    root.files["t.wasm"] =
+        test::module({{2, Bytes{}.uleb(1).name("env").name("memory").u8(0x02).u8(0x03).uleb(1).uleb(2)}});
     auto t = run(root, "t.wasm");
     CHECK(t.shared_memory);
     CHECK(has_finding(t, Severity::info, "cross-origin isolated"));
@@ -247,7 +251,8 @@ TEST_CASE("render: JSON carries the verdict, the counts and the substitutions; t
     std::vector<Report> reports{run(root, "app.wasm")};
     auto json = render_json(reports, {});
     CHECK(json.find(R"("via_substitution":1)") != std::string::npos);
-    CHECK(json.find(R"("substitutions":[{"from":"/home/u/proj/","to":"http://127.0.0.1:8000/"}])") != std::string::npos);
+    CHECK(json.find(R"("substitutions":[{"from":"/home/u/proj/","to":"http://127.0.0.1:8000/"}])") !=
+          std::string::npos);
     CHECK(json.find(R"("exit_code":0)") != std::string::npos);
     auto plain = render_text(reports, {});
     CHECK(plain.find("verdict: loads") != std::string::npos);
@@ -257,14 +262,17 @@ TEST_CASE("render: JSON carries the verdict, the counts and the substitutions; t
     CHECK(render_text(reports, coloured).find("\x1b[32mverdict: loads") != std::string::npos);
 }
 
-TEST_CASE("repl_hint and the loader: a real ROOT on disk, substitutions for build ... repl, hidden and escaping paths refused") {
+TEST_CASE(
+    "repl_hint and the loader: a real ROOT on disk, substitutions for build ... repl, hidden and escaping paths "
+    "refused") {
     namespace fs = std::filesystem;
     wasmdev::test::TempTree tree({}, "doctor");
     fs::path const root = tree.path;
     auto write = [&](fs::path const& rel, std::vector<std::uint8_t> const& bytes) {
         tree.write(rel, {reinterpret_cast<char const*>(bytes.data()), bytes.size()});
     };
-    write("builddir/web-debug/python.wasm", dwarf_module(root.string() + "/builddir/web-debug", {"../../Python/ceval.c"}));
+    write("builddir/web-debug/python.wasm",
+          dwarf_module(root.string() + "/builddir/web-debug", {"../../Python/ceval.c"}));
     write("Python/ceval.c", text("int x;"));
     write(".git/config", text("x"));
     fs::create_symlink("/etc/hostname", root / "escape.c");
@@ -276,9 +284,9 @@ TEST_CASE("repl_hint and the loader: a real ROOT on disk, substitutions for buil
 
     auto files = root_file_access(root);
     CHECK(files.exists("Python/ceval.c"));
-    CHECK_FALSE(files.exists(".git/config"));   // hidden, as the server refuses it
-    CHECK_FALSE(files.exists("escape.c"));      // a symlink out of ROOT
-    CHECK_FALSE(files.exists("Python"));        // directories are not files
+    CHECK_FALSE(files.exists(".git/config"));  // hidden, as the server refuses it
+    CHECK_FALSE(files.exists("escape.c"));     // a symlink out of ROOT
+    CHECK_FALSE(files.exists("Python"));       // directories are not files
     CHECK(files.read("Python/ceval.c") == text("int x;"));
     auto found = find_modules(root, root);
     CHECK(found.relative == std::vector<std::string>{"builddir/web-debug/python.wasm"});

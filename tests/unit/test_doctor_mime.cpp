@@ -6,7 +6,11 @@
 using namespace wasmdev::mime;
 
 TEST_CASE("type_for: the debug files DevTools' loaders fetch") {
-    struct Row { std::string_view name; std::string_view type; bool compressible; };
+    struct Row {
+        std::string_view name;
+        std::string_view type;
+        bool compressible;
+    };
     Row const rows[] = {
         {"python.wasm.debug.wasm", "application/wasm", true},
         {"python.wasm.debug.wasm.dwp", "application/octet-stream", false},

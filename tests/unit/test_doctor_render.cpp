@@ -11,7 +11,8 @@ TEST_CASE("render_text: DWARF and section strings with ESC, OSC and BEL are prin
     r.module = "app\x1b[2J.wasm";
     r.module_url = "http://127.0.0.1:8000/app%1B%5B2J.wasm";
     r.kinds = {DebugKind::external_dwarf};
-    r.debug_files.push_back({"external_debug_info", "\x1b]0;pwned\x07.debug.wasm", "", "", false, false, "not a URL\x07"});
+    r.debug_files.push_back(
+        {"external_debug_info", "\x1b]0;pwned\x07.debug.wasm", "", "", false, false, "not a URL\x07"});
     Source s;
     s.path = "/elsewhere/\x1b[31mmain.c";
     s.cls = SourceClass::outside_root;
@@ -33,10 +34,13 @@ TEST_CASE("render_text: DWARF and section strings with ESC, OSC and BEL are prin
 
 TEST_CASE("render_text: with colour, the only escapes are the report's own SGR codes") {
     Report r;
-    r.module = "a\x1b" "b.wasm";
+    r.module =
+        "a\x1b"
+        "b.wasm";
     RenderOptions o;
     o.color = true;
     auto text = render_text({r}, o);
     CHECK(text.find("a\\x1bb.wasm") != std::string::npos);
-    CHECK(text.find("a\x1b" "b") == std::string::npos);
+    CHECK(text.find("a\x1b"
+                    "b") == std::string::npos);
 }

@@ -40,7 +40,8 @@ struct Manual {
     std::vector<std::string> warnings{};
     ServedModules seen;
     explicit Manual(fs::path root, std::size_t limit = 256)
-        : seen(std::move(root), ServedModules::Options{limit, [this](std::string const& w) { warnings.push_back(w); }, {}, false}) {}
+        : seen(std::move(root),
+               ServedModules::Options{limit, [this](std::string const& w) { warnings.push_back(w); }, {}, false}) {}
 };
 
 }  // namespace
@@ -113,7 +114,7 @@ TEST_CASE("ServedModules: references leaving the server (absolute file paths) ar
 TEST_CASE("ServedModules: the self-check page's list holds each module seen with the doctor's verdict") {
     TempRoot root;
     root.write("a.wasm", url_module("external_debug_info", "a.debug.wasm"));  // its debug file is missing
-    root.write("b.wasm", wasmdev::test::module({}));                         // no debug info: fine
+    root.write("b.wasm", wasmdev::test::module({}));                          // no debug info: fine
     Manual lane(root.path, 8);
     auto& seen = lane.seen;
     seen.note_module("/a.wasm", "a.wasm");
@@ -242,9 +243,8 @@ TEST_CASE("read_module_parts: the lane reads a module's header, imports, memory 
     // would make serving a 100 MB module cost 100 MB of memory each time it is rebuilt.
     Bytes code;
     code.v.assign(1u << 20, 0x0b);
-    auto const bytes = wasmdev::test::module({{10, code},
-                                              {0, wasmdev::test::custom("external_debug_info", Bytes{}.name("app.debug.wasm"))},
-                                              {11, code}});
+    auto const bytes = wasmdev::test::module(
+        {{10, code}, {0, wasmdev::test::custom("external_debug_info", Bytes{}.name("app.debug.wasm"))}, {11, code}});
     TempRoot root;
     root.write("app.wasm", bytes);
     auto parts = wasmdev::doctor::read_module_parts(root.path / "app.wasm");

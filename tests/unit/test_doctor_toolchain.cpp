@@ -6,7 +6,10 @@
 using namespace wasmdev::doctor;
 
 TEST_CASE("match_toolchain: emsdk, Debian's emscripten, clang headers and source-map relatives") {
-    struct Row { std::string_view path; bool toolchain; };
+    struct Row {
+        std::string_view path;
+        bool toolchain;
+    };
     Row const rows[] = {
         {"/emsdk/emscripten/system/lib/libc/musl/src/stdio/printf.c", true},
         {"/build/emscripten-Q5Hj9W/emscripten-3.1.6~dfsg/system/lib/libc/musl/src/stdio/printf.c", true},

@@ -16,7 +16,10 @@ Url url(std::string_view s) {
 
 TEST_CASE("resolve_source_path: DevTools' rules for DWARF paths and external_debug_info against the module URL") {
     auto const base = url("http://127.0.0.1:8000/builddir/web/python.wasm");
-    struct Row { std::string_view path; std::string_view href; };
+    struct Row {
+        std::string_view path;
+        std::string_view href;
+    };
     Row const rows[] = {
         {"python.wasm.debug.wasm", "http://127.0.0.1:8000/builddir/web/python.wasm.debug.wasm"},
         {"/home/u/cpython/Python/ceval.c", "file:///home/u/cpython/Python/ceval.c"},  // leading '/' → file://
@@ -38,8 +41,12 @@ TEST_CASE("resolve_source_path: DevTools' rules for DWARF paths and external_deb
 
 TEST_CASE("resolve_source_path: substitutions are prefixes, the first match wins, '.' matches relative paths") {
     auto const base = url("http://h/app/m.wasm");
-    std::vector<PathSubstitution> subs{{"/home/u/proj/", "http://h/"}, {"/home/u/", "http://other/"}, {".", "http://h/rel"}};
-    struct Row { std::string_view path; std::string_view href; };
+    std::vector<PathSubstitution> subs{
+        {"/home/u/proj/", "http://h/"}, {"/home/u/", "http://other/"}, {".", "http://h/rel"}};
+    struct Row {
+        std::string_view path;
+        std::string_view href;
+    };
     Row const rows[] = {
         {"/home/u/proj/src/a.c", "http://h/src/a.c"},
         {"/home/u/lib/b.c", "http://other/lib/b.c"},
@@ -62,7 +69,12 @@ TEST_CASE("resolve_source_path: substitutions are prefixes, the first match wins
 
 TEST_CASE("to_root_path: server URLs map under ROOT with the server's rules") {
     auto const root = url("http://127.0.0.1:8000/");
-    struct Row { std::string_view href; bool on_server; bool servable; std::string_view relative; };
+    struct Row {
+        std::string_view href;
+        bool on_server;
+        bool servable;
+        std::string_view relative;
+    };
     Row const rows[] = {
         {"http://127.0.0.1:8000/Python/ceval.c", true, true, "Python/ceval.c"},
         {"http://127.0.0.1:8000/a%20b/c%23.c", true, true, "a b/c#.c"},

@@ -6,16 +6,16 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <string>
 
 #include "mime/mime.hpp"
 #include "server/compress/cache.hpp"
+#include "server/fs/resolve.hpp"
 #include "server/http/error_page.hpp"
 #include "server/http/handler.hpp"
 #include "server/http/policy.hpp"
-#include "server/fs/resolve.hpp"
 #include "server/www/assets.hpp"
 #include "tests/support/temp_tree.hpp"
 
@@ -148,7 +148,11 @@ struct TempSite {
 
 TEST_CASE("handle: files get their exact Content-Type - validators and exact bytes") {
     auto const cfg = config_for(fixture_root());
-    struct Row { std::string_view target; std::string_view type; std::string_view bytes; };
+    struct Row {
+        std::string_view target;
+        std::string_view type;
+        std::string_view bytes;
+    };
     Row const rows[] = {
         {"/app.wasm", "application/wasm", wasm_bytes},
         {"/app.js", "text/javascript", "export const answer = 42;\n"},
@@ -184,20 +188,24 @@ TEST_CASE("handle: files get their exact Content-Type - validators and exact byt
 
 TEST_CASE("handle: policy headers on every status the pipeline produces") {
     auto const cfg = config_for(fixture_root());
-    struct Row { std::string_view method, target; Fields fields; unsigned status; };
+    struct Row {
+        std::string_view method, target;
+        Fields fields;
+        unsigned status;
+    };
     Row const rows[] = {
         {"GET", "/app.wasm", {}, 200},
         {"GET", "/", {}, 200},
-        {"GET", "/sub/", {}, 200},                                 // listing
+        {"GET", "/sub/", {}, 200},  // listing
         {"GET", "/app.wasm", {{"Range", "bytes=0-3"}}, 206},
-        {"GET", "/app.wasm", {{"Range", "bytes=0-0,2-3"}}, 206},   // multipart
+        {"GET", "/app.wasm", {{"Range", "bytes=0-0,2-3"}}, 206},  // multipart
         {"GET", "/app.wasm", {{"If-None-Match", "*"}}, 304},
         {"GET", "/sub", {}, 301},
         {"GET", "/__wasmdev", {}, 301},
         {"GET", "/a%00", {}, 400},
         {"GET", "*", {}, 400},
         {"GET", "/app.wasm", {{"Transfer-Encoding", "gzip"}}, 400},
-        {"GET", "/app.wasm", {{"Host", "localhost"}}, 400},        // a second Host
+        {"GET", "/app.wasm", {{"Host", "localhost"}}, 400},  // a second Host
         {"GET", "/nope", {}, 404},
         {"GET", "/nope.wasm", {}, 404},
         {"GET", "/.env", {}, 404},
@@ -274,8 +282,8 @@ TEST_CASE("handle: ranges and conditionals on a file") {
 TEST_CASE("handle: HEAD has exactly GET's status and headers and sends no body") {
     TempSite site;
     auto const cfg = config_for(site.root);
-    std::string_view const targets[] = {"/app.wasm", "/",         "/sub/",      "/sub",    "/nope",
-                                        "/.env",     "/escape",   "/__wasmdev", "/__wasmdev/", "/docs/"};
+    std::string_view const targets[] = {"/app.wasm", "/",       "/sub/",      "/sub",        "/nope",
+                                        "/.env",     "/escape", "/__wasmdev", "/__wasmdev/", "/docs/"};
     for (auto target : targets) {
         CAPTURE(target);
         auto g = get(target, cfg);
@@ -314,7 +322,11 @@ TEST_CASE("handle: OPTIONS is 204 with Allow  other methods are 405 with Allow")
 
 TEST_CASE("handle: a directory without its slash redirects to the normalised slash form") {
     TempSite site;
-    struct Row { std::string_view target; unsigned status; std::string_view location; };
+    struct Row {
+        std::string_view target;
+        unsigned status;
+        std::string_view location;
+    };
     Row const rows[] = {
         {"/sub", 301, "/sub/"},
         {"/sub?x=1&y=%20", 301, "/sub/?x=1&y=%20"},
@@ -372,7 +384,8 @@ TEST_CASE("handle: index.html when present - else a listing - or 403 with --no-l
     CHECK(header(docs, "Content-Type") == "text/html; charset=utf-8");
     CHECK(docs.content_length == body_of(docs).size());
     CHECK(contains(body_of(docs), "<title>Index of /docs/</title>"));
-    CHECK(contains(body_of(docs), "<a href=\"/docs/a%20b%20%26%20%3Cc%3E%20%23%25.txt\">a b &amp; &lt;c&gt; #%.txt</a>"));
+    CHECK(
+        contains(body_of(docs), "<a href=\"/docs/a%20b%20%26%20%3Cc%3E%20%23%25.txt\">a b &amp; &lt;c&gt; #%.txt</a>"));
     CHECK(contains(body_of(docs), "<a href=\"/docs/%C3%A9.txt\">\xC3\xA9.txt</a>"));
     CHECK(contains(body_of(docs), "<a href=\"/docs/dir%20%231/\">dir #1/</a>"));
     CHECK(contains(body_of(docs), "<a href=\"../\">../</a>"));
@@ -395,7 +408,7 @@ TEST_CASE("handle: index.html when present - else a listing - or 403 with --no-l
     CHECK(refused.status == 403);
     CHECK(contains(body_of(refused), "--no-listing"));
     CHECK(header(refused, "Content-Type") == "text/html; charset=utf-8");
-    CHECK(get("/", cfg).status == 200);   // index.html is still served
+    CHECK(get("/", cfg).status == 200);  // index.html is still served
     CHECK(get("/sub", cfg).status == 301);
 }
 
@@ -403,11 +416,23 @@ TEST_CASE("handle: dotfiles - links out of the root and FIFOs are refused") {
     TempSite site;
     for (auto cfg : site.configs()) {
         CAPTURE(cfg.root_fd);
-        struct Row { std::string_view target; unsigned status; };
+        struct Row {
+            std::string_view target;
+            unsigned status;
+        };
         Row const rows[] = {
-            {"/.env", 404},        {"/%2eenv", 404},    {"/.git/config", 404}, {"/.git/", 404},
-            {"/.git", 404},        {"/sub/.hidden.txt", 404}, {"/to-git", 404}, {"/escape", 403},
-            {"/links/escape", 403}, {"/passwd", 403},   {"/fifo", 403},        {"/../secret.txt", 404},
+            {"/.env", 404},
+            {"/%2eenv", 404},
+            {"/.git/config", 404},
+            {"/.git/", 404},
+            {"/.git", 404},
+            {"/sub/.hidden.txt", 404},
+            {"/to-git", 404},
+            {"/escape", 403},
+            {"/links/escape", 403},
+            {"/passwd", 403},
+            {"/fifo", 403},
+            {"/../secret.txt", 404},
             {"/%2e%2e/secret.txt", 404},
         };
         for (auto const& row : rows) {
@@ -462,7 +487,11 @@ TEST_CASE("handle: a missing .wasm leaves a note for the log") {
 
 TEST_CASE("handle: the Host check answers localhost names and refuses the rest") {
     auto const cfg = config_for(fixture_root());
-    struct Row { std::vector<std::string_view> hosts; unsigned version; unsigned status; };
+    struct Row {
+        std::vector<std::string_view> hosts;
+        unsigned version;
+        unsigned status;
+    };
     Row const rows[] = {
         {{"localhost"}, 11, 200},
         {{"localhost:8000"}, 11, 200},
@@ -478,9 +507,9 @@ TEST_CASE("handle: the Host check answers localhost names and refuses the rest")
         {{"[::1]x"}, 11, 400},
         {{"localhost:abc"}, 11, 400},
         {{"local host"}, 11, 400},
-        {{}, 11, 400},                              // HTTP/1.1 needs a Host
-        {{}, 10, 200},                              // HTTP/1.0 may omit it
-        {{"localhost", "localhost"}, 11, 400},      // two Host fields
+        {{}, 11, 400},                          // HTTP/1.1 needs a Host
+        {{}, 10, 200},                          // HTTP/1.0 may omit it
+        {{"localhost", "localhost"}, 11, 400},  // two Host fields
         {{"localhost", "evil.com"}, 11, 400},
         {{"localhost", "localhost"}, 10, 400},
     };
@@ -529,13 +558,19 @@ TEST_CASE("handle: a refused Host gets 403 with a sentence naming --allow-host")
     CHECK(lan_refused.status == 403);
     CHECK(contains(body_of(lan_refused), "IP addresses and this machine&#39;s own names"));
     CHECK(contains(body_of(lan_refused), "start wasmdev with --allow-host evil.example."));
-    struct Row { std::string_view host, target; unsigned status; };
+    struct Row {
+        std::string_view host, target;
+        unsigned status;
+    };
     Row const rows[] = {
-        {"192.168.1.20:8000", "/app.wasm", 200}, {"[fd00::2]:8000", "/app.wasm", 200},
-        {"devbox:8000", "/app.wasm", 200},       {"DEVBOX.local", "/app.wasm", 200},
-        {"localhost:8000", "/app.wasm", 200},    {"devbox.evil.example", "/app.wasm", 403},
+        {"192.168.1.20:8000", "/app.wasm", 200},
+        {"[fd00::2]:8000", "/app.wasm", 200},
+        {"devbox:8000", "/app.wasm", 200},
+        {"DEVBOX.local", "/app.wasm", 200},
+        {"localhost:8000", "/app.wasm", 200},
+        {"devbox.evil.example", "/app.wasm", 403},
         {"devbox", "http://evil.example/app.wasm", 403},  // an absolute-form target is a Host too
-        {"a b", "/app.wasm", 400},                // malformed is a 400 whatever the bind
+        {"a b", "/app.wasm", 400},                        // malformed is a 400 whatever the bind
     };
     for (auto const& row : rows) {
         CAPTURE(row.host);
@@ -552,7 +587,11 @@ TEST_CASE("handle: a refused Host gets 403 with a sentence naming --allow-host")
 
 TEST_CASE("handle: an absolute-form target is checked like a Host") {
     auto const cfg = config_for(fixture_root());
-    struct Row { std::string_view target; std::string_view host; unsigned status; };
+    struct Row {
+        std::string_view target;
+        std::string_view host;
+        unsigned status;
+    };
     Row const rows[] = {
         {"http://localhost/app.wasm", "localhost", 200},
         {"http://localhost:8000/app.wasm", "localhost:8000", 200},
@@ -579,7 +618,11 @@ TEST_CASE("handle: an absolute-form target is checked like a Host") {
 // authority at all (port = *DIGIT) and is a 400, not a lookup of "/abc/app.wasm".
 TEST_CASE("handle: an absolute-form authority is checked whole") {
     auto const cfg = config_for(fixture_root());
-    struct Row { std::string_view target; std::string_view host; unsigned status; };
+    struct Row {
+        std::string_view target;
+        std::string_view host;
+        unsigned status;
+    };
     Row const rows[] = {
         {"http://127.0.0.1.evil.com/app.wasm", "127.0.0.1", 403},
         {"http://127.0.0.1.evil.com/", "127.0.0.1", 403},
@@ -613,7 +656,11 @@ TEST_CASE("handle: an empty Host is refused") {
 
 TEST_CASE("handle: Transfer-Encoding other than a lone chunked is a 400 that closes") {
     auto const cfg = config_for(fixture_root());
-    struct Row { Fields fields; unsigned status; bool close; };
+    struct Row {
+        Fields fields;
+        unsigned status;
+        bool close;
+    };
     Row const rows[] = {
         {{{"Transfer-Encoding", "chunked"}}, 200, false},
         {{{"Transfer-Encoding", "Chunked"}}, 200, false},
@@ -715,7 +762,10 @@ TEST_CASE("handle: a --header never duplicates a header the handler sets") {
 TEST_CASE("handle: targets as browsers send them still find the file") {
     TempSite site;
     auto const cfg = config_for(site.root);
-    struct Row { std::string_view target; std::string_view bytes; };
+    struct Row {
+        std::string_view target;
+        std::string_view bytes;
+    };
     Row const rows[] = {
         {"/x[1].js", "bracket"},
         {"/x%5B1%5D.js", "bracket"},
@@ -740,7 +790,8 @@ TEST_CASE("handle: a 304 - 412 - 416 and a HEAD start no compression  the GET th
     for (std::size_t i = 0; i < js.size(); i += 7) js[i] = char('a' + i % 26);
     std::ofstream(site.root / "big.js") << js;
     std::vector<std::function<void()>> queued;  // jobs are held, not run: the test sees what was asked
-    wasmdev::compress::CompressCache cache(1 << 26, [&](std::function<void()> job) { queued.push_back(std::move(job)); });
+    wasmdev::compress::CompressCache cache(1 << 26,
+                                           [&](std::function<void()> job) { queued.push_back(std::move(job)); });
     Services const services{&cache};
     auto call = [&](std::string_view method, Fields extra, unsigned version = 11) {
         RequestHead req;
@@ -757,7 +808,10 @@ TEST_CASE("handle: a 304 - 412 - 416 and a HEAD start no compression  the GET th
     CHECK_FALSE(head.content_length);  // announced as chunked, as a GET of a body not made yet
     CHECK_FALSE(is_stream(head));
     auto const etag = header(head, "ETag");
-    struct Row { std::string_view name, value; unsigned status; };
+    struct Row {
+        std::string_view name, value;
+        unsigned status;
+    };
     Row const rows[] = {
         {"If-None-Match", etag, 304},
         {"If-Match", "\"another\"", 412},

@@ -34,7 +34,8 @@ struct Recorder {
     }
 };
 
-ResponsePlan get(std::string_view target, ModuleWatch const& w, std::vector<std::pair<std::string_view, std::string_view>> extra = {}) {
+ResponsePlan get(std::string_view target, ModuleWatch const& w,
+                 std::vector<std::pair<std::string_view, std::string_view>> extra = {}) {
     static Config cfg = [] {
         Config c;
         c.root = fs::canonical(WASMDEV_FIXTURES_DIR "/site");

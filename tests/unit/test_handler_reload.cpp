@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 namespace {
 
 using Fields = std::vector<std::pair<std::string_view, std::string_view>>;
-std::string const page = "<!doctype html>\n<html><head><title>t</title></head><body>" + std::string(2000, 'x') + "</body></html>\n";
+std::string const page =
+    "<!doctype html>\n<html><head><title>t</title></head><body>" + std::string(2000, 'x') + "</body></html>\n";
 std::string const opted_out = "<html><head><meta name=\"wasmdev-reload\" content=\"off\"></head></html>\n";
 
 struct Site {
@@ -27,7 +28,8 @@ struct Site {
     Config cfg;
     Site() {
         static int counter = 0;
-        root = fs::temp_directory_path() / ("wasmdev-reload-site-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+        root = fs::temp_directory_path() /
+               ("wasmdev-reload-site-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
         fs::create_directories(root);
         std::ofstream(root / "index.html") << page;
         std::ofstream(root / "quiet.html") << opted_out;
@@ -61,7 +63,8 @@ std::string body(ResponsePlan const& p) {
     return "(not in memory)";
 }
 
-std::string const script = "<script src=\"/__wasmdev/reload.js?token=00112233445566778899aabbccddeeff\" defer></script>";
+std::string const script =
+    "<script src=\"/__wasmdev/reload.js?token=00112233445566778899aabbccddeeff\" defer></script>";
 
 }  // namespace
 
@@ -121,7 +124,8 @@ TEST_CASE("reload on: a compressed injected page inflates to the identity page, 
 TEST_CASE("reload on: with the cache the page is made once per version and compressed by a job - never for a HEAD") {
     Site s;
     std::vector<std::function<void()>> queued;  // jobs are held until the test runs them
-    wasmdev::compress::CompressCache cache(1 << 26, [&](std::function<void()> job) { queued.push_back(std::move(job)); });
+    wasmdev::compress::CompressCache cache(1 << 26,
+                                           [&](std::function<void()> job) { queued.push_back(std::move(job)); });
     Services const services{&cache};
     auto call = [&](std::string_view method, std::string_view accept, unsigned version = 11) {
         RequestHead req;
@@ -214,7 +218,8 @@ TEST_CASE("reload on: the event stream is answered to its page and refused to ot
     CHECK_FALSE(ok.content_length);
     CHECK(request("GET", "/__wasmdev/events", s.cfg).status == 403);
     CHECK(request("GET", "/__wasmdev/events?token=00112233445566778899aabbccddeeff", s.cfg,
-                  {{"Origin", "http://evil.example"}}).status == 403);
+                  {{"Origin", "http://evil.example"}})
+              .status == 403);
     // The Host check comes first: a rebinding page never reaches the token check.
     RequestHead rebound;
     rebound.method = "GET";

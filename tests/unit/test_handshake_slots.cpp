@@ -7,7 +7,9 @@
 using namespace wasmdev::net;
 
 TEST_CASE("handshake_cap: a quarter of the connection limit, at least 1, at most 64") {
-    struct Row { std::size_t max_connections, expected; };
+    struct Row {
+        std::size_t max_connections, expected;
+    };
     Row const rows[] = {{0, 1}, {1, 1}, {3, 1}, {8, 2}, {16, 4}, {256, 64}, {257, 64}, {24000, 64}};
     for (auto const& row : rows) {
         CAPTURE(row.max_connections);
@@ -57,9 +59,9 @@ TEST_CASE("HandshakeSlots: a wake-up posted to a waiter that has already gone to
     {
         HandshakeSlots::Waiter gone(ioc.get_executor());
         CHECK_FALSE(slots.take_or_queue(gone));
-        slots.give_back();             // handed to `gone`, its wake-up posted
-        CHECK(slots.settle(gone));     // it was woken otherwise, but the slot is its own now
-        slots.give_back();             // and it gives it back as it goes
+        slots.give_back();          // handed to `gone`, its wake-up posted
+        CHECK(slots.settle(gone));  // it was woken otherwise, but the slot is its own now
+        slots.give_back();          // and it gives it back as it goes
     }
     ioc.run();  // the posted wake-up finds no waiter
     CHECK(slots.stats().in_progress == 0);

@@ -9,7 +9,10 @@ using namespace wasmdev::http;
 
 TEST_CASE("is_allowed_host: localhost names pass - everything else needs --allow-host") {
     std::vector<std::string> const allow{"dev.example", "10.0.0.5", "[fe80::1]"};
-    struct Row { std::string_view host; bool allowed; };
+    struct Row {
+        std::string_view host;
+        bool allowed;
+    };
     Row const rows[] = {
         // Always answered: localhost, 127.0.0.1, [::1] (any port), *.localhost.
         {"localhost", true},
@@ -24,7 +27,7 @@ TEST_CASE("is_allowed_host: localhost names pass - everything else needs --allow
         {"foo.localhost", true},
         {"FOO.LOCALHOST:3000", true},
         {"a.b.localhost:9", true},
-        {"localhost.", true},            // the same host, fully qualified
+        {"localhost.", true},  // the same host, fully qualified
         {"localhost.:8000", true},
         {"foo.localhost.", true},
         // --allow-host entries, case-insensitive, any port.
@@ -42,7 +45,7 @@ TEST_CASE("is_allowed_host: localhost names pass - everything else needs --allow
         {"evillocalhost", false},
         {"localhostx", false},
         {"xlocalhost", false},
-        {"sub.dev.example", false},      // an allowed name does not allow its subdomains
+        {"sub.dev.example", false},  // an allowed name does not allow its subdomains
         {"127.0.0.2", false},
         {"[::2]", false},
         {"0.0.0.0", false},
@@ -51,7 +54,7 @@ TEST_CASE("is_allowed_host: localhost names pass - everything else needs --allow
         {"[::1]x", false},
         {"[::1]:", false},
         {"[::1]]", false},
-        {"::1", false},                  // IPv6 without brackets
+        {"::1", false},  // IPv6 without brackets
         {"localhost:abc", false},
         {"localhost:", false},
         {"localhost:123456", false},
@@ -78,10 +81,15 @@ TEST_CASE("is_allowed_host: localhost names pass - everything else needs --allow
 }
 
 TEST_CASE("is_allowed_host: the bound address - a star - and allow-host entries written loosely") {
-    struct Row { std::string_view host; std::string_view bind; std::vector<std::string> allow; bool allowed; };
+    struct Row {
+        std::string_view host;
+        std::string_view bind;
+        std::vector<std::string> allow;
+        bool allowed;
+    };
     Row const rows[] = {
         {"[::1]", "::1", {}, true},
-        {"127.0.0.2:80", "127.0.0.2", {}, true},            // the bound address itself
+        {"127.0.0.2:80", "127.0.0.2", {}, true},  // the bound address itself
         {"127.0.0.3:80", "127.0.0.2", {}, false},
         {"anything.example", "127.0.0.1", {"*"}, true},
         {"anything.example:1", "127.0.0.1", {"*"}, true},
@@ -90,7 +98,7 @@ TEST_CASE("is_allowed_host: the bound address - a star - and allow-host entries 
         {"dev.example", "127.0.0.1", {"dev.example."}, true},
         {"dev.example", "127.0.0.1", {""}, false},
         {"dev.example", "127.0.0.1", {"other.example"}, false},
-        {"", "127.0.0.1", {"*"}, false},                     // malformed stays refused
+        {"", "127.0.0.1", {"*"}, false},  // malformed stays refused
         {"[::1", "127.0.0.1", {"*"}, false},
         // An IPv4-mapped bind: the Host a browser sends is the address, spelled either way.
         {"[::ffff:127.0.0.1]:8000", "::ffff:127.0.0.1", {}, true},
@@ -108,7 +116,12 @@ TEST_CASE("is_allowed_host: the bound address - a star - and allow-host entries 
 
 TEST_CASE("is_allowed_host: a bind beyond loopback keeps the check - IP literals and this machine's names pass") {
     std::vector<std::string> const machine{"devbox", "devbox.local"};
-    struct Row { std::string_view host; std::string_view bind; std::vector<std::string> allow; bool allowed; };
+    struct Row {
+        std::string_view host;
+        std::string_view bind;
+        std::vector<std::string> allow;
+        bool allowed;
+    };
     Row const rows[] = {
         // A rebinding page sends its own name: refused on every bind.
         {"evil.example", "0.0.0.0", {}, false},
@@ -117,8 +130,8 @@ TEST_CASE("is_allowed_host: a bind beyond loopback keeps the check - IP literals
         {"devbox.evil.example", "0.0.0.0", {}, false},
         {"sub.devbox", "0.0.0.0", {}, false},
         {"devboxx", "0.0.0.0", {}, false},
-        {"1.2.3.4.nip.io", "0.0.0.0", {}, false},   // a name that spells an address is a name
-        {"2130706433", "0.0.0.0", {}, false},       // so is a number: browsers send dotted quads
+        {"1.2.3.4.nip.io", "0.0.0.0", {}, false},  // a name that spells an address is a name
+        {"2130706433", "0.0.0.0", {}, false},      // so is a number: browsers send dotted quads
         {"[evil.example]", "0.0.0.0", {}, false},
         // Localhost names, as on loopback.
         {"localhost:8000", "0.0.0.0", {}, true},
@@ -167,7 +180,10 @@ TEST_CASE("host_refusal: names the host and the flag that allows it - and what t
 }
 
 TEST_CASE("host_without_port: lower case - brackets kept - trailing dot dropped - malformed is empty") {
-    struct Row { std::string_view in; std::string_view out; };
+    struct Row {
+        std::string_view in;
+        std::string_view out;
+    };
     Row const rows[] = {
         {"Example.COM:80", "example.com"},
         {"example.com", "example.com"},
@@ -192,7 +208,10 @@ TEST_CASE("host_without_port: lower case - brackets kept - trailing dot dropped 
 }
 
 TEST_CASE("is_loopback_address: loopback binds keep the Host check - IPv4-mapped loopback included") {
-    struct Row { std::string_view address; bool loopback; };
+    struct Row {
+        std::string_view address;
+        bool loopback;
+    };
     Row const rows[] = {
         {"127.0.0.1", true},
         {"127.1.2.3", true},  // all of 127.0.0.0/8

@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "mime/mime.hpp"
-#include "tests/unit/golden.hpp"
 #include "server/deploy/render.hpp"
 #include "server/http/policy.hpp"
+#include "tests/unit/golden.hpp"
 
 using namespace wasmdev;
 
@@ -37,7 +37,10 @@ std::string_view base_type(std::string_view type) { return type.substr(0, type.f
 }  // namespace
 
 TEST_CASE("htaccess: golden files for each format with and without --precompressed --cache") {
-    struct Row { std::string name; deploy::RenderOptions options; };
+    struct Row {
+        std::string name;
+        deploy::RenderOptions options;
+    };
     Row const rows[] = {
         {"htaccess.expected", options("apache")},
         {"htaccess-precompressed-cache.expected", options("apache", true, true)},
@@ -91,21 +94,25 @@ TEST_CASE("htaccess: Apache sets every policy header with always and declares ea
         CAPTURE(e.extension);
         auto const prefix = "    AddType " + std::string(base_type(e.type)) + " ";
         bool const declared = std::any_of(lines.begin(), lines.end(), [&](std::string const& l) {
-            return l.rfind(prefix, 0) == 0 && (l + " ").find(" ." + std::string(e.extension) + " ") != std::string::npos;
+            return l.rfind(prefix, 0) == 0 &&
+                   (l + " ").find(" ." + std::string(e.extension) + " ") != std::string::npos;
         });
         CHECK(declared);
     }
     CHECK(text.find("AddType application/wasm .wasm\n") != std::string::npos);
     CHECK(text.find("AddType text/javascript .js .mjs .cjs\n") != std::string::npos);
-    auto deflate = std::find_if(lines.begin(), lines.end(),
-                                [](auto const& l) { return l.find("AddOutputFilterByType DEFLATE") != std::string::npos; });
+    auto deflate = std::find_if(lines.begin(), lines.end(), [](auto const& l) {
+        return l.find("AddOutputFilterByType DEFLATE") != std::string::npos;
+    });
     REQUIRE(deflate != lines.end());
     for (auto const& e : mime::table()) {
         CAPTURE(e.extension);
         bool const by_type = (*deflate + " ").find(" " + std::string(base_type(e.type)) + " ") != std::string::npos;
         // octet-stream is compressed by name (.data), never by type: .pyc and unknown files stay as they are.
-        if (e.type == mime::default_type) CHECK_FALSE(by_type);
-        else if (e.compressible) CHECK(by_type);
+        if (e.type == mime::default_type)
+            CHECK_FALSE(by_type);
+        else if (e.compressible)
+            CHECK(by_type);
     }
     CHECK(text.find("<FilesMatch \"(?i)\\.(data)$\">\n        SetOutputFilter DEFLATE") != std::string::npos);
 }
@@ -118,8 +125,10 @@ TEST_CASE("htaccess: every Apache directive sits inside an IfModule so a missing
         for (auto const& raw : lines) {
             auto const line = raw.substr(std::min(raw.find_first_not_of(' '), raw.size()));
             if (line.empty() || line[0] == '#') continue;
-            if (line.rfind("<IfModule ", 0) == 0) ++depth;
-            else if (line == "</IfModule>") --depth;
+            if (line.rfind("<IfModule ", 0) == 0)
+                ++depth;
+            else if (line == "</IfModule>")
+                --depth;
             else {
                 CAPTURE(line);
                 CHECK(depth > 0);
@@ -130,7 +139,10 @@ TEST_CASE("htaccess: every Apache directive sits inside an IfModule so a missing
 }
 
 TEST_CASE("htaccess: header values are escaped for each config syntax") {
-    struct Row { std::string_view format; std::string_view expected; };
+    struct Row {
+        std::string_view format;
+        std::string_view expected;
+    };
     // The value as given: 50% {ok} "q" C:\dir
     Row const rows[] = {
         {"apache", R"(Header always set X-Check "50%% {ok} \"q\" C:\\\\dir")"},
@@ -148,7 +160,11 @@ TEST_CASE("htaccess: header values are escaped for each config syntax") {
 }
 
 TEST_CASE("htaccess: values a format cannot express are refused with a reason") {
-    struct Row { std::string_view format; std::string name, value; bool refused; };
+    struct Row {
+        std::string_view format;
+        std::string name, value;
+        bool refused;
+    };
     Row const rows[] = {
         {"nginx", "X-Host", "$host", true},
         {"apache", "X-Host", "$host", false},
@@ -173,8 +189,8 @@ TEST_CASE("htaccess: values a format cannot express are refused with a reason") 
         // Caddy replaces {$NAME} anywhere in the file when it reads it, comments included.
         {"caddy", "X-Env", "{$HOME}", true},
         {"caddy", "X-Env", "{ $HOME }", false},
-        {"caddy", "X-Both", "`\\\"", true},  // a backtick and a backslash before a quote
-        {"caddy", "X-Latin1", "caf\xe9", true},    // adapted to JSON: invalid UTF-8 becomes U+FFFD
+        {"caddy", "X-Both", "`\\\"", true},      // a backtick and a backslash before a quote
+        {"caddy", "X-Latin1", "caf\xe9", true},  // adapted to JSON: invalid UTF-8 becomes U+FFFD
         {"apache", "X-Latin1", "caf\xe9", false},
         {"nginx", "X-Empty", "", true},  // nginx drops a header whose value is empty
         {"apache", "X-Empty", "", false},
@@ -231,7 +247,10 @@ http::HeaderList const hostile_headers = {
 }  // namespace
 
 TEST_CASE("htaccess: golden files with hostile header names and values in each format") {
-    struct Row { std::string name; std::string_view format; };
+    struct Row {
+        std::string name;
+        std::string_view format;
+    };
     Row const rows[] = {
         {"htaccess-hostile.expected", "apache"},
         {"nginx-hostile.expected", "nginx"},
@@ -264,9 +283,9 @@ TEST_CASE("htaccess: each hostile header is one line of the format's header dire
         std::size_t const added = hostile_headers.size() - 1;  // Cache-Control replaces the policy's
         CHECK(after.size() - comments_after == before.size() - comments_before + places * added);
         // And each of those lines is the format's header directive, whatever the name starts with.
-        std::string_view const directive = format == "apache" ? "Header always set "
-                                         : format == "nginx"  ? "add_header "
-                                                                    : "";
+        std::string_view const directive = format == "apache"  ? "Header always set "
+                                           : format == "nginx" ? "add_header "
+                                                               : "";
         std::size_t directives_before = 0, directives_after = 0;
         for (auto const& l : before) directives_before += l.find(directive) != std::string::npos && !comment(l);
         for (auto const& l : after) directives_after += l.find(directive) != std::string::npos && !comment(l);
@@ -276,7 +295,8 @@ TEST_CASE("htaccess: each hostile header is one line of the format's header dire
 
 TEST_CASE("htaccess: a long command line is named over several comment lines, one --header each") {
     auto o = options("apache");
-    for (int i = 0; i < 40; ++i) o.policy.extra_headers.emplace_back("X-Header-" + std::to_string(i), std::string(300, 'v'));
+    for (int i = 0; i < 40; ++i)
+        o.policy.extra_headers.emplace_back("X-Header-" + std::to_string(i), std::string(300, 'v'));
     REQUIRE_FALSE(deploy::unrenderable(o));
     auto const text = deploy::render(o);
     for (auto const& l : lines_of(text)) {
@@ -287,12 +307,17 @@ TEST_CASE("htaccess: a long command line is named over several comment lines, on
 }
 
 TEST_CASE("htaccess: the --cache pattern matches content-hashed names only") {
-    struct Row { std::string_view name; bool hashed; };
+    struct Row {
+        std::string_view name;
+        bool hashed;
+    };
     Row const rows[] = {
-        {"app.3f2a9c1e.js", true},         {"python-1a2b3c4d5e.wasm", true}, {"app.0123abcd.js.gz", true},
-        {"python.0123ABCD.data", true},    {"python.wasm", false},           {"python.js", false},
-        {"app.3f2a9c1.js", false},         {"deadbeefcafe", false},          {"app.ghijklmn.js", false},
-        {"python311.zip", false},          {"loader.mjs", false},            {"a_0123abcd.js", false},
+        {"app.3f2a9c1e.js", true},    {"python-1a2b3c4d5e.wasm", true},
+        {"app.0123abcd.js.gz", true}, {"python.0123ABCD.data", true},
+        {"python.wasm", false},       {"python.js", false},
+        {"app.3f2a9c1.js", false},    {"deadbeefcafe", false},
+        {"app.ghijklmn.js", false},   {"python311.zip", false},
+        {"loader.mjs", false},        {"a_0123abcd.js", false},
     };
     std::regex const pattern(std::string(deploy::hashed_asset_regex()));
     for (auto const& row : rows) {
@@ -317,7 +342,7 @@ TEST_CASE("htaccess: the header comment names the command that regenerates the f
     o.policy.corp = http::CorpMode::same_origin;
     o.policy.extra_headers = {{"X-A", "it's"}};
     CHECK(deploy::render(o).find("# Written by `wasmdev htaccess --format nginx --precompressed --cache --coep off "
-                                   "--corp same-origin --header 'X-A: it'\\''s'`") != std::string::npos);
+                                 "--corp same-origin --header 'X-A: it'\\''s'`") != std::string::npos);
     CHECK(deploy::render(options("apache")).find("# Written by `wasmdev htaccess`;") != std::string::npos);
 }
 

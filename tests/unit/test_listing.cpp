@@ -43,8 +43,9 @@ TEST_CASE("render_listing: quotes - non-ASCII and directory rows") {
     CHECK(contains(html, "<a href=\"/q%22uote%27.txt\">q&quot;uote&#39;.txt</a>"));
     CHECK(contains(html, "<a href=\"/%C3%A9t%C3%A9.txt\">\xC3\xA9t\xC3\xA9.txt</a>"));
     // A directory: trailing slash in link and name, no size, its time in UTC.
-    CHECK(contains(html, "<tr><td><a href=\"/dir%20%231/\">dir #1/</a></td><td class=\"s\">-</td>"
-                         "<td>1970-01-02 01:01 UTC</td></tr>\n"));
+    CHECK(contains(html,
+                   "<tr><td><a href=\"/dir%20%231/\">dir #1/</a></td><td class=\"s\">-</td>"
+                   "<td>1970-01-02 01:01 UTC</td></tr>\n"));
 }
 
 TEST_CASE("render_listing: directories first - then names in byte order") {
@@ -64,11 +65,13 @@ TEST_CASE("render_listing: directories first - then names in byte order") {
 }
 
 TEST_CASE("render_listing: sizes in B - KiB - MiB - GiB") {
-    struct Row { std::uint64_t size; std::string_view shown; };
+    struct Row {
+        std::uint64_t size;
+        std::string_view shown;
+    };
     Row const rows[] = {
-        {0, ">0 B<"},          {1023, ">1023 B<"},           {1024, ">1.0 KiB<"},
-        {2048, ">2.0 KiB<"},   {1536, ">1.5 KiB<"},          {1024 * 1024, ">1.0 MiB<"},
-        {5u << 20, ">5.0 MiB<"}, {3ull << 30, ">3.0 GiB<"},
+        {0, ">0 B<"},        {1023, ">1023 B<"},         {1024, ">1.0 KiB<"},     {2048, ">2.0 KiB<"},
+        {1536, ">1.5 KiB<"}, {1024 * 1024, ">1.0 MiB<"}, {5u << 20, ">5.0 MiB<"}, {3ull << 30, ">3.0 GiB<"},
     };
     for (auto const& row : rows) {
         CAPTURE(row.size);
@@ -88,7 +91,10 @@ TEST_CASE("render_listing: a parent link below the root - none at the root - the
 }
 
 TEST_CASE("html_escape: the five characters that matter in content and attributes") {
-    struct Row { std::string_view in; std::string_view out; };
+    struct Row {
+        std::string_view in;
+        std::string_view out;
+    };
     Row const rows[] = {
         {"", ""},
         {"plain \xC3\xA9", "plain \xC3\xA9"},
@@ -109,14 +115,18 @@ TEST_CASE("render_error_page: status - reason and an escaped one-line cause") {
     CHECK(contains(page, "<h1>404 Not Found</h1>"));
     CHECK(contains(page, "<p>no &lt;such&gt; file</p>"));
     CHECK_FALSE(contains(page, "<such>"));
-    struct Row { unsigned status; std::string_view reason; };
-    Row const rows[] = {{301, "Moved Permanently"}, {400, "Bad Request"}, {403, "Forbidden"},
-                        {405, "Method Not Allowed"}, {416, "Range Not Satisfiable"}, {500, "Internal Server Error"},
-                        {599, "Error"}};
+    struct Row {
+        unsigned status;
+        std::string_view reason;
+    };
+    Row const rows[] = {
+        {301, "Moved Permanently"},     {400, "Bad Request"},           {403, "Forbidden"}, {405, "Method Not Allowed"},
+        {416, "Range Not Satisfiable"}, {500, "Internal Server Error"}, {599, "Error"}};
     for (auto const& row : rows) {
         CAPTURE(row.status);
         CHECK(reason_phrase(row.status) == row.reason);
-        CHECK(contains(render_error_page(row.status, "x"), "<h1>" + std::to_string(row.status) + " " + std::string(row.reason) + "</h1>"));
+        CHECK(contains(render_error_page(row.status, "x"),
+                       "<h1>" + std::to_string(row.status) + " " + std::string(row.reason) + "</h1>"));
     }
 }
 
@@ -135,8 +145,12 @@ TEST_CASE("render_listing: times are the UTC minute - sizes in B - KiB - MiB - G
 TEST_CASE("is_listable_name: a backslash in any position is not - its escape spelled out is") {
     // parse_target refuses every backslash (docs/design.md#paths), so a link to "a\\b.txt" would answer
     // 400; the listing shows only what a click can fetch.
-    struct Row { std::string_view name; bool listable; };
-    Row const rows[] = {{"a\\b.txt", false}, {"\\", false}, {"plain.txt", true}, {"a b %5C.txt", true}, {"\xC3\xA9 & <c>", true}};
+    struct Row {
+        std::string_view name;
+        bool listable;
+    };
+    Row const rows[] = {
+        {"a\\b.txt", false}, {"\\", false}, {"plain.txt", true}, {"a b %5C.txt", true}, {"\xC3\xA9 & <c>", true}};
     for (auto const& row : rows) {
         CAPTURE(row.name);
         CHECK(is_listable_name(row.name) == row.listable);

@@ -29,11 +29,8 @@ TEST_CASE("make_log_formatter: a warning line says \"warning:\", an error \"erro
         std::string_view word;
     };
     Row const rows[] = {
-        {spdlog::level::warn, "warning: "},
-        {spdlog::level::err, "error: "},
-        {spdlog::level::critical, "error: "},
-        {spdlog::level::info, ""},
-        {spdlog::level::debug, ""},
+        {spdlog::level::warn, "warning: "}, {spdlog::level::err, "error: "}, {spdlog::level::critical, "error: "},
+        {spdlog::level::info, ""},          {spdlog::level::debug, ""},
     };
     for (auto const& row : rows) {
         CAPTURE(int(row.level));

@@ -15,7 +15,10 @@ constexpr std::string_view octet = "application/octet-stream";
 }  // namespace
 
 TEST_CASE("type_for: every type whose value browsers check (docs/design.md, MIME types) has exactly that value") {
-    struct Row { std::string_view name; std::string_view type; };
+    struct Row {
+        std::string_view name;
+        std::string_view type;
+    };
     Row const rows[] = {
         // The build: .wasm without parameters or streaming compilation fails.
         {"python.wasm", "application/wasm"},
@@ -66,7 +69,10 @@ TEST_CASE("type_for: every type whose value browsers check (docs/design.md, MIME
 }
 
 TEST_CASE("type_for: lookup is case-insensitive and uses only the last extension of the last path segment") {
-    struct Row { std::string_view name; std::string_view type; };
+    struct Row {
+        std::string_view name;
+        std::string_view type;
+    };
     Row const rows[] = {
         {"PYTHON.WASM", "application/wasm"},
         {"python.Wasm", "application/wasm"},
@@ -81,14 +87,14 @@ TEST_CASE("type_for: lookup is case-insensitive and uses only the last extension
         // No extension: octet-stream.
         {"README", octet},
         {".bashrc", octet},
-        {".wasm", octet},          // a dotfile named ".wasm", not an extension
+        {".wasm", octet},  // a dotfile named ".wasm", not an extension
         {"dir/.js", octet},
         {"file.", octet},
         {"", octet},
         {"dir.wasm/file", octet},  // the dot is in a directory name
         {"dir.d/", octet},
         {"archive.unknownext", octet},
-        {"x.wasm ", octet},        // a trailing space is part of the extension
+        {"x.wasm ", octet},  // a trailing space is part of the extension
         {"x.was", octet},
         {"x.wasmx", octet},
     };
@@ -102,14 +108,23 @@ TEST_CASE("type_for: lookup is case-insensitive and uses only the last extension
 }
 
 TEST_CASE("is_compressible: text - JavaScript - JSON - wasm - svg and .data yes  already-compressed and unknown no") {
-    struct Row { std::string_view name; bool compressible; };
+    struct Row {
+        std::string_view name;
+        bool compressible;
+    };
     Row const rows[] = {
-        {"python.wasm", true},  {"python.js", true},   {"a.mjs", true},      {"python.html", true},
-        {"a.json", true},       {"a.wasm.map", true},  {"python.data", true}, {"logo.svg", true},
-        {"style.css", true},    {"a.c", true},         {"a.txt", true},      {"a.md", true},
-        {"PYTHON.WASM", true},  {"a.png", false},      {"a.jpg", false},     {"a.gif", false},
-        {"a.webp", false},      {"a.woff2", false},    {"a.zip", false},     {"pkg.whl", false},
-        {"a.gz", false},        {"python.wasm.gz", false}, {"README", false}, {"a.unknownext", false},
+        {"python.wasm", true}, {"python.js", true},
+        {"a.mjs", true},       {"python.html", true},
+        {"a.json", true},      {"a.wasm.map", true},
+        {"python.data", true}, {"logo.svg", true},
+        {"style.css", true},   {"a.c", true},
+        {"a.txt", true},       {"a.md", true},
+        {"PYTHON.WASM", true}, {"a.png", false},
+        {"a.jpg", false},      {"a.gif", false},
+        {"a.webp", false},     {"a.woff2", false},
+        {"a.zip", false},      {"pkg.whl", false},
+        {"a.gz", false},       {"python.wasm.gz", false},
+        {"README", false},     {"a.unknownext", false},
         {".bashrc", false},
     };
     for (auto const& row : rows) {

@@ -21,7 +21,11 @@ TEST_CASE("is_unchanged: an in-place write - even with mtime set back - is a cha
     stdfs::remove_all(dir);
     stdfs::create_directories(dir);
     auto const path = dir / "f.bin";
-    struct Row { char const* change; std::function<void()> act; bool unchanged; };
+    struct Row {
+        char const* change;
+        std::function<void()> act;
+        bool unchanged;
+    };
     auto set_back = [&] {  // rewrite in place, then restore mtime (cp -p, touch -r)
         struct stat st {};
         REQUIRE(::stat(path.c_str(), &st) == 0);
@@ -34,7 +38,12 @@ TEST_CASE("is_unchanged: an in-place write - even with mtime set back - is a cha
         {"rewritten in place, same size", [&] { write_file(path, "BBBB"); }, false},
         {"rewritten in place, mtime set back", set_back, false},
         {"truncated", [&] { stdfs::resize_file(path, 2); }, false},
-        {"replaced by rename", [&] { write_file(dir / "new", "BBBB"); stdfs::rename(dir / "new", path); }, true},
+        {"replaced by rename",
+         [&] {
+             write_file(dir / "new", "BBBB");
+             stdfs::rename(dir / "new", path);
+         },
+         true},
         {"removed", [&] { stdfs::remove(path); }, true},
         {"permissions changed", [&] { stdfs::permissions(path, stdfs::perms::owner_read); }, false},
     };

@@ -5,7 +5,11 @@
 using namespace wasmdev::http;
 
 TEST_CASE("answer_parse_failure: 431 for large heads - 413 for bodies and chunked framing - 400 otherwise") {
-    struct Row { ParseFailure failure; unsigned status; std::string_view says; };
+    struct Row {
+        ParseFailure failure;
+        unsigned status;
+        std::string_view says;
+    };
     Row const rows[] = {
         {ParseFailure::header_too_large, 431, "headers are too large"},
         {ParseFailure::body_too_large, 413, "body is too large"},

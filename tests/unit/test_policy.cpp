@@ -34,7 +34,12 @@ TEST_CASE("policy_headers: the default list exactly and in order") {
 }
 
 TEST_CASE("policy_headers: every --coep and --corp mode") {
-    struct Row { CoepMode coep; CorpMode corp; std::string_view coep_value; std::string_view corp_value; };
+    struct Row {
+        CoepMode coep;
+        CorpMode corp;
+        std::string_view coep_value;
+        std::string_view corp_value;
+    };
     Row const rows[] = {
         {CoepMode::require_corp, CorpMode::same_site, "require-corp", "same-site"},
         {CoepMode::credentialless, CorpMode::same_origin, "credentialless", "same-origin"},
@@ -61,7 +66,8 @@ TEST_CASE("policy_headers: every --coep and --corp mode") {
 
 TEST_CASE("policy_headers: --header overrides case-insensitively in place - or adds at the end") {
     Config cfg;
-    cfg.extra_headers = {{"cache-control", "max-age=60"}, {"X-Extra", "1"}, {"cross-origin-opener-policy", "unsafe-none"}};
+    cfg.extra_headers = {
+        {"cache-control", "max-age=60"}, {"X-Extra", "1"}, {"cross-origin-opener-policy", "unsafe-none"}};
     auto h = policy_headers(cfg);
     ResponseHeaders const expected{
         {"Cross-Origin-Opener-Policy", "unsafe-none"},
@@ -89,14 +95,18 @@ TEST_CASE("policy_headers: --header overrides case-insensitively in place - or a
 }
 
 TEST_CASE("parse_header_arg: 'Name: value' with a token name and no CR - LF or NUL") {
-    struct Row { std::string_view arg; bool ok; std::string_view name, value; };
+    struct Row {
+        std::string_view arg;
+        bool ok;
+        std::string_view name, value;
+    };
     Row const rows[] = {
         {"X-A: b", true, "X-A", "b"},
         {"X-A:b", true, "X-A", "b"},
         {"X-A:   spaced value  ", true, "X-A", "spaced value"},
         {"X-A:\tb\t", true, "X-A", "b"},
         {"X-A:", true, "X-A", ""},
-        {"X-A: a: b", true, "X-A", "a: b"},           // only the first colon splits
+        {"X-A: a: b", true, "X-A", "a: b"},  // only the first colon splits
         {"Cache-Control: max-age=0, must-revalidate", true, "Cache-Control", "max-age=0, must-revalidate"},
         {"x!#$%&'*+-.^_`|~: v", true, "x!#$%&'*+-.^_`|~", "v"},
         {"X-A: caf\xC3\xA9", true, "X-A", "caf\xC3\xA9"},
@@ -105,7 +115,7 @@ TEST_CASE("parse_header_arg: 'Name: value' with a token name and no CR - LF or N
         {":", false, "", ""},
         {": v", false, "", ""},
         {"Bad Name: v", false, "", ""},
-        {"X-A : v", false, "", ""},                   // no space before the colon
+        {"X-A : v", false, "", ""},  // no space before the colon
         {" X-A: v", false, "", ""},
         {"X(A): v", false, "", ""},
         {"X/A: v", false, "", ""},
@@ -114,13 +124,17 @@ TEST_CASE("parse_header_arg: 'Name: value' with a token name and no CR - LF or N
         {"X-A: v\nx", false, "", ""},
         {"X-A: v\rx", false, "", ""},
         // other C0 controls and DEL reach a terminal, a log or a config file: refused too
-        {"X-A: a\x01" "b", false, "", ""},
+        {"X-A: a\x01"
+         "b",
+         false, "", ""},
         {"X-A: a\x1b[31mred", false, "", ""},
-        {"X-A: a\x1f" "b", false, "", ""},
+        {"X-A: a\x1f"
+         "b",
+         false, "", ""},
         {"X-A: a\x7f", false, "", ""},
         {"X-A: a\vb", false, "", ""},
         {"X-A: a\fb", false, "", ""},
-        {"X-A: a\tb", true, "X-A", "a\tb"},           // HTAB is allowed inside a field value (RFC 9110 §5.5)
+        {"X-A: a\tb", true, "X-A", "a\tb"},  // HTAB is allowed inside a field value (RFC 9110 §5.5)
         {"X\x7f: v", false, "", ""},
         // derived per file from the MIME and coding tables and the file's identity: a flag
         // would give every response the same one (and nginx would send two)
@@ -151,10 +165,17 @@ TEST_CASE("parse_header_arg: 'Name: value' with a token name and no CR - LF or N
 }
 
 TEST_CASE("parse_coep and parse_corp: the flag values exactly - round trip with to_string") {
-    struct CoepRow { std::string_view s; std::optional<CoepMode> m; };
+    struct CoepRow {
+        std::string_view s;
+        std::optional<CoepMode> m;
+    };
     CoepRow const coeps[] = {
-        {"require-corp", CoepMode::require_corp}, {"credentialless", CoepMode::credentialless},
-        {"off", CoepMode::off}, {"", std::nullopt}, {"maybe", std::nullopt}, {"require_corp", std::nullopt},
+        {"require-corp", CoepMode::require_corp},
+        {"credentialless", CoepMode::credentialless},
+        {"off", CoepMode::off},
+        {"", std::nullopt},
+        {"maybe", std::nullopt},
+        {"require_corp", std::nullopt},
         {"same-site", std::nullopt},
     };
     for (auto const& row : coeps) {
@@ -162,11 +183,18 @@ TEST_CASE("parse_coep and parse_corp: the flag values exactly - round trip with 
         CHECK(parse_coep(row.s) == row.m);
         if (row.m) CHECK(to_string(*row.m) == row.s);
     }
-    struct CorpRow { std::string_view s; std::optional<CorpMode> m; };
+    struct CorpRow {
+        std::string_view s;
+        std::optional<CorpMode> m;
+    };
     CorpRow const corps[] = {
-        {"same-origin", CorpMode::same_origin}, {"same-site", CorpMode::same_site},
-        {"cross-origin", CorpMode::cross_origin}, {"off", CorpMode::off}, {"", std::nullopt},
-        {"require-corp", std::nullopt}, {"same_site", std::nullopt},
+        {"same-origin", CorpMode::same_origin},
+        {"same-site", CorpMode::same_site},
+        {"cross-origin", CorpMode::cross_origin},
+        {"off", CorpMode::off},
+        {"", std::nullopt},
+        {"require-corp", std::nullopt},
+        {"same_site", std::nullopt},
     };
     for (auto const& row : corps) {
         CAPTURE(row.s);
@@ -184,7 +212,8 @@ TEST_CASE("iequals: ASCII case-insensitive and length-sensitive") {
 }
 
 TEST_CASE("apply_extra_headers: each --header replaces every same-named header - case-insensitive") {
-    ResponseHeaders h{{"Content-Type", "text/html"}, {"X-A", "1"}, {"content-type", "text/plain"}, {"Vary", "Accept-Encoding"}};
+    ResponseHeaders h{
+        {"Content-Type", "text/html"}, {"X-A", "1"}, {"content-type", "text/plain"}, {"Vary", "Accept-Encoding"}};
     // The names are views (of the Config's list, in the server): the list outlives the headers.
     HeaderList const extra{{"Content-Type", "application/wasm"}, {"X-New", "n"}};
     apply_extra_headers(h, extra);

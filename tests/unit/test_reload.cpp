@@ -36,7 +36,8 @@ TEST_CASE("injection_point: after <head>, else after <html>, else after the doct
     };
     Row const rows[] = {
         {"<!doctype html><html><head><title>x</title></head></html>", "<!doctype html><html><head>"},
-        {"<!DOCTYPE html><HTML lang=en><HEAD data-x=\"a>\"><title>", "<!DOCTYPE html><HTML lang=en><HEAD data-x=\"a>\">"},
+        {"<!DOCTYPE html><HTML lang=en><HEAD data-x=\"a>\"><title>",
+         "<!DOCTYPE html><HTML lang=en><HEAD data-x=\"a>\">"},
         {"<html><header>not a head</header><head>", "<html><header>not a head</header><head>"},
         {"<html lang=\"en\">\n<body>text</body>", "<html lang=\"en\">"},
         {"<!doctype html>\n<p>fragment", "<!doctype html>"},
@@ -52,7 +53,8 @@ TEST_CASE("injection_point: after <head>, else after <html>, else after the doct
 
 TEST_CASE("inject_reload: one same-origin script tag with the token, never an inline snippet") {
     auto out = inject_reload("<html><head></head><body></body></html>", "abc123");
-    CHECK(out == "<html><head><script src=\"/__wasmdev/reload.js?token=abc123\" defer></script></head><body></body></html>");
+    CHECK(out ==
+          "<html><head><script src=\"/__wasmdev/reload.js?token=abc123\" defer></script></head><body></body></html>");
 }
 
 TEST_CASE("html_opts_out: the meta tag in any quoting, case and attribute order") {
@@ -115,8 +117,10 @@ TEST_CASE("check_event_request: the token, a same-origin Origin and Sec-Fetch-Si
         unsigned status;  // 0: allowed
     };
     Row const rows[] = {
-        {"a page of this server", good,
-         {{"Host", "localhost:8000"}, {"Origin", "http://localhost:8000"}, {"Sec-Fetch-Site", "same-origin"}}, 0},
+        {"a page of this server",
+         good,
+         {{"Host", "localhost:8000"}, {"Origin", "http://localhost:8000"}, {"Sec-Fetch-Site", "same-origin"}},
+         0},
         {"no Origin (curl)", good, {{"Host", "localhost:8000"}}, 0},
         {"missing token", "", {{"Host", "localhost:8000"}, {"Origin", "http://localhost:8000"}}, 403},
         {"wrong token", "token=0123456789abcdef0123456789abcdee", {{"Host", "localhost:8000"}}, 403},
@@ -135,7 +139,8 @@ TEST_CASE("check_event_request: the token, a same-origin Origin and Sec-Fetch-Si
     Config off;
     CHECK(check_event_request(events_request({{"Host", "localhost:8000"}}), good, off, 0)->status == 404);
     CHECK(check_event_request(events_request({{"Host", "localhost:8000"}}, 10), good, cfg, 0)->status == 400);
-    CHECK(check_event_request(events_request({{"Host", "localhost:8000"}}), good, cfg, cfg.max_event_streams)->status == 503);
+    CHECK(check_event_request(events_request({{"Host", "localhost:8000"}}), good, cfg, cfg.max_event_streams)->status ==
+          503);
 }
 
 TEST_CASE("change_event: one SSE message with the paths as JSON strings") {
@@ -165,10 +170,10 @@ TEST_CASE("injection_point: a '<head' that is not a real tag is skipped (script,
          "<html><script>var s = \"<head>\";</script><head>"},
         {"a script before <html>", "<!doctype html><script>document.write('<html>')</script><html lang=en>",
          "<!doctype html><script>document.write('<html>')</script><html lang=en>"},
-        {"a script's end tag in another case", "<SCRIPT>x='<head>'</Script ><head>", "<SCRIPT>x='<head>'</Script ><head>"},
+        {"a script's end tag in another case", "<SCRIPT>x='<head>'</Script ><head>",
+         "<SCRIPT>x='<head>'</Script ><head>"},
         {"an attribute value", "<html><body data-x=\"<head>\"><head>", "<html><body data-x=\"<head>\"><head>"},
-        {"a single-quoted attribute value with '>'", "<html><div title='a > <head>'>x</div>",
-         "<html>"},
+        {"a single-quoted attribute value with '>'", "<html><div title='a > <head>'>x</div>", "<html>"},
         {"a comment", "<!-- <head> --><html><head>", "<!-- <head> --><html><head>"},
         {"a comment holding '>' and '--'", "<!-- a > b -- <head> --><head>", "<!-- a > b -- <head> --><head>"},
         {"a textarea", "<html><textarea><head></textarea><head>", "<html><textarea><head></textarea><head>"},

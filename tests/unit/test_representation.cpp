@@ -30,11 +30,11 @@ TEST_CASE("choose_representation: the coding and where its bytes come from, befo
     Row const rows[] = {
         {std::nullopt, false, {}, true, "identity from original"},
         {"gzip", false, {}, true, "gzip from made"},
-        {"gzip, br", false, {C::gzip}, true, "br from made"},           // rank beats a sidecar
+        {"gzip, br", false, {C::gzip}, true, "br from made"},  // rank beats a sidecar
         {"gzip, br", false, {C::gzip, C::br}, true, "br from sidecar"},
-        {"gzip", false, {C::gzip}, false, "gzip from sidecar"},         // a sidecar of an incompressible type
+        {"gzip", false, {C::gzip}, false, "gzip from sidecar"},  // a sidecar of an incompressible type
         {"br", false, {C::gzip}, false, "identity from original"},
-        {"gzip", true, {C::gzip}, true, "identity from original"},      // ranges address identity
+        {"gzip", true, {C::gzip}, true, "identity from original"},  // ranges address identity
         {"identity;q=0, gzip;q=0", true, {}, true, "identity from original"},
         {"identity;q=0", false, {}, false, "406"},
         {"identity;q=0, deflate", false, {}, true, "deflate from made"},
@@ -46,7 +46,8 @@ TEST_CASE("choose_representation: the coding and where its bytes come from, befo
         CAPTURE(row.ranged);
         CAPTURE(row.sidecars.size());
         CAPTURE(row.compressible);
-        CHECK(show(choose_representation(row.accept, row.ranged, Offer{row.sidecars, row.compressible})) == row.expected);
+        CHECK(show(choose_representation(row.accept, row.ranged, Offer{row.sidecars, row.compressible})) ==
+              row.expected);
     }
 }
 

@@ -8,15 +8,20 @@
 using namespace wasmdev::http;
 
 TEST_CASE("request_warning: the target is escaped exactly as on the access line") {
-    struct Row { std::string_view target; std::string_view shown; };
+    struct Row {
+        std::string_view target;
+        std::string_view shown;
+    };
     Row const rows[] = {
         {"/app.wasm", "/app.wasm"},
-        {"/evil\xE2\x80\xAEtxt.wasm", "/evil\\u{202e}txt.wasm"},        // RIGHT-TO-LEFT OVERRIDE
-        {"/a\xC2\x85" "b.wasm", "/a\\u{0085}b.wasm"},                     // NEL, a C1 control
+        {"/evil\xE2\x80\xAEtxt.wasm", "/evil\\u{202e}txt.wasm"},  // RIGHT-TO-LEFT OVERRIDE
+        {"/a\xC2\x85"
+         "b.wasm",
+         "/a\\u{0085}b.wasm"},                                             // NEL, a C1 control
         {"/\xE2\x81\xA6x\xE2\x81\xA9.wasm", "/\\u{2066}x\\u{2069}.wasm"},  // bidi isolates
-        {"/\x1B[31mred.wasm", "/\\x1b[31mred.wasm"},                      // an ANSI escape
-        {"/bad\xFF.wasm", "/bad\\xff.wasm"},                              // not UTF-8
-        {"/caf\xC3\xA9.wasm", "/caf\xC3\xA9.wasm"},                       // harmless UTF-8 stays
+        {"/\x1B[31mred.wasm", "/\\x1b[31mred.wasm"},                       // an ANSI escape
+        {"/bad\xFF.wasm", "/bad\\xff.wasm"},                               // not UTF-8
+        {"/caf\xC3\xA9.wasm", "/caf\xC3\xA9.wasm"},                        // harmless UTF-8 stays
         {"/q\"uote\\.wasm", "/q\\\"uote\\\\.wasm"},
     };
     for (auto const& row : rows) {

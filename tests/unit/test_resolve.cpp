@@ -80,7 +80,10 @@ char const* route(int fd) { return fd < 0 ? "root opened per call" : "the server
 TEST_CASE("resolve: traversal attempts in many encodings never leave the root") {
     Layout l;
     enum Expect { refused_by_parser, not_found, forbidden, root_dir };
-    struct Row { std::string_view target; Expect expect; };
+    struct Row {
+        std::string_view target;
+        Expect expect;
+    };
     Row const rows[] = {
         {"/../secret.txt", not_found},
         {"/%2e%2e/secret.txt", not_found},
@@ -93,13 +96,13 @@ TEST_CASE("resolve: traversal attempts in many encodings never leave the root") 
         {"/%2e%2e%5c%2e%2e%5csecret.txt", refused_by_parser},
         {"/.%2e/secret.txt", not_found},
         {"/%2e./secret.txt", not_found},
-        {"/%252e%252e/secret.txt", not_found},         // must not decode twice
+        {"/%252e%252e/secret.txt", not_found},  // must not decode twice
         {"/%252e%252e%252fsecret.txt", not_found},
         {"/%00", refused_by_parser},
         {"/a%00b", refused_by_parser},
         {"/secret.txt%00.html", refused_by_parser},
-        {"/%c0%ae%c0%ae/secret.txt", not_found},       // overlong UTF-8 dots
-        {"/%c0%af", not_found},                        // overlong UTF-8 slash
+        {"/%c0%ae%c0%ae/secret.txt", not_found},  // overlong UTF-8 dots
+        {"/%c0%af", not_found},                   // overlong UTF-8 slash
         {"/..%c0%afsecret.txt", not_found},
         {"/%e0%80%ae%e0%80%ae/secret.txt", not_found},
         {"/%u002e%u002e/secret.txt", refused_by_parser},
@@ -113,12 +116,12 @@ TEST_CASE("resolve: traversal attempts in many encodings never leave the root") 
         {"/sub/../../secret.txt", not_found},
         {"/sub/deeper/../../../secret.txt", not_found},
         {"/sub/..%2f..%2fsecret.txt", refused_by_parser},
-        {"/escape", forbidden},                        // symlink to ../secret.txt (absolute)
-        {"/escape-relative", forbidden},               // the same, relative
+        {"/escape", forbidden},           // symlink to ../secret.txt (absolute)
+        {"/escape-relative", forbidden},  // the same, relative
         {"/escape-dir/secret.txt", forbidden},
         {"/escape-dir/root-evil/secret.txt", forbidden},
         {"/escape-dir", forbidden},
-        {"/prefix-escape", forbidden},                 // tmp/root-evil shares tmp/root's prefix
+        {"/prefix-escape", forbidden},  // tmp/root-evil shares tmp/root's prefix
         {"/passwd", forbidden},
         {"/.git/config", not_found},
         {"/%2egit/config", not_found},
@@ -126,7 +129,7 @@ TEST_CASE("resolve: traversal attempts in many encodings never leave the root") 
         {"/.env", not_found},
         {"/sub/../.env", not_found},
         {"/sub/%2e%2e/.env", not_found},
-        {"/to-git", not_found},                        // a link into .git is still hidden
+        {"/to-git", not_found},  // a link into .git is still hidden
         {"/git-dir/config", not_found},
         {"/env-link", not_found},
         {"/fifo", forbidden},
@@ -175,7 +178,7 @@ TEST_CASE("resolve: very long paths are not found and never crash") {
     std::string climb = "/";
     for (int i = 0; i < 3000; ++i) climb += "../";
     climb += "secret.txt";
-    std::string const long_name = "/" + std::string(300, 'x');          // beyond NAME_MAX
+    std::string const long_name = "/" + std::string(300, 'x');  // beyond NAME_MAX
     std::string const long_encoded = "/" + std::string(1000, 'y') + "%2e%2e/secret.txt";
     for (std::string const& target : {deep, climb, long_name, long_encoded}) {
         CAPTURE(target.size());
@@ -217,7 +220,8 @@ TEST_CASE("resolve: files and directories inside the root") {
         CHECK(sub.path == l.root / "sub");
         // Either way the directory opened is kept, for the listing.
         REQUIRE(sub.file);
-        struct stat a {}, b {};
+        struct stat a {
+        }, b{};
         REQUIRE(::fstat(sub.file->fd, &a) == 0);
         REQUIRE(::stat((l.root / "sub").c_str(), &b) == 0);
         CHECK(a.st_ino == b.st_ino);
@@ -311,10 +315,14 @@ TEST_CASE("resolve: a hidden segment anywhere is not found before the file syste
 }
 
 TEST_CASE("is_hidden_name: dotfiles and dot-directories") {
-    struct Row { std::string_view name; bool hidden; };
+    struct Row {
+        std::string_view name;
+        bool hidden;
+    };
     Row const rows[] = {
-        {".git", true}, {".env", true}, {".htaccess", true}, {".", true}, {"..", true}, {".well-known", true},
-        {"a.git", false}, {"", false}, {"git", false}, {"index.html", false}, {" .env", false},
+        {".git", true}, {".env", true},        {".htaccess", true}, {".", true},
+        {"..", true},   {".well-known", true}, {"a.git", false},    {"", false},
+        {"git", false}, {"index.html", false}, {" .env", false},
     };
     for (auto const& row : rows) {
         CAPTURE(row.name);

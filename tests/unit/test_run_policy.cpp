@@ -18,12 +18,16 @@
 using namespace wasmdev::run;
 
 TEST_CASE("exit_code_for: each ending's exit code") {
-    struct Row { Ending why; int value; int code; };
+    struct Row {
+        Ending why;
+        int value;
+        int code;
+    };
     Row const rows[] = {
-        {Ending::exited, 0, 0},       {Ending::exited, 3, 3},       {Ending::exited, 256, 0},
-        {Ending::exited, -1, 255},    {Ending::uncaught, 0, 1},     {Ending::timed_out, 0, 124},
+        {Ending::exited, 0, 0},       {Ending::exited, 3, 3},        {Ending::exited, 256, 0},
+        {Ending::exited, -1, 255},    {Ending::uncaught, 0, 1},      {Ending::timed_out, 0, 124},
         {Ending::silent, 0, 124},     {Ending::interrupted, 2, 130}, {Ending::interrupted, 15, 143},
-        {Ending::browser_died, 0, 1}, {Ending::crashed, 0, 1},      {Ending::closed, 0, 1},
+        {Ending::browser_died, 0, 1}, {Ending::crashed, 0, 1},       {Ending::closed, 0, 1},
     };
     for (auto const& row : rows) {
         CAPTURE(int(row.why));
@@ -46,9 +50,12 @@ TEST_CASE("RunStatus: the first ending wins, so an exception after exit(0) leave
 }
 
 TEST_CASE("stream_for: errors, warnings, failed asserts and traces go to stderr") {
-    struct Row { char const* type; Stream s; };
-    Row const rows[] = {{"log", Stream::out},   {"info", Stream::out},     {"debug", Stream::out},
-                        {"dir", Stream::out},   {"table", Stream::out},    {"error", Stream::err},
+    struct Row {
+        char const* type;
+        Stream s;
+    };
+    Row const rows[] = {{"log", Stream::out},     {"info", Stream::out},   {"debug", Stream::out},
+                        {"dir", Stream::out},     {"table", Stream::out},  {"error", Stream::err},
                         {"warning", Stream::err}, {"assert", Stream::err}, {"trace", Stream::err}};
     for (auto const& row : rows) {
         CAPTURE(row.type);
@@ -76,7 +83,12 @@ TEST_CASE("page_script: ARGs and the binding name go in as JSON literals") {
 
 TEST_CASE("read_report: an exit code, a REPL page's output line, its wait for stdin, and nothing else") {
     using K = PageReport::Kind;
-    struct Row { char const* payload; K kind; int code; char const* text; };
+    struct Row {
+        char const* payload;
+        K kind;
+        int code;
+        char const* text;
+    };
     Row const rows[] = {
         {R"({"exit":3})", K::exit, 3, ""},
         {R"({"out":"2"})", K::out, 0, "2"},
@@ -111,11 +123,20 @@ TEST_CASE("stdin_answer: a line goes to the REPL page as a JSON string literal, 
 }
 
 TEST_CASE("exit_request: reads {\"exit\":N} and nothing else") {
-    struct Row { char const* payload; std::optional<int> code; };
+    struct Row {
+        char const* payload;
+        std::optional<int> code;
+    };
     Row const rows[] = {
-        {R"({"exit":0})", 0},  {R"({"exit":5})", 5},     {R"({"exit":-1})", 0x7fffffff},
-        {R"({"exit":7.9})", 7}, {R"({"exit":"3"})", {}}, {R"({"exit":1e300})", {}},
-        {"", {}},              {"[5]", {}},              {R"({"code":1})", {}},
+        {R"({"exit":0})", 0},
+        {R"({"exit":5})", 5},
+        {R"({"exit":-1})", 0x7fffffff},
+        {R"({"exit":7.9})", 7},
+        {R"({"exit":"3"})", {}},
+        {R"({"exit":1e300})", {}},
+        {"", {}},
+        {"[5]", {}},
+        {R"({"code":1})", {}},
     };
     for (auto const& row : rows) {
         CAPTURE(row.payload);
@@ -125,7 +146,13 @@ TEST_CASE("exit_request: reads {\"exit\":N} and nothing else") {
 }
 
 TEST_CASE("parse_emrun_post: emrun_postjs.js's messages") {
-    struct Row { char const* url; char const* body; EmrunKind kind; std::string text; int code; };
+    struct Row {
+        char const* url;
+        char const* body;
+        EmrunKind kind;
+        std::string text;
+        int code;
+    };
     Row const rows[] = {
         {"http://localhost:1/stdio.html", "^pageload^", EmrunKind::pageload, "", 0},
         {"http://localhost:1/stdio.html", "^out^1^hello%20world", EmrunKind::out, "hello world", 0},
@@ -186,7 +213,8 @@ TEST_CASE("page_url: PAGE below ROOT on localhost, each segment percent-encoded;
     t.write("a dir/p&q #1.html", "x");
     t.write("x.html", "x");
     std::string error;
-    CHECK(page_url(t.path, t.path / "a dir/p&q #1.html", 8123, error) == "http://localhost:8123/a%20dir/p%26q%20%231.html");
+    CHECK(page_url(t.path, t.path / "a dir/p&q #1.html", 8123, error) ==
+          "http://localhost:8123/a%20dir/p%26q%20%231.html");
     CHECK(page_url(t.path, t.path / "a dir/../x.html", 8123, error) == "http://localhost:8123/x.html");
     CHECK(page_url(t.path / "a dir", t.path / "x.html", 8123, error).empty());
     CHECK(error.find("--root") != std::string::npos);
@@ -211,16 +239,17 @@ TEST_CASE("limits: the line a limit prints names the flag that set it and how to
 }
 
 TEST_CASE("limits: which limit expired, and how long the loop may sleep") {
-    struct Row { Limits l; double elapsed, quiet; Expired e; int wait; };
+    struct Row {
+        Limits l;
+        double elapsed, quiet;
+        Expired e;
+        int wait;
+    };
     Row const rows[] = {
-        {{0, 0}, 100, 100, Expired::none, -1},
-        {{10, 0}, 2.5, 0, Expired::none, 7500},
-        {{10, 0}, 10, 0, Expired::total, 0},
-        {{0, 3}, 50, 1, Expired::none, 2000},
-        {{0, 3}, 50, 3, Expired::silence, 0},
-        {{10, 3}, 9, 0.5, Expired::none, 1000},
-        {{10, 3}, 5, 0.5, Expired::none, 2500},
-        {{10, 3}, 10, 3, Expired::total, 0},
+        {{0, 0}, 100, 100, Expired::none, -1},  {{10, 0}, 2.5, 0, Expired::none, 7500},
+        {{10, 0}, 10, 0, Expired::total, 0},    {{0, 3}, 50, 1, Expired::none, 2000},
+        {{0, 3}, 50, 3, Expired::silence, 0},   {{10, 3}, 9, 0.5, Expired::none, 1000},
+        {{10, 3}, 5, 0.5, Expired::none, 2500}, {{10, 3}, 10, 3, Expired::total, 0},
         {{0.001, 0}, 0, 0, Expired::none, 1},
     };
     for (auto const& row : rows) {

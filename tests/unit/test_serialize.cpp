@@ -18,7 +18,12 @@ TEST_CASE("serialize_head: status line - headers in order - then framing and con
 }
 
 TEST_CASE("serialize_head: keep-alive rules for HTTP/1.0 and 1.1 - chunked when the length is unknown") {
-    struct Row { unsigned version; bool keep_alive; bool chunked; std::string_view expected_tail; };
+    struct Row {
+        unsigned version;
+        bool keep_alive;
+        bool chunked;
+        std::string_view expected_tail;
+    };
     Row const rows[] = {
         {11, true, false, "Content-Length: 5\r\n\r\n"},
         {11, false, false, "Content-Length: 5\r\nConnection: close\r\n\r\n"},

@@ -107,10 +107,14 @@ TEST_CASE("symlink swap: a link exchanged with a directory in a loop never serve
     int const root_fd = wasmdev::fs::open_root(site.root);
     REQUIRE(root_fd >= 0);
     wasmdev::fs::OpenFileCache open_files;
-    struct Route { int fd; wasmdev::fs::OpenFileCache* cache; char const* name; };
-    for (auto const& route : {Route{root_fd, nullptr, "the server's root descriptor"},
-                              Route{root_fd, &open_files, "with the open-file cache"},
-                              Route{-1, nullptr, "no root descriptor"}}) {
+    struct Route {
+        int fd;
+        wasmdev::fs::OpenFileCache* cache;
+        char const* name;
+    };
+    for (auto const& route :
+         {Route{root_fd, nullptr, "the server's root descriptor"},
+          Route{root_fd, &open_files, "with the open-file cache"}, Route{-1, nullptr, "no root descriptor"}}) {
         CAPTURE(route.name);
         Config cfg;
         cfg.root = site.root;
@@ -118,8 +122,8 @@ TEST_CASE("symlink swap: a link exchanged with a directory in a loop never serve
         Services services;
         services.open_files = route.cache;
         auto const c = hammer(cfg, services, std::chrono::milliseconds(2000));
-        MESSAGE(std::string(route.name), ": requests: ", c.requests, ", answered 200: ", c.inside, ", leaks: ", c.leaks, " (",
-                c.listed, " in listings)");
+        MESSAGE(std::string(route.name), ": requests: ", c.requests, ", answered 200: ", c.inside, ", leaks: ", c.leaks,
+                " (", c.listed, " in listings)");
         CHECK(c.leaks == 0);
         CHECK(c.inside > 0);  // the test raced: some requests found the directory in place
     }

@@ -30,7 +30,12 @@ void check_invariants(Target const& t) {
 }  // namespace
 
 TEST_CASE("parse_target: origin-form paths decode once and resolve dot segments") {
-    struct Row { std::string_view target; bool valid; std::string_view path; bool slash; };
+    struct Row {
+        std::string_view target;
+        bool valid;
+        std::string_view path;
+        bool slash;
+    };
     Row const rows[] = {
         {"/", true, "", true},
         {"/a/b.wasm", true, "a/b.wasm", false},
@@ -50,33 +55,33 @@ TEST_CASE("parse_target: origin-form paths decode once and resolve dot segments"
         {"/.%2e/x", true, "x", false},
         {"/%2e./x", true, "x", false},
         {"/%2e/x", true, "x", false},
-        {"/...", true, "...", false},                  // three dots is a name
-        {"/..;/x", true, "..;/x", false},              // not a dot segment either
+        {"/...", true, "...", false},      // three dots is a name
+        {"/..;/x", true, "..;/x", false},  // not a dot segment either
         {"/a/..", true, "", true},
         {"/a/.", true, "a", true},
         {"/a/%2e", true, "a", true},
         {"/..", true, "", true},
         {"//a//b", true, "a/b", false},
         {"//", true, "", true},
-        {"/%252e%252e/x", true, "%2e%2e/x", false},    // decoded once only
+        {"/%252e%252e/x", true, "%2e%2e/x", false},  // decoded once only
         {"/%25", true, "%", false},
         {"/%c0%ae%c0%ae/x", true, "\xC0\xAE\xC0\xAE/x", false},  // overlong dots are bytes, not dots
-        {"/%c0%af", true, "\xC0\xAF", false},          // overlong slash is a byte, not a slash
+        {"/%c0%af", true, "\xC0\xAF", false},                    // overlong slash is a byte, not a slash
         {"/%e0%80%ae%e0%80%ae/x", true, "\xE0\x80\xAE\xE0\x80\xAE/x", false},
         {"/a?x=1&y=../../z", true, "a", false},
         {"/a/?", true, "a", true},
         {"/a#frag", false, "", false},
-        {"/..%2fsecret", false, "", false},            // an encoded slash inside a segment
+        {"/..%2fsecret", false, "", false},  // an encoded slash inside a segment
         {"/%2F", false, "", false},
         {"/%2f%2fevil.com", false, "", false},
-        {"/..%5csecret", false, "", false},            // an encoded backslash
+        {"/..%5csecret", false, "", false},  // an encoded backslash
         {"/%5C", false, "", false},
-        {"/..\\secret", false, "", false},             // a raw backslash
+        {"/..\\secret", false, "", false},  // a raw backslash
         {"/a%00b", false, "", false},
         {"/%00", false, "", false},
         {"/a%0", false, "", false},
         {"/%zz", false, "", false},
-        {"/%u002e%u002e/x", false, "", false},         // IIS-style %u escapes are not URI syntax
+        {"/%u002e%u002e/x", false, "", false},  // IIS-style %u escapes are not URI syntax
         {"/a b", false, "", false},
         {"/a\tb", false, "", false},
         {"/a\r\nb", false, "", false},
@@ -99,7 +104,13 @@ TEST_CASE("parse_target: origin-form paths decode once and resolve dot segments"
 }
 
 TEST_CASE("parse_target: absolute-form keeps the authority and resolves like origin-form") {
-    struct Row { std::string_view target; bool valid; std::string_view path; bool slash; std::string_view authority; };
+    struct Row {
+        std::string_view target;
+        bool valid;
+        std::string_view path;
+        bool slash;
+        std::string_view authority;
+    };
     Row const rows[] = {
         {"http://localhost/../x", true, "x", false, "localhost"},
         {"http://localhost/%2e%2e/x", true, "x", false, "localhost"},
@@ -112,7 +123,7 @@ TEST_CASE("parse_target: absolute-form keeps the authority and resolves like ori
         {"ftp://localhost/a", false, "", false, ""},
         {"file:///etc/passwd", false, "", false, ""},
         {"mailto:a@b", false, "", false, ""},
-        {"http:/x", false, "", false, ""},             // no authority
+        {"http:/x", false, "", false, ""},  // no authority
         {"localhost/x", false, "", false, ""},
     };
     for (auto const& row : rows) {
@@ -132,7 +143,12 @@ TEST_CASE("parse_target: absolute-form keeps the authority and resolves like ori
 // Boost.URL 1.81 stops the host early and hands the rest over as a rootless path:
 // "http://127.0.0.1.evil.com/x" → authority "127.0.0.1", segments [".evil.com", "x"].
 TEST_CASE("parse_target: the path of an absolute-form target starts after the whole authority") {
-    struct Row { std::string_view target; bool valid; std::string_view path; std::string_view authority; };
+    struct Row {
+        std::string_view target;
+        bool valid;
+        std::string_view path;
+        std::string_view authority;
+    };
     Row const rows[] = {
         {"http://127.0.0.1.evil.com/x", true, "x", "127.0.0.1.evil.com"},
         {"http://10.0.0.1.evil.com:80/x", true, "x", "10.0.0.1.evil.com:80"},
@@ -164,7 +180,8 @@ TEST_CASE("parse_target: the absolute-form scheme is case-insensitive") {
 
 // RFC 9110 §4.2.4: "A recipient SHOULD parse for userinfo and treat its presence as an error".
 TEST_CASE("parse_target: userinfo in an absolute-form target is refused") {
-    for (std::string_view target : {"http://user@localhost/a", "http://evil.com@localhost/a", "http://a:b@localhost/a"}) {
+    for (std::string_view target :
+         {"http://user@localhost/a", "http://evil.com@localhost/a", "http://a:b@localhost/a"}) {
         CAPTURE(target);
         CHECK_FALSE(parse_target(target).has_value());
     }
@@ -174,16 +191,14 @@ TEST_CASE("parse_target: userinfo in an absolute-form target is refused") {
 // '^' '`' '[' ']' '%' in queries. A dev server must still find "x[1].js" and must ignore
 // the query for file lookup (docs/design.md#paths) instead of answering 400.
 TEST_CASE("parse_target: bytes browsers send unencoded still parse") {
-    struct Row { std::string_view target; std::string_view path; };
+    struct Row {
+        std::string_view target;
+        std::string_view path;
+    };
     Row const rows[] = {
-        {"/x[1].js", "x[1].js"},
-        {"/a|b.txt", "a|b.txt"},
-        {"/app.wasm?v={1}", "app.wasm"},
-        {"/app.wasm?a|b", "app.wasm"},
-        {"/app.wasm?x=^1", "app.wasm"},
-        {"/app.wasm?x=`1`", "app.wasm"},
-        {"/app.wasm?x[]=1", "app.wasm"},
-        {"/app.wasm?100%", "app.wasm"},
+        {"/x[1].js", "x[1].js"},         {"/a|b.txt", "a|b.txt"},        {"/app.wasm?v={1}", "app.wasm"},
+        {"/app.wasm?a|b", "app.wasm"},   {"/app.wasm?x=^1", "app.wasm"}, {"/app.wasm?x=`1`", "app.wasm"},
+        {"/app.wasm?x[]=1", "app.wasm"}, {"/app.wasm?100%", "app.wasm"},
     };
     for (auto const& row : rows) {
         CAPTURE(row.target);
@@ -226,7 +241,10 @@ TEST_CASE("parse_target: query stays encoded - the asterisk form - long paths") 
 }
 
 TEST_CASE("encode_segment: everything but RFC 3986 unreserved is percent-encoded in upper-case hex") {
-    struct Row { std::string_view in; std::string_view out; };
+    struct Row {
+        std::string_view in;
+        std::string_view out;
+    };
     Row const rows[] = {
         {"", ""},
         {"abcXYZ019-._~", "abcXYZ019-._~"},
@@ -272,8 +290,18 @@ TEST_CASE("encode_path: never starts with two slashes even for empty segments") 
 // Plain targets take a fast path that skips Boost.URL; the same path with one byte
 // percent-encoded takes the full parser. Both must agree exactly.
 TEST_CASE("parse_target: the plain-path fast route agrees with the full parser") {
-    std::string_view const plain[] = {"/", "//", "/a", "/a/", "/a//", "//a//b", "/python.wasm", "/Lib/os.py",
-                                      "/builddir/emscripten-browser/python.html", "/a-b_c~d.e/", "/...", "/.x/y",
+    std::string_view const plain[] = {"/",
+                                      "//",
+                                      "/a",
+                                      "/a/",
+                                      "/a//",
+                                      "//a//b",
+                                      "/python.wasm",
+                                      "/Lib/os.py",
+                                      "/builddir/emscripten-browser/python.html",
+                                      "/a-b_c~d.e/",
+                                      "/...",
+                                      "/.x/y",
                                       "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p"};
     for (auto p : plain) {
         CAPTURE(p);

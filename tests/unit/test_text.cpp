@@ -10,7 +10,11 @@
 using namespace wasmdev::text;
 
 TEST_CASE("trim: drops only the given characters at both ends, OWS by default") {
-    struct Row { std::string_view in; std::string_view chars; std::string_view out; };
+    struct Row {
+        std::string_view in;
+        std::string_view chars;
+        std::string_view out;
+    };
     Row const rows[] = {
         {"  gzip\t", ows, "gzip"},
         {"\t a b \t", ows, "a b"},
@@ -28,7 +32,11 @@ TEST_CASE("trim: drops only the given characters at both ends, OWS by default") 
 }
 
 TEST_CASE("iequals, istarts_with and lowercase fold ASCII letters only") {
-    struct Row { std::string_view a; std::string_view b; bool equal; };
+    struct Row {
+        std::string_view a;
+        std::string_view b;
+        bool equal;
+    };
     Row const rows[] = {
         {"Cache-Control", "cache-control", true},
         {"", "", true},
@@ -68,7 +76,10 @@ TEST_CASE("hex: two digits per byte in the asked case, and digits read back in e
 }
 
 TEST_CASE("escape_controls: one printable line, UTF-8 untouched") {
-    struct Row { std::string_view in; std::string_view out; };
+    struct Row {
+        std::string_view in;
+        std::string_view out;
+    };
     Row const rows[] = {
         {"plain", "plain"},
         {"a\r\nb", "a\\r\\nb"},
@@ -86,16 +97,13 @@ TEST_CASE("percent_encode keeps the caller's set, percent_decode leaves malforme
     auto const alnum = [](unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
     CHECK(percent_encode("a b/\xC3\xA9%", alnum) == "a%20b%2F%C3%A9%25");
     CHECK(percent_encode("", alnum).empty());
-    struct Row { std::string_view in; std::string_view out; };
+    struct Row {
+        std::string_view in;
+        std::string_view out;
+    };
     Row const rows[] = {
-        {"a%20b", "a b"},
-        {"%2f%2F", "//"},
-        {"%C3%A9", "\xC3\xA9"},
-        {"%00", std::string_view("\0", 1)},
-        {"100%", "100%"},
-        {"%2", "%2"},
-        {"%zz%4", "%zz%4"},
-        {"%%41", "%A"},
+        {"a%20b", "a b"}, {"%2f%2F", "//"}, {"%C3%A9", "\xC3\xA9"}, {"%00", std::string_view("\0", 1)},
+        {"100%", "100%"}, {"%2", "%2"},     {"%zz%4", "%zz%4"},     {"%%41", "%A"},
     };
     for (auto const& row : rows) {
         CAPTURE(row.in);
@@ -104,7 +112,10 @@ TEST_CASE("percent_encode keeps the caller's set, percent_decode leaves malforme
 }
 
 TEST_CASE("shell_quote: plain words as they are, everything else in single quotes a POSIX shell reads back") {
-    struct Row { std::string_view in; std::string_view out; };
+    struct Row {
+        std::string_view in;
+        std::string_view out;
+    };
     Row const rows[] = {
         {"--host=wasm32-unknown-emscripten", "--host=wasm32-unknown-emscripten"},
         {"a@b%c+d=e:f,g./_-", "a@b%c+d=e:f,g./_-"},

@@ -49,7 +49,7 @@ std::string encrypted_pem(EVP_PKEY* key, std::string const& passphrase) {
 }
 
 unsigned mode_of(fs::path const& p) {
-    struct stat st{};
+    struct stat st {};
     REQUIRE(::stat(p.c_str(), &st) == 0);
     return st.st_mode & 07777;
 }
@@ -59,9 +59,14 @@ std::time_t const day = 24 * 3600;
 
 }  // namespace
 
-TEST_CASE("leaf_names: localhost, both loopback addresses and the bind address; a wildcard bind names the machine's addresses") {
+TEST_CASE(
+    "leaf_names: localhost, both loopback addresses and the bind address; a wildcard bind names the machine's "
+    "addresses") {
     std::vector<std::string> const machine{"127.0.0.1", "192.168.1.20", "fd00::5", "not an address"};
-    struct Row { std::string_view bind; std::vector<std::string> names; };
+    struct Row {
+        std::string_view bind;
+        std::vector<std::string> names;
+    };
     Row const rows[] = {
         {"127.0.0.1", {"127.0.0.1", "::1", "localhost"}},
         {"::1", {"127.0.0.1", "::1", "localhost"}},
@@ -86,10 +91,15 @@ TEST_CASE("certificate_dir: XDG_CACHE_HOME when absolute, else ~/.cache, else no
     CHECK(certificate_dir(nullptr, "rel").empty());
 }
 
-TEST_CASE("reissue_reason: a good leaf is kept; new names, another CA, an unreadable leaf or 30 days left re-issue it") {
+TEST_CASE(
+    "reissue_reason: a good leaf is kept; new names, another CA, an unreadable leaf or 30 days left re-issue it") {
     std::vector<std::string> const wanted{"127.0.0.1", "::1", "localhost"};
     LeafFacts const good{true, true, {"localhost", "::1", "127.0.0.1"}, now + 200 * day};
-    struct Row { std::string_view what; LeafFacts leaf; bool reissue; };
+    struct Row {
+        std::string_view what;
+        LeafFacts leaf;
+        bool reissue;
+    };
     Row const rows[] = {
         {"good, names in another order", good, false},
         {"31 days left", {true, true, good.names, now + 31 * day}, false},
@@ -106,7 +116,9 @@ TEST_CASE("reissue_reason: a good leaf is kept; new names, another CA, an unread
     }
 }
 
-TEST_CASE("ensure_local_certificates: creates a CA once and a leaf it signed for the names, keys readable by the owner only") {
+TEST_CASE(
+    "ensure_local_certificates: creates a CA once and a leaf it signed for the names, keys readable by the owner "
+    "only") {
     TempDir tmp;
     auto const dir = tmp.path / "cache" / "wasmdev" / "tls";
     std::vector<std::string> const names{"10.77.0.1", "127.0.0.1", "::1", "localhost"};
@@ -176,7 +188,10 @@ TEST_CASE("check_key_pair: refuses a missing file, a non-certificate, an encrypt
     spill(tmp.path / "junk.pem", "not a certificate\n");
     spill(tmp.path / "encrypted-key.pem", encrypted_pem(key_from_pem(slurp(made->key)).get(), "secret"));
     REQUIRE(slurp(tmp.path / "encrypted-key.pem").starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
-    struct Row { fs::path cert, key; std::string_view says; };
+    struct Row {
+        fs::path cert, key;
+        std::string_view says;
+    };
     Row const rows[] = {
         {made->cert, made->key, ""},
         {tmp.path / "missing.pem", made->key, "cannot read --cert"},
@@ -191,8 +206,10 @@ TEST_CASE("check_key_pair: refuses a missing file, a non-certificate, an encrypt
         CAPTURE(row.cert);
         CAPTURE(row.key);
         auto const why = check_key_pair(row.cert, row.key);
-        if (row.says.empty()) CHECK(why.empty());
-        else CHECK(why.find(row.says) != std::string::npos);
+        if (row.says.empty())
+            CHECK(why.empty());
+        else
+            CHECK(why.find(row.says) != std::string::npos);
         CHECK(why.find('\n') == std::string::npos);
     }
 }

@@ -30,7 +30,13 @@ TEST_CASE("answer_plain_http_on_tls_port: a redirect to https for a Host the ser
     lan.bind = "10.77.0.1";
     lan.bind_is_loopback = false;
     lan.machine_names = {"devbox"};
-    struct Row { std::string_view what; Config const* cfg; std::string_view host, target; unsigned status; std::string_view location; };
+    struct Row {
+        std::string_view what;
+        Config const* cfg;
+        std::string_view host, target;
+        unsigned status;
+        std::string_view location;
+    };
     Row const rows[] = {
         {"loopback Host", &loopback, "127.0.0.1:8443", "/app.js?x=1", 307, "https://127.0.0.1:8443/app.js?x=1"},
         {"localhost", &loopback, "localhost:8443", "/", 307, "https://localhost:8443/"},

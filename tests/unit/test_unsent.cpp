@@ -24,7 +24,7 @@ TEST_CASE("answer_unsent: decide again below the bound - then a 503 with Retry-A
             return false;
         };
         CHECK(has("Retry-After", "1"));
-        CHECK(has("X-Team", "wasm"));  // the --header values, as on every answer
+        CHECK(has("X-Team", "wasm"));                      // the --header values, as on every answer
         CHECK(std::holds_alternative<TextBody>(p->body));  // in memory: it cannot fail to begin
     }
 }

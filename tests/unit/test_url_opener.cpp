@@ -18,12 +18,16 @@ struct EnvVar {
     std::optional<std::string> saved;
     EnvVar(std::string n, char const* value) : name(std::move(n)) {
         if (char const* old = std::getenv(name.c_str())) saved = old;
-        if (value) ::setenv(name.c_str(), value, 1);
-        else ::unsetenv(name.c_str());
+        if (value)
+            ::setenv(name.c_str(), value, 1);
+        else
+            ::unsetenv(name.c_str());
     }
     ~EnvVar() {
-        if (saved) ::setenv(name.c_str(), saved->c_str(), 1);
-        else ::unsetenv(name.c_str());
+        if (saved)
+            ::setenv(name.c_str(), saved->c_str(), 1);
+        else
+            ::unsetenv(name.c_str());
     }
 };
 

@@ -22,17 +22,22 @@ std::string show(Conditional c) {
 }  // namespace
 
 TEST_CASE("make_etag: strong - quoted - hex - distinct per coding and per file version") {
-    struct Row { std::uint64_t ino, size; std::int64_t mtime_ns, ctime_ns; ContentCoding coding; std::string_view expected; };
+    struct Row {
+        std::uint64_t ino, size;
+        std::int64_t mtime_ns, ctime_ns;
+        ContentCoding coding;
+        std::string_view expected;
+    };
     Row const rows[] = {
         {0x10, 0x20, 0x30, 0x40, ContentCoding::identity, "\"10-20-30-40\""},
-        {0x10, 0x20, 0x30, 0x40, ContentCoding::gzip,     "\"10-20-30-40-gz\""},
-        {0x10, 0x20, 0x30, 0x40, ContentCoding::deflate,  "\"10-20-30-40-df\""},
-        {0x10, 0x20, 0x30, 0x40, ContentCoding::br,       "\"10-20-30-40-br\""},
-        {0x10, 0x20, 0x30, 0x40, ContentCoding::zstd,     "\"10-20-30-40-zs\""},
-        {0, 0, 0, 0, ContentCoding::identity,       "\"0-0-0-0\""},
+        {0x10, 0x20, 0x30, 0x40, ContentCoding::gzip, "\"10-20-30-40-gz\""},
+        {0x10, 0x20, 0x30, 0x40, ContentCoding::deflate, "\"10-20-30-40-df\""},
+        {0x10, 0x20, 0x30, 0x40, ContentCoding::br, "\"10-20-30-40-br\""},
+        {0x10, 0x20, 0x30, 0x40, ContentCoding::zstd, "\"10-20-30-40-zs\""},
+        {0, 0, 0, 0, ContentCoding::identity, "\"0-0-0-0\""},
         {UINT64_MAX, UINT64_MAX, INT64_MAX, INT64_MAX, ContentCoding::identity,
          "\"ffffffffffffffff-ffffffffffffffff-7fffffffffffffff-7fffffffffffffff\""},
-        {1, 2, -1, 5, ContentCoding::identity,      "\"1-2-ffffffffffffffff-5\""},  // pre-1970 mtime: no stray '-'
+        {1, 2, -1, 5, ContentCoding::identity, "\"1-2-ffffffffffffffff-5\""},  // pre-1970 mtime: no stray '-'
         {2724, 100000, 1700000000123456789, 1700000000123456789, ContentCoding::gzip,
          "\"aa4-186a0-17979cfe3d85cd15-17979cfe3d85cd15-gz\""},
         // Same size and mtime, another ctime (a rewrite with mtime set back): another tag.
@@ -45,8 +50,8 @@ TEST_CASE("make_etag: strong - quoted - hex - distinct per coding and per file v
         CHECK(make_etag(row.ino, row.size, row.mtime_ns, row.ctime_ns, to_string(row.coding)) == row.expected);
     }
     std::set<std::string> tags;
-    for (auto c : {ContentCoding::identity, ContentCoding::gzip, ContentCoding::deflate, ContentCoding::br,
-                   ContentCoding::zstd})
+    for (auto c :
+         {ContentCoding::identity, ContentCoding::gzip, ContentCoding::deflate, ContentCoding::br, ContentCoding::zstd})
         for (std::int64_t mtime : {0, 1})
             for (std::int64_t ctime : {0, 1})
                 for (std::uint64_t size : {0, 1}) tags.insert(make_etag(7, size, mtime, ctime, c));
@@ -54,16 +59,15 @@ TEST_CASE("make_etag: strong - quoted - hex - distinct per coding and per file v
 }
 
 TEST_CASE("make_etag: Content-Encoding tokens map to the same tags as the enum") {
-    struct Row { std::string_view token; std::string_view expected; };
+    struct Row {
+        std::string_view token;
+        std::string_view expected;
+    };
     Row const rows[] = {
-        {"identity", "\"1-2-3-4\""},
-        {"",         "\"1-2-3-4\""},
-        {"gzip",     "\"1-2-3-4-gz\""},
-        {"x-gzip",   "\"1-2-3-4-gz\""},
-        {"deflate",  "\"1-2-3-4-df\""},
-        {"br",       "\"1-2-3-4-br\""},
-        {"zstd",     "\"1-2-3-4-zs\""},
-        {"compress", "\"1-2-3-4-compress\""},  // unknown to us: still distinct
+        {"identity", "\"1-2-3-4\""},   {"", "\"1-2-3-4\""},
+        {"gzip", "\"1-2-3-4-gz\""},    {"x-gzip", "\"1-2-3-4-gz\""},
+        {"deflate", "\"1-2-3-4-df\""}, {"br", "\"1-2-3-4-br\""},
+        {"zstd", "\"1-2-3-4-zs\""},    {"compress", "\"1-2-3-4-compress\""},  // unknown to us: still distinct
     };
     for (auto const& row : rows) {
         CAPTURE(row.token);
@@ -72,23 +76,26 @@ TEST_CASE("make_etag: Content-Encoding tokens map to the same tags as the enum")
 }
 
 TEST_CASE("format_http_date: IMF-fixdate with exact bytes") {
-    struct Row { std::time_t t; std::string_view expected; };
+    struct Row {
+        std::time_t t;
+        std::string_view expected;
+    };
     Row const rows[] = {
-        {0,             "Thu, 01 Jan 1970 00:00:00 GMT"},
-        {784111777,     "Sun, 06 Nov 1994 08:49:37 GMT"},
-        {951782400,     "Tue, 29 Feb 2000 00:00:00 GMT"},
-        {1709164800,    "Thu, 29 Feb 2024 00:00:00 GMT"},
-        {2147483647,    "Tue, 19 Jan 2038 03:14:07 GMT"},
-        {2147483648,    "Tue, 19 Jan 2038 03:14:08 GMT"},   // past 32 bits
-        {4102444799,    "Thu, 31 Dec 2099 23:59:59 GMT"},
-        {-1,            "Wed, 31 Dec 1969 23:59:59 GMT"},
-        {-86400,        "Wed, 31 Dec 1969 00:00:00 GMT"},
-        {-2208988800,   "Mon, 01 Jan 1900 00:00:00 GMT"},
-        {253402300799,  "Fri, 31 Dec 9999 23:59:59 GMT"},
-        {253402300800,  "Fri, 31 Dec 9999 23:59:59 GMT"},   // clamped: a fifth year digit is not a date
-        {INT64_MAX,     "Fri, 31 Dec 9999 23:59:59 GMT"},
-        {-62135596800,  "Mon, 01 Jan 0001 00:00:00 GMT"},
-        {INT64_MIN,     "Mon, 01 Jan 0001 00:00:00 GMT"},
+        {0, "Thu, 01 Jan 1970 00:00:00 GMT"},
+        {784111777, "Sun, 06 Nov 1994 08:49:37 GMT"},
+        {951782400, "Tue, 29 Feb 2000 00:00:00 GMT"},
+        {1709164800, "Thu, 29 Feb 2024 00:00:00 GMT"},
+        {2147483647, "Tue, 19 Jan 2038 03:14:07 GMT"},
+        {2147483648, "Tue, 19 Jan 2038 03:14:08 GMT"},  // past 32 bits
+        {4102444799, "Thu, 31 Dec 2099 23:59:59 GMT"},
+        {-1, "Wed, 31 Dec 1969 23:59:59 GMT"},
+        {-86400, "Wed, 31 Dec 1969 00:00:00 GMT"},
+        {-2208988800, "Mon, 01 Jan 1900 00:00:00 GMT"},
+        {253402300799, "Fri, 31 Dec 9999 23:59:59 GMT"},
+        {253402300800, "Fri, 31 Dec 9999 23:59:59 GMT"},  // clamped: a fifth year digit is not a date
+        {INT64_MAX, "Fri, 31 Dec 9999 23:59:59 GMT"},
+        {-62135596800, "Mon, 01 Jan 0001 00:00:00 GMT"},
+        {INT64_MIN, "Mon, 01 Jan 0001 00:00:00 GMT"},
     };
     for (auto const& row : rows) {
         CAPTURE(row.t);
@@ -98,54 +105,57 @@ TEST_CASE("format_http_date: IMF-fixdate with exact bytes") {
 
 TEST_CASE("parse_http_date: the three RFC 9110 forms parse to the same instant and garbage does not") {
     std::time_t const t = 784111777;  // Sun, 06 Nov 1994 08:49:37 GMT
-    struct Row { std::string_view text; std::optional<std::time_t> expected; };
+    struct Row {
+        std::string_view text;
+        std::optional<std::time_t> expected;
+    };
     Row const rows[] = {
-        {"Sun, 06 Nov 1994 08:49:37 GMT",   t},
-        {"Sunday, 06-Nov-94 08:49:37 GMT",  t},
-        {"Sun Nov  6 08:49:37 1994",        t},
-        {"Sun Nov 06 08:49:37 1994",        t},
+        {"Sun, 06 Nov 1994 08:49:37 GMT", t},
+        {"Sunday, 06-Nov-94 08:49:37 GMT", t},
+        {"Sun Nov  6 08:49:37 1994", t},
+        {"Sun Nov 06 08:49:37 1994", t},
         {"  Sun, 06 Nov 1994 08:49:37 GMT\t", t},
-        {"Mon, 06 Nov 1994 08:49:37 GMT",   t},                 // a wrong day name is not checked
-        {"Thu, 01 Jan 1970 00:00:00 GMT",   0},
-        {"Wed, 31 Dec 1969 23:59:59 GMT",   -1},
-        {"Thu, 29 Feb 2024 00:00:00 GMT",   1709164800},
-        {"Tue, 29 Feb 2000 00:00:00 GMT",   951782400},
-        {"Fri, 31 Dec 9999 23:59:59 GMT",   253402300799},
-        {"Sat, 31 Dec 2016 23:59:60 GMT",   1483228800},        // leap second
+        {"Mon, 06 Nov 1994 08:49:37 GMT", t},  // a wrong day name is not checked
+        {"Thu, 01 Jan 1970 00:00:00 GMT", 0},
+        {"Wed, 31 Dec 1969 23:59:59 GMT", -1},
+        {"Thu, 29 Feb 2024 00:00:00 GMT", 1709164800},
+        {"Tue, 29 Feb 2000 00:00:00 GMT", 951782400},
+        {"Fri, 31 Dec 9999 23:59:59 GMT", 253402300799},
+        {"Sat, 31 Dec 2016 23:59:60 GMT", 1483228800},  // leap second
         {"Thursday, 01-Jan-70 00:00:00 GMT", 0},
-        {"Saturday, 01-Jan-00 00:00:00 GMT", 946684800},        // two-digit year below 70: 20xx
-        {"Tue Feb 29 00:00:00 2000",        951782400},
-        {"Sun, 06 Nov 1994 08:49:37 UTC",   std::nullopt},
-        {"Sun, 06 Nov 1994 08:49:37 gmt",   std::nullopt},
-        {"Sun, 06 Nov 1994 08:49:37",       std::nullopt},
+        {"Saturday, 01-Jan-00 00:00:00 GMT", 946684800},  // two-digit year below 70: 20xx
+        {"Tue Feb 29 00:00:00 2000", 951782400},
+        {"Sun, 06 Nov 1994 08:49:37 UTC", std::nullopt},
+        {"Sun, 06 Nov 1994 08:49:37 gmt", std::nullopt},
+        {"Sun, 06 Nov 1994 08:49:37", std::nullopt},
         {"Sun, 06 Nov 1994 08:49:37 GMT x", std::nullopt},
-        {"Sun, 6 Nov 1994 08:49:37 GMT",    std::nullopt},
-        {"Sun, 06 Foo 1994 08:49:37 GMT",   std::nullopt},
-        {"Sun, 06 nov 1994 08:49:37 GMT",   std::nullopt},
-        {"Sun, 06 Nov 94 08:49:37 GMT",     std::nullopt},
-        {"Sun, 06 Nov 1994 25:49:37 GMT",   std::nullopt},
-        {"Sun, 06 Nov 1994 08:60:37 GMT",   std::nullopt},
-        {"Sun, 06 Nov 1994 08:49:61 GMT",   std::nullopt},
-        {"Sun, 06 Nov 1994 -1:49:37 GMT",   std::nullopt},      // signs are not digits
-        {"Sun, +6 Nov 1994 08:49:37 GMT",   std::nullopt},
-        {"Sun, 06 Nov 1994 8:49:37 GMT",    std::nullopt},
-        {"Sun, 06 Nov 1994 08-49-37 GMT",   std::nullopt},
-        {"Sun, 00 Nov 1994 08:49:37 GMT",   std::nullopt},
-        {"Sun, 31 Nov 1994 08:49:37 GMT",   std::nullopt},
-        {"Sun, 29 Feb 1900 08:49:37 GMT",   std::nullopt},      // not a leap year
-        {"Sun, 30 Feb 2000 08:49:37 GMT",   std::nullopt},
-        {"Xyz, 06 Nov 1994 08:49:37 GMT",   std::nullopt},
-        {"Sun 06 Nov 1994 08:49:37 GMT",    std::nullopt},
-        {"Sun, 06-Nov-94 08:49:37 GMT",     std::nullopt},      // RFC 850 wants the long day name
+        {"Sun, 6 Nov 1994 08:49:37 GMT", std::nullopt},
+        {"Sun, 06 Foo 1994 08:49:37 GMT", std::nullopt},
+        {"Sun, 06 nov 1994 08:49:37 GMT", std::nullopt},
+        {"Sun, 06 Nov 94 08:49:37 GMT", std::nullopt},
+        {"Sun, 06 Nov 1994 25:49:37 GMT", std::nullopt},
+        {"Sun, 06 Nov 1994 08:60:37 GMT", std::nullopt},
+        {"Sun, 06 Nov 1994 08:49:61 GMT", std::nullopt},
+        {"Sun, 06 Nov 1994 -1:49:37 GMT", std::nullopt},  // signs are not digits
+        {"Sun, +6 Nov 1994 08:49:37 GMT", std::nullopt},
+        {"Sun, 06 Nov 1994 8:49:37 GMT", std::nullopt},
+        {"Sun, 06 Nov 1994 08-49-37 GMT", std::nullopt},
+        {"Sun, 00 Nov 1994 08:49:37 GMT", std::nullopt},
+        {"Sun, 31 Nov 1994 08:49:37 GMT", std::nullopt},
+        {"Sun, 29 Feb 1900 08:49:37 GMT", std::nullopt},  // not a leap year
+        {"Sun, 30 Feb 2000 08:49:37 GMT", std::nullopt},
+        {"Xyz, 06 Nov 1994 08:49:37 GMT", std::nullopt},
+        {"Sun 06 Nov 1994 08:49:37 GMT", std::nullopt},
+        {"Sun, 06-Nov-94 08:49:37 GMT", std::nullopt},  // RFC 850 wants the long day name
         {"Sunday, 06-Nov-1994 08:49:37 GMT", std::nullopt},
-        {"Sunday, 6-Nov-94 08:49:37 GMT",   std::nullopt},
-        {"Sun Nov  6 08:49:37 94",          std::nullopt},
-        {"Sun Nov 123 08:49:37 1994",       std::nullopt},
+        {"Sunday, 6-Nov-94 08:49:37 GMT", std::nullopt},
+        {"Sun Nov  6 08:49:37 94", std::nullopt},
+        {"Sun Nov 123 08:49:37 1994", std::nullopt},
         {"Sun, 06 Nov 1994 08:49:37 GMT, Mon, 07 Nov 1994 08:49:37 GMT", std::nullopt},  // a list
-        {"784111777",                       std::nullopt},
-        {"yesterday",                       std::nullopt},
-        {"",                                std::nullopt},
-        {"a a a a a a a a a a a a",         std::nullopt},
+        {"784111777", std::nullopt},
+        {"yesterday", std::nullopt},
+        {"", std::nullopt},
+        {"a a a a a a a a a a a a", std::nullopt},
     };
     for (auto const& row : rows) {
         CAPTURE(row.text);
@@ -168,7 +178,11 @@ TEST_CASE("evaluate_conditionals: RFC 9110 §13.2.2 precedence") {
     auto const equal = "Sun, 06 Nov 1994 08:49:37 GMT";
     auto const before = "Sun, 06 Nov 1994 08:49:36 GMT";
     auto const after = "Sun, 06 Nov 1994 08:49:38 GMT";
-    struct Row { ConditionalHeaders h; Conditional expected; char const* why; };
+    struct Row {
+        ConditionalHeaders h;
+        Conditional expected;
+        char const* why;
+    };
     Row const rows[] = {
         {{}, Conditional::none, "no conditionals"},
         {{std::nullopt, "\"a-b-c\""}, Conditional::not_modified, "If-None-Match matches"},
@@ -205,7 +219,9 @@ TEST_CASE("evaluate_conditionals: RFC 9110 §13.2.2 precedence") {
         {{std::nullopt, std::nullopt, std::nullopt, before}, Conditional::precondition_failed, "modified after"},
         {{std::nullopt, std::nullopt, std::nullopt, equal}, Conditional::none, "unmodified"},
         {{std::nullopt, std::nullopt, std::nullopt, "garbage"}, Conditional::none, "invalid date ignored"},
-        {{"\"a-b-c\"", std::nullopt, std::nullopt, before}, Conditional::none, "If-Unmodified-Since ignored with If-Match"},
+        {{"\"a-b-c\"", std::nullopt, std::nullopt, before},
+         Conditional::none,
+         "If-Unmodified-Since ignored with If-Match"},
         {{std::nullopt, std::nullopt, equal, before}, Conditional::precondition_failed, "412 before 304"},
     };
     for (auto const& row : rows) {
@@ -222,23 +238,27 @@ TEST_CASE("evaluate_conditionals: a weak current tag passes If-None-Match but no
 
 TEST_CASE("if_range_matches: a strong ETag or the exact Last-Modified date only") {
     std::time_t const lm = 784111777;
-    struct Row { std::string_view if_range; std::string_view etag; bool expected; };
+    struct Row {
+        std::string_view if_range;
+        std::string_view etag;
+        bool expected;
+    };
     Row const rows[] = {
-        {"\"a\"",                            "\"a\"",   true},
-        {" \"a\" ",                          "\"a\"",   true},
-        {"W/\"a\"",                          "\"a\"",   false},   // weak tags never match
-        {"\"a\"",                            "W/\"a\"", false},
-        {"\"b\"",                            "\"a\"",   false},
-        {"\"a\", \"b\"",                     "\"a\"",   false},   // one validator, not a list
-        {"\"a",                              "\"a\"",   false},
-        {"a",                                "\"a\"",   false},
-        {"",                                 "\"a\"",   false},
-        {"Sun, 06 Nov 1994 08:49:37 GMT",    "\"a\"",   true},
-        {"Sunday, 06-Nov-94 08:49:37 GMT",   "\"a\"",   true},
-        {"Sun Nov  6 08:49:37 1994",         "\"a\"",   true},
-        {"Sun, 06 Nov 1994 08:49:38 GMT",    "\"a\"",   false},   // later: not equal
-        {"Sun, 06 Nov 1994 08:49:36 GMT",    "\"a\"",   false},
-        {"nonsense",                         "\"a\"",   false},
+        {"\"a\"", "\"a\"", true},
+        {" \"a\" ", "\"a\"", true},
+        {"W/\"a\"", "\"a\"", false},  // weak tags never match
+        {"\"a\"", "W/\"a\"", false},
+        {"\"b\"", "\"a\"", false},
+        {"\"a\", \"b\"", "\"a\"", false},  // one validator, not a list
+        {"\"a", "\"a\"", false},
+        {"a", "\"a\"", false},
+        {"", "\"a\"", false},
+        {"Sun, 06 Nov 1994 08:49:37 GMT", "\"a\"", true},
+        {"Sunday, 06-Nov-94 08:49:37 GMT", "\"a\"", true},
+        {"Sun Nov  6 08:49:37 1994", "\"a\"", true},
+        {"Sun, 06 Nov 1994 08:49:38 GMT", "\"a\"", false},  // later: not equal
+        {"Sun, 06 Nov 1994 08:49:36 GMT", "\"a\"", false},
+        {"nonsense", "\"a\"", false},
     };
     for (auto const& row : rows) {
         CAPTURE(row.if_range);

@@ -52,9 +52,10 @@ TEST_CASE("read_units: a DWARF 4 unit, its line table and LLVM's v4 directory ru
     auto const& str = keep(Bytes{}.cstr("hello.c").cstr("/src/proj").v);  // 0, 8
     auto const& abbr = keep(abbrev(1, 0x11, {{0x03, 0x0e}, {0x10, 0x17}, {0x1b, 0x0e}}).u8(0).v);
     auto const& info = keep(test::with_length(Bytes{}.u16(4).u32(0).u8(4).uleb(1).u32(0).u32(0).u32(8)).v);
-    auto const& line = keep(line_v4({".", "/usr/include", "sub"},
-                                    {{"hello.c", 0}, {"util.h", 1}, {"stdio.h", 2}, {"x.h", 3}, {"/abs/y.h", 1}, {"bad.h", 9}})
-                                .v);
+    auto const& line =
+        keep(line_v4({".", "/usr/include", "sub"},
+                     {{"hello.c", 0}, {"util.h", 1}, {"stdio.h", 2}, {"x.h", 3}, {"/abs/y.h", 1}, {"bad.h", 9}})
+                 .v);
     dwarf::DwarfSections s{info, abbr, line, str, {}, {}};
     auto d = dwarf::read_units(s);
     CHECK(d.problems.empty());
@@ -67,7 +68,7 @@ TEST_CASE("read_units: a DWARF 4 unit, its line table and LLVM's v4 directory ru
     // dir 0: none, so comp_dir; dir 1 ".": comp_dir/.; an absolute directory is not prefixed;
     // an index past the table is no directory (LLVM's "be defensive").
     std::vector<std::string> const want{"/src/proj/hello.c", "/src/proj/util.h", "/usr/include/stdio.h",
-                                        "/src/proj/sub/x.h", "/abs/y.h", "/src/proj/bad.h"};
+                                        "/src/proj/sub/x.h", "/abs/y.h",         "/src/proj/bad.h"};
     CHECK(u.files == want);
 }
 
@@ -192,10 +193,22 @@ TEST_CASE("read_line_header: malformed tables give an error, never a read past t
         {"empty", Bytes{}, "offset past"},
         {"length past the end", Bytes{}.u32(100).u16(4), "runs past"},
         {"header length past the table", test::with_length(Bytes{}.u16(4).u32(500)), "header length"},
-        {"directories unterminated", test::with_length(Bytes{}.u16(4).u32(20).bytes(line_params()).raw("ab")), "not terminated"},
+        {"directories unterminated", test::with_length(Bytes{}.u16(4).u32(20).bytes(line_params()).raw("ab")),
+         "not terminated"},
         {"version 1", test::with_length(Bytes{}.u16(1).u32(0)), "unsupported version 1"},
         {"v5 file entries of no bytes",
-         test::with_length(Bytes{}.u16(5).u8(4).u8(0).u32(26).bytes(line_params()).u8(0).uleb(0).u8(1).uleb(3).uleb(0x19).uleb(1000000)),
+         test::with_length(Bytes{}
+                               .u16(5)
+                               .u8(4)
+                               .u8(0)
+                               .u32(26)
+                               .bytes(line_params())
+                               .u8(0)
+                               .uleb(0)
+                               .u8(1)
+                               .uleb(3)
+                               .uleb(0x19)
+                               .uleb(1000000)),
          "take no bytes"},
     };
     for (auto const& row : rows) {
@@ -212,7 +225,8 @@ TEST_CASE("line_table_paths: relative compilation directories and v5 directory 0
     v5.include_dirs = {".", "inc", "/usr/x"};
     v5.files = {{"hello.c", 0}, {"util.h", 1}, {"s.h", 2}, {"../up.c", 1}};
     CHECK(dwarf::line_table_paths(v5, ".") == std::vector<std::string>{"hello.c", "inc/util.h", "/usr/x/s.h", "up.c"});
-    CHECK(dwarf::line_table_paths(v5, "/c") == std::vector<std::string>{"hello.c", "/c/inc/util.h", "/usr/x/s.h", "/c/up.c"});
+    CHECK(dwarf::line_table_paths(v5, "/c") ==
+          std::vector<std::string>{"hello.c", "/c/inc/util.h", "/usr/x/s.h", "/c/up.c"});
     dwarf::LineHeader v4;
     v4.version = 4;
     v4.include_dirs = {"../lib"};
@@ -222,7 +236,10 @@ TEST_CASE("line_table_paths: relative compilation directories and v5 directory 0
 }
 
 TEST_CASE("normalize_path: what LLDB's FileSpec does to a path") {
-    struct Row { char const* in; char const* out; };
+    struct Row {
+        char const* in;
+        char const* out;
+    };
     Row const rows[] = {
         {"/a/./b//c.c", "/a/b/c.c"},
         {"./hello.c", "hello.c"},
@@ -291,7 +308,8 @@ TEST_CASE("read_units: units asking one big abbreviation table for a missing cod
     auto d = dwarf::read_units(sections_of(module));
     CHECK(d.units.empty());
     REQUIRE(d.problems.size() == 1);
-    CHECK(d.problems[0].find("abbreviation 20001 not found at .debug_abbrev+0x0 (and 19999 more like it)") != std::string::npos);
+    CHECK(d.problems[0].find("abbreviation 20001 not found at .debug_abbrev+0x0 (and 19999 more like it)") !=
+          std::string::npos);
 }
 
 TEST_CASE("read_units: a huge unterminated-looking string is looked at once per reference for 4 KiB, and cut") {

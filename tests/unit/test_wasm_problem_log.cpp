@@ -14,7 +14,8 @@ TEST_CASE("problem_kind: numbers and hex offsets are blanked, words stay") {
     };
     Row const rows[] = {
         {"unit at .debug_info+0x1c: abbreviation 5 not found", "unit at .debug_info+#: abbreviation # not found"},
-        {"unit at .debug_info+0xABC: unsupported DWARF version 7", "unit at .debug_info+#: unsupported DWARF version #"},
+        {"unit at .debug_info+0xABC: unsupported DWARF version 7",
+         "unit at .debug_info+#: unsupported DWARF version #"},
         {"no numbers", "no numbers"},
     };
     for (auto const& row : rows) {

@@ -48,10 +48,11 @@ TEST_CASE("read_sections: malformed modules stop with one line and keep the sect
         {"truncated header", {0, 'a', 's', 'm', 1, 0}, false, 0, "truncated wasm header"},
         {"truncated LEB128 size", append(good, {0x00, 0x80, 0x80}), true, 1, "truncated section header"},
         {"size past the end", append(good, {0x0a, 0x10, 1, 2}), true, 1, "claims 16 bytes, only 2 remain"},
-        {"LEB128 longer than 10 bytes", append(good, {1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00}), true, 1,
+        {"LEB128 longer than 10 bytes",
+         append(good, {1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00}), true, 1,
          "truncated section header"},
-        {"LEB128 beyond 64 bits", append(good, {1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}), true, 1,
-         "truncated section header"},
+        {"LEB128 beyond 64 bits", append(good, {1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}), true,
+         1, "truncated section header"},
         {"custom name longer than the section", append(good, {0, 3, 10, 'a', 'b'}), true, 1, "its name runs past"},
         {"custom name LEB truncated", append(good, {0, 1, 0x80}), true, 1, "its name runs past"},
     };
@@ -82,9 +83,18 @@ TEST_CASE("read_url_payload: a length past the payload is no URL") {
 
 TEST_CASE("read_memory: shared imported memory (threads), plain defined memory, and truncation") {
     // An emscripten -pthread build imports env.memory with flags 3 (max present, shared).
-    auto threads = test::module({{2, Bytes{}.uleb(2)
-                                             .name("env").name("f").u8(0x00).uleb(0)
-                                             .name("env").name("memory").u8(0x02).u8(0x03).uleb(256).uleb(32768)}});
+    auto threads = test::module({{2, Bytes{}
+                                         .uleb(2)
+                                         .name("env")
+                                         .name("f")
+                                         .u8(0x00)
+                                         .uleb(0)
+                                         .name("env")
+                                         .name("memory")
+                                         .u8(0x02)
+                                         .u8(0x03)
+                                         .uleb(256)
+                                         .uleb(32768)}});
     auto m = wasm::read_memory(wasm::read_sections(threads));
     CHECK(m.present);
     CHECK(m.imported);
@@ -107,12 +117,14 @@ TEST_CASE("read_memory: shared imported memory (threads), plain defined memory, 
     auto cm = wasm::read_memory(wasm::read_sections(cut_max));
     CHECK_FALSE(cm.present);
     CHECK_FALSE(cm.shared);
-    auto unknown_kind = test::module({{2, Bytes{}.uleb(2).name("a").name("b").u8(0x07).name("env").name("memory")
-                                                   .u8(0x02).u8(0x03).uleb(1).uleb(1)}});
+    auto unknown_kind = test::module(
+        {{2,
+          Bytes{}.uleb(2).name("a").name("b").u8(0x07).name("env").name("memory").u8(0x02).u8(0x03).uleb(1).uleb(1)}});
     CHECK_FALSE(wasm::read_memory(wasm::read_sections(unknown_kind)).present);
 }
 
-TEST_CASE("read_sections: two million duplicate custom sections give one warning line with a count, and keep one section") {
+TEST_CASE(
+    "read_sections: two million duplicate custom sections give one warning line with a count, and keep one section") {
     // Each duplicate used to be checked against every earlier section (quadratic: minutes for
     // an 8 MB module) and to leave a warning line of its own.
     std::size_t const n = 2'000'000;
@@ -122,7 +134,8 @@ TEST_CASE("read_sections: two million duplicate custom sections give one warning
     CHECK(m.section_count == n);
     CHECK(m.sections.size() == 1);
     REQUIRE(m.warnings.size() == 1);
-    CHECK(m.warnings[0].find("duplicate custom section \"x\" at byte 12; the first one counts (and 1999998 more like it)") !=
+    CHECK(m.warnings[0].find(
+              "duplicate custom section \"x\" at byte 12; the first one counts (and 1999998 more like it)") !=
           std::string::npos);
 }
 

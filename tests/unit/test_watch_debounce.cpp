@@ -101,11 +101,20 @@ TEST_CASE("ignore: dot directories, caches and editor noise are skipped, sources
         bool dir_ignored, file_ignored;
     };
     Row const rows[] = {
-        {".git", true, true},          {"__pycache__", true, false}, {"node_modules", true, false},
-        {"src", false, false},         {"index.html", false, false}, {"python.wasm", false, false},
-        {".index.html.swp", true, true}, {"index.html~", false, true}, {"#main.c#", false, true},
-        {"4913", false, true},         {"main.c.swp", false, true},  {"mod.cpython-312.pyc", false, true},
-        {"wasmdev-build.log", false, true}, {"build.log", false, false},
+        {".git", true, true},
+        {"__pycache__", true, false},
+        {"node_modules", true, false},
+        {"src", false, false},
+        {"index.html", false, false},
+        {"python.wasm", false, false},
+        {".index.html.swp", true, true},
+        {"index.html~", false, true},
+        {"#main.c#", false, true},
+        {"4913", false, true},
+        {"main.c.swp", false, true},
+        {"mod.cpython-312.pyc", false, true},
+        {"wasmdev-build.log", false, true},
+        {"build.log", false, false},
     };
     for (auto const& row : rows) {
         CAPTURE(row.name);

@@ -24,7 +24,8 @@ struct Tree {
     fs::path root;
     Tree() {
         static int counter = 0;
-        root = fs::temp_directory_path() / ("wasmdev-watch-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+        root = fs::temp_directory_path() /
+               ("wasmdev-watch-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
         fs::remove_all(root);
         fs::create_directories(root / "sub");
         fs::create_directories(root / ".git");

@@ -12,7 +12,10 @@ namespace wasmdev::test {
 struct Bytes {
     std::vector<std::uint8_t> v{};
 
-    Bytes& u8(std::uint64_t x) { v.push_back(std::uint8_t(x)); return *this; }
+    Bytes& u8(std::uint64_t x) {
+        v.push_back(std::uint8_t(x));
+        return *this;
+    }
     Bytes& fixed(std::uint64_t x, unsigned width) {
         for (unsigned i = 0; i < width; ++i) v.push_back(std::uint8_t(x >> (8 * i)));
         return *this;
@@ -37,10 +40,23 @@ struct Bytes {
             if (done) return *this;
         }
     }
-    Bytes& raw(std::string_view s) { v.insert(v.end(), s.begin(), s.end()); return *this; }
-    Bytes& cstr(std::string_view s) { raw(s); v.push_back(0); return *this; }
-    Bytes& name(std::string_view s) { uleb(s.size()); return raw(s); }  // wasm name: LEB length + bytes
-    Bytes& bytes(Bytes const& b) { v.insert(v.end(), b.v.begin(), b.v.end()); return *this; }
+    Bytes& raw(std::string_view s) {
+        v.insert(v.end(), s.begin(), s.end());
+        return *this;
+    }
+    Bytes& cstr(std::string_view s) {
+        raw(s);
+        v.push_back(0);
+        return *this;
+    }
+    Bytes& name(std::string_view s) {
+        uleb(s.size());
+        return raw(s);
+    }  // wasm name: LEB length + bytes
+    Bytes& bytes(Bytes const& b) {
+        v.insert(v.end(), b.v.begin(), b.v.end());
+        return *this;
+    }
     std::size_t size() const { return v.size(); }
 };
 
@@ -58,8 +74,10 @@ inline std::vector<std::uint8_t> module(std::initializer_list<std::pair<std::uin
 // A DWARF unit or line table: 32-bit length then the body (64-bit: 0xffffffff and 8 bytes).
 inline Bytes with_length(Bytes const& body, bool dwarf64 = false) {
     Bytes b;
-    if (dwarf64) b.u32(0xffffffff).u64(body.size());
-    else b.u32(body.size());
+    if (dwarf64)
+        b.u32(0xffffffff).u64(body.size());
+    else
+        b.u32(body.size());
     return b.bytes(body);
 }
 
