@@ -2,8 +2,7 @@
 # Formatting against .clang-format (clang-format-14, Debian's).
 #   scripts/format.sh --check [FILE...]   list the C++ files that differ from their formatted form (exit 1 if any)
 #   scripts/format.sh --fix FILE...       format the named files in place
-# Nothing formats the whole tree on its own: that is one deliberate commit, made when nobody
-# else has edits in flight. Without FILEs, --check looks at every tracked *.cpp/*.hpp.
+# Without FILEs, --check looks at every tracked *.cpp/*.hpp (the lint test "format: ..." runs that).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 clang_format=${CLANG_FORMAT:-$(command -v clang-format-14 || command -v clang-format || true)}

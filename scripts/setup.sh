@@ -21,12 +21,12 @@ done
 build_pkgs=(g++ cmake make pkg-config libboost1.81-dev libboost-url1.81-dev zlib1g-dev
             libspdlog-dev libfmt-dev libcli11-dev doctest-dev libbrotli-dev libzstd-dev libssl-dev)
 # emscripten builds the doctor's test modules (clang-14 and lld-14's wasm-ld the DWARF 5 ones);
-# libclang-rt-14-dev brings libFuzzer for tests/fuzz; LLDB (the DevTools extension's symbols
+# libclang-rt-14-dev brings libFuzzer for tests/fuzz; clang-format-14 checks the formatting (scripts/format.sh); LLDB (the DevTools extension's symbols
 # backend) is the reference the doctor's source lists are compared with.
 # openssl computes the SPKI hash the HTTPS browser test pins; iproute2 builds its network namespace.
 # The packaging tests: dpkg-dev (cpack's dpkg-shlibdeps), lintian, man-db, bash-completion, zsh and
 # fish run the man page and completions; debootstrap makes the opt-in Debian 12 install test's root.
-test_pkgs=(openssl iproute2 chromium wabt curl apache2-bin nginx-core caddy wrk brotli emscripten clang-14 lld-14 libclang-rt-14-dev lldb-14 python3-lldb-14
+test_pkgs=(openssl iproute2 chromium wabt curl apache2-bin nginx-core caddy wrk brotli emscripten clang-14 lld-14 libclang-rt-14-dev lldb-14 python3-lldb-14 clang-format-14
            dpkg-dev lintian man-db bash-completion zsh fish debootstrap)
 
 pkgs=("${build_pkgs[@]}")
