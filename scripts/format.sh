@@ -12,11 +12,10 @@ shift || true
 case $mode in
   --check)
     if [ $# -eq 0 ]; then mapfile -t files < <(git ls-files '*.cpp' '*.hpp'); else files=("$@"); fi
-    differ=0
-    for f in "${files[@]}"; do
-      if ! "$clang_format" --style=file "$f" | cmp -s - "$f"; then echo "$f"; differ=$((differ + 1)); fi
-    done
-    [ "$differ" -eq 0 ] || { echo "format.sh: $differ file(s) differ from .clang-format" >&2; exit 1; }
+    # One clang-format process for all files (one per file takes minutes on a loaded machine).
+    report=$("$clang_format" --style=file --dry-run "${files[@]}" 2>&1) || { echo "$report" >&2; exit 2; }
+    mapfile -t differ < <(sed -n 's/^\(.*\):[0-9]*:[0-9]*: warning: code should be clang-formatted.*/\1/p' <<<"$report" | sort -u)
+    [ "${#differ[@]}" -eq 0 ] || { printf '%s\n' "${differ[@]}"; echo "format.sh: ${#differ[@]} file(s) differ from .clang-format" >&2; exit 1; }
     ;;
   --fix)
     [ $# -gt 0 ] || { echo "format.sh --fix needs the files to format" >&2; exit 2; }
