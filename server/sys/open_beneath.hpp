@@ -1,8 +1,8 @@
 // Opening a path beneath a directory without following any symlink (docs/design.md#symlinks), so
 // what is opened is exactly the path given, never what a symlink swapped in meanwhile names.
 // Linux (open_beneath_linux.cpp): openat2(2) with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, the walk
-// below where openat2 is missing. Other systems (open_beneath_posix.cpp): the walk alone, one
-// openat(O_NOFOLLOW | O_DIRECTORY) per component. Which path to open is fs/resolve's decision.
+// below (open_beneath_walk.cpp, one copy for every OS) where openat2 is missing. Other systems
+// (open_beneath_posix.cpp): the walk alone. Which path to open is fs/resolve's decision.
 #pragma once
 #include <string>
 

@@ -1,6 +1,8 @@
-// Linux: openat2(2) in one step the kernel checks, the O_PATH walk where it is missing
-// (ENOSYS before 5.6, EPERM from a seccomp filter that does not know it).
+// Linux: openat2(2) in one step the kernel checks, the component walk (open_beneath_walk.cpp)
+// with O_PATH steps where it is missing (ENOSYS before 5.6, EPERM from a seccomp filter that
+// does not know it).
 #include "server/sys/open_beneath.hpp"
+#include "server/sys/open_beneath_walk.hpp"
 
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -10,7 +12,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <string_view>
 
 namespace wasmdev::sys {
 namespace {
@@ -36,46 +37,30 @@ int try_openat2(int dir_fd, char const* path, int flags, std::uint64_t resolve) 
 
 }  // namespace
 
-int open_beneath_walk(int dir_fd, std::string const& relative, int flags) {
-    std::string_view rest = relative;
-    int current = dir_fd;
-    auto close_current = [&] {
-        if (current != dir_fd) ::close(current);  // an O_PATH descriptor: nothing to flush
-    };
-    while (true) {
-        while (rest.starts_with('/')) rest.remove_prefix(1);
-        auto const slash = rest.find('/');
-        std::string const name(rest.substr(0, slash));
-        bool const last =
-            slash == std::string_view::npos || rest.find_first_not_of('/', slash) == std::string_view::npos;
-        if (name.empty() || name == "..") {  // "" only for dir_fd itself; ".." never comes from resolve()
-            int const fd = name.empty() ? ::openat(current, ".", flags | O_CLOEXEC) : -1;
-            int const err = name.empty() ? errno : EXDEV;
-            close_current();
-            return fd >= 0 ? fd : -err;
-        }
-        if (last) {
-            // O_NOFOLLOW: a symlink as the last component is ELOOP, as RESOLVE_NO_SYMLINKS says.
-            int const fd = ::openat(current, name.c_str(), flags | O_CLOEXEC | O_NOFOLLOW);
-            int const err = errno;
-            close_current();
-            return fd >= 0 ? fd : -err;
-        }
-        // O_PATH | O_NOFOLLOW opens a symlink itself rather than what it names: refuse it here.
-        int const next = ::openat(current, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        int err = errno;
-        close_current();
-        if (next < 0) return -err;
-        struct stat st {};
-        if (::fstat(next, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            err = S_ISLNK(st.st_mode) ? ELOOP : ENOTDIR;
-            ::close(next);
-            return -err;
-        }
-        current = next;
-        rest.remove_prefix(slash + 1);
+namespace walk {
+
+// O_PATH | O_NOFOLLOW opens a symlink itself rather than what it names (and needs no read
+// permission on the directory): refused here after an fstat.
+int open_directory_step(int dir_fd, std::string const& name) {
+    int const next = ::openat(dir_fd, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (next < 0) return -errno;
+    struct stat st {};
+    if (::fstat(next, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        int const err = S_ISLNK(st.st_mode) ? ELOOP : ENOTDIR;
+        ::close(next);  // an O_PATH descriptor: nothing to flush
+        return -err;
     }
+    return next;
 }
+
+// O_NOFOLLOW: a symlink as the last component is ELOOP, as RESOLVE_NO_SYMLINKS says (ENOTDIR
+// when flags hold O_DIRECTORY; Linux answers that, and it is passed on as it is).
+int open_last_step(int dir_fd, std::string const& name, int flags) {
+    int const fd = ::openat(dir_fd, name.c_str(), flags | O_CLOEXEC | O_NOFOLLOW);
+    return fd >= 0 ? fd : -errno;
+}
+
+}  // namespace walk
 
 int open_beneath(int dir_fd, std::string const& relative, int flags) {
     int const fd = try_openat2(dir_fd, relative.empty() ? "." : relative.c_str(), flags, RESOLVE_BENEATH);

@@ -1,15 +1,14 @@
 // Other POSIX systems (and Linux built with WASMDEV_PLATFORM=posix): no openat2, so every open
-// walks the path one component at a time, each openat(2) relative to the descriptor of the
-// directory before it, with O_NOFOLLOW: a symlink anywhere on the way is refused, and a rename
-// elsewhere in the tree cannot redirect a walk already past it.
+// is the component walk (open_beneath_walk.cpp); its steps here open each component with
+// O_NOFOLLOW and tell a refused symlink apart from the other errors.
 #include "server/sys/open_beneath.hpp"
+#include "server/sys/open_beneath_walk.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <string_view>
 
 namespace wasmdev::sys {
 namespace {
@@ -36,34 +35,19 @@ int nofollow_error(int dir_fd, std::string const& name, int err) {
 
 }  // namespace
 
-int open_beneath_walk(int dir_fd, std::string const& relative, int flags) {
-    std::string_view rest = relative;
-    int current = dir_fd;
-    auto close_current = [&] {
-        if (current != dir_fd) ::close(current);  // a directory opened for search: nothing to flush
-    };
-    while (true) {
-        while (rest.starts_with('/')) rest.remove_prefix(1);
-        auto const slash = rest.find('/');
-        std::string const name(rest.substr(0, slash));
-        bool const last =
-            slash == std::string_view::npos || rest.find_first_not_of('/', slash) == std::string_view::npos;
-        if (name.empty() || name == "..") {  // "" only for dir_fd itself; ".." never comes from resolve()
-            int const fd = name.empty() ? ::openat(current, ".", flags | O_CLOEXEC) : -1;
-            int const err = name.empty() ? errno : EXDEV;
-            close_current();
-            return fd >= 0 ? fd : -err;
-        }
-        // O_NOFOLLOW: a symlink, last or on the way, is ELOOP (EMLINK on FreeBSD); O_DIRECTORY
-        // on the way: a file where a directory should be is ENOTDIR.
-        int const fd = ::openat(current, name.c_str(), (last ? flags : search_flags) | O_CLOEXEC | O_NOFOLLOW);
-        int const err = fd < 0 ? nofollow_error(current, name, errno) : 0;
-        close_current();
-        if (last || fd < 0) return fd >= 0 ? fd : -err;
-        current = fd;
-        rest.remove_prefix(slash + 1);
-    }
+namespace walk {
+
+// O_NOFOLLOW: a symlink, last or on the way, is ELOOP (EMLINK on FreeBSD, ENOTDIR with
+// O_DIRECTORY), each told apart by nofollow_error.
+int open_last_step(int dir_fd, std::string const& name, int flags) {
+    int const fd = ::openat(dir_fd, name.c_str(), flags | O_CLOEXEC | O_NOFOLLOW);
+    return fd >= 0 ? fd : -nofollow_error(dir_fd, name, errno);
 }
+
+// O_DIRECTORY on the way: a file where a directory should be is ENOTDIR.
+int open_directory_step(int dir_fd, std::string const& name) { return open_last_step(dir_fd, name, search_flags); }
+
+}  // namespace walk
 
 int open_beneath(int dir_fd, std::string const& relative, int flags) {
     return open_beneath_walk(dir_fd, relative, flags);

@@ -56,6 +56,14 @@ int open_exit_notice(pid_t pid);
 // waitpid(pid) through EINTR: the wait status (0 when pid was not, or no longer is, our child).
 int reap(pid_t pid);
 
+// Reaps pid if it has exited, without blocking: true with its wait status in `status` then,
+// false while it runs.
+bool reap_if_exited(pid_t pid, int& status);
+
+// Sends sig to every member of process group pgid: 0, or errno (ESRCH once the group is
+// empty). Async-signal-safe (kill(2) alone), so a signal handler may forward with it.
+int signal_group(pid_t pgid, int sig);
+
 // Makes this process the reaper of its descendants' orphans, so that the members of a group we
 // ended become our children and reap_group() collects them at once, instead of an init that
 // may reap late (measured: 1.5 s in a VM) or, in a container without one, never. Linux:

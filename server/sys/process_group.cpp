@@ -1,4 +1,5 @@
-// Collecting an ended process group (sys/process.hpp): the same POSIX calls on every OS.
+// Signalling and collecting a child's process group (sys/process.hpp): the same POSIX calls on
+// every OS.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -8,6 +9,10 @@
 #include "server/sys/process.hpp"
 
 namespace wasmdev::sys {
+
+bool reap_if_exited(pid_t pid, int& status) { return ::waitpid(pid, &status, WNOHANG) == pid; }
+
+int signal_group(pid_t pgid, int sig) { return ::kill(-pgid, sig) == 0 ? 0 : errno; }
 
 bool reap_group(pid_t pgid, std::chrono::milliseconds limit) {
     auto const deadline = std::chrono::steady_clock::now() + limit;

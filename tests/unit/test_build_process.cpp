@@ -126,3 +126,26 @@ TEST_CASE("process: a detached helper (--open's xdg-open) is reaped when it ends
     if (!gone) ::waitpid(pid, nullptr, 0);
     CHECK(ProcessRunner::spawn_detached({"/nonexistent/helper"}) == 0);
 }
+
+TEST_CASE("process: a step whose background job holds the pipe open ends after a short drain") {
+    ProcessRunner r;
+    std::string out;
+    auto const start = std::chrono::steady_clock::now();
+    auto res = r.capture({"sh", "-c", "sleep 30 & echo $!"}, "/", base_env(), out);
+    CHECK(std::chrono::steady_clock::now() - start < 10s);  // not the 30 s of the job
+    CHECK(res.ok());
+    pid_t const job = pid_t(std::stol(out));
+    REQUIRE(job > 0);
+    ::kill(job, SIGKILL);
+}
+
+TEST_CASE("process: a step that closes its output is still waited for to its end, and ticks meanwhile") {
+    ProcessRunner r;
+    int ticks = 0;
+    RunOptions o;
+    o.on_tick = [&] { ++ticks; };
+    auto res = r.run({"sh", "-c", "exec >/dev/null 2>&1; sleep 1.3; exit 4"}, "/", base_env(), o);
+    CHECK(res.exit_code == 4);
+    CHECK_FALSE(res.interrupted);
+    CHECK(ticks >= 1);
+}
