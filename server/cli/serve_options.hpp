@@ -1,7 +1,7 @@
 // The `serve` flags as parsed strings and numbers, shared by `serve` and `build ... repl` (which
 // serves the checkout with the same flags), and the policy flags (--coep, --corp, --header),
-// defined once here for those two and `deploy`/`htaccess`. Defaults come from http::Config; to_config()
-// validates and converts. Running the server is serve_cmd.cpp's job.
+// defined once here for those two and `deploy`/`htaccess`. Defaults come from http::Config's parts; to_config()
+// validates and converts. Running the server is serve_wiring.cpp's job (serve_cmd.cpp calls it).
 #pragma once
 #include <CLI/CLI.hpp>
 #include <optional>
