@@ -21,7 +21,6 @@
 #include "server/cpython/run_build.hpp"
 #include "server/cpython/step.hpp"
 #include "server/doctor/hints.hpp"
-#include "server/net/server.hpp"
 
 namespace wasmdev::cli {
 namespace {
@@ -98,34 +97,30 @@ int serve_checkout(BuildOptions const& o, b::CPythonLayout const& layout, b::Bui
     bool const debug = b::is_debug(p) || pydebug;
     auto srcdir = layout.srcdir.string();
     auto open_path = so.open_path;
-    auto const diagnosis = make_module_diagnosis(cfg->root);  // outlives the server
-    return net::run_server(
-        *cfg,
-        [rel, debug, srcdir, open_path](std::string const& url) {
-            auto page = url + rel;
-            fmt::print("{}: {}\n", fs::path(rel).filename().string(), page);
-            if (debug) {
-                // The doctor reads the build's own DWARF: the substitutions it computes are the
-                // ones DevTools needs. Before the module exists, the checkout-root mapping is the guess.
-                std::error_code exists_ec;
-                auto module = fs::path(srcdir) / fs::path(rel).parent_path() / "python.wasm";
-                if (fs::exists(module, exists_ec)) {
-                    fmt::print("{}\n", doctor::repl_hint(module, srcdir, url).paragraph);
-                } else {
-                    auto base = url.substr(0, url.size() - 1);
-                    fmt::print("C/C++ DevTools Support (DWARF) path substitution: {} -> {}\n", srcdir, base);
-                }
+    return run_server(*cfg, [rel, debug, srcdir, open_path](std::string const& url) {
+        auto page = url + rel;
+        fmt::print("{}: {}\n", fs::path(rel).filename().string(), page);
+        if (debug) {
+            // The doctor reads the build's own DWARF: the substitutions it computes are the
+            // ones DevTools needs. Before the module exists, the checkout-root mapping is the guess.
+            std::error_code exists_ec;
+            auto module = fs::path(srcdir) / fs::path(rel).parent_path() / "python.wasm";
+            if (fs::exists(module, exists_ec)) {
+                fmt::print("{}\n", doctor::repl_hint(module, srcdir, url).paragraph);
+            } else {
+                auto base = url.substr(0, url.size() - 1);
+                fmt::print("C/C++ DevTools Support (DWARF) path substitution: {} -> {}\n", srcdir, base);
             }
-            std::fflush(stdout);
-            if (open_path) {
-                auto target =
-                    (*open_path == "/" || open_path->empty())
-                        ? page
-                        : url.substr(0, url.size() - 1) + (open_path->starts_with('/') ? *open_path : "/" + *open_path);
-                open_in_browser(target);
-            }
-        },
-        diagnosis.watch);
+        }
+        std::fflush(stdout);
+        if (open_path) {
+            auto target =
+                (*open_path == "/" || open_path->empty())
+                    ? page
+                    : url.substr(0, url.size() - 1) + (open_path->starts_with('/') ? *open_path : "/" + *open_path);
+            open_in_browser(target);
+        }
+    });
 }
 
 int run(BuildOptions const& o) {

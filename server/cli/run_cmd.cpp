@@ -60,20 +60,20 @@ int run_page(RunOptions const& o) {
     spdlog::set_default_logger(logger);
     spdlog::set_level(spdlog::level::err);
 
-    auto const diagnosis = make_module_diagnosis(cfg->root);  // outlives the server
-    std::unique_ptr<net::Server> server;
+    std::unique_ptr<WiredServer> wired;
     try {
-        server = std::make_unique<net::Server>(*cfg, diagnosis.watch);
+        wired = std::make_unique<WiredServer>(*cfg);
     } catch (net::StartupError const& e) {
         fmt::print(stderr, "wasmdev: error: {}\n", e.what());
         return 1;
     }
-    auto url = run::page_url(cfg->root, o.page, server->port(), error);
+    auto& server = wired->server();
+    auto url = run::page_url(cfg->root, o.page, server.port(), error);
     if (url.empty()) {
         fmt::print(stderr, "wasmdev: error: {}\n", error);
         return 2;
     }
-    server->start();
+    server.start();
     run::SessionOptions s;
     s.browser = browser.path;
     s.as_root = ::geteuid() == 0;
@@ -84,8 +84,8 @@ int run_page(RunOptions const& o) {
     s.verbose = o.verbose;
     s.trace = o.trace;
     int code = run::run_session(s);
-    server->stop();
-    server->wait();
+    server.stop();
+    server.wait();
     return code;
 }
 

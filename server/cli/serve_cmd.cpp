@@ -1,5 +1,5 @@
 // `wasmdev serve [ROOT]`: the serve flags (serve_options.cpp) into an http::Config, then the
-// server, and --open once it listens.
+// server with its wiring (serve_wiring.cpp), and --open once it listens.
 #include <fmt/format.h>
 
 #include <memory>
@@ -8,7 +8,6 @@
 #include "server/cli/open_browser.hpp"
 #include "server/cli/serve_options.hpp"
 #include "server/cli/serve_wiring.hpp"
-#include "server/net/server.hpp"
 
 namespace wasmdev::cli {
 
@@ -27,8 +26,7 @@ int serve(ServeOptions const& o) {
             open_in_browser(url.substr(0, url.size() - 1) + (path.starts_with('/') ? path : "/" + path));
         };
     }
-    auto const diagnosis = make_module_diagnosis(cfg->root);  // outlives the server
-    return net::run_server(*cfg, on_ready, diagnosis.watch);
+    return run_server(*cfg, on_ready);
 }
 
 Command add_serve_command(CLI::App& root) {

@@ -52,16 +52,17 @@ std::string local_ca_name() {
     return fmt::format("wasmdev local CA {}@{}", user && *user ? user : "user", host[0] ? host : "localhost");
 }
 
-// --tls/--cert/--key into cfg.tls: the user's pair, checked; or wasmdev's own certificate for
-// the names the server answers to, created or re-issued as needed. Empty, or the one-line error.
-std::string configure_tls(ServeOptions const& o, http::Config& cfg) {
+// --tls/--cert/--key into out: the user's pair, checked; or wasmdev's own certificate for
+// the names the server answers to (bind among them), created or re-issued as needed. Empty,
+// or the one-line error.
+std::string configure_tls(ServeOptions const& o, std::string const& bind, http::TlsSettings& out) {
     if (o.cert_file.empty() != o.key_file.empty())
         return "--cert and --key go together: pass both (mkcert writes NAME.pem and NAME-key.pem)";
     if (!o.cert_file.empty()) {
         if (auto why = tls::check_key_pair(o.cert_file, o.key_file); !why.empty()) return why;
-        cfg.tls.enabled = true;
-        cfg.tls.cert_file = std::filesystem::absolute(o.cert_file);
-        cfg.tls.key_file = std::filesystem::absolute(o.key_file);
+        out.enabled = true;
+        out.cert_file = std::filesystem::absolute(o.cert_file);
+        out.key_file = std::filesystem::absolute(o.key_file);
         return {};
     }
     if (!o.tls) return {};
@@ -69,11 +70,11 @@ std::string configure_tls(ServeOptions const& o, http::Config& cfg) {
     if (dir.empty())
         return "--tls: no cache directory for the local CA (set HOME or XDG_CACHE_HOME), or pass --cert and --key";
     std::string error;
-    auto made = tls::ensure_local_certificates(dir, tls::leaf_names(cfg.bind, tls::local_addresses()),
-                                               std::time(nullptr), local_ca_name(), error);
+    auto made = tls::ensure_local_certificates(dir, tls::leaf_names(bind, tls::local_addresses()), std::time(nullptr),
+                                               local_ca_name(), error);
     if (!made) return "--tls: " + error;
     if (made->ca_created) fmt::print("wasmdev: created a local certificate authority: {}\n", made->ca_cert.string());
-    cfg.tls = {true, made->cert, made->key, made->ca_cert, made->names};
+    out = {true, made->cert, made->key, made->ca_cert, made->names};
     return {};
 }
 
@@ -178,23 +179,23 @@ std::optional<http::Config> to_config(ServeOptions const& o, std::string& error)
         error = fmt::format("--bind {} is not an IP address", o.bind);
         return std::nullopt;
     }
-    cfg.bind = addr.to_string();
-    cfg.bind_is_loopback = http::is_loopback_address(cfg.bind);
+    cfg.server.bind = addr.to_string();
+    cfg.bind_is_loopback = http::is_loopback_address(cfg.server.bind);
     // Other devices may reach a server beyond loopback by this machine's name (the Host check).
     if (!cfg.bind_is_loopback) cfg.machine_names = tls::local_host_names();
-    cfg.port = o.port;
+    cfg.server.port = o.port;
     apply_policy(o.policy, cfg);
     for (auto const& h : o.allow_hosts) cfg.allow_hosts.push_back(normalise_allow_host(h));
     cfg.follow_symlinks = o.follow_symlinks;
     cfg.compress = !o.no_compress;
     cfg.listing = !o.no_listing;
-    cfg.quiet = o.quiet;
-    cfg.threads = o.threads;
-    cfg.max_connections = o.max_connections;
-    cfg.cache_bytes = std::size_t(o.cache_mb) * 1024 * 1024;
-    cfg.reload = o.reload.value_or(false);
-    cfg.reload_quiet_ms = o.reload_quiet_ms;
-    if (error = configure_tls(o, cfg); !error.empty()) return std::nullopt;
+    cfg.server.quiet = o.quiet;
+    cfg.server.threads = o.threads;
+    cfg.server.max_connections = o.max_connections;
+    cfg.server.cache_bytes = std::size_t(o.cache_mb) * 1024 * 1024;
+    cfg.reload.enabled = o.reload.value_or(false);
+    cfg.reload.quiet_ms = o.reload_quiet_ms;
+    if (error = configure_tls(o, cfg.server.bind, cfg.tls); !error.empty()) return std::nullopt;
     return cfg;
 }
 

@@ -1,7 +1,7 @@
 // The `serve` flags as parsed strings and numbers, shared by `serve` and `build ... repl` (which
 // serves the checkout with the same flags), and the policy flags (--coep, --corp, --header),
-// defined once here for those two and `deploy`/`htaccess`. Defaults come from http::Config; to_config()
-// validates and converts. Running the server is serve_cmd.cpp's job.
+// defined once here for those two and `deploy`/`htaccess`. Defaults come from http::Config's parts; to_config()
+// validates and converts. Running the server is serve_wiring.cpp's job (serve_cmd.cpp calls it).
 #pragma once
 #include <CLI/CLI.hpp>
 #include <optional>
@@ -31,8 +31,8 @@ void take_one_value_each(CLI::App& cmd);
 
 struct ServeOptions {
     std::string root = ".";
-    std::string bind = http::Config{}.bind;
-    std::uint16_t port = http::Config{}.port;
+    std::string bind = http::ServerOptions{}.bind;
+    std::uint16_t port = http::ServerOptions{}.port;
     std::optional<std::string> open_path{};
     bool quiet = false;
     std::string log_level = "info";
@@ -43,7 +43,7 @@ struct ServeOptions {
     bool follow_symlinks = false;
     bool no_compress = false;
     bool no_listing = false;
-    unsigned cache_mb = unsigned(http::Config{}.cache_bytes >> 20);
+    unsigned cache_mb = unsigned(http::ServerOptions{}.cache_bytes >> 20);
 
     // ---- HTTPS: --tls, --cert, --key; checked and turned into Config::tls by to_config ----
     bool tls = false;
@@ -52,7 +52,7 @@ struct ServeOptions {
     // ---- end of HTTPS ----
     // Live reload (docs/reload.md). Unset: the command's default (serve: off; build repl: on).
     std::optional<bool> reload{};
-    unsigned reload_quiet_ms = http::Config{}.reload_quiet_ms;
+    unsigned reload_quiet_ms = http::ReloadOptions{}.quiet_ms;
 };
 
 // The serve flags; then take_one_value_each() on the command they join (cmd itself, or the

@@ -54,7 +54,7 @@ std::optional<ResponsePlan> check_framing_and_host(RequestHead const& req, Confi
     // On every bind: a server on 0.0.0.0 is as reachable from a rebinding page as one on loopback.
     for (auto host : {host_field, authority}) {
         if (host.empty()) continue;
-        if (!is_allowed_host(host, cfg.bind, cfg.machine_names, cfg.allow_hosts))
+        if (!is_allowed_host(host, cfg.server.bind, cfg.machine_names, cfg.allow_hosts))
             return error_plan(403, host_refusal(host, cfg.bind_is_loopback), cfg);
     }
     return std::nullopt;
@@ -134,10 +134,10 @@ ResponsePlan decide(RequestHead const& req, Config const& cfg, Services const& s
                     if (auto why = services.modules->not_found(decoded_path(target->segments)))
                         p.log_note = std::move(*why);
                 // A page opened before its build wrote it reloads itself once it exists (docs/design.md#live-reload).
-                if (wants_injection(cfg, mime::type_for(target->segments.empty() ? "" : target->segments.back()),
+                if (wants_injection(cfg.reload, mime::type_for(target->segments.empty() ? "" : target->segments.back()),
                                     target->query, 0))
                     if (auto* page = std::get_if<TextBody>(&p.body)) {
-                        page->bytes = inject_reload(page->bytes, cfg.reload_token);
+                        page->bytes = inject_reload(page->bytes, cfg.reload.token);
                         p.content_length = page->bytes.size();
                     }
                 return p;

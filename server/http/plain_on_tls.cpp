@@ -11,7 +11,7 @@ ResponsePlan answer_plain_http_on_tls_port(RequestHead const& req, Config const&
     auto const host = req.field("Host").value_or("");
     bool const host_ok = !host_without_port(host).empty();
     // The Host check of every request (handler.cpp), on every bind: a rebinding page gets no redirect.
-    if (host_ok && !is_allowed_host(host, cfg.bind, cfg.machine_names, cfg.allow_hosts))
+    if (host_ok && !is_allowed_host(host, cfg.server.bind, cfg.machine_names, cfg.allow_hosts))
         return error_response(403, host_refusal(host, cfg.bind_is_loopback), cfg, true);
     // An origin-form target only: "//evil.example/" or an absolute URL must not become the
     // authority of the Location. Bytes that a header value cannot hold are refused the same way.

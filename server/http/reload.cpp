@@ -60,9 +60,9 @@ std::optional<std::string_view> query_param(std::string_view query, std::string_
 
 std::optional<Refusal> check_event_request(RequestHead const& req, std::string_view query, Config const& cfg,
                                            std::size_t open_streams) {
-    if (!cfg.reload) return Refusal{404, "Live reload is off (--no-reload, or serve without --reload)."};
+    if (!cfg.reload.enabled) return Refusal{404, "Live reload is off (--no-reload, or serve without --reload)."};
     auto const token = query_param(query, "token");
-    if (!token || cfg.reload_token.empty() || !same_secret(*token, cfg.reload_token))
+    if (!token || cfg.reload.token.empty() || !same_secret(*token, cfg.reload.token))
         return Refusal{403, "The live-reload token is missing or belongs to another wasmdev process: reload the page."};
     // A page of another origin must not listen (vite's 2025 advisory): an Origin, when sent,
     // names this very Host; browsers send it on EventSource requests.
@@ -78,7 +78,7 @@ std::optional<Refusal> check_event_request(RequestHead const& req, std::string_v
         return Refusal{403,
                        "Live-reload events are for pages of this server only (Sec-Fetch-Site is not same-origin)."};
     if (req.version < 11) return Refusal{400, "An event stream needs HTTP/1.1."};
-    if (open_streams >= cfg.max_event_streams)
+    if (open_streams >= cfg.reload.max_event_streams)
         return Refusal{503, "Too many live-reload streams are open; close some tabs."};
     return std::nullopt;
 }
@@ -118,8 +118,8 @@ std::string reload_etag(std::string_view etag, std::string_view token) {
 
 std::uint64_t reload_variant(std::string_view token) { return token_hash(token) | 1; }
 
-bool wants_injection(Config const& cfg, std::string_view type, std::string_view query, std::uint64_t size) {
-    return cfg.reload && type.starts_with("text/html") && size <= max_injected_bytes && !query_opts_out(query);
+bool wants_injection(ReloadOptions const& reload, std::string_view type, std::string_view query, std::uint64_t size) {
+    return reload.enabled && type.starts_with("text/html") && size <= max_injected_bytes && !query_opts_out(query);
 }
 
 std::string change_event(bool all, std::span<std::string const> paths) {

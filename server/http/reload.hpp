@@ -66,7 +66,7 @@ std::uint64_t reload_variant(std::string_view token);
 // Whether this response of a file is the injected page: reload on, an HTML type, not opted
 // out by the query, and not larger than the bound below (then it goes as it is).
 inline constexpr std::uint64_t max_injected_bytes = 4u << 20;
-bool wants_injection(Config const& cfg, std::string_view type, std::string_view query, std::uint64_t size);
+bool wants_injection(ReloadOptions const& reload, std::string_view type, std::string_view query, std::uint64_t size);
 
 // The event stream's framing: one Server-Sent Events message naming what changed
 // ({"all":false,"paths":["/a.js"]}), and the comment that keeps an idle stream alive.

@@ -183,7 +183,7 @@ ResponsePlan serve_injected(RequestHead const& req, Resolved const& found, Resou
     auto* const cache = services.cache;
     auto const& file = *found.file;
     auto const key = key_of(file);
-    auto const variant = reload_variant(cfg.reload_token);
+    auto const variant = reload_variant(cfg.reload.token);
     bool const is_head = req.method == "HEAD";
     std::shared_ptr<compress::Entry> made;        // the coding's body, when it exists already
     std::optional<ContentCoding> make_for_later;  // an HTTP/1.0 GET sends identity now, warms the cache
@@ -196,7 +196,7 @@ ResponsePlan serve_injected(RequestHead const& req, Resolved const& found, Resou
             rep = Representation{};
         }
     }
-    auto etag = reload_etag(etag_of(res, *rep), cfg.reload_token);
+    auto etag = reload_etag(etag_of(res, *rep), cfg.reload.token);
     auto p = representation_head(res, *rep, etag, cfg);
     RequestHead validators_only = req;
     std::erase_if(validators_only.fields, [](auto const& f) {
@@ -223,7 +223,7 @@ ResponsePlan serve_injected(RequestHead const& req, Resolved const& found, Resou
             busy.headers.emplace_back("Retry-After", "1");
             return busy;
         }
-        auto injected = inject_reload(bytes, cfg.reload_token);
+        auto injected = inject_reload(bytes, cfg.reload.token);
         if (cache) page = cache->store(found.path, variant, key, injected);
         if (!page) copy = std::make_shared<std::string const>(std::move(injected));
     }
@@ -263,7 +263,7 @@ ResponsePlan serve_injected(RequestHead const& req, Resolved const& found, Resou
 ResponsePlan serve_file(RequestHead const& req, Target const& t, Resolved const& found, Config const& cfg,
                         Services const& services, bool may_compress) {
     auto res = describe_file(req, t, found, cfg, services);
-    if (wants_injection(cfg, res.type, t.query, res.size))
+    if (wants_injection(cfg.reload, res.type, t.query, res.size))
         return serve_injected(req, found, std::move(res), cfg, services);
     auto const ranges = requested_ranges(req, res);
     auto offer = res.offer();

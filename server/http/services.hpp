@@ -20,7 +20,7 @@ namespace wasmdev::http {
 
 // Serve-time diagnosis of debug files (docs/design.md#serve-diagnosis): told of each wasm module answered and of
 // each 404, so a missing debug file a module names is explained in the log; and the list of
-// modules for the self-check page. Paths are decoded ("/dir/app.wasm"). The server wires it to
+// modules for the self-check page. Paths are decoded ("/dir/app.wasm"). cli/serve_wiring.cpp wires it to
 // doctor::ServedModules; http knows only these three calls.
 struct ModuleWatch {
     std::function<void(std::string_view url_path, std::string_view relative)> served{};

@@ -10,11 +10,8 @@
 #include <unordered_map>
 
 #include "server/http/handler.hpp"
+#include "server/net/change_feed.hpp"
 #include "server/net/task.hpp"
-
-namespace wasmdev::watch {
-class Hub;
-}
 
 namespace wasmdev::net {
 
@@ -53,10 +50,10 @@ struct SessionHost {
     // so it cannot touch a newer session that happens to live at a freed one's address.
     std::unordered_map<std::uint64_t, SessionControl*> sessions{};
     std::uint64_t next_session_id = 0;  // under mutex
-    // Live reload (event_stream.cpp): the hub the watcher publishes to (nullptr: reload off),
-    // the open event streams (not counted against the connection limit), and what tells the
-    // accept loop that a connection left the count.
-    watch::Hub* reload_hub = nullptr;
+    // Live reload (event_stream.cpp): the changes event streams listen to (empty: streams get
+    // only heartbeats), the open event streams (not counted against the connection limit), and
+    // what tells the accept loop that a connection left the count.
+    ChangeFeed reload_feed{};
     std::atomic<std::size_t> event_streams{0};
     std::function<void()> slot_freed{};
     // With TLS: the cap on handshakes in progress (handshake_slots.hpp); nullptr without.

@@ -5,11 +5,11 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 
 #include "server/http/chunked.hpp"
 #include "server/http/reload.hpp"
-#include "server/watch/hub.hpp"
 
 namespace wasmdev::net {
 
@@ -20,7 +20,7 @@ namespace {
 using Timer =
     asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>, Executor>;
 
-// Shared with the hub's listener, which runs on the watcher's thread and may outlive this
+// Shared with the feed's listener, which runs on the publisher's thread and may outlive this
 // frame by a posted cancel: it only queues text and posts a cancel to the timer it keeps alive.
 struct Mailbox {
     explicit Mailbox(Executor e) : timer(e) {}
@@ -44,12 +44,12 @@ Task<bool> send_chunk(Transport& t, std::string_view payload) {
 }  // namespace
 
 Task<std::uint64_t> stream_events(Transport& t, SessionHost& host, SessionControl& control) {
-    if (!host.reload_hub) co_return 0;
     auto box = std::make_shared<Mailbox>(t.executor());
-    auto const id = host.reload_hub->subscribe([box](watch::Change const& c) {
+    auto const& feed = host.reload_feed;
+    std::uint64_t const id = !feed.subscribe ? 0 : feed.subscribe([box](bool all, std::span<std::string const> paths) {
         {
             std::lock_guard lock(box->mutex);
-            box->events.push_back(http::change_event(c.all, c.paths));
+            box->events.push_back(http::change_event(all, paths));
         }
         asio::post(box->timer.get_executor(), [box] { box->timer.cancel(); });
     });
@@ -66,7 +66,7 @@ Task<std::uint64_t> stream_events(Transport& t, SessionHost& host, SessionContro
         SessionControl& control;
         std::uint64_t id;
         ~Leave() {
-            host.reload_hub->unsubscribe(id);
+            if (host.reload_feed.unsubscribe) host.reload_feed.unsubscribe(id);
             control.interrupt = nullptr;
             --host.event_streams;
         }
@@ -89,7 +89,7 @@ Task<std::uint64_t> stream_events(Transport& t, SessionHost& host, SessionContro
     } cancel_wait{control};
 
     std::uint64_t sent = 0;
-    auto const heartbeat = std::chrono::seconds(host.cfg->heartbeat_s ? host.cfg->heartbeat_s : 20);
+    auto const heartbeat = std::chrono::seconds(host.cfg->reload.heartbeat_s ? host.cfg->reload.heartbeat_s : 20);
     if (!co_await send_chunk(t, http::stream_preamble)) co_return sent;
     sent += http::stream_preamble.size();
     while (!host.stopping && !box->stop) {

@@ -1,5 +1,5 @@
 // Live reload's Server-Sent Events on a connection whose head is out (docs/design.md#live-reload): each
-// change the watch hub publishes becomes one chunk, an idle stream gets a heartbeat comment,
+// change the feed publishes (change_feed.hpp) becomes one chunk, an idle stream gets a heartbeat comment,
 // and the stream ends at once when the server stops. An open stream is not counted against
 // the connection limit. What to send is server/http/reload.cpp's; who may listen, too.
 #pragma once

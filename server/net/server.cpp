@@ -27,14 +27,12 @@
 #include "server/compress/scheduler.hpp"
 #include "server/fs/open_cache.hpp"
 #include "server/fs/resolve.hpp"
-#include "server/http/host_check.hpp"
 #include "server/http/reload_token.hpp"
 #include "server/net/access_log.hpp"
 #include "server/net/handshake_slots.hpp"
 #include "server/net/session.hpp"
 #include "server/net/tls_context.hpp"
 #include "server/sys/cpus.hpp"
-#include "server/watch/watcher.hpp"
 
 namespace wasmdev::net {
 
@@ -75,12 +73,34 @@ std::uint64_t raise_descriptor_limit() {
     }
     return std::uint64_t(lim.rlim_cur);
 }
+
+// Binds a to the server's address and port and listens; returns the port (the one the
+// kernel picked for --port 0). Throws StartupError with the sentence to print.
+std::uint16_t listen_on(tcp::acceptor& a, http::ServerOptions const& server) {
+    beast::error_code ec;
+    auto addr = asio::ip::make_address(server.bind, ec);
+    if (ec) throw StartupError(fmt::format("--bind {} is not an IP address", server.bind));
+    tcp::endpoint ep(addr, server.port);
+    a.open(ep.protocol(), ec);
+    if (ec) throw StartupError(fmt::format("cannot open a socket for {}: {}", server.bind, ec.message()));
+    a.set_option(tcp::acceptor::reuse_address(true), ec);
+    a.bind(ep, ec);
+    if (ec == asio::error::address_in_use)
+        throw StartupError(fmt::format("port {} is in use (try --port 0)", server.port));
+    if (ec == asio::error::access_denied)
+        throw StartupError(fmt::format("port {} needs privileges (try a port above 1023, or --port 0)", server.port));
+    if (ec) throw StartupError(fmt::format("cannot listen on {}:{}: {}", server.bind, server.port, ec.message()));
+    a.listen(asio::socket_base::max_listen_connections,
+             ec);  // SOMAXCONN (4096 since Linux 5.4): a burst over the limit waits here
+    if (ec) throw StartupError(fmt::format("cannot listen on {}:{}: {}", server.bind, server.port, ec.message()));
+    return a.local_endpoint().port();
+}
+
 }  // namespace
 
 struct Server::Impl {
     http::Config cfg;
     std::unique_ptr<AccessLog> access_log;       // outlives the sessions that write to it
-    std::unique_ptr<watch::Hub> reload_hub;      // outlives the event streams that listen to it
     SessionHost host;                            // before the contexts: sessions destroyed with them deregister here
     std::unique_ptr<HandshakeSlots> handshakes;  // --tls; before the contexts, like host
     // One io_context per serving thread, each run by its own thread: a connection lives on
@@ -103,12 +123,10 @@ struct Server::Impl {
     compress::Scheduler compress_pool{sys::usable_cpus()};  // big lane; small files get a lane of their own
     std::unique_ptr<compress::CompressCache> cache;
     std::unique_ptr<fs::OpenFileCache> open_files;
-    http::ModuleWatch module_watch;
+    Hooks hooks;                              // the module diagnosis and the reload feed
     std::unique_ptr<asio::ssl::context> tls;  // --tls: every session shares it (and its session cache)
-    std::unique_ptr<watch::Watcher> watcher;  // live reload; publishes to reload_hub
 
     ~Impl() {
-        watcher.reset();  // no event is published while the sessions' contexts go away
         // Jobs hold the cache's state themselves; stopped (see stop()), a running one ends at
         // its next block and queued ones are dropped unrun, failing their entries: Ctrl-C
         // does not wait for compressions to finish (it took 27 s; docs/design.md#shutdown).
@@ -118,23 +136,14 @@ struct Server::Impl {
         if (owned_root_fd >= 0) ::close(owned_root_fd);  // opened for search only: nothing to flush
     }
 
-    // Live reload (docs/design.md#live-reload): the token, the hub, the watcher. Without inotify the pages
-    // still get the client; they just never hear of a change (a warning says so).
+    // Live reload (docs/design.md#live-reload): the token, and the event streams' count and feed.
+    // Who watches ROOT is the command's business (cli/serve_wiring.cpp); it hands us the feed.
     void start_reload() {
-        if (!cfg.reload) return;
-        if (cfg.reload_token.empty()) cfg.reload_token = http::make_reload_token();
-        reload_hub = std::make_unique<watch::Hub>();
-        host.reload_hub = reload_hub.get();
+        if (!cfg.reload.enabled) return;
+        if (cfg.reload.token.empty()) cfg.reload.token = http::make_reload_token();
+        host.reload_feed = hooks.reload_feed;
         host.services.open_event_streams = &host.event_streams;
         host.slot_freed = [this] { asio::post(ioc, [this] { slot_free.cancel(); }); };
-        try {
-            watcher = std::make_unique<watch::Watcher>(
-                cfg.root, *reload_hub, watch::WatchOptions{std::chrono::milliseconds(cfg.reload_quiet_ms)},
-                [](std::string const& w) { spdlog::warn("{}", w); });
-            spdlog::info("live reload: watching {} directories under {}", watcher->directories(), cfg.root.native());
-        } catch (std::exception const& e) {
-            spdlog::warn("live reload: {}; pages will not reload by themselves", e.what());
-        }
     }
 
     asio::awaitable<void> accept_loop() {
@@ -144,7 +153,7 @@ struct Server::Impl {
             // At the limit, stop accepting until a session ends (docs/design.md#connection-limit): the kernel's
             // backlog holds the burst, and every client is served, late but correct.
             // Live-reload streams (open tabs) do not count.
-            while (host.active.load() - host.event_streams.load() >= cfg.max_connections && !host.stopping) {
+            while (host.active.load() - host.event_streams.load() >= cfg.server.max_connections && !host.stopping) {
                 slot_free.expires_at(asio::steady_timer::time_point::max());
                 co_await slot_free.async_wait(asio::as_tuple(asio::use_awaitable));
             }
@@ -176,7 +185,7 @@ struct Server::Impl {
             auto exec = socket.get_executor();
             // Never over the limit: the loop above waited for a free slot.
             asio::co_spawn(exec, run_session(Stream(std::move(socket)), host, tls.get()), [this](std::exception_ptr e) {
-                if (host.active.fetch_sub(1) >= cfg.max_connections)
+                if (host.active.fetch_sub(1) >= cfg.server.max_connections)
                     asio::post(ioc, [this] { slot_free.cancel(); });  // the accept loop may be waiting
                 if (e) {
                     try {
@@ -219,7 +228,7 @@ struct Server::Impl {
     }
 };
 
-Server::Server(http::Config cfg, http::ModuleWatch module_watch) : impl_(std::make_unique<Impl>()) {
+Server::Server(http::Config cfg, Hooks hooks) : impl_(std::make_unique<Impl>()) {
     // sendfile(2) has no MSG_NOSIGNAL: a client that hangs up mid-body must cost an EPIPE,
     // not the process.
     ::signal(SIGPIPE, SIG_IGN);
@@ -227,22 +236,22 @@ Server::Server(http::Config cfg, http::ModuleWatch module_watch) : impl_(std::ma
     if (impl_->cfg.root_fd < 0) impl_->owned_root_fd = impl_->cfg.root_fd = fs::open_root(impl_->cfg.root);
     impl_->host.cfg = &impl_->cfg;
     impl_->cache = std::make_unique<compress::CompressCache>(
-        impl_->cfg.cache_bytes,
+        impl_->cfg.server.cache_bytes,
         [pool = &impl_->compress_pool](std::function<void()> job) { pool->post_big(std::move(job)); },
         [pool = &impl_->compress_pool](std::function<void()> job) { pool->post_small(std::move(job)); });
     impl_->host.services.cache = impl_->cache.get();
-    auto const budget = split_descriptors(raise_descriptor_limit(), impl_->cfg.max_connections);
-    impl_->cfg.max_connections = budget.connections;
+    auto const budget = split_descriptors(raise_descriptor_limit(), impl_->cfg.server.max_connections);
+    impl_->cfg.server.max_connections = budget.connections;
     spdlog::debug("serving at most {} connections at once, caching at most {} open files", budget.connections,
                   budget.open_files);
     impl_->open_files = std::make_unique<fs::OpenFileCache>(budget.open_files);
     impl_->host.services.open_files = impl_->open_files.get();
     impl_->host.services.open_connections = &impl_->host.active;
-    impl_->module_watch = std::move(module_watch);
-    impl_->host.services.modules = &impl_->module_watch;
+    impl_->hooks = std::move(hooks);
+    impl_->host.services.modules = &impl_->hooks.module_watch;
     impl_->start_reload();
     // Access lines are info: --quiet (or --log-level warn) turns them off, and then they cost nothing.
-    if (!impl_->cfg.quiet && spdlog::should_log(spdlog::level::info)) {
+    if (!impl_->cfg.server.quiet && spdlog::should_log(spdlog::level::info)) {
         impl_->access_log = std::make_unique<AccessLog>(STDOUT_FILENO);
         impl_->host.access_log = impl_->access_log.get();
     }
@@ -250,31 +259,11 @@ Server::Server(http::Config cfg, http::ModuleWatch module_watch) : impl_(std::ma
         std::string error;
         impl_->tls = make_tls_context(impl_->cfg.tls, error);
         if (!impl_->tls) throw StartupError(error);
-        impl_->handshakes = std::make_unique<HandshakeSlots>(handshake_cap(impl_->cfg.max_connections));
+        impl_->handshakes = std::make_unique<HandshakeSlots>(handshake_cap(impl_->cfg.server.max_connections));
         impl_->host.handshakes = impl_->handshakes.get();
         impl_->host.services.tls_handshakes = &impl_->handshakes->stats();
     }
-    auto& a = impl_->acceptor;
-    beast::error_code ec;
-    auto addr = asio::ip::make_address(impl_->cfg.bind, ec);
-    if (ec) throw StartupError(fmt::format("--bind {} is not an IP address", impl_->cfg.bind));
-    tcp::endpoint ep(addr, impl_->cfg.port);
-    a.open(ep.protocol(), ec);
-    if (ec) throw StartupError(fmt::format("cannot open a socket for {}: {}", impl_->cfg.bind, ec.message()));
-    a.set_option(tcp::acceptor::reuse_address(true), ec);
-    a.bind(ep, ec);
-    if (ec == asio::error::address_in_use)
-        throw StartupError(fmt::format("port {} is in use (try --port 0)", impl_->cfg.port));
-    if (ec == asio::error::access_denied)
-        throw StartupError(
-            fmt::format("port {} needs privileges (try a port above 1023, or --port 0)", impl_->cfg.port));
-    if (ec)
-        throw StartupError(fmt::format("cannot listen on {}:{}: {}", impl_->cfg.bind, impl_->cfg.port, ec.message()));
-    a.listen(asio::socket_base::max_listen_connections,
-             ec);  // SOMAXCONN (4096 since Linux 5.4): a burst over the limit waits here
-    if (ec)
-        throw StartupError(fmt::format("cannot listen on {}:{}: {}", impl_->cfg.bind, impl_->cfg.port, ec.message()));
-    impl_->cfg.port = a.local_endpoint().port();
+    impl_->cfg.server.port = listen_on(impl_->acceptor, impl_->cfg.server);
 }
 
 Server::~Server() {
@@ -284,23 +273,23 @@ Server::~Server() {
     }
 }
 
-std::uint16_t Server::port() const { return impl_->cfg.port; }
+std::uint16_t Server::port() const { return impl_->cfg.server.port; }
 
 http::Config const& Server::config() const { return impl_->cfg; }
 
 std::string Server::url() const {
-    auto const& b = impl_->cfg.bind;
+    auto const& b = impl_->cfg.server.bind;
     auto host = b == "0.0.0.0"                     ? std::string("127.0.0.1")
                 : b == "::"                        ? std::string("[::1]")
                 : b.find(':') != std::string::npos ? "[" + b + "]"
                                                    : b;
-    return fmt::format("{}://{}:{}/", impl_->cfg.tls.enabled ? "https" : "http", host, impl_->cfg.port);
+    return fmt::format("{}://{}:{}/", impl_->cfg.tls.enabled ? "https" : "http", host, impl_->cfg.server.port);
 }
 
 void Server::start() {
     asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
     asio::co_spawn(impl_->ioc, impl_->sweep_deadlines(), asio::detached);
-    unsigned n = impl_->cfg.threads ? impl_->cfg.threads : sys::usable_cpus();
+    unsigned n = impl_->cfg.server.threads ? impl_->cfg.server.threads : sys::usable_cpus();
     for (unsigned i = 1; i < n; ++i) {
         auto& other = *impl_->others.emplace_back(std::make_unique<asio::io_context>(1));
         impl_->keep_running.push_back(asio::make_work_guard(other));
@@ -327,89 +316,24 @@ void Server::stop() {
     });
 }
 
-namespace {
-
-// What a user needs to reach the HTTPS server from a phone or another machine (docs/design.md#https).
-void print_tls_lines(http::Config const& cfg, std::uint16_t port) {
-    auto const& t = cfg.tls;
-    if (!t.enabled) return;
-    // Listening on every interface: the addresses a phone can use (the certificate names them).
-    if (cfg.bind == "0.0.0.0" || cfg.bind == "::") {
-        for (auto const& n : t.names) {
-            if (n == "localhost" || http::is_loopback_address(n)) continue;
-            fmt::print("  from other devices: https://{}:{}/\n", n.find(':') != std::string::npos ? "[" + n + "]" : n,
-                       port);
-        }
-    }
-    if (t.ca_file.empty()) {
-        fmt::print("HTTPS with {}\n", t.cert_file.native());
-        return;
-    }
-    std::string names;
-    for (auto const& n : t.names) names += (names.empty() ? "" : ", ") + n;
-    fmt::print(
-        "HTTPS certificate for {} from wasmdev's local CA: {}\n"
-        "  To trust it on a phone or another machine, copy that CA file there and install it as a trusted\n"
-        "  certificate authority (iOS: open it, install the profile, then enable it in Settings > General >\n"
-        "  About > Certificate Trust Settings; Android: Settings > Security > Encryption & credentials >\n"
-        "  Install a certificate > CA certificate). docs/https.md has more.\n",
-        names, t.ca_file.native());
-}
-
-}  // namespace
-
-int run_server(http::Config const& cfg, std::function<void(std::string const& url)> const& on_ready,
-               http::ModuleWatch module_watch) {
-    std::unique_ptr<Server> server;
-    try {
-        server = std::make_unique<Server>(cfg, std::move(module_watch));
-    } catch (StartupError const& e) {
-        fmt::print(stderr, "error: {}\n", e.what());
-        return 1;
-    }
+void serve_until_signal(Server& server, std::function<void()> const& started) {
     // Signals are waited for on a small io_context of their own, so stop() runs off the
-    // serving threads and the server drains normally. Caught from before the URL line: a
-    // script (or a test) that signals as soon as it reads the URL must not find SIGINT still
-    // ignored, as a shell leaves it for a background job, and the signal lost.
+    // serving threads and the server drains normally. Caught from before `started`: a
+    // script (or a test) that signals as soon as it reads the URL line must not find SIGINT
+    // still ignored, as a shell leaves it for a background job, and the signal lost.
     asio::io_context signals_ioc;
     asio::signal_set signals(signals_ioc, SIGINT, SIGTERM);
     signals.async_wait([&](beast::error_code ec, int sig) {
         if (ec) return;
         spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
-        server->stop();
+        server.stop();
     });
-    auto const url = server->url();
-    fmt::print("wasmdev serving {} at {}\n", cfg.root.native(), url);
-    print_tls_lines(cfg, server->port());
-    std::fflush(stdout);
-    spdlog::info("self-check page: {}__wasmdev/", url);
-    bool const any_host = std::find(cfg.allow_hosts.begin(), cfg.allow_hosts.end(), "*") != cfg.allow_hosts.end();
-    if (any_host) spdlog::warn("answering to any Host (--allow-host '*'): no defence against DNS rebinding");
-    if (!cfg.bind_is_loopback) {
-        spdlog::warn("bound to {}: anyone on your network can read {}", cfg.bind, cfg.root.native());
-        if (!any_host) {
-            std::string names;
-            for (auto const& n : cfg.machine_names) names += ", " + n;
-            for (auto const& n : cfg.allow_hosts) names += ", " + n;
-            spdlog::info("answering to Host localhost, IP addresses{}; allow another name with --allow-host NAME",
-                         names);
-        }
-    }
-    // Browsers grant cross-origin isolation only to secure contexts, and http:// is one
-    // only on localhost.
-    if (!cfg.bind_is_loopback && !cfg.tls.enabled)
-        spdlog::warn(
-            "other devices reach http://{}:{}/ without a secure context, so SharedArrayBuffer and "
-            "wasm threads will not work there (only http://localhost is secure); serve with --tls",
-            cfg.bind, cfg.port);
-
-    server->start();
-    if (on_ready) on_ready(url);
+    server.start();
+    if (started) started();
     std::thread signal_thread([&] { signals_ioc.run(); });
-    server->wait();
+    server.wait();
     signals_ioc.stop();
     signal_thread.join();
-    return 0;
 }
 
 }  // namespace wasmdev::net

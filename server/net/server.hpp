@@ -1,6 +1,7 @@
 // The network server behind `serve` (docs/design.md#connections): listener, sessions, threads, shutdown.
-// Owns sockets and threads only; every HTTP decision is server/http/handler.cpp's.
-// run_server() is the one entry point the CLI (serve, build repl) calls.
+// Owns sockets and threads only; every HTTP decision is server/http/handler.cpp's. What other
+// folders add (the doctor's module diagnosis, live reload's watcher) and what the user is told
+// is the command's (cli/serve_wiring.hpp): the server is handed interfaces only.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -10,6 +11,7 @@
 
 #include "server/http/config.hpp"
 #include "server/http/services.hpp"
+#include "server/net/change_feed.hpp"
 
 namespace wasmdev::compress {
 class CompressCache;
@@ -22,12 +24,20 @@ struct StartupError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// What the command that starts a server plugs into it; all optional (tests pass none). Each
+// must outlive the server.
+struct Hooks {
+    // The serve-time module diagnosis (docs/design.md#serve-diagnosis); without it modules.json lists none.
+    http::ModuleWatch module_watch{};
+    // Live reload's changes under ROOT; without it (or without a watcher) event streams only
+    // get heartbeats. Used only with cfg.reload.enabled.
+    ChangeFeed reload_feed{};
+};
+
 class Server {
 public:
-    // Binds and listens (throws StartupError); serving starts with start() or run().
-    // module_watch: the serve-time module diagnosis (docs/design.md#serve-diagnosis), which the
-    // command wires to the doctor (cli/serve_wiring.hpp); without it modules.json lists none.
-    explicit Server(http::Config cfg, http::ModuleWatch module_watch = {});
+    // Binds and listens (throws StartupError); serving starts with start().
+    explicit Server(http::Config cfg, Hooks hooks = {});
     ~Server();
     Server(Server const&) = delete;
     Server& operator=(Server const&) = delete;
@@ -47,10 +57,9 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// Serves until SIGINT/SIGTERM: prints the URL line, logs, returns the exit code (0 on a
-// clean stop, 1 when startup fails — after printing "error: ..." to stderr).
-// on_ready runs once the server is listening, with its URL (used by --open).
-int run_server(http::Config const& cfg, std::function<void(std::string const& url)> const& on_ready = {},
-               http::ModuleWatch module_watch = {});
+// Starts server and serves until SIGINT/SIGTERM, then stops it and returns once it has
+// drained. The signals are caught from before `started` runs, so a script (or a test) that
+// signals as soon as it reads the URL line `started` prints is heard, not lost.
+void serve_until_signal(Server& server, std::function<void()> const& started = {});
 
 }  // namespace wasmdev::net

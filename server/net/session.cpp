@@ -171,16 +171,16 @@ Task<Ending> serve_requests(Connection c, In& in, Transport& transport, Answer a
     WriteScratch scratch;  // reused across the connection's responses
     // The read buffer holds what the parser has not consumed yet: a head, a chunk-size line
     // with its extensions, trailers. Capped, a read beyond it fails with buffer_overflow.
-    beast::flat_buffer buffer(std::max(cfg.max_read_buffer_bytes, cfg.max_header_bytes + 1024));
+    beast::flat_buffer buffer(std::max(cfg.server.max_read_buffer_bytes, cfg.server.max_header_bytes + 1024));
     alignas(std::max_align_t) std::array<std::byte, fields_arena_bytes> fields_arena;
     while (!host.stopping) {
         // Read.
         std::pmr::monotonic_buffer_resource fields_memory(fields_arena.data(), fields_arena.size());
         bhttp::request_parser<DroppedBody, FieldsAllocator> parser(std::piecewise_construct, std::make_tuple(),
                                                                    std::make_tuple(FieldsAllocator(&fields_memory)));
-        parser.header_limit(std::uint32_t(cfg.max_header_bytes));
-        parser.body_limit(cfg.max_body_bytes);
-        reg.control.arm(std::chrono::seconds(cfg.header_timeout_s));
+        parser.header_limit(std::uint32_t(cfg.server.max_header_bytes));
+        parser.body_limit(cfg.server.max_body_bytes);
+        reg.control.arm(std::chrono::seconds(cfg.server.header_timeout_s));
         reg.control.reading = true;
         auto [ec, n] = co_await bhttp::async_read(in, buffer, parser, use_tuple);
         reg.control.reading = false;
@@ -244,7 +244,7 @@ Task<Ending> serve_requests(Connection c, In& in, Transport& transport, Answer a
 Task<void> run_session(Stream stream, SessionHost& host, asio::ssl::context* tls) {
     auto const& cfg = *host.cfg;
     Registration reg(host, stream);
-    auto const stall = std::chrono::seconds(cfg.write_stall_timeout_s);
+    auto const stall = std::chrono::seconds(cfg.server.write_stall_timeout_s);
     beast::error_code ignored;
     auto const peer = stream.socket().remote_endpoint(ignored);
     auto const peer_text = fmt::format("{}:{}", peer.address().to_string(), peer.port());
@@ -261,7 +261,7 @@ Task<void> run_session(Stream stream, SessionHost& host, asio::ssl::context* tls
         // client still in them is idle for Ctrl-C: one that never finishes is dropped by the
         // sweeper. TLS state exists only from a whole ClientHello and a handshake slot on
         // (docs/https.md, "Handshakes in progress").
-        reg.control.arm(std::chrono::seconds(cfg.header_timeout_s));
+        reg.control.arm(std::chrono::seconds(cfg.server.header_timeout_s));
         reg.control.reading = true;
         auto const opening = co_await wait_for_opening(stream);
         reg.control.reading = false;
@@ -271,7 +271,7 @@ Task<void> run_session(Stream stream, SessionHost& host, asio::ssl::context* tls
         } else if (opening == Opening::tls) {
             auto slot = co_await host.handshakes->take(reg.control, stream.get_executor());
             if (slot && !host.stopping) {
-                reg.control.arm(std::chrono::seconds(cfg.header_timeout_s));
+                reg.control.arm(std::chrono::seconds(cfg.server.header_timeout_s));
                 reg.control.reading = true;
                 TlsStream tls_stream(stream.socket(), *tls);
                 auto [ec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::server, use_tuple);

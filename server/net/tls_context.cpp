@@ -28,7 +28,7 @@ std::string openssl_error() {
 
 }  // namespace
 
-std::unique_ptr<boost::asio::ssl::context> make_tls_context(http::Config::Tls const& tls, std::string& error) {
+std::unique_ptr<boost::asio::ssl::context> make_tls_context(http::TlsSettings const& tls, std::string& error) {
     namespace ssl = boost::asio::ssl;
     auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
     SSL_CTX* h = ctx->native_handle();

@@ -42,8 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     check(etag.front() == '"' && etag.back() == '"', "the injected ETag is quoted", in);
 
     http::Config cfg;
-    cfg.reload = true;
-    cfg.reload_token = token;
+    cfg.reload.enabled = true;
+    cfg.reload.token = token;
     http::RequestHead req;
     req.method = "GET";
     req.fields.emplace_back("Host", "localhost:8000");

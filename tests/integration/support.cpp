@@ -33,8 +33,8 @@ bool Response::has(std::string_view name) const {
 http::Config config_for(std::filesystem::path const& root) {
     http::Config cfg;
     cfg.root = std::filesystem::canonical(root);
-    cfg.port = 0;
-    cfg.threads = 2;
+    cfg.server.port = 0;
+    cfg.server.threads = 2;
     return cfg;
 }
 

@@ -29,7 +29,7 @@ TEST_CASE("compression lanes: a cold small script is compressed at once while bi
     auto cfg = config_for(dir.path);
     // Room for the big bodies in the bound (docs/design.md#compression-bound), or they would be sent as they are;
     // sparse zeros compress to almost nothing, so little of it is ever used.
-    cfg.cache_bytes = std::size_t(threads + 1) * (9ull << 30);
+    cfg.server.cache_bytes = std::size_t(threads + 1) * (9ull << 30);
     TestServer srv(cfg);
     std::vector<std::unique_ptr<RawClient>> big;
     for (unsigned i = 0; i < threads; ++i) {

@@ -37,8 +37,8 @@ TEST_CASE("injected page: read once per version and compressed once per coding -
     TempTree dir;
     dir.write("index.html", page_of('a'));
     auto cfg = config_for(dir.path);
-    cfg.reload = true;
-    cfg.reload_token = token;
+    cfg.reload.enabled = true;
+    cfg.reload.token = token;
     TestServer srv(cfg);
     auto const port = srv.port();
     std::string const injected = "<!doctype html><html><head>" + script + page_of('a').substr(27);

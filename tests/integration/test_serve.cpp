@@ -134,7 +134,7 @@ TEST_CASE("serve: small files stay intact when clients stop reading mid-response
         dir.write("f" + std::to_string(i) + ".bin", bodies.back());
     }
     auto cfg = config_for(dir.path);
-    cfg.threads = 1;
+    cfg.server.threads = 1;
     TestServer srv(cfg);
     constexpr unsigned per_client = 400;  // ~20 MB each: more than the socket buffers hold
     RawClient a(srv.port(), 10s), b(srv.port(), 10s);
@@ -320,7 +320,7 @@ TEST_CASE("serve: directory redirect keeps the query and never yields a protocol
 TEST_CASE("serve: a client that stops reading blocks nobody else") {
     Site site;
     auto cfg = config_for(site.root);
-    cfg.threads = 1;  // one serving thread: if the stalled write held it, every request below would hang
+    cfg.server.threads = 1;  // one serving thread: if the stalled write held it, every request below would hang
     TestServer srv(cfg);
     RawClient stalled(srv.port());
     ::setsockopt(stalled.socket().native_handle(), SOL_SOCKET, SO_RCVBUF, "\0\x10\0\0", 4);
@@ -335,7 +335,7 @@ TEST_CASE("serve: a client that stops reading is dropped after the write-stall t
     Site site;
     site.dir.write("root/huge.bin", std::string(32 << 20, 'x'));
     auto cfg = config_for(site.root);
-    cfg.write_stall_timeout_s = 1;
+    cfg.server.write_stall_timeout_s = 1;
     TestServer srv(cfg);
     RawClient stalled(srv.port());
     ::setsockopt(stalled.socket().native_handle(), SOL_SOCKET, SO_RCVBUF, "\0\x10\0\0", 4);
@@ -360,8 +360,8 @@ TEST_CASE("serve: a client that stops reading is dropped after the write-stall t
 TEST_CASE("serve: idle connections time out, and a client over the connection limit waits for a free slot") {
     Site site;
     auto cfg = config_for(site.root);
-    cfg.header_timeout_s = 1;
-    cfg.max_connections = 2;
+    cfg.server.header_timeout_s = 1;
+    cfg.server.max_connections = 2;
     TestServer srv(cfg);
     RawClient idle(srv.port());
     RawClient idle2(srv.port());
@@ -380,7 +380,7 @@ TEST_CASE("serve: clients that hang up in the middle of large bodies cost nothin
     Site site;
     site.dir.write("root/python.wasm", pseudo_random_bytes(16 << 20, 11) + std::string(16 << 20, 'w'));
     auto cfg = config_for(site.root);
-    cfg.threads = 1;
+    cfg.server.threads = 1;
     TestServer srv(cfg);
     for (std::string_view coding : {"identity", "gzip"}) {
         CAPTURE(coding);

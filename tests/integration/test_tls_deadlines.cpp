@@ -25,7 +25,7 @@ TEST_CASE(
     "serve over TLS: a client that never finishes its handshake, or idles after it, is dropped at the header "
     "deadline") {
     TlsSite site;
-    site.cfg.header_timeout_s = 1;
+    site.cfg.server.header_timeout_s = 1;
     TestServer srv(site.cfg);
     RawClient silent(srv.port());
     RawClient half_hello(srv.port());
@@ -55,7 +55,7 @@ TEST_CASE("serve over TLS: a response that closes the connection ends with close
 
 TEST_CASE("serve over TLS: a client that stops reading is dropped after the write-stall timeout") {
     TlsSite site;
-    site.cfg.write_stall_timeout_s = 1;
+    site.cfg.server.write_stall_timeout_s = 1;
     TestServer srv(site.cfg);
     TlsClient stalled(srv.port());
     ::setsockopt(stalled.socket().native_handle(), SOL_SOCKET, SO_RCVBUF, "\0\x10\0\0", 4);

@@ -105,8 +105,8 @@ TEST_CASE("serve over TLS: a client that stalls before its ClientHello is whole 
 TEST_CASE(
     "serve over TLS: stalled handshakes never exceed the cap, and a browser's request is answered once they time out") {
     TlsSite site;
-    site.cfg.max_connections = 16;  // a cap of 4 handshakes in progress
-    site.cfg.header_timeout_s = 1;
+    site.cfg.server.max_connections = 16;  // a cap of 4 handshakes in progress
+    site.cfg.server.header_timeout_s = 1;
     TestServer srv(site.cfg);
     auto const hello = client_hello();
     std::vector<std::unique_ptr<RawClient>> stalled;

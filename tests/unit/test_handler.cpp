@@ -551,7 +551,7 @@ TEST_CASE("handle: a refused Host gets 403 with a sentence naming --allow-host")
     // Bound to every interface the check stays: a foreign name is refused, the page says which
     // names this bind answers to; IP literals and this machine's names are answered.
     auto open = config_for(fixture_root());
-    open.bind = "0.0.0.0";
+    open.server.bind = "0.0.0.0";
     open.bind_is_loopback = false;
     open.machine_names = {"devbox", "devbox.local"};
     auto const lan_refused = handle(req, open);

@@ -35,8 +35,8 @@ struct Site {
         std::ofstream(root / "quiet.html") << opted_out;
         std::ofstream(root / "app.js") << "console.log(1)\n";
         cfg.root = fs::canonical(root);
-        cfg.reload = true;
-        cfg.reload_token = "00112233445566778899aabbccddeeff";
+        cfg.reload.enabled = true;
+        cfg.reload.token = "00112233445566778899aabbccddeeff";
     }
     ~Site() { fs::remove_all(root); }
 };
@@ -86,10 +86,10 @@ TEST_CASE("reload on: the injected page's ETag differs from the plain page's and
     Site s;
     auto injected = request("GET", "/index.html", s.cfg);
     auto plain_cfg = s.cfg;
-    plain_cfg.reload = false;
+    plain_cfg.reload.enabled = false;
     auto plain = request("GET", "/index.html", plain_cfg);
     auto other_cfg = s.cfg;
-    other_cfg.reload_token = "ffeeddccbbaa99887766554433221100";
+    other_cfg.reload.token = "ffeeddccbbaa99887766554433221100";
     auto other = request("GET", "/index.html", other_cfg);
     CHECK(header(injected, "ETag") != header(plain, "ETag"));
     CHECK(header(injected, "ETag") != header(other, "ETag"));
@@ -202,7 +202,7 @@ TEST_CASE("reload on: opted-out pages, other types and --no-reload are served as
     auto js = request("GET", "/app.js", s.cfg);
     CHECK(std::holds_alternative<FileBody>(js.body));
     auto off = s.cfg;
-    off.reload = false;
+    off.reload.enabled = false;
     CHECK(std::holds_alternative<FileBody>(request("GET", "/", off).body));
     CHECK(request("GET", "/__wasmdev/events?token=00112233445566778899aabbccddeeff", off).status == 404);
 }
@@ -247,6 +247,6 @@ TEST_CASE("reload on: a page not built yet gets a 404 that reloads itself once t
     // Not for other types, nor with reload off.
     CHECK(body(request("GET", "/builddir/python.wasm", s.cfg)).find("reload.js") == std::string::npos);
     auto off = s.cfg;
-    off.reload = false;
+    off.reload.enabled = false;
     CHECK(body(request("GET", "/builddir/python.html", off)).find("reload.js") == std::string::npos);
 }

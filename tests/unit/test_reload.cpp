@@ -23,8 +23,8 @@ RequestHead events_request(Fields fields, unsigned version = 11) {
 
 Config reload_config() {
     Config cfg;
-    cfg.reload = true;
-    cfg.reload_token = "0123456789abcdef0123456789abcdef";
+    cfg.reload.enabled = true;
+    cfg.reload.token = "0123456789abcdef0123456789abcdef";
     return cfg;
 }
 }  // namespace
@@ -109,7 +109,7 @@ TEST_CASE("make_reload_token: 128 random bits in hex, different each time") {
 
 TEST_CASE("check_event_request: the token, a same-origin Origin and Sec-Fetch-Site are required") {
     auto const cfg = reload_config();
-    std::string const good = "token=" + cfg.reload_token;
+    std::string const good = "token=" + cfg.reload.token;
     struct Row {
         std::string_view what;
         std::string query;
@@ -124,7 +124,7 @@ TEST_CASE("check_event_request: the token, a same-origin Origin and Sec-Fetch-Si
         {"no Origin (curl)", good, {{"Host", "localhost:8000"}}, 0},
         {"missing token", "", {{"Host", "localhost:8000"}, {"Origin", "http://localhost:8000"}}, 403},
         {"wrong token", "token=0123456789abcdef0123456789abcdee", {{"Host", "localhost:8000"}}, 403},
-        {"token with a prefix", "token=x" + cfg.reload_token, {{"Host", "localhost:8000"}}, 403},
+        {"token with a prefix", "token=x" + cfg.reload.token, {{"Host", "localhost:8000"}}, 403},
         {"foreign Origin", good, {{"Host", "localhost:8000"}, {"Origin", "http://evil.example"}}, 403},
         {"Origin on another port", good, {{"Host", "localhost:8000"}, {"Origin", "http://localhost:9000"}}, 403},
         {"Origin null (sandboxed frame)", good, {{"Host", "localhost:8000"}, {"Origin", "null"}}, 403},
@@ -139,8 +139,8 @@ TEST_CASE("check_event_request: the token, a same-origin Origin and Sec-Fetch-Si
     Config off;
     CHECK(check_event_request(events_request({{"Host", "localhost:8000"}}), good, off, 0)->status == 404);
     CHECK(check_event_request(events_request({{"Host", "localhost:8000"}}, 10), good, cfg, 0)->status == 400);
-    CHECK(check_event_request(events_request({{"Host", "localhost:8000"}}), good, cfg, cfg.max_event_streams)->status ==
-          503);
+    CHECK(check_event_request(events_request({{"Host", "localhost:8000"}}), good, cfg, cfg.reload.max_event_streams)
+              ->status == 503);
 }
 
 TEST_CASE("change_event: one SSE message with the paths as JSON strings") {

@@ -25,9 +25,9 @@ std::string body(ResponsePlan const& p) {
 
 TEST_CASE("answer_plain_http_on_tls_port: a redirect to https for a Host the server answers to, a page otherwise") {
     Config loopback;
-    loopback.port = 8443;
+    loopback.server.port = 8443;
     Config lan = loopback;
-    lan.bind = "10.77.0.1";
+    lan.server.bind = "10.77.0.1";
     lan.bind_is_loopback = false;
     lan.machine_names = {"devbox"};
     struct Row {
