@@ -5,7 +5,9 @@ bench.py. Both servers use the same certificate (wasmdev's generated ECDSA P-256
 and session resumption on (nginx: ssl_session_cache shared + tickets; wasmdev: its cache and
 tickets). Measures small-file keep-alive req/s (64 connections, wrk rotating over 500 files)
 and python.wasm identity MB/s (4 connections), each with server CPU, in alternation, and
-prints medians and wasmdev/nginx ratios. Run through bench/run_tls.sh.
+prints medians and wasmdev/nginx ratios. With --binary given more than once, each binary
+(labelled by --label, or by its file name) runs in the same alternation, so an A/B of two
+builds shares the machine's noise. Run through bench/run_tls.sh.
 """
 import argparse, os, shutil, ssl, statistics, subprocess, sys, tempfile, time
 
@@ -69,10 +71,18 @@ def negotiated(port):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--binary", default=os.path.join(bench.REPO, "build", "wasmdev"))
+    ap.add_argument("--binary", action="append", help="wasmdev binary (default build/wasmdev); repeat for an A/B")
+    ap.add_argument("--label", action="append", default=[], help="a name for each --binary, in order")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--duration", type=int, default=3, help="seconds per wrk run (default 3)")
     a = ap.parse_args()
+    binaries = a.binary or [os.path.join(bench.REPO, "build", "wasmdev")]
+    if len(binaries) == 1:
+        labels = a.label[:1] or ["wasmdev"]
+    else:
+        labels = a.label + [os.path.basename(b) for b in binaries[len(a.label):]]
+        if len(set(labels)) != len(labels):
+            sys.exit("bench: give each --binary a distinct --label")
     for tool in ("wrk", "taskset", "openssl", "nginx"):
         if not shutil.which(tool) and not (tool == "nginx" and os.path.exists("/usr/sbin/nginx")):
             sys.exit(f"bench: {tool} is missing (scripts/setup.sh --test)")
@@ -84,12 +94,15 @@ def main():
         log("bench: building the fixture ...")
         make_fixture(root)
         script = os.path.join(tmp, "small.lua"); open(script, "w").write(WRK_LUA)
-        binary = os.path.join(tmp, "wasmdev"); shutil.copy2(a.binary, binary)
         os.environ["XDG_CACHE_HOME"] = os.path.join(tmp, "cache")
-        pw, pn = free_port(), free_port()
-        servers["wasmdev"] = TlsServer("wasmdev", [binary, "serve", root, "--tls", "--port", str(pw), "--quiet",
-                                                   "--threads", "1"], pw)
-        servers["wasmdev"].start(); servers["wasmdev"].stop()  # creates the CA and the leaf nginx uses too
+        for i, (label, path) in enumerate(zip(labels, binaries)):
+            binary = os.path.join(tmp, f"wasmdev-{i}"); shutil.copy2(path, binary)
+            pw = free_port()
+            servers[label] = TlsServer(label, [binary, "serve", root, "--tls", "--port", str(pw), "--quiet",
+                                               "--threads", "1"], pw)
+        first = servers[labels[0]]
+        first.start(); first.stop()  # creates the CA and the leaf nginx (and the other binaries) use too
+        pn = free_port()
         tls_dir = os.path.join(tmp, "cache", "wasmdev", "tls")
         for d in ("body", "proxy", "fcgi", "uwsgi", "scgi"):
             os.makedirs(os.path.join(tmp, d), exist_ok=True)
@@ -101,7 +114,8 @@ def main():
         busy = {k: [] for k in servers}
         suites = {}
         for rnd in range(a.rounds):
-            for name, s in servers.items():
+            # Every other round in reverse, so no server always runs first (this VM drifts).
+            for name, s in (list(servers.items()) if rnd % 2 == 0 else list(servers.items())[::-1]):
                 log(f"bench: round {rnd + 1}/{a.rounds}: {name}")
                 s.start()
                 suites[name] = negotiated(s.port)
@@ -129,12 +143,15 @@ def main():
               f"`bench/run_tls.sh{''.join(' ' + x for x in sys.argv[1:])}`.\n")
         print(f"HTTPS, medians of {a.rounds} round(s) of {a.duration} s per wrk run, servers alternating; "
               f"load average {open('/proc/loadavg').read().split()[0]} at the end.\n")
-        print("| metric | wasmdev | nginx | wasmdev/nginx | better |\n|---|---:|---:|---:|---|")
+        cols = labels + ["nginx"]
+        print("| metric | " + " | ".join(cols) + " | " + " | ".join(f"{w}/nginx" for w in labels) + " | better |")
+        print("|---|" + "---:|" * (len(cols) + len(labels)) + "---|")
         for label, key, better in rows:
-            wv, nv = statistics.median(res["wasmdev"][key]), statistics.median(res["nginx"][key])
-            print(f"| {label} | {bench.fmt(wv)} | {bench.fmt(nv)} | {wv / nv:.2f} | {better} |")
-        print(f"\n- Negotiated by OpenSSL's client (wrk's library): wasmdev {suites['wasmdev']}, nginx {suites['nginx']}; "
-              "the same ECDSA P-256 certificate for both.")
+            med = {n: statistics.median(res[n][key]) for n in cols}
+            print(f"| {label} | " + " | ".join(bench.fmt(med[n]) for n in cols) + " | "
+                  + " | ".join(f"{med[w] / med['nginx']:.2f}" for w in labels) + f" | {better} |")
+        print("\n- Negotiated by OpenSSL's client (wrk's library): "
+              + ", ".join(f"{n} {suites[n]}" for n in cols) + "; the same ECDSA P-256 certificate for all.")
         for name in servers:
             print(f"- {name} per round: " + "; ".join(f"{k} " + "/".join(bench.fmt(v) for v in vs) for k, vs in res[name].items()))
             print(f"- {name}, % of a core used by server/wrk/others: " + ", ".join(busy[name]))

@@ -1,5 +1,5 @@
-// The cap on TLS handshakes in progress. A handshake holds OpenSSL's and Asio's record buffers
-// (about 90 KiB) from the client's whole ClientHello until it ends, so a crowd of stalled
+// The cap on TLS handshakes in progress. A handshake holds OpenSSL's state and record buffers
+// (tens of KiB) from the client's whole ClientHello until it ends, so a crowd of stalled
 // handshakes must not each hold them: a session takes a slot before it creates any TLS state
 // and gives it back when its handshake ends; at the cap it waits, in order of arrival, holding
 // no buffers (docs/https.md, "Handshakes in progress").

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/optional.hpp>
@@ -23,6 +23,7 @@
 #include "server/net/access_log.hpp"
 #include "server/net/event_stream.hpp"
 #include "server/net/handshake_slots.hpp"
+#include "server/net/tls_connection.hpp"
 #include "server/net/tls_opening.hpp"
 #include "server/net/writer.hpp"
 
@@ -161,7 +162,7 @@ struct Ending {
 };
 
 // Reads requests from `in` and writes the answers to t, until the connection should close.
-// One loop for TCP and TLS: In is Stream or TlsStream.
+// One loop for TCP and TLS: In is Stream or TlsConnection.
 template <class In>
 Task<Ending> serve_requests(Connection c, In& in, Transport& transport, Answer answer) {
     auto& host = c.host;
@@ -273,22 +274,22 @@ Task<void> run_session(Stream stream, SessionHost& host, asio::ssl::context* tls
             if (slot && !host.stopping) {
                 reg.control.arm(std::chrono::seconds(cfg.server.header_timeout_s));
                 reg.control.reading = true;
-                TlsStream tls_stream(stream.socket(), *tls);
-                auto [ec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
+                TlsConnection connection(stream.socket(), tls->native_handle());
+                auto const ec = co_await connection.handshake();
                 reg.control.reading = false;
                 slot.release();
                 if (ec) {
                     spdlog::debug("{} TLS handshake failed: {}", peer_text, ec.message());
                 } else {
-                    TlsTransport transport(tls_stream, reg.control, stall);
-                    end = co_await serve_requests(c, tls_stream, transport, Answer::handle);
+                    TlsTransport transport(connection, reg.control, stall);
+                    end = co_await serve_requests(c, connection, transport, Answer::handle);
                     // RFC 8446 §6.1: close_notify before closing, so the client can tell the end
-                    // from a truncation. Asio's shutdown then waits for the client's close_notify
-                    // or EOF, for at most 2 s; Ctrl-C cuts it short like any wait for the client.
+                    // from a truncation. Then the wait for the client's close_notify or EOF, for
+                    // at most 2 s; Ctrl-C cuts it short like any wait for the client.
                     if (end.orderly && !host.stopping) {
                         reg.control.arm(std::chrono::seconds(2));
                         reg.control.reading = true;
-                        co_await tls_stream.async_shutdown(use_tuple);
+                        co_await connection.shutdown();
                         reg.control.reading = false;
                     }
                 }

@@ -6,8 +6,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include <boost/asio/write.hpp>
-
 #include "server/sys/socket_send.hpp"
 
 namespace wasmdev::net {
@@ -76,20 +74,26 @@ char* TlsTransport::chunk() {
     return chunk_.get();
 }
 
-// Encrypts and sends the first n bytes of the chunk. False when the client vanished, the
-// sweeper closed the socket (a stall), or TLS failed.
-Task<bool> TlsTransport::send(std::size_t n) {
-    control_.arm(stall_);  // each chunk gets the whole allowance: a body that keeps moving is no stall
-    auto [ec, sent] = co_await boost::asio::async_write(stream_, boost::asio::buffer(chunk_.get(), n), use_tuple);
-    co_return !ec;
+// Encrypts and sends n bytes. False when the client vanished, the sweeper closed the socket
+// (a stall), or TLS failed.
+Task<bool> TlsTransport::send(void const* data, std::size_t n) {
+    control_.arm(stall_);  // each write gets the whole allowance: a body that keeps moving is no stall
+    co_return co_await tls_.write(data, n, control_, stall_);
 }
 
 Task<bool> TlsTransport::write_all(std::span<iovec> iov) {
     char* const buf = chunk();
     std::size_t first = 0;
     while (first < iov.size()) {
+        // A large part (a compressed body held in memory) is encrypted where it lies: no copy.
+        if (iov[first].iov_len >= chunk_bytes) {
+            if (!co_await send(iov[first].iov_base, iov[first].iov_len)) co_return false;
+            iov[first].iov_len = 0;
+            ++first;
+            continue;
+        }
         std::size_t n = 0;
-        for (; first < iov.size() && n < chunk_bytes;) {
+        for (; first < iov.size() && n < chunk_bytes && (n == 0 || iov[first].iov_len < chunk_bytes);) {
             // An empty part (a HEAD's body) may have no pointer at all: memcpy from null is
             // undefined even for 0 bytes.
             if (iov[first].iov_len == 0) {
@@ -103,7 +107,7 @@ Task<bool> TlsTransport::write_all(std::span<iovec> iov) {
             iov[first].iov_len -= take;
             if (iov[first].iov_len == 0) ++first;
         }
-        if (n > 0 && !co_await send(n)) co_return false;
+        if (n > 0 && !co_await send(buf, n)) co_return false;
     }
     co_return true;
 }
@@ -114,7 +118,7 @@ Task<bool> TlsTransport::write_file(int fd, std::uint64_t offset, std::uint64_t 
         auto const n = ::pread(fd, buf, std::min<std::uint64_t>(length, chunk_bytes), off_t(offset));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) co_return false;  // truncated under us (or unreadable): the promised length cannot be kept
-        if (!co_await send(std::size_t(n))) co_return false;
+        if (!co_await send(buf, std::size_t(n))) co_return false;
         offset += std::uint64_t(n);
         length -= std::uint64_t(n);
         written += std::uint64_t(n);

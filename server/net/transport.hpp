@@ -10,10 +10,9 @@
 #include <memory>
 #include <span>
 
-#include <boost/asio/ssl/stream.hpp>
-
 #include "server/net/connections.hpp"
 #include "server/net/task.hpp"
+#include "server/net/tls_connection.hpp"
 
 namespace wasmdev::net {
 
@@ -61,34 +60,30 @@ private:
     std::chrono::seconds stall_;
 };
 
-// A TLS connection over the socket of the session's TCP stream (the stream stays the
-// session's: the sweeper closes its socket on a deadline, which ends any TLS operation on it).
-// On the socket itself, not the Beast stream: its per-operation bookkeeping is for timeouts
-// this server does not use.
-using TlsStream = boost::asio::ssl::stream<Socket&>;
-
-// TLS: OpenSSL encrypts from user memory, so there is no sendfile and no cork. Writes
+// TLS: OpenSSL encrypts from user memory, so there is no sendfile and no cork. Small writes
 // are gathered into one buffer of up to 64 KiB (a small response's head and body in one TLS
-// record and one send); a file is pread into it. write_now sends nothing (0): every write
-// goes through write_all, under the same write-stall deadline as TCP.
+// record and one send); a file is pread into it; a part of 64 KiB or more is encrypted from
+// where it lies. write_now sends nothing (0): every write goes through write_all, under the
+// same write-stall deadline as TCP. The connection (tls_connection.hpp) writes each record
+// straight to the socket.
 class TlsTransport final : public Transport {
 public:
-    TlsTransport(TlsStream& stream, SessionControl& control, std::chrono::seconds stall)
-        : stream_(stream), control_(control), stall_(stall) {}
+    TlsTransport(TlsConnection& tls, SessionControl& control, std::chrono::seconds stall)
+        : tls_(tls), control_(control), stall_(stall) {}
 
     ssize_t write_now(std::span<iovec const>) override { return 0; }
     Task<bool> write_all(std::span<iovec> iov) override;
     Task<bool> write_file(int fd, std::uint64_t offset, std::uint64_t length, std::uint64_t& written) override;
     void cork(bool) override {}
     void not_waiting_for_client() override { control_.disarm(); }
-    Executor executor() override { return stream_.get_executor(); }
+    Executor executor() override { return tls_.get_executor(); }
 
 private:
     static constexpr std::size_t chunk_bytes = 64 * 1024;
-    Task<bool> send(std::size_t n);
+    Task<bool> send(void const* data, std::size_t n);
     char* chunk();
 
-    TlsStream& stream_;
+    TlsConnection& tls_;
     SessionControl& control_;
     std::chrono::seconds stall_;
     std::unique_ptr<char[]> chunk_{};  // allocated at the first write, kept for the connection

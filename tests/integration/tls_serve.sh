@@ -22,6 +22,7 @@ mkdir "$tmp/root"
 python3 -c "print('let answer = 42; // a line of a build\n' * 4000, end='')" > "$tmp/root/app.js"
 printf '\0asm\1\0\0\0' > "$tmp/root/m.wasm"
 head -c 8000000 /dev/urandom > "$tmp/root/big.bin"
+head -c 600000 /dev/urandom | base64 > "$tmp/root/lib.js"  # gzips to about 75%: over 64 KiB
 
 # ---- --tls: the generated certificate ----------------------------------------------
 "$bin" serve "$tmp/root" --tls --port 0 >"$tmp/out.log" 2>"$tmp/err.log" &
@@ -68,6 +69,13 @@ gunzip -c "$tmp/app.gz" | cmp -s - "$tmp/root/app.js" || fail "the gzip body doe
 # Again, warm: from the compression cache's memory, not a stream.
 c -o "$tmp/app2.gz" -H 'Accept-Encoding: gzip' "${url}app.js"
 cmp -s "$tmp/app.gz" "$tmp/app2.gz" || fail "the warm gzip body differs from the cold one"
+# A gzip body over 64 KiB, cold (streamed) and warm (one part held in memory, encrypted from
+# where it lies rather than through the 64 KiB buffer): both decode to the file.
+for round in cold warm; do
+  c -o "$tmp/lib.gz" -H 'Accept-Encoding: gzip' "${url}lib.js"
+  [ "$(stat -c %s "$tmp/lib.gz")" -gt 65536 ] || fail "lib.js ($round) gzips to under 64 KiB: the row proves nothing"
+  gunzip -c "$tmp/lib.gz" | cmp -s - "$tmp/root/lib.js" || fail "the $round gzip body of lib.js does not decode to it"
+done
 # HEAD: the GET's headers, no body.
 h=$(c -I "${url}big.bin" | tr -d '\r')
 grep -qi '^Content-Length: 8000000' <<<"$h" || fail "HEAD over TLS: $h"
