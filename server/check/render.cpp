@@ -7,9 +7,9 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
+#include "server/json/write.hpp"
 #include "server/text/terminal_escape.hpp"
 
 namespace wasmdev::check {
@@ -17,25 +17,9 @@ namespace {
 
 std::string esc(std::string_view s) { return text::escape_terminal(s); }
 
-// A server's bytes as a JSON string: JSON text is UTF-8, so a byte that is not part of
-// well-formed UTF-8 becomes U+FFFD instead of making the whole report unreadable.
-boost::json::string utf8(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    while (!s.empty()) {
-        auto const c = static_cast<unsigned char>(s[0]);
-        char32_t cp = 0;
-        std::size_t n = c < 0x80 ? 1 : text::utf8_sequence(s, cp);
-        if (n == 0) {
-            out += "\xEF\xBF\xBD";
-            s.remove_prefix(1);
-            continue;
-        }
-        out.append(s.substr(0, n));
-        s.remove_prefix(n);
-    }
-    return boost::json::string(out);
-}
+// A server's bytes as a JSON string. json::write would replace invalid UTF-8 anyway; the
+// header names are replaced here too so that two names differing only in such bytes merge.
+boost::json::string utf8(std::string_view s) { return boost::json::string(::wasmdev::json::valid_utf8(s)); }
 
 std::string human_size(std::uint64_t n) {
     if (n < 1024) return fmt::format("{} B", n);
@@ -135,7 +119,7 @@ std::string render_json(Report const& r) {
         b["blocked"] = std::move(blocked);
         root["browser"] = std::move(b);
     }
-    return json::serialize(root) + "\n";
+    return ::wasmdev::json::write_document(root);
 }
 
 }  // namespace wasmdev::check

@@ -3,9 +3,12 @@
 
 #include <fmt/format.h>
 
+#include <boost/json/object.hpp>
+
 #include <algorithm>
 
 #include "server/cpython/pinned.hpp"
+#include "server/json/write.hpp"
 
 namespace wasmdev::cpython {
 
@@ -32,19 +35,6 @@ std::optional<std::pair<fs::path, std::string>> find_tree(fs::path const& dir, s
     return found.back();
 }
 
-std::string json_string(std::string const& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (static_cast<unsigned char>(c) < 0x20) {
-            out += fmt::format("\\u{:04x}", int(c));
-            continue;
-        }
-        out += c;
-    }
-    return out + "\"";
-}
-
 }  // namespace
 
 std::optional<DepsSources> find_deps_sources(fs::path const& given, std::string& error) {
@@ -64,8 +54,7 @@ std::optional<DepsSources> find_deps_sources(fs::path const& given, std::string&
 }
 
 std::string dep_marker_json(PinnedDep const& d) {
-    return fmt::format("{{\"url\": {}, \"version\": {}, \"shasum\": {}}}", json_string(d.url), json_string(d.version),
-                       json_string(d.shasum));
+    return json::write(boost::json::object{{"url", d.url}, {"version", d.version}, {"shasum", d.shasum}});
 }
 
 }  // namespace wasmdev::cpython

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <boost/json.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 
+#include "server/json/write.hpp"
 #include "server/text/terminal_escape.hpp"
 
 namespace wasmdev::doctor {
@@ -51,7 +53,7 @@ std::string esc(std::string_view s) { return text::escape_terminal(s); }
 std::string substitutions_json(std::vector<PathSubstitution> const& subs) {
     boost::json::array a;
     for (auto const& s : subs) a.push_back(boost::json::object{{"from", s.from}, {"to", s.to}});
-    return boost::json::serialize(a);
+    return json::write(a);
 }
 
 int overall_exit_code(std::vector<Report> const& reports) {
@@ -157,14 +159,14 @@ boost::json::object module_object(Report const& r) {
 
 }  // namespace
 
-std::string render_json_module(Report const& r) { return boost::json::serialize(module_object(r)); }
+boost::json::object render_json_module(Report const& r) { return module_object(r); }
 
 std::string render_json(std::vector<Report> const& reports, RenderOptions const& o) {
     boost::json::array modules;
     for (auto const& r : reports) modules.push_back(module_object(r));
     boost::json::object top{
         {"root", o.root}, {"url", o.root_url}, {"modules", modules}, {"exit_code", overall_exit_code(reports)}};
-    return boost::json::serialize(top) + "\n";
+    return json::write_document(top);
 }
 
 }  // namespace wasmdev::doctor

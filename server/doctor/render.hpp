@@ -1,6 +1,7 @@
 // The doctor's reports as a person reads them in a terminal (optionally coloured) and as JSON
 // for tools. Formatting only: the verdicts come from diagnose().
 #pragma once
+#include <boost/json/object.hpp>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,8 @@ struct RenderOptions {
 
 std::string render_text(std::vector<Report> const& reports, RenderOptions const& o);
 std::string render_json(std::vector<Report> const& reports, RenderOptions const& o);
-// One element of render_json's "modules" array, serialized.
-std::string render_json_module(Report const& r);
+// One element of render_json's "modules" array (the self-check page's list keeps it).
+boost::json::object render_json_module(Report const& r);
 
 // The extension's options JSON for these substitutions: [{"from": ..., "to": ...}].
 std::string substitutions_json(std::vector<PathSubstitution> const& subs);

@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
-#include <boost/json.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 
 #include <algorithm>
 #include <condition_variable>
@@ -18,6 +19,7 @@
 #include "server/doctor/loader.hpp"
 #include "server/doctor/render.hpp"
 #include "server/doctor/url.hpp"
+#include "server/json/write.hpp"
 #include "server/sys/file_time.hpp"
 #include "server/text/percent.hpp"
 
@@ -98,8 +100,8 @@ struct ServedModules::State {
         std::optional<FileVersion> version{};
         References references{};
         std::shared_ptr<ModuleFacts const> facts{};  // of `version`, while the budget allows
-        std::string origin{};                        // report_json was made for this origin
-        std::string report_json{};
+        std::string origin{};                        // report was made for this origin
+        std::optional<boost::json::object> report{};
         int exit_code = 0;
         std::size_t diagnoses = 0;
         bool queued = false;
@@ -201,7 +203,7 @@ struct ServedModules::State {
         auto const version = version_of(root / relative);
         bool const same = version && have_known && *version == known && facts;
         References refs;
-        std::optional<std::pair<std::string, int>> report;  // its JSON and exit code
+        std::optional<std::pair<boost::json::object, int>> report;  // its JSON and exit code
         if (version && version->size <= max_module_bytes) {
             if (!same) {
                 facts.reset();
@@ -248,7 +250,7 @@ struct ServedModules::State {
         m->references = std::move(refs);
         if (report) {
             m->origin = want_origin;
-            m->report_json = std::move(report->first);
+            m->report = std::move(report->first);
             m->exit_code = report->second;
             if (options.note)
                 options.note(fmt::format("doctor: diagnosed {} for {} (n={})", relative, want_origin, ++m->diagnoses));
@@ -338,7 +340,7 @@ std::optional<std::string> ServedModules::on_not_found(std::string_view url_path
 
 std::string ServedModules::modules_json(std::string_view origin) {
     auto& st = *state_;
-    std::string modules;
+    boost::json::array modules;
     int exit_code = 0;
     auto root_url = parse_url(std::string(origin) + "/");
     {
@@ -346,24 +348,25 @@ std::string ServedModules::modules_json(std::string_view origin) {
         st.origin = std::string(origin);
         for (auto it = st.modules.rbegin(); it != st.modules.rend(); ++it) {
             auto& m = *it;
-            bool const current = !m.report_json.empty() && m.origin == origin;
+            bool const current = m.report && m.origin == origin;
             st.enqueue(m);
             if (m.read && m.gone) continue;  // gone since it was served: nothing to diagnose
-            if (!modules.empty()) modules += ',';
             if (current) {
-                modules += m.report_json;
+                modules.push_back(*m.report);
                 exit_code = std::max(exit_code, m.exit_code);
             } else {
-                modules += boost::json::serialize(
+                modules.push_back(
                     boost::json::object{{"module", m.relative},
                                         {"url", root_url ? url_for(*root_url, m.relative).href() : std::string()},
                                         {"pending", true}});
             }
         }
     }
-    return fmt::format("{{\"root\":{},\"url\":{},\"modules\":[{}],\"exit_code\":{}}}\n",
-                       boost::json::serialize(boost::json::string(st.root.string())),
-                       boost::json::serialize(boost::json::string(std::string(origin) + "/")), modules, exit_code);
+    // Serialized outside the lock: a report can list many thousand sources.
+    return json::write_document(boost::json::object{{"root", st.root.string()},
+                                                    {"url", std::string(origin) + "/"},
+                                                    {"modules", std::move(modules)},
+                                                    {"exit_code", exit_code}});
 }
 
 std::size_t ServedModules::run_queued() {

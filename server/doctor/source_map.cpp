@@ -1,7 +1,6 @@
 #include "server/doctor/source_map.hpp"
 
-// Boost.JSON as a header-only library: this is the one translation unit that compiles it.
-#include <boost/json/src.hpp>
+#include <boost/json/parse.hpp>
 
 namespace wasmdev::doctor {
 

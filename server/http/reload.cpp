@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
 #include "server/http/html_scan.hpp"
 #include "server/http/policy.hpp"
+#include "server/json/write.hpp"
 #include "server/text/fnv1a.hpp"
 
 namespace wasmdev::http {
@@ -123,24 +127,12 @@ bool wants_injection(ReloadOptions const& reload, std::string_view type, std::st
 }
 
 std::string change_event(bool all, std::span<std::string const> paths) {
-    // JSON strings: the paths are file names, any bytes but '/' and NUL.
-    std::string json = fmt::format("{{\"all\":{},\"paths\":[", all ? "true" : "false");
-    bool first = true;
-    for (auto const& p : paths) {
-        json += first ? "\"" : ",\"";
-        first = false;
-        for (unsigned char c : p) {
-            if (c == '"' || c == '\\')
-                json += '\\', json += char(c);
-            else if (c < 0x20)
-                json += fmt::format("\\u{:04x}", c);
-            else
-                json += char(c);
-        }
-        json += '"';
-    }
-    json += "]}";
-    return "event: change\ndata: " + json + "\n\n";
+    // The paths are file names, any bytes but '/' and NUL: json::write escapes the controls (so
+    // the data stays one line) and replaces invalid UTF-8 (the page's JSON.parse needs UTF-8).
+    boost::json::array list;
+    for (auto const& p : paths) list.emplace_back(p);
+    return "event: change\ndata: " + json::write(boost::json::object{{"all", all}, {"paths", std::move(list)}}) +
+           "\n\n";
 }
 
 }  // namespace wasmdev::http

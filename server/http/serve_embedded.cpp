@@ -1,7 +1,9 @@
 #include "server/http/serve_embedded.hpp"
 
-#include <fmt/format.h>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 
+#include <cmath>
 #include <map>
 #include <mutex>
 
@@ -12,33 +14,41 @@
 #include "server/http/reload.hpp"
 #include "server/http/representation.hpp"
 #include "server/http/resource.hpp"
+#include "server/json/write.hpp"
 #include "server/text/fnv1a.hpp"
 #include "server/www/assets.hpp"
 
 namespace wasmdev::http {
 namespace {
 
+// The counters as JSON; its names, order and types are what the self-check page, the tests and
+// bench/ read (docs/design.md#json).
 std::string stats_json(Services const& services) {
     if (!services.cache) return "{}\n";
-    auto st = services.cache->stats();
-    auto const connections = services.open_connections ? services.open_connections->load() : 0;
-    std::string tls;  // only with --tls
-    if (auto const* h = services.tls_handshakes)
-        tls = fmt::format(
-            "\"tls\": {{\"handshakes_in_progress\": {}, \"handshakes_peak\": {}, \"handshakes_waiting\": {}, "
-            "\"handshake_cap\": {}}}, ",
-            h->in_progress.load(), h->peak.load(), h->waiting.load(), h->cap);
-    return fmt::format(
-        "{{\"connections\": {{\"open\": {}}}, {}\"reload\": {{\"event_streams\": {}, \"pages_injected\": {}}}, "
-        "\"compress_cache\": {{\"compressions_started\": {}, \"compressions_completed\": {}, "
-        "\"compressions_failed\": {}, \"hits\": {}, \"misses\": {}, \"evictions\": {}, \"stale_dropped\": {}, "
-        "\"entries\": {}, "
-        "\"bytes_held\": {}, \"bytes_held_peak\": {}, \"seconds_compressing\": {:.3f}, \"input_bytes_compressed\": "
-        "{}}}}}\n",
-        connections, tls, services.open_event_streams ? services.open_event_streams->load() : 0, st.bodies_stored,
-        st.compressions_started, st.compressions_completed, st.compressions_failed, st.hits, st.misses, st.evictions,
-        st.stale_dropped, st.entries, st.bytes_held, st.bytes_held_peak, st.seconds_compressing,
-        st.input_bytes_compressed);
+    auto const st = services.cache->stats();
+    boost::json::object o;
+    o["connections"] = {{"open", services.open_connections ? services.open_connections->load() : 0}};
+    if (auto const* h = services.tls_handshakes)  // only with --tls
+        o["tls"] = {{"handshakes_in_progress", h->in_progress.load()},
+                    {"handshakes_peak", h->peak.load()},
+                    {"handshakes_waiting", h->waiting.load()},
+                    {"handshake_cap", h->cap}};
+    o["reload"] = {{"event_streams", services.open_event_streams ? services.open_event_streams->load() : 0},
+                   {"pages_injected", st.bodies_stored}};
+    o["compress_cache"] = {{"compressions_started", st.compressions_started},
+                           {"compressions_completed", st.compressions_completed},
+                           {"compressions_failed", st.compressions_failed},
+                           {"hits", st.hits},
+                           {"misses", st.misses},
+                           {"evictions", st.evictions},
+                           {"stale_dropped", st.stale_dropped},
+                           {"entries", st.entries},
+                           {"bytes_held", st.bytes_held},
+                           {"bytes_held_peak", st.bytes_held_peak},
+                           // Milliseconds are all a reader needs (the text said %.3f before).
+                           {"seconds_compressing", std::round(st.seconds_compressing * 1000) / 1000},
+                           {"input_bytes_compressed", st.input_bytes_compressed}};
+    return json::write_document(o);
 }
 
 // The compressed forms of embedded assets, made on first use and kept for the process.
@@ -79,8 +89,9 @@ ResponsePlan serve_embedded(RequestHead const& req, Target const& t, Config cons
         p.headers.emplace_back("Content-Type", "application/json");
         auto origin = std::string(cfg.tls.enabled ? "https://" : "http://") +
                       std::string(req.field("Host").value_or("127.0.0.1"));
-        auto json = services.modules && services.modules->modules_json ? services.modules->modules_json(origin)
-                                                                       : std::string("{\"modules\":[]}\n");
+        auto json = services.modules && services.modules->modules_json
+                        ? services.modules->modules_json(origin)
+                        : json::write_document(boost::json::object{{"modules", boost::json::array()}});
         p.content_length = json.size();
         p.body = TextBody{std::move(json)};
         return p;

@@ -59,7 +59,7 @@ n=$(cat "$tmp/out.log" "$tmp/err.log" | grep -c "app.debug.wasm a .wasm was requ
 # first ask finds it pending and queues the diagnosis; the lane's debug line says when it is done.
 origin=${url%/}
 json=$(curl -s "${url}__wasmdev/modules.json")
-printf '%s' "$json" | grep -q '"pending":true' || fail "modules.json before the diagnosis: $json"
+printf '%s' "$json" | python3 -c 'import json, sys; sys.exit(0 if any(m.get("pending") is True for m in json.load(sys.stdin)["modules"]) else 1)' || fail "modules.json before the diagnosis: $json"
 wait_for_line "doctor: diagnosed out/app.wasm for $origin \\(n=1\\)" || fail "the lane never diagnosed the module"
 json=$(curl -s "${url}__wasmdev/modules.json")
 printf '%s' "$json" | python3 -c '

@@ -4,6 +4,8 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -160,6 +162,26 @@ Response request(std::uint16_t port, std::string_view method, std::string_view t
     auto r = c.read(method == "HEAD");
     if (!r) throw std::runtime_error("no response to " + std::string(method) + " " + std::string(target));
     return *r;
+}
+
+long long json_number(std::string_view text, std::string_view path) {
+    if (auto const head_end = text.find("\r\n\r\n"); head_end != std::string_view::npos)
+        text.remove_prefix(head_end + 4);
+    boost::system::error_code ec;
+    auto const doc = boost::json::parse(text, ec);
+    if (ec) return -1;
+    boost::json::value const* v = &doc;
+    while (!path.empty()) {
+        auto const dot = path.find('.');
+        auto const key = path.substr(0, dot);
+        auto const* o = v->if_object();
+        v = o ? o->if_contains(key) : nullptr;
+        if (!v) return -1;
+        path = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
+    }
+    if (v->is_int64()) return v->get_int64();
+    if (v->is_uint64()) return static_cast<long long>(v->get_uint64());
+    return -1;
 }
 
 std::string read_file(std::filesystem::path const& p) {

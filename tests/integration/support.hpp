@@ -69,6 +69,10 @@ std::string request_line(std::string_view method, std::string_view target, std::
                          std::string_view host = "127.0.0.1");
 
 std::string read_file(std::filesystem::path const& p);
+// The number at a dotted path ("connections.open") of a JSON document such as
+// /__wasmdev/stats.json, parsed with Boost.JSON; `text` may be a whole response (its head is
+// skipped). -1 when the text is not JSON or the path leads to no number.
+long long json_number(std::string_view text, std::string_view path);
 std::string pseudo_random_bytes(std::size_t n, unsigned seed);
 
 }  // namespace wasmdev::test

@@ -22,13 +22,9 @@ std::string page_of(char fill) {
     return "<!doctype html><html><head><title>t</title></head><body>" + std::string(8000, fill) + "</body></html>\n";
 }
 
-// A number in stats.json ("name": N); -1 when absent.
-long stat_of(std::uint16_t port, std::string_view name) {
-    auto const body = request(port, "GET", "/__wasmdev/stats.json").body;
-    auto const key = "\"" + std::string(name) + "\": ";
-    auto const at = body.find(key);
-    if (at == std::string::npos) return -1;
-    return std::stol(body.substr(at + key.size()));
+// A number in stats.json ("reload.pages_injected"); -1 when absent.
+long stat_of(std::uint16_t port, std::string_view path) {
+    return json_number(request(port, "GET", "/__wasmdev/stats.json").body, path);
 }
 
 }  // namespace
@@ -53,8 +49,8 @@ TEST_CASE("injected page: read once per version and compressed once per coding -
             CHECK(r->status == 200);
         }
     }
-    CHECK(stat_of(port, "pages_injected") == 0);
-    CHECK(stat_of(port, "compressions_started") == 0);
+    CHECK(stat_of(port, "reload.pages_injected") == 0);
+    CHECK(stat_of(port, "compress_cache.compressions_started") == 0);
 
     // Many GETs: one read of the page, one compression for gzip.
     std::string identity_etag, gzip_etag;
@@ -74,8 +70,8 @@ TEST_CASE("injected page: read once per version and compressed once per coding -
         if (i > 0) CHECK(gz.header("Content-Length") == std::to_string(gz.body.size()));
     }
     CHECK(identity_etag != gzip_etag);
-    CHECK(stat_of(port, "pages_injected") == 1);
-    CHECK(stat_of(port, "compressions_started") == 1);
+    CHECK(stat_of(port, "reload.pages_injected") == 1);
+    CHECK(stat_of(port, "compress_cache.compressions_started") == 1);
 
     // HEADs now: the GET's headers, with its length, and still nothing read or compressed.
     auto const gz = request(port, "GET", "/", {"Accept-Encoding: gzip"});
@@ -88,8 +84,8 @@ TEST_CASE("injected page: read once per version and compressed once per coding -
         CHECK(r->header("ETag") == (zipped ? gzip_etag : identity_etag));
         CHECK(r->header("Content-Length") == std::to_string(zipped ? gz.body.size() : injected.size()));
     }
-    CHECK(stat_of(port, "pages_injected") == 1);
-    CHECK(stat_of(port, "compressions_started") == 1);
+    CHECK(stat_of(port, "reload.pages_injected") == 1);
+    CHECK(stat_of(port, "compress_cache.compressions_started") == 1);
 
     // A rewritten page: the new bytes, under a new ETag, read once more.
     dir.write("index.html.new", page_of('b'));
@@ -101,6 +97,6 @@ TEST_CASE("injected page: read once per version and compressed once per coding -
     auto const inflated = compress::decompress_all(compress::Coding::gzip, fresh_gz.body);
     REQUIRE(inflated);
     CHECK(*inflated == fresh.body);
-    CHECK(stat_of(port, "pages_injected") == 2);
-    CHECK(stat_of(port, "compressions_started") == 2);
+    CHECK(stat_of(port, "reload.pages_injected") == 2);
+    CHECK(stat_of(port, "compress_cache.compressions_started") == 2);
 }

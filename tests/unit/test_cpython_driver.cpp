@@ -258,7 +258,7 @@ TEST_CASE("make_driver_plan: --deps-src replaces the downloads with local builds
     CHECK(run->cmd.cwd == "/src/cpython/cross-build/wasm32-emscripten/build/libffi-3.4.8");
     CHECK(ffi.back().kind == Action::Kind::write_file);
     CHECK(ffi.back().path == "/src/cpython/cross-build/wasm32-emscripten/prefix/libffi.json");
-    CHECK(ffi.back().content == R"({"url": "https://x/libffi-{version}.tar.gz", "version": "3.4.6", "shasum": "abc"})");
+    CHECK(ffi.back().content == R"({"url":"https://x/libffi-{version}.tar.gz","version":"3.4.6","shasum":"abc"})");
     REQUIRE(plan.notes.size() == 2);
     CHECK(plan.notes[1].find("libffi 3.4.8 from /deps/libffi-3.4.8 stands in for the pinned 3.4.6") !=
           std::string::npos);

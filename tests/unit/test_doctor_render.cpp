@@ -2,6 +2,9 @@
 // strings, names under ROOT); none of them reaches the terminal raw.
 #include <doctest/doctest.h>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
 #include "server/doctor/render.hpp"
 
 using namespace wasmdev::doctor;
@@ -43,4 +46,40 @@ TEST_CASE("render_text: with colour, the only escapes are the report's own SGR c
     CHECK(text.find("a\\x1bb.wasm") != std::string::npos);
     CHECK(text.find("a\x1b"
                     "b") == std::string::npos);
+}
+
+TEST_CASE(
+    "render_json: module names, DWARF paths and findings with quotes, controls and invalid UTF-8 are valid JSON") {
+    // A file name under ROOT and the paths in a module's DWARF are any bytes.
+    std::string const odd = std::string("we\"ird\\name\n\x01\xFF\xC3") + '\0' + ".wasm";
+    Report r;
+    r.module = odd;
+    r.module_url = "http://127.0.0.1:8000/we%22ird.wasm";
+    r.kinds = {DebugKind::external_dwarf};
+    r.debug_files.push_back({"external_debug_info", odd, "", odd, false, false, odd});
+    Source s;
+    s.path = "/src/\xE9t\xE9/main.c";  // Latin-1, as an old compiler may have written it
+    s.cls = SourceClass::outside_root;
+    r.sources.push_back(s);
+    r.substitutions.push_back({odd, "http://127.0.0.1:8000/"});
+    r.findings.push_back({Severity::error, odd, odd});
+    RenderOptions o;
+    o.root = "/home/\xFFroot";
+    o.root_url = "http://127.0.0.1:8000/";
+    auto const text = render_json({r}, o);
+    CAPTURE(text);
+    boost::system::error_code ec;
+    auto const v = boost::json::parse(text, ec);  // Boost.JSON's parser rejects invalid UTF-8
+    REQUIRE_FALSE(ec);
+    auto const replaced = std::string("we\"ird\\name\n\x01\xEF\xBF\xBD\xEF\xBF\xBD") + '\0' + ".wasm";
+    auto const& m = v.at("modules").at(0);
+    CHECK(m.at("module").as_string() == replaced);
+    CHECK(m.at("debug_files").at(0).at("reference").as_string() == replaced);
+    CHECK(m.at("sources").at(0).at("path").as_string() == "/src/\xEF\xBF\xBDt\xEF\xBF\xBD/main.c");
+    CHECK(m.at("findings").at(0).at("fix").as_string() == replaced);
+    CHECK(v.at("root").as_string() == "/home/\xEF\xBF\xBDroot");
+    CHECK(text.ends_with("}\n"));
+
+    boost::json::parse(substitutions_json(r.substitutions), ec);
+    CHECK_FALSE(ec);
 }

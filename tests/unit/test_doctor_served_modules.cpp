@@ -10,6 +10,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
 #include "server/doctor/facts.hpp"
 #include "server/doctor/loader.hpp"
 #include "server/doctor/served_modules.hpp"
@@ -270,5 +273,36 @@ TEST_CASE("read_module_parts: the lane reads a module's header, imports, memory 
         auto r = wasmdev::doctor::read_module_parts(root.path / "cut.wasm");
         REQUIRE(r.has_value());
         CHECK(wasmdev::doctor::read_module_facts(*r).read_error == wasmdev::doctor::read_module_facts(cut).read_error);
+    }
+}
+
+TEST_CASE(
+    "ServedModules: modules.json is valid JSON when ROOT and file names hold quotes, controls and invalid UTF-8") {
+    TempRoot top;
+    std::string const odd = "we\"ird\\\n\x01\xFF";
+    std::string const replaced = "we\"ird\\\n\x01\xEF\xBF\xBD";
+    auto const root = top.path / odd;
+    fs::create_directories(root);
+    std::ofstream(root / (odd + ".wasm"), std::ios::binary) << std::string_view(
+        reinterpret_cast<char const*>(wasmdev::test::module({}).data()), wasmdev::test::module({}).size());
+    Manual lane(root);
+    auto& seen = lane.seen;
+    seen.note_module("/" + odd + ".wasm", odd + ".wasm");
+    for (std::string_view when : {"pending", "diagnosed"}) {
+        CAPTURE(when);
+        auto const json = seen.modules_json("http://127.0.0.1:8000");
+        CAPTURE(json);
+        boost::system::error_code ec;
+        auto const v = boost::json::parse(json, ec);
+        REQUIRE_FALSE(ec);
+        std::vector<std::string> keys;
+        for (auto const& kv : v.as_object()) keys.emplace_back(kv.key());
+        CHECK(keys == std::vector<std::string>{"root", "url", "modules", "exit_code"});
+        CHECK(v.at("root").as_string() == (top.path / replaced).string());
+        CHECK(v.at("url").as_string() == "http://127.0.0.1:8000/");
+        CHECK(v.at("modules").at(0).at("module").as_string() == replaced + ".wasm");
+        CHECK(v.at("modules").at(0).as_object().contains("pending") == (when == "pending"));
+        CHECK(v.at("exit_code") == 0);
+        seen.run_queued();
     }
 }

@@ -5,6 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -676,6 +679,59 @@ TEST_CASE("handle: Transfer-Encoding other than a lone chunked is a 400 that clo
         CHECK(p.status == row.status);
         CHECK(p.close == row.close);
         check_policy(p);
+    }
+}
+
+// The keys of an object, in the order the text has them.
+static std::vector<std::string> keys_of(boost::json::value const& v) {
+    std::vector<std::string> keys;
+    if (auto const* o = v.if_object())
+        for (auto const& kv : *o) keys.emplace_back(kv.key());
+    return keys;
+}
+
+TEST_CASE("handle: /__wasmdev/stats.json is one JSON object whose counters keep their names, order and types") {
+    TempSite site;
+    auto const cfg = config_for(site.root);
+    wasmdev::compress::CompressCache cache(1 << 20, [](std::function<void()>) {});
+    std::atomic<std::size_t> open{3}, streams{2};
+    HandshakeStats tls;
+    tls.cap = 4;
+    tls.peak = 1;
+    for (bool with_tls : {false, true}) {
+        CAPTURE(with_tls);
+        Services services{&cache, nullptr, &open, nullptr, &streams, with_tls ? &tls : nullptr};
+        RequestHead req;
+        req.method = "GET";
+        req.target = "/__wasmdev/stats.json";
+        req.fields.emplace_back("Host", "localhost:8000");
+        auto const p = handle(req, cfg, services);
+        CHECK(p.status == 200);
+        CHECK(header(p, "Content-Type") == "application/json");
+        auto const body = body_of(p);
+        CAPTURE(body);
+        CHECK(body.ends_with("}\n"));
+        boost::system::error_code ec;
+        auto const v = boost::json::parse(body, ec);
+        REQUIRE_FALSE(ec);
+        auto const top = with_tls ? std::vector<std::string>{"connections", "tls", "reload", "compress_cache"}
+                                  : std::vector<std::string>{"connections", "reload", "compress_cache"};
+        CHECK(keys_of(v) == top);
+        CHECK(v.at("connections").at("open") == 3);
+        CHECK(keys_of(v.at("reload")) == std::vector<std::string>{"event_streams", "pages_injected"});
+        CHECK(v.at("reload").at("event_streams") == 2);
+        CHECK(keys_of(v.at("compress_cache")) ==
+              std::vector<std::string>{"compressions_started", "compressions_completed", "compressions_failed", "hits",
+                                       "misses", "evictions", "stale_dropped", "entries", "bytes_held",
+                                       "bytes_held_peak", "seconds_compressing", "input_bytes_compressed"});
+        CHECK(v.at("compress_cache").at("hits") == 0);
+        CHECK(v.at("compress_cache").at("seconds_compressing").is_number());
+        if (with_tls) {
+            CHECK(keys_of(v.at("tls")) == std::vector<std::string>{"handshakes_in_progress", "handshakes_peak",
+                                                                   "handshakes_waiting", "handshake_cap"});
+            CHECK(v.at("tls").at("handshake_cap") == 4);
+            CHECK(v.at("tls").at("handshakes_peak") == 1);
+        }
     }
 }
 

@@ -2,6 +2,8 @@
 // <script> goes, the opt-outs, the injected page's ETag, and who may open the event stream.
 #include <doctest/doctest.h>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
 #include <string>
 
 #include "server/http/reload.hpp"
@@ -146,8 +148,25 @@ TEST_CASE("check_event_request: the token, a same-origin Origin and Sec-Fetch-Si
 TEST_CASE("change_event: one SSE message with the paths as JSON strings") {
     std::vector<std::string> paths{"/a.js", "/we\"ird\\name\n.wasm"};
     CHECK(change_event(false, paths) ==
-          "event: change\ndata: {\"all\":false,\"paths\":[\"/a.js\",\"/we\\\"ird\\\\name\\u000a.wasm\"]}\n\n");
+          "event: change\ndata: {\"all\":false,\"paths\":[\"/a.js\",\"/we\\\"ird\\\\name\\n.wasm\"]}\n\n");
     CHECK(change_event(true, {}) == "event: change\ndata: {\"all\":true,\"paths\":[]}\n\n");
+}
+
+TEST_CASE("change_event: a file name with control bytes and invalid UTF-8 is one data line of valid JSON") {
+    // File names are any bytes but '/' and NUL; the page's JSON.parse must still read the event.
+    std::vector<std::string> paths{"/\x01\x1f\r\u2028.wasm", "/caf\xC3\xA9/\xFF\xC3.data"};
+    auto const event = change_event(false, paths);
+    std::string_view const prefix = "event: change\ndata: ";
+    REQUIRE(event.starts_with(prefix));
+    REQUIRE(event.ends_with("\n\n"));
+    auto const data = event.substr(prefix.size(), event.size() - prefix.size() - 2);
+    CAPTURE(data);
+    CHECK(data.find_first_of("\r\n") == std::string::npos);
+    boost::system::error_code ec;
+    auto const v = boost::json::parse(data, ec);
+    REQUIRE_FALSE(ec);
+    CHECK(v.at("paths").at(0).as_string() == paths[0]);
+    CHECK(v.at("paths").at(1).as_string() == "/caf\xC3\xA9/\xEF\xBF\xBD\xEF\xBF\xBD.data");
 }
 
 TEST_CASE("html_opts_out and inject_reload stay linear on a page of 200,000 unclosed <meta tags") {
