@@ -29,13 +29,15 @@ std::string stats_json(Services const& services) {
             "\"handshake_cap\": {}}}, ",
             h->in_progress.load(), h->peak.load(), h->waiting.load(), h->cap);
     return fmt::format(
-        "{{\"connections\": {{\"open\": {}}}, {}\"reload\": {{\"event_streams\": {}, \"pages_injected\": {}}}, "
+        "{{\"connections\": {{\"open\": {}}}, \"responses\": {{\"being_sent\": {}}}, {}\"reload\": "
+        "{{\"event_streams\": {}, \"pages_injected\": {}}}, "
         "\"compress_cache\": {{\"compressions_started\": {}, \"compressions_completed\": {}, "
         "\"compressions_failed\": {}, \"hits\": {}, \"misses\": {}, \"evictions\": {}, \"stale_dropped\": {}, "
         "\"entries\": {}, "
         "\"bytes_held\": {}, \"bytes_held_peak\": {}, \"seconds_compressing\": {:.3f}, \"input_bytes_compressed\": "
         "{}}}}}\n",
-        connections, tls, services.open_event_streams ? services.open_event_streams->load() : 0, st.bodies_stored,
+        connections, services.responses_being_sent ? services.responses_being_sent->load() : 0, tls,
+        services.open_event_streams ? services.open_event_streams->load() : 0, st.bodies_stored,
         st.compressions_started, st.compressions_completed, st.compressions_failed, st.hits, st.misses, st.evictions,
         st.stale_dropped, st.entries, st.bytes_held, st.bytes_held_peak, st.seconds_compressing,
         st.input_bytes_compressed);

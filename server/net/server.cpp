@@ -238,6 +238,7 @@ Server::Server(http::Config cfg, http::ModuleWatch module_watch) : impl_(std::ma
     impl_->open_files = std::make_unique<fs::OpenFileCache>(budget.open_files);
     impl_->host.services.open_files = impl_->open_files.get();
     impl_->host.services.open_connections = &impl_->host.active;
+    impl_->host.services.responses_being_sent = &impl_->host.responses_being_sent;
     impl_->module_watch = std::move(module_watch);
     impl_->host.services.modules = &impl_->module_watch;
     impl_->start_reload();
