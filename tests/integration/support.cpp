@@ -9,6 +9,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "server/http/policy.hpp"
 
@@ -160,6 +161,23 @@ Response request(std::uint16_t port, std::string_view method, std::string_view t
     auto r = c.read(method == "HEAD");
     if (!r) throw std::runtime_error("no response to " + std::string(method) + " " + std::string(target));
     return *r;
+}
+
+long stats_number(std::uint16_t port, std::string_view name) {
+    auto const body = request(port, "GET", "/__wasmdev/stats.json").body;
+    auto const key = "\"" + std::string(name) + "\": ";
+    auto const at = body.find(key);
+    if (at == std::string::npos) return -1;
+    return std::stol(body.substr(at + key.size()));
+}
+
+bool eventually(std::function<bool()> const& holds, std::chrono::milliseconds bound) {
+    auto const until = std::chrono::steady_clock::now() + scaled(bound);
+    for (;;) {
+        if (holds()) return true;
+        if (std::chrono::steady_clock::now() >= until) return false;
+        std::this_thread::sleep_for(10ms);  // the period of the asking, not a synchronisation
+    }
 }
 
 std::string read_file(std::filesystem::path const& p) {
