@@ -28,6 +28,7 @@ std::string stats_json(Services const& services) {
     auto const st = services.cache->stats();
     boost::json::object o;
     o["connections"] = {{"open", services.open_connections ? services.open_connections->load() : 0}};
+    o["responses"] = {{"being_sent", services.responses_being_sent ? services.responses_being_sent->load() : 0}};
     if (auto const* h = services.tls_handshakes)  // only with --tls
         o["tls"] = {{"handshakes_in_progress", h->in_progress.load()},
                     {"handshakes_peak", h->peak.load()},

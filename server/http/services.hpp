@@ -40,8 +40,9 @@ struct HandshakeStats {
 // Long-lived helpers the handler may use; all optional (tests can pass none).
 struct Services {
     compress::CompressCache* cache = nullptr;
-    fs::OpenFileCache* open_files = nullptr;                     // spares openat2+fstat+close on repeat requests
-    std::atomic<std::size_t> const* open_connections = nullptr;  // for /__wasmdev/stats.json
+    fs::OpenFileCache* open_files = nullptr;                         // spares openat2+fstat+close on repeat requests
+    std::atomic<std::size_t> const* open_connections = nullptr;      // for /__wasmdev/stats.json
+    std::atomic<std::size_t> const* responses_being_sent = nullptr;  // for /__wasmdev/stats.json
     ModuleWatch const* modules = nullptr;
     std::atomic<std::size_t> const* open_event_streams = nullptr;  // live reload's open streams
     HandshakeStats const* tls_handshakes = nullptr;                // nullptr: no --tls

@@ -45,6 +45,7 @@ struct SessionHost {
     AccessLog* access_log = nullptr;  // nullptr: --quiet
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> active{0};
+    std::atomic<std::size_t> responses_being_sent{0};  // begun, not yet all taken by the client (session.cpp)
     std::mutex mutex{};
     // Live sessions by an id never reused: work posted to a session's thread finds it by id,
     // so it cannot touch a newer session that happens to live at a freed one's address.

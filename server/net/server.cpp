@@ -247,6 +247,7 @@ Server::Server(http::Config cfg, Hooks hooks) : impl_(std::make_unique<Impl>()) 
     impl_->open_files = std::make_unique<fs::OpenFileCache>(budget.open_files);
     impl_->host.services.open_files = impl_->open_files.get();
     impl_->host.services.open_connections = &impl_->host.active;
+    impl_->host.services.responses_being_sent = &impl_->host.responses_being_sent;
     impl_->hooks = std::move(hooks);
     impl_->host.services.modules = &impl_->hooks.module_watch;
     impl_->start_reload();

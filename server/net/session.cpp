@@ -130,6 +130,19 @@ void log_access(AccessLog* log, http::AccessRecord const& r) {
     log->add(line);
 }
 
+// write_response, with the response counted in stats.json's "being_sent" until it is all out
+// or cut: a client that stops reading keeps its response counted until the write-stall
+// timeout drops it, and a test can wait for "mid-response" as a state instead of a sleep.
+Task<WriteResult> send_response(SessionHost& host, Transport& t, http::ResponsePlan const& plan, unsigned version,
+                                bool keep_alive, WriteScratch& scratch) {
+    ++host.responses_being_sent;
+    struct Uncount {
+        std::atomic<std::size_t>& n;
+        ~Uncount() { --n; }  // also when the session is destroyed while suspended in the write
+    } uncount{host.responses_being_sent};
+    co_return co_await write_response(t, plan, version, keep_alive, scratch);
+}
+
 // Lingering close, as nginx and Apache do: after our FIN, read and drop what the client is
 // still sending (the rest of oversized headers, a refused body), for at most 2 s and 1 MiB.
 // Closing with unread input makes the kernel answer with a RST, and a RST can destroy the
@@ -193,7 +206,7 @@ Task<Ending> serve_requests(Connection c, In& in, Transport& transport, Answer a
         if (ec) {
             auto const failure = http::answer_parse_failure(parse_failure(ec, parser.is_header_done()));
             auto plan = http::error_response(failure.status, failure.cause, cfg, true);
-            auto const r = co_await write_response(transport, plan, 11, false, scratch);
+            auto const r = co_await send_response(host, transport, plan, 11, false, scratch);
             log_access(host.access_log, {peer_text, "-", "(unparsable request)", failure.status, r.body_bytes,
                                          "identity", 0, r.sent != Sent::whole});
             spdlog::debug("{} unparsable request: {}", peer_text, ec.message());
@@ -211,12 +224,12 @@ Task<Ending> serve_requests(Connection c, In& in, Transport& transport, Answer a
         };
         auto plan = decide();
         bool keep_alive = head.keep_alive && !plan.close && !host.stopping;
-        auto written = co_await write_response(transport, plan, req.version(), keep_alive, scratch);
+        auto written = co_await send_response(host, transport, plan, req.version(), keep_alive, scratch);
         for (unsigned decisions = 1; written.sent == Sent::nothing; ++decisions) {
             auto unavailable = http::answer_unsent(decisions, cfg);
             plan = unavailable ? std::move(*unavailable) : decide();
             keep_alive = head.keep_alive && !plan.close && !host.stopping;
-            written = co_await write_response(transport, plan, req.version(), keep_alive, scratch);
+            written = co_await send_response(host, transport, plan, req.version(), keep_alive, scratch);
         }
 
         // Live reload's event stream: the head is out, the events follow until the end.

@@ -11,6 +11,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "server/http/policy.hpp"
 
@@ -182,6 +183,19 @@ long long json_number(std::string_view text, std::string_view path) {
     if (v->is_int64()) return v->get_int64();
     if (v->is_uint64()) return static_cast<long long>(v->get_uint64());
     return -1;
+}
+
+long long stats_number(std::uint16_t port, std::string_view path) {
+    return json_number(request(port, "GET", "/__wasmdev/stats.json").body, path);
+}
+
+bool eventually(std::function<bool()> const& holds, std::chrono::milliseconds bound) {
+    auto const until = std::chrono::steady_clock::now() + scaled(bound);
+    for (;;) {
+        if (holds()) return true;
+        if (std::chrono::steady_clock::now() >= until) return false;
+        std::this_thread::sleep_for(10ms);  // the period of the asking, not a synchronisation
+    }
 }
 
 std::string read_file(std::filesystem::path const& p) {

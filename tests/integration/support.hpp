@@ -7,6 +7,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -67,6 +68,15 @@ Response request(std::uint16_t port, std::string_view method, std::string_view t
                  std::vector<std::string> const& extra = {});
 std::string request_line(std::string_view method, std::string_view target, std::vector<std::string> const& extra = {},
                          std::string_view host = "127.0.0.1");
+
+// The number at a dotted path ("connections.open") of /__wasmdev/stats.json, asked on a new
+// connection; -1 when absent.
+long long stats_number(std::uint16_t port, std::string_view path);
+
+// Asks `holds` every 10 ms until it is true or `bound` (scaled like a client's deadline) has
+// passed, and returns the answer that ended the wait: for a state a test can see only by
+// asking (a counter in stats.json), instead of a sleep that stands for it.
+bool eventually(std::function<bool()> const& holds, std::chrono::milliseconds bound);
 
 std::string read_file(std::filesystem::path const& p);
 // The number at a dotted path ("connections.open") of a JSON document such as

@@ -11,6 +11,7 @@
 
 #include "server/compress/codec.hpp"
 #include "tests/integration/support.hpp"
+#include "tests/support/file_clock.hpp"
 
 using namespace wasmdev;
 using namespace wasmdev::test;
@@ -164,8 +165,8 @@ TEST_CASE("validators: a file rewritten in place or by rename yields new bytes a
         CAPTURE(coding);
         auto enc = "Accept-Encoding: " + std::string(coding);
         auto first = request(srv.port(), "GET", "/python.wasm", {enc});
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        dir.write("python.wasm", wasm_like(200000, 7));  // in place
+        REQUIRE(wait_past_file_times(path));             // the rewrite gets new times, as a later save would
+        dir.write("python.wasm", wasm_like(200000, 7));  // in place, same size
         auto second = request(srv.port(), "GET", "/python.wasm", {enc, "If-None-Match: " + first.header("ETag")});
         CHECK(second.status == 200);
         CHECK(second.header("ETag") != first.header("ETag"));
@@ -195,11 +196,13 @@ TEST_CASE("validators: a file rewritten in place with the same size and its old 
         auto enc = "Accept-Encoding: " + std::string(coding);
         auto first = request(srv.port(), "GET", "/python.wasm", {enc});
         REQUIRE(first.status == 200);
-        // The compressed body is cached once complete: ask again until it is served from the cache.
-        for (int i = 0;
-             i < 200 && coding == "gzip" && !request(srv.port(), "GET", "/python.wasm", {enc}).has("Content-Length");
-             ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        // The compressed body is cached once complete: asked again until it is served from the
+        // cache (with a length), within 10 s for a 200 KB body.
+        if (coding == "gzip")
+            REQUIRE(eventually([&] { return request(srv.port(), "GET", "/python.wasm", {enc}).has("Content-Length"); },
+                               10s));
+        // Only ctime can tell the versions apart, so it must move: past the clock's tick.
+        REQUIRE(wait_past_file_times(path));
         auto const next = wasm_like(200000, coding == "gzip" ? 9 : 8);
         dir.write("python.wasm", next);  // in place, same size
         timespec const times[2] = {before.st_atim, before.st_mtim};
@@ -270,7 +273,7 @@ TEST_CASE("sidecars: X.gz and X.br newer than X are served as X with the right h
     dir.write("python.wasm", bytes);
     auto gz = compress::compress_all(compress::Coding::gzip, bytes, 9);
     auto br = compress::compress_all(compress::Coding::br, bytes, 9);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    REQUIRE(wait_past_file_times(dir / "python.wasm"));  // the sidecars are newer than their source
     dir.write("python.wasm.gz", *gz);
     dir.write("python.wasm.br", *br);
     TestServer srv(config_for(dir.path));
@@ -283,7 +286,7 @@ TEST_CASE("sidecars: X.gz and X.br newer than X are served as X with the right h
     CHECK(b.body == *br);
 
     // A sidecar older than its source is stale and ignored.
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    REQUIRE(wait_past_file_times(dir / "python.wasm.br"));  // the last sidecar written
     dir.write("python.wasm", wasm_like(100000, 11));
     auto fresh = request(srv.port(), "GET", "/python.wasm", {"Accept-Encoding: gzip"});
     CHECK(compress::decompress_all(compress::Coding::gzip, fresh.body) == wasm_like(100000, 11));
@@ -305,10 +308,9 @@ TEST_CASE("compression: the body of a deleted file is freed by the server within
     };
     CHECK(held() > 0);
     std::filesystem::remove(dir.path / "app.3f2a.js");
-    auto const deadline = std::chrono::steady_clock::now() + 10s;
-    while (held() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(100ms);
-    CHECK(held() == 0);
-    CHECK(json_number(request(srv.port(), "GET", "/__wasmdev/stats.json").body, "compress_cache.stale_dropped") == 1);
+    // Asked until the sweep has run, within 10 s (it runs every few seconds).
+    CHECK(eventually([&] { return held() == 0; }, 10s));
+    CHECK(stats_number(srv.port(), "compress_cache.stale_dropped") == 1);
 }
 
 // A rebuild that lands while every compression thread is busy (a page loading python.wasm and
@@ -337,14 +339,12 @@ TEST_CASE("compression: a file changed before its compressed body began is answe
     RawClient c(srv.port(), 30s);
     c.send(request_line("GET", "/app.js", {"Accept-Encoding: gzip"}));
     // Decided for v1: its compression is started (keyed by v1) and waits for a thread.
-    auto const started = [&] {
-        auto const n = json_number(request(srv.port(), "GET", "/__wasmdev/stats.json").body,
-                                   "compress_cache.compressions_started");
-        return n < 0 ? 0ul : std::size_t(n);
-    };
-    auto const deadline = std::chrono::steady_clock::now() + 30s;
-    while (started() < pool + 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
-    REQUIRE(started() == pool + 1);
+    // Asked until then, within 30 s (the request is decided as soon as it is read).
+    REQUIRE(eventually(
+        [&] {
+            return stats_number(srv.port(), "compress_cache.compressions_started") == static_cast<long long>(pool) + 1;
+        },
+        30s));
     dir.write("app.js", v2);
 
     auto r = c.read();

@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include <filesystem>
-#include <thread>
 
 #include "tests/integration/support.hpp"
 
@@ -145,7 +144,11 @@ TEST_CASE("serve: small files stay intact when clients stop reading mid-response
     }
     a.send(pipeline_a);
     b.send(pipeline_b);
-    std::this_thread::sleep_for(300ms);  // both sessions now wait on full sockets, mid-response
+    // Both sessions are mid-response, each waiting on its full socket with the rest of a file
+    // that was in the thread's shared buffer: the stats request is served on the same single
+    // thread, so the two responses it counts are suspended in their writes. (The sockets fill
+    // in milliseconds; the bound only keeps a broken server from hanging the test.)
+    REQUIRE(eventually([&] { return stats_number(srv.port(), "responses.being_sent") == 2; }, 10s));
     for (unsigned i = 0; i < per_client; ++i) {
         CAPTURE(i);
         auto ra = a.read();
@@ -325,6 +328,10 @@ TEST_CASE("serve: a client that stops reading blocks nobody else") {
     RawClient stalled(srv.port());
     ::setsockopt(stalled.socket().native_handle(), SOL_SOCKET, SO_RCVBUF, "\0\x10\0\0", 4);
     stalled.send(request_line("GET", "/big.bin"));
+    // The stalled response is under way (the thread is not just busy elsewhere): the stats
+    // request, on the same single thread, sees it suspended in its write. Bound: 10 s; the
+    // write-stall timeout (30 s) does not end it meanwhile.
+    REQUIRE(eventually([&] { return stats_number(srv.port(), "responses.being_sent") == 1; }, 10s));
     for (int i = 0; i < 20; ++i) {
         auto r = request(srv.port(), "GET", "/app.js");
         REQUIRE(r.status == 200);
@@ -342,17 +349,10 @@ TEST_CASE("serve: a client that stops reading is dropped after the write-stall t
     stalled.send(request_line("GET", "/huge.bin"));
     // (The kernel may still be delivering what was queued before the close; what matters is
     // that the server let go: only the stats request itself is open now.) Asked until then,
-    // within the timeout plus the sweeper's period plus generous slack for a loaded machine.
-    auto const let_go = [&] {
-        return json_number(request(srv.port(), "GET", "/__wasmdev/stats.json").body, "connections.open") == 1;
-    };
-    // The answer that saw it counts: asking once more could find the previous stats connection
-    // not yet closed ("open": 2) and fail a server that did let go.
-    auto const started = std::chrono::steady_clock::now();
-    bool released = false;
-    while (!(released = let_go()) && std::chrono::steady_clock::now() - started < 15s)
-        std::this_thread::sleep_for(100ms);
-    CHECK(released);
+    // within 15 s: the 1 s timeout plus the sweeper's period plus generous slack for a loaded
+    // machine. The answer that saw it counts: asking once more could find the previous stats
+    // connection not yet closed ("open": 2) and fail a server that did let go.
+    CHECK(eventually([&] { return stats_number(srv.port(), "connections.open") == 1; }, 15s));
     CHECK(request(srv.port(), "GET", "/app.js").status == 200);
 }
 
@@ -395,7 +395,10 @@ TEST_CASE("serve: clients that hang up in the middle of large bodies cost nothin
             while (::recv(fd, buf, sizeof buf, 0) > 0) {}
         }
     }
-    std::this_thread::sleep_for(300ms);
+    // Every hung-up session has met its EPIPE (or reset) and ended: only the stats request
+    // itself is open. Had that raised SIGPIPE, this process would be dead by now. Bound: 15 s,
+    // the writes fail at once.
+    CHECK(eventually([&] { return stats_number(srv.port(), "connections.open") == 1; }, 15s));
     auto ok = request(srv.port(), "GET", "/app.js");
     CHECK(ok.status == 200);
 }

@@ -74,8 +74,16 @@ TEST_CASE("process: Ctrl-C is forwarded to the child's process group with grandc
     ProcessRunner r;
     wasmdev::test::TempTree dir({}, "proc");
     auto pidfile = dir / "grandchild.pid";
-    std::thread interrupter([] {
-        std::this_thread::sleep_for(500ms);
+    // Ctrl-C once the grandchild exists (its pid is in the file), not after a guess at how long
+    // a shell takes to start: asked every 10 ms for at most 10 s, then sent anyway so the run ends.
+    auto const grandchild_started = [&pidfile] {
+        pid_t p = 0;
+        std::ifstream(pidfile) >> p;
+        return p > 0;
+    };
+    std::thread interrupter([&] {
+        auto const until = std::chrono::steady_clock::now() + 10s;
+        while (!grandchild_started() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(10ms);
         ::kill(::getpid(), SIGINT);
     });
     auto start = std::chrono::steady_clock::now();
@@ -89,13 +97,20 @@ TEST_CASE("process: Ctrl-C is forwarded to the child's process group with grandc
     pid_t grandchild = 0;
     std::ifstream(pidfile) >> grandchild;
     REQUIRE(grandchild > 0);
-    std::this_thread::sleep_for(200ms);
     // Ended (a zombie at most, when no init reaps orphans here): the group got SIGTERM after.
+    // Asked until then, within 5 s (SIGTERM ends a sleep at once).
     std::string stat;
-    std::getline(std::ifstream("/proc/" + std::to_string(grandchild) + "/stat"), stat);
-    auto state = stat.empty() ? 'X' : stat[stat.rfind(')') + 2];
+    auto const ended = [&] {
+        stat.clear();
+        std::getline(std::ifstream("/proc/" + std::to_string(grandchild) + "/stat"), stat);
+        auto const state = stat.empty() ? 'X' : stat[stat.rfind(')') + 2];
+        return state == 'Z' || state == 'X';
+    };
+    auto const until = std::chrono::steady_clock::now() + 5s;
+    bool gone = false;
+    while (!(gone = ended()) && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(10ms);
     CAPTURE(stat);
-    CHECK((state == 'Z' || state == 'X'));
+    CHECK(gone);
 }
 
 TEST_CASE("process: output streams as it arrives and ticks come while the child runs") {
