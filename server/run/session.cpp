@@ -166,9 +166,10 @@ void Session::setup_page(std::string const& s) {
     setup("Target.setAutoAttach", auto_attach_params());
 }
 
-// Paused: emrun's POSTs (answered here) and every URL under a --map prefix. The page's workers
-// get the same patterns, since a dedicated worker's own requests (importScripts, fetch) are
-// paused only on the worker's target.
+// Paused: emrun's POSTs (answered here) and every URL under a --map prefix. Every worker's
+// target gets the same patterns: a dedicated worker's importScripts is paused on the page's
+// target (seen with --trace-devtools), but a shared or service worker's requests are not the
+// page's.
 json::object Session::fetch_params() const {
     json::array patterns{json::object{{"urlPattern", "*stdio.html*"}, {"requestStage", "Request"}}};
     for (auto const& m : o_.maps)
