@@ -21,6 +21,8 @@
 #include "server/run/limits.hpp"
 #include "server/run/page_url.hpp"
 #include "server/run/session.hpp"
+#include "server/run/url_map.hpp"
+#include "server/text/ascii.hpp"
 
 namespace wasmdev::cli {
 
@@ -39,6 +41,22 @@ int run_page(RunOptions const& o) {
         fmt::print(stderr, "wasmdev: error: {}\n", browser.error);
         return 2;
     }
+    // The validator checked each value when parsing; DIR is made canonical once, here, since
+    // the paths below it are resolved against it for every request.
+    std::vector<run::UrlMap> maps;
+    std::string error;
+    for (auto const& value : o.maps) {
+        auto m = run::parse_url_map(value, error);
+        std::error_code dir_ec;
+        auto dir = m ? fs::canonical(m->dir, dir_ec) : fs::path();
+        if (!m || dir_ec || !fs::is_directory(dir, dir_ec)) {
+            fmt::print(stderr, "wasmdev: error: --map: {}: '{}'\n", m ? "DIR is not a directory" : error,
+                       text::escape_controls(value));
+            return 2;
+        }
+        m->dir = dir;
+        maps.push_back(std::move(*m));
+    }
     // serve's policy exactly: its defaults and the same policy flags, on loopback, port 0.
     ServeOptions so;
     so.root = o.root;
@@ -48,7 +66,6 @@ int run_page(RunOptions const& o) {
     so.threads = 2;   // one page and its workers: no need for a thread per CPU
     so.policy = o.policy;
     so.reload = false;
-    std::string error;
     auto cfg = to_config(so, error);
     if (!cfg) {
         fmt::print(stderr, "wasmdev: error: --root: {}\n", error);
@@ -83,6 +100,7 @@ int run_page(RunOptions const& o) {
     s.limits = {o.timeout_s, o.silence_timeout_s};
     s.verbose = o.verbose;
     s.trace = o.trace;
+    s.maps = std::move(maps);
     int code = run::run_session(s);
     server.stop();
     server.wait();
@@ -108,6 +126,17 @@ Command add_run_command(CLI::App& root) {
                   "Print the browser's command, the page's URL, the browser's pid and its profile directory to stderr");
     cmd->add_flag("--trace-devtools", o->trace,
                   "Print every DevTools message from the browser to stderr (to debug run itself)");
+    cmd->add_option("--map", o->maps,
+                    "Answer requests under URL-PREFIX from DIR, in the browser (repeatable; e.g. "
+                    "https://unpkg.com/xterm@4.18.0/=node_modules/xterm/ for a CDN script offline)")
+        ->type_name("URL-PREFIX=DIR")
+        ->check([](std::string const& v) {
+            std::string error;
+            auto m = run::parse_url_map(v, error);
+            std::error_code ec;
+            if (m && !fs::is_directory(m->dir, ec)) error = "DIR " + m->dir.string() + " is not a directory";
+            return error.empty() ? std::string{} : error + ": '" + text::escape_controls(v) + "'";
+        });
     add_policy_options(*cmd, o->policy);
     take_one_value_each(*cmd);  // `--header 'X: y' page.html`: a header and the PAGE
     cmd->footer(

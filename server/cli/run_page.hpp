@@ -21,6 +21,7 @@ struct RunOptions {
     double silence_timeout_s = 0;
     bool verbose = false;
     bool trace = false;
+    std::vector<std::string> maps{};  // --map URL-PREFIX=DIR, checked by the flag's validator
     PolicyOptions policy{};
 };
 

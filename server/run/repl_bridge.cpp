@@ -32,9 +32,13 @@ std::string repl_bridge_script() {
       if (out[stream].length >= 65536) flush(stream);
     };
     // The page's own answer writes the UTF-8 bytes one per Int32 slot after the count in slot 0;
-    // a count of 0 is the end of input (CPython 3.12+'s worker returns null for it).
+    // a count of 0 is the end of input. A worker that reads that as null ends its input there;
+    // 3.11's python.worker.js cannot: it reads on from slot 1, whatever the slots still hold,
+    // and would run the last line again. So the end of input also clears the slots: it then
+    // reads NUL bytes, an empty C string, which CPython's tokenizer takes as the end of input.
     const answer = (bytes) => {
       const buf = new Int32Array(sab);
+      if (!bytes) buf.fill(0, 1);
       const n = bytes ? Math.min(bytes.length, buf.length - 1) : 0;
       for (let i = 0; i < n; i++) buf[1 + i] = bytes[i];
       pendingIn = bytes && bytes.length > n ? bytes.subarray(n) : null;

@@ -23,12 +23,15 @@
 #include "server/browser/chromium.hpp"
 #include "server/browser/console_text.hpp"
 #include "server/browser/devtools_message.hpp"
+#include "server/run/base64.hpp"
 #include "server/run/emrun.hpp"
 #include "server/run/ending.hpp"
+#include "server/run/mapped_file.hpp"
 #include "server/run/output.hpp"
 #include "server/run/page_script.hpp"
 #include "server/run/stdin_lines.hpp"
 #include "server/sys/process.hpp"
+#include "server/text/ascii.hpp"
 #include "server/text/shell.hpp"
 
 namespace wasmdev::run {
@@ -99,6 +102,8 @@ public:
 private:
     void on_message(std::string_view text);
     void on_response(b::Response const& r);
+    json::object fetch_params() const;
+    bool answer_mapped_request(b::RequestPaused const& e, std::string const& session);
     void setup_page(std::string const& session);
     void print(Stream s, std::string_view url, double time_ms, std::string const& text);
     void answer_prompts();
@@ -157,9 +162,51 @@ void Session::setup_page(std::string const& s) {
     setup("Page.addScriptToEvaluateOnNewDocument", {{"source", page_script(o_.args)}});
     setup("Runtime.enable");
     setup("Inspector.enable");
-    json::object pattern{{"urlPattern", "*stdio.html*"}, {"requestStage", "Request"}};
-    setup("Fetch.enable", {{"patterns", json::array{pattern}}});
+    setup("Fetch.enable", fetch_params());
     setup("Target.setAutoAttach", auto_attach_params());
+}
+
+// Paused: emrun's POSTs (answered here) and every URL under a --map prefix. Every worker's
+// target gets the same patterns: a dedicated worker's importScripts is paused on the page's
+// target (seen with --trace-devtools), but a shared or service worker's requests are not the
+// page's.
+json::object Session::fetch_params() const {
+    json::array patterns{json::object{{"urlPattern", "*stdio.html*"}, {"requestStage", "Request"}}};
+    for (auto const& m : o_.maps)
+        patterns.push_back(json::object{{"urlPattern", fetch_pattern(m.prefix)}, {"requestStage", "Request"}});
+    return {{"patterns", std::move(patterns)}};
+}
+
+// A request under a --map prefix is answered from its DIR; false when no map covers it.
+bool Session::answer_mapped_request(b::RequestPaused const& e, std::string const& session) {
+    auto m = map_url(o_.maps, e.url);
+    if (m.match == MapMatch::not_mapped) return false;
+    MappedAnswer a;
+    if (m.match == MapMatch::invalid) {
+        a.status = 404;
+        a.problem = "not a path below the mapped directory";
+    } else {
+        a = answer_mapped(o_.maps[m.url.map].dir, m.url, e.method);
+    }
+    if (a.status != 200) {
+        write_all(STDERR_FILENO, fmt::format("wasmdev: run: --map: {} {}: {}\n", a.status, text::escape_controls(e.url),
+                                             text::escape_controls(a.problem)));
+        a.content_type = "text/plain; charset=utf-8";
+        a.body = a.problem + "\n";
+    }
+    // The page asks for these across origins: a crossorigin script needs CORS, and a
+    // cross-origin isolated page (COEP require-corp) needs CORP for the rest.
+    json::array headers{json::object{{"name", "Content-Type"}, {"value", a.content_type}},
+                        json::object{{"name", "Access-Control-Allow-Origin"}, {"value", "*"}},
+                        json::object{{"name", "Cross-Origin-Resource-Policy"}, {"value", "cross-origin"}},
+                        json::object{{"name", "Cache-Control"}, {"value", "no-store"}}};
+    browser_->send("Fetch.fulfillRequest",
+                   {{"requestId", e.request_id},
+                    {"responseCode", a.status},
+                    {"responseHeaders", std::move(headers)},
+                    {"body", base64_encode(a.body)}},
+                   session);
+    return true;
 }
 
 void Session::on_response(b::Response const& r) {
@@ -206,6 +253,7 @@ void Session::on_message(std::string_view text) {
             } else if constexpr (std::is_same_v<T, b::AttachedToTarget>) {
                 // A worker (or a frame in another process): its console too, then let it start.
                 browser_->send("Runtime.enable", {}, e.session_id);
+                browser_->send("Fetch.enable", fetch_params(), e.session_id);
                 browser_->send("Target.setAutoAttach", auto_attach_params(), e.session_id);
                 browser_->send("Runtime.runIfWaitingForDebugger", {}, e.session_id);
             } else if constexpr (std::is_same_v<T, b::DetachedFromTarget>) {
@@ -219,6 +267,7 @@ void Session::on_message(std::string_view text) {
                     browser_->send("Page.handleJavaScriptDialog", {{"accept", true}}, m.session_id);
                 }
             } else if constexpr (std::is_same_v<T, b::RequestPaused>) {
+                if (answer_mapped_request(e, m.session_id)) return;
                 if (!is_emrun_request(e.method, e.url)) {
                     browser_->send("Fetch.continueRequest", {{"requestId", e.request_id}}, m.session_id);
                     return;

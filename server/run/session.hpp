@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "server/run/limits.hpp"
+#include "server/run/url_map.hpp"
 
 namespace wasmdev::run {
 
@@ -19,8 +20,9 @@ struct SessionOptions {
     std::optional<std::vector<std::string>> args{};
     bool json = false;
     Limits limits{};
-    bool verbose = false;  // the browser's command, pid and profile directory on stderr (tests record them)
-    bool trace = false;    // every DevTools message received, on stderr (--trace-devtools)
+    bool verbose = false;        // the browser's command, pid and profile directory on stderr (tests record them)
+    bool trace = false;          // every DevTools message received, on stderr (--trace-devtools)
+    std::vector<UrlMap> maps{};  // --map, in the order given, each dir canonical
 };
 
 // The run's exit code (ending.hpp). Prints every problem to stderr itself.
