@@ -694,13 +694,13 @@ TEST_CASE("handle: /__wasmdev/stats.json is one JSON object whose counters keep 
     TempSite site;
     auto const cfg = config_for(site.root);
     wasmdev::compress::CompressCache cache(1 << 20, [](std::function<void()>) {});
-    std::atomic<std::size_t> open{3}, streams{2};
+    std::atomic<std::size_t> open{3}, sending{1}, streams{2};
     HandshakeStats tls;
     tls.cap = 4;
     tls.peak = 1;
     for (bool with_tls : {false, true}) {
         CAPTURE(with_tls);
-        Services services{&cache, nullptr, &open, nullptr, &streams, with_tls ? &tls : nullptr};
+        Services services{&cache, nullptr, &open, &sending, nullptr, &streams, with_tls ? &tls : nullptr};
         RequestHead req;
         req.method = "GET";
         req.target = "/__wasmdev/stats.json";
@@ -714,10 +714,12 @@ TEST_CASE("handle: /__wasmdev/stats.json is one JSON object whose counters keep 
         boost::system::error_code ec;
         auto const v = boost::json::parse(body, ec);
         REQUIRE_FALSE(ec);
-        auto const top = with_tls ? std::vector<std::string>{"connections", "tls", "reload", "compress_cache"}
-                                  : std::vector<std::string>{"connections", "reload", "compress_cache"};
+        auto const top = with_tls
+                             ? std::vector<std::string>{"connections", "responses", "tls", "reload", "compress_cache"}
+                             : std::vector<std::string>{"connections", "responses", "reload", "compress_cache"};
         CHECK(keys_of(v) == top);
         CHECK(v.at("connections").at("open") == 3);
+        CHECK(v.at("responses").at("being_sent") == 1);
         CHECK(keys_of(v.at("reload")) == std::vector<std::string>{"event_streams", "pages_injected"});
         CHECK(v.at("reload").at("event_streams") == 2);
         CHECK(keys_of(v.at("compress_cache")) ==
