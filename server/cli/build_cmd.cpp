@@ -34,6 +34,7 @@ struct BuildOptions : b::BuildRunOptions {
     ServeOptions serve{};
     double run_timeout_s = run::default_timeout_s;
     double run_silence_timeout_s = 0;
+    std::vector<std::string> run_maps;
 };
 
 std::string profiles_help(bool all) {
@@ -135,6 +136,7 @@ int run(BuildOptions const& o) {
         r.policy = o.serve.policy;
         r.timeout_s = o.run_timeout_s;
         r.silence_timeout_s = o.run_silence_timeout_s;
+        r.maps = o.run_maps;
         return run_page(r);
     }
     return serve_checkout(o, s.layout, *s.profile, s.page, s.missing_hint, s.pydebug);
@@ -206,6 +208,7 @@ Command add_build_command(CLI::App& root) {
         ->add_option("--silence-timeout", o->run_silence_timeout_s,
                      "End the run after S seconds without output, exit 124")
         ->check(CLI::PositiveNumber);
+    add_map_option(*run_group, o->run_maps);
     cmd->footer(profiles_help(false));
     cmd->footer(std::function<std::string()>(checkout_help));
     return {cmd, [o] { return run(*o); }};

@@ -107,6 +107,20 @@ int run_page(RunOptions const& o) {
     return code;
 }
 
+void add_map_option(CLI::App& cmd, std::vector<std::string>& maps) {
+    cmd.add_option("--map", maps,
+                   "Answer requests under URL-PREFIX from DIR, in the browser (repeatable; e.g. "
+                   "https://unpkg.com/xterm@4.18.0/=node_modules/xterm/ for a CDN script offline)")
+        ->type_name("URL-PREFIX=DIR")
+        ->check([](std::string const& v) {
+            std::string error;
+            auto m = run::parse_url_map(v, error);
+            std::error_code ec;
+            if (m && !fs::is_directory(m->dir, ec)) error = "DIR " + m->dir.string() + " is not a directory";
+            return error.empty() ? std::string{} : error + ": '" + text::escape_controls(v) + "'";
+        });
+}
+
 Command add_run_command(CLI::App& root) {
     auto o = std::make_shared<RunOptions>();
     auto* cmd = root.add_subcommand("run",
@@ -126,17 +140,7 @@ Command add_run_command(CLI::App& root) {
                   "Print the browser's command, the page's URL, the browser's pid and its profile directory to stderr");
     cmd->add_flag("--trace-devtools", o->trace,
                   "Print every DevTools message from the browser to stderr (to debug run itself)");
-    cmd->add_option("--map", o->maps,
-                    "Answer requests under URL-PREFIX from DIR, in the browser (repeatable; e.g. "
-                    "https://unpkg.com/xterm@4.18.0/=node_modules/xterm/ for a CDN script offline)")
-        ->type_name("URL-PREFIX=DIR")
-        ->check([](std::string const& v) {
-            std::string error;
-            auto m = run::parse_url_map(v, error);
-            std::error_code ec;
-            if (m && !fs::is_directory(m->dir, ec)) error = "DIR " + m->dir.string() + " is not a directory";
-            return error.empty() ? std::string{} : error + ": '" + text::escape_controls(v) + "'";
-        });
+    add_map_option(*cmd, o->maps);
     add_policy_options(*cmd, o->policy);
     take_one_value_each(*cmd);  // `--header 'X: y' page.html`: a header and the PAGE
     cmd->footer(

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "server/cli/serve_options.hpp"
 #include "server/run/limits.hpp"
 
@@ -26,5 +28,9 @@ struct RunOptions {
 };
 
 int run_page(RunOptions const& o);
+
+// --map URL-PREFIX=DIR on `cmd` (or an option group of it), into `maps`: one definition for
+// `run` and `build PROFILE run`, so both check and explain it alike.
+void add_map_option(CLI::App& cmd, std::vector<std::string>& maps);
 
 }  // namespace wasmdev::cli

@@ -31,6 +31,25 @@ echo 'from stdin' | timeout 120 "$bin" build emscripten-browser run --srcdir "$s
 grep -qx 'fake python: from stdin' "$tmp/out" || fail "build run: stdout lacks the page's line: $(cat "$tmp/out")"
 echo "ok: build PROFILE run runs python.html headless: its output and exit code"
 
+# --map reaches the run: a page that loads a script from a CDN runs offline with its files.
+mkdir -p "$tmp/cdn"
+echo 'globalThis.fromCdn = "from the mapped dir";' >"$tmp/cdn/lib.js"
+cat >"$page" <<'HTML'
+<!doctype html>
+<script src="https://cdn.wasmdev.invalid/pkg@1/lib.js"></script>
+<script>
+  console.log("fake python: " + globalThis.fromCdn);
+  wasmdevRun.exit(0);
+</script>
+HTML
+timeout 120 "$bin" build emscripten-browser run --srcdir "$src" --timeout 60 --map "https://cdn.wasmdev.invalid/pkg@1/=$tmp/cdn" \
+  </dev/null >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc = 0 ] || fail "build run --map: exit $rc, want 0; stdout: $(cat "$tmp/out"); stderr: $(cat "$tmp/err")"
+grep -qx 'fake python: from the mapped dir' "$tmp/out" || fail "build run --map: the mapped script did not run: $(cat "$tmp/out")"
+"$bin" build emscripten-browser run --srcdir "$src" --map 'ftp://x/=.' >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc = 2 ] && grep -q -- '--map' "$tmp/err" || fail "build run --map with a bad value: exit $rc, want 2 naming --map: $(cat "$tmp/err")"
+echo "ok: build PROFILE run takes --map as run does"
+
 # A failing step: its exit code, and no browser.
 FAKE_FAIL=make:emscripten-browser timeout 120 "$bin" build emscripten-browser compile run --srcdir "$src" --timeout 60 >"$tmp/out" 2>"$tmp/err"; rc=$?
 [ $rc = 1 ] || fail "build run after a failing make: exit $rc, want 1; stderr: $(cat "$tmp/err")"
