@@ -39,6 +39,19 @@ void print_tls_lines(http::Config const& cfg, std::uint16_t port) {
         names, t.ca_file.native());
 }
 
+// The address another device would type: the bind address, or for a wildcard bind this
+// machine's own name (0.0.0.0 reaches nothing from elsewhere).
+std::string address_for_others(http::Config const& cfg) {
+    std::string a = cfg.server.bind;
+    if (a == "0.0.0.0" || a == "::") {
+        auto const named = std::find_if(cfg.machine_names.begin(), cfg.machine_names.end(), [](auto const& n) {
+            return n != "localhost" && !http::is_loopback_address(n);
+        });
+        a = named != cfg.machine_names.end() ? *named : "THIS-MACHINE";
+    }
+    return a.find(':') != std::string::npos ? "[" + a + "]" : a;
+}
+
 }  // namespace
 
 void announce_server(http::Config const& cfg, std::string const& url, std::uint16_t port) {
@@ -64,7 +77,7 @@ void announce_server(http::Config const& cfg, std::string const& url, std::uint1
         spdlog::warn(
             "other devices reach http://{}:{}/ without a secure context, so SharedArrayBuffer and "
             "wasm threads will not work there (only http://localhost is secure); serve with --tls",
-            cfg.server.bind, cfg.server.port);
+            address_for_others(cfg), port);
 }
 
 }  // namespace wasmdev::cli

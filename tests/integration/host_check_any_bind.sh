@@ -41,6 +41,12 @@ expect() {
 start --bind 0.0.0.0
 wait_for_match "answering to Host localhost, IP addresses, $me" 60 "$tmp/out.log" >/dev/null \
   || fail "0.0.0.0: the startup lines do not name what it answers to: $(cat "$tmp/out.log")"
+# The warning about plain HTTP off loopback names the port the server got (--port 0), and an
+# address other devices can use (not 0.0.0.0).
+grep -qE "other devices reach http://[^ /]+:$port/ without a secure context" "$tmp/out.log" \
+  || fail "0.0.0.0: the plain-HTTP warning does not name port $port: $(grep 'other devices' "$tmp/out.log")"
+grep -q "other devices reach http://0\.0\.0\.0:" "$tmp/out.log" \
+  && fail "0.0.0.0: the plain-HTTP warning names 0.0.0.0, which no other device can reach: $(grep 'other devices' "$tmp/out.log")"
 expect "0.0.0.0" 403 evil.example
 expect "0.0.0.0" 403 "evil.example:$port"
 expect "0.0.0.0" 403 "$me.evil.example"
