@@ -2,7 +2,8 @@
 #include "server/run/output.hpp"
 
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
+
+#include "server/json/write.hpp"
 
 namespace wasmdev::run {
 
@@ -18,12 +19,8 @@ std::string json_line(Stream s, std::string_view url, double time_ms, std::strin
     o["stream"] = stream_name(s);
     o["url"] = url;
     o["time"] = time_ms;
-    // Invalid UTF-8 cannot come from the browser (its JSON is UTF-8), but the serializer would
-    // pass it through as it is anyway; the line stays one line because \n is escaped.
     o["text"] = text;
-    auto line = boost::json::serialize(o);
-    line += '\n';
-    return line;
+    return json::write_document(o);  // one line: \n inside a string is escaped
 }
 
 }  // namespace wasmdev::run
