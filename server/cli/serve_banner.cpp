@@ -12,6 +12,9 @@
 namespace wasmdev::cli {
 namespace {
 
+// A host as it stands in a URL: an IPv6 literal in brackets.
+std::string url_host(std::string const& host) { return host.find(':') != std::string::npos ? "[" + host + "]" : host; }
+
 // What a user needs to reach the HTTPS server from a phone or another machine (docs/design.md#https).
 void print_tls_lines(http::Config const& cfg, std::uint16_t port) {
     auto const& t = cfg.tls;
@@ -20,8 +23,7 @@ void print_tls_lines(http::Config const& cfg, std::uint16_t port) {
     if (cfg.server.bind == "0.0.0.0" || cfg.server.bind == "::") {
         for (auto const& n : t.names) {
             if (n == "localhost" || http::is_loopback_address(n)) continue;
-            fmt::print("  from other devices: https://{}:{}/\n", n.find(':') != std::string::npos ? "[" + n + "]" : n,
-                       port);
+            fmt::print("  from other devices: https://{}:{}/\n", url_host(n), port);
         }
     }
     if (t.ca_file.empty()) {
@@ -49,7 +51,7 @@ std::string address_for_others(http::Config const& cfg) {
         });
         a = named != cfg.machine_names.end() ? *named : "THIS-MACHINE";
     }
-    return a.find(':') != std::string::npos ? "[" + a + "]" : a;
+    return url_host(a);
 }
 
 }  // namespace
