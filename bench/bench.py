@@ -130,9 +130,11 @@ class Server:
         self.url = f"http://127.0.0.1:{port}/"
         self.proc = None
         self.logpath = None
+        self.anon_max_kib = 0
 
     def start(self):
         """Start pinned to the server core; return ms from launch to the first 200."""
+        self.anon_max_kib = 0
         fd, self.logpath = tempfile.mkstemp(prefix=f"wasmdev-bench-{self.name}-", suffix=".log")
         t0 = time.perf_counter()
         self.proc = subprocess.Popen(["taskset", "-c", SERVER_CORE] + self.argv, stdout=fd, stderr=fd,
@@ -177,6 +179,16 @@ class Server:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
         return None
+
+    def sample_anon(self):
+        """Private memory (RssAnon: heap, stacks, bodies, written library data) now; the most seen
+        is kept. There is no high-water mark for it, so it is read after every run."""
+        try:
+            for line in open(f"/proc/{self.pids()[0]}/status"):
+                if line.startswith("RssAnon:"):
+                    self.anon_max_kib = max(self.anon_max_kib, int(line.split()[1]))
+        except OSError:
+            pass
 
     def peak_rss_mib(self):
         worker, master = self.pids()
@@ -487,6 +499,7 @@ def main():
                 w = wrk(url, conns, a.duration, **kw)
                 cpu, m = s.cpu_seconds() - cpu0, machine_busy_seconds() - m0
                 s.alive()
+                s.sample_anon()
                 foreign = max(0.0, (m - cpu - w["client_cpu"]) / w["secs"])
                 if foreign <= FOREIGN_MAX:
                     break
@@ -559,12 +572,14 @@ def main():
                 for i in range(COLD_SAMPLES):
                     v, why = cold_gzip(s.port, root, name)
                     s.alive()
+                    s.sample_anon()
                     if v is None:
                         na[name]["cold_first_ms"] = na[name]["cold_total_ms"] = why
                         break
                     add(name, "cold_first_ms", v[0]); add(name, "cold_total_ms", v[1])
                 worker, master = s.peak_rss_mib()
                 add(name, "peak_rss_mib", worker)
+                add(name, "peak_anon_mib", s.anon_max_kib / 1024)
                 if name == "wasmdev":
                     # The RSS target allows nginx's RSS plus the compressed bodies wasmdev holds;
                     # the peak, as RSS is a peak too (bodies of deleted files are freed within 2 s).
@@ -615,6 +630,7 @@ def main():
         ("cold never-seen 20 MB wasm, gzip: full download (ms)", "cold_total_ms", False),
         ("start to first answered request (ms)", "start_ms", False),
         ("peak RSS, VmHWM (MiB; nginx: the worker)", "peak_rss_mib", False),
+        ("private memory at most, RssAnon after each run (MiB; nginx: the worker)", "peak_anon_mib", False),
         ("compressed bodies held at most (MiB; wasmdev's stats.json bytes_held_peak)", "bodies_held_mib", False),
     ]
     names = ["wasmdev", "nginx"]

@@ -10,8 +10,12 @@
 
 #include "server/cli/commands.hpp"
 #include "server/cli/git_commit.hpp"
+#include "server/sys/memory.hpp"
 
 int main(int argc, char** argv) {
+    // Before any thread starts: a big buffer (a module read whole, a body) goes back to the OS
+    // when freed instead of staying in the heap for the rest of the session.
+    wasmdev::sys::return_big_blocks_when_freed();
     CLI::App app{"wasmdev: a fast, secure HTTP dev server for WebAssembly builds", "wasmdev"};
     // The commit as well as the release: a bug report then names the exact source.
     app.set_version_flag("--version", fmt::format("wasmdev {} (git {})", WASMDEV_VERSION, wasmdev::cli::git_commit()));

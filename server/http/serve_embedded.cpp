@@ -36,6 +36,8 @@ std::string stats_json(Services const& services) {
                     {"handshake_cap", h->cap}};
     o["reload"] = {{"event_streams", services.open_event_streams ? services.open_event_streams->load() : 0},
                    {"pages_injected", st.bodies_stored}};
+    if (auto const* m = services.memory)
+        o["memory"] = {{"give_backs", m->give_backs.load()}, {"free_held_bytes", m->free_held_bytes.load()}};
     o["compress_cache"] = {{"compressions_started", st.compressions_started},
                            {"compressions_completed", st.compressions_completed},
                            {"compressions_failed", st.compressions_failed},

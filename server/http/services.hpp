@@ -4,6 +4,7 @@
 #pragma once
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -37,6 +38,13 @@ struct HandshakeStats {
     std::atomic<std::size_t> waiting{0};      // a whole ClientHello came, waiting for a slot
 };
 
+// The allocator's free memory and how often it was given back, for /__wasmdev/stats.json (kept
+// by net/give_back.cpp; docs/design.md#memory).
+struct MemoryStats {
+    std::atomic<std::uint64_t> give_backs{0};       // times memory was given back to the OS
+    std::atomic<std::uint64_t> free_held_bytes{0};  // what the allocator held free at the last look
+};
+
 // Long-lived helpers the handler may use; all optional (tests can pass none).
 struct Services {
     compress::CompressCache* cache = nullptr;
@@ -46,6 +54,7 @@ struct Services {
     ModuleWatch const* modules = nullptr;
     std::atomic<std::size_t> const* open_event_streams = nullptr;  // live reload's open streams
     HandshakeStats const* tls_handshakes = nullptr;                // nullptr: no --tls
+    MemoryStats const* memory = nullptr;                           // nullptr: not counted
 };
 
 }  // namespace wasmdev::http

@@ -29,6 +29,7 @@
 #include "server/fs/resolve.hpp"
 #include "server/http/reload_token.hpp"
 #include "server/net/access_log.hpp"
+#include "server/net/give_back.hpp"
 #include "server/net/handshake_slots.hpp"
 #include "server/net/session.hpp"
 #include "server/net/tls_context.hpp"
@@ -123,6 +124,7 @@ struct Server::Impl {
     compress::Scheduler compress_pool{sys::usable_cpus()};  // big lane; small files get a lane of their own
     std::unique_ptr<compress::CompressCache> cache;
     std::unique_ptr<fs::OpenFileCache> open_files;
+    GiveBack give_back;                       // its jobs run on compress_pool, joined in ~Impl
     Hooks hooks;                              // the module diagnosis and the reload feed
     std::unique_ptr<asio::ssl::context> tls;  // --tls: every session shares it (and its session cache)
 
@@ -200,7 +202,7 @@ struct Server::Impl {
 
     // Timeouts (docs/design.md#limits): sessions keep deadlines, this enforces them every 250 ms. Every
     // 2 s it also frees the compressed bodies of files that were deleted or changed, and
-    // closes cached descriptors of deleted files.
+    // closes cached descriptors of deleted files, and has memory a burst freed given back.
     asio::awaitable<void> sweep_deadlines() {
         asio::steady_timer t(ioc);
         for (unsigned tick = 1; !host.stopping; ++tick) {
@@ -210,6 +212,7 @@ struct Server::Impl {
             if (tick % 8 == 0) {
                 if (cache) cache->drop_stale();
                 if (open_files) open_files->drop_unlinked();
+                if (auto job = give_back.job()) compress_pool.post_small(std::move(job));
             }
         }
     }
@@ -248,6 +251,7 @@ Server::Server(http::Config cfg, Hooks hooks) : impl_(std::make_unique<Impl>()) 
     impl_->host.services.open_files = impl_->open_files.get();
     impl_->host.services.open_connections = &impl_->host.active;
     impl_->host.services.responses_being_sent = &impl_->host.responses_being_sent;
+    impl_->host.services.memory = &impl_->give_back.stats();
     impl_->hooks = std::move(hooks);
     impl_->host.services.modules = &impl_->hooks.module_watch;
     impl_->start_reload();

@@ -22,6 +22,7 @@ calls=(
   'getrandom' 'getentropy'                                     # random bytes
   'xdg-open'                                                   # opening a browser
   'st_[amc]tim' 'st_[amc]timespec' 'st_birthtim[a-z]*'         # file times
+  'mallopt' 'malloc_trim' 'mallinfo2?' '__GLIBC__' '#include <malloc\.h>'  # the allocator
   '__linux__' '__gnu_linux__' '__APPLE__' '__MACH__' '__FreeBSD__' '__NetBSD__' '__OpenBSD__' '__DragonFly__'
   '#include <linux/' '#include <sys/(inotify|eventfd|sendfile|random|prctl|event|syscall|signalfd|epoll)\.h>'
 )
