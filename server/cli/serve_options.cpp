@@ -53,9 +53,10 @@ std::string local_ca_name() {
 }
 
 // --tls/--cert/--key into out: the user's pair, checked; or wasmdev's own certificate for
-// the names the server answers to (bind among them), created or re-issued as needed. Empty,
-// or the one-line error.
-std::string configure_tls(ServeOptions const& o, std::string const& bind, http::TlsSettings& out) {
+// the names the server answers to (bind and host_names among them), created or re-issued as
+// needed. Empty, or the one-line error.
+std::string configure_tls(ServeOptions const& o, std::string const& bind, std::vector<std::string> const& host_names,
+                          http::TlsSettings& out) {
     if (o.cert_file.empty() != o.key_file.empty())
         return "--cert and --key go together: pass both (mkcert writes NAME.pem and NAME-key.pem)";
     if (!o.cert_file.empty()) {
@@ -70,8 +71,8 @@ std::string configure_tls(ServeOptions const& o, std::string const& bind, http::
     if (dir.empty())
         return "--tls: no cache directory for the local CA (set HOME or XDG_CACHE_HOME), or pass --cert and --key";
     std::string error;
-    auto made = tls::ensure_local_certificates(dir, tls::leaf_names(bind, tls::local_addresses()), std::time(nullptr),
-                                               local_ca_name(), error);
+    auto made = tls::ensure_local_certificates(dir, tls::leaf_names(bind, tls::local_addresses(), host_names),
+                                               std::time(nullptr), local_ca_name(), error);
     if (!made) return "--tls: " + error;
     if (made->ca_created) fmt::print("wasmdev: created a local certificate authority: {}\n", made->ca_cert.string());
     out = {true, made->cert, made->key, made->ca_cert, made->names};
@@ -195,7 +196,11 @@ std::optional<http::Config> to_config(ServeOptions const& o, std::string& error)
     cfg.server.cache_bytes = std::size_t(o.cache_mb) * 1024 * 1024;
     cfg.reload.enabled = o.reload.value_or(false);
     cfg.reload.quiet_ms = o.reload_quiet_ms;
-    if (error = configure_tls(o, cfg.server.bind, cfg.tls); !error.empty()) return std::nullopt;
+    // The certificate names what the Host check answers to: the machine's names, --allow-host's.
+    auto host_names = cfg.machine_names;
+    for (auto const& h : cfg.allow_hosts)
+        if (h != "*") host_names.push_back(http::host_without_port(h));
+    if (error = configure_tls(o, cfg.server.bind, host_names, cfg.tls); !error.empty()) return std::nullopt;
     return cfg;
 }
 

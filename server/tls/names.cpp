@@ -20,7 +20,27 @@ std::string canonical_address(std::string_view text) {
 
 }  // namespace
 
-std::vector<std::string> leaf_names(std::string_view bind, std::vector<std::string> const& machine_addresses) {
+bool is_dns_name(std::string_view name) {
+    if (name.empty() || name.size() > 253 || !canonical_address(name).empty()) return false;
+    std::size_t label = 0;
+    char prev = '.';
+    for (char c : name) {
+        if (c == '.') {
+            if (label == 0 || prev == '-') return false;
+            label = 0;
+        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-') {
+            if (c == '-' && label == 0) return false;
+            if (++label > 63) return false;
+        } else {
+            return false;
+        }
+        prev = c;
+    }
+    return label > 0 && prev != '-';
+}
+
+std::vector<std::string> leaf_names(std::string_view bind, std::vector<std::string> const& machine_addresses,
+                                    std::vector<std::string> const& host_names) {
     std::vector<std::string> names{"localhost", "127.0.0.1", "::1"};
     auto const b = canonical_address(bind);
     if (b == "0.0.0.0" || b == "::") {
@@ -28,6 +48,12 @@ std::vector<std::string> leaf_names(std::string_view bind, std::vector<std::stri
             if (auto c = canonical_address(a); !c.empty()) names.push_back(std::move(c));
     } else if (!b.empty()) {
         names.push_back(b);
+    }
+    for (auto const& h : host_names) {
+        if (auto c = canonical_address(h); !c.empty())
+            names.push_back(std::move(c));
+        else if (is_dns_name(h))
+            names.push_back(h);
     }
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());

@@ -95,5 +95,16 @@ grep -qF -- "start wasmdev with --allow-host evil.example" "$tmp/body" || fail "
 curl -sS --max-time 20 -o /dev/null -D "$tmp/head" -H "Host: $me:$port" "http://127.0.0.1:$port/file.txt"
 grep -q '^HTTP/1.1 307' "$tmp/head" || fail "plain HTTP on the TLS port, Host $me: $(head -1 "$tmp/head")"
 grep -qiF "location: https://$me:$port/file.txt" "$tmp/head" || fail "the redirect for $me: $(cat "$tmp/head")"
+# Where the redirect leads verifies: the generated certificate names this machine too.
+ca=$tmp/cache/wasmdev/tls/ca.pem
+code=$(curl -sS --max-time 20 -o /dev/null -w '%{http_code}' --cacert "$ca" --resolve "$me:$port:127.0.0.1" \
+  "https://$me:$port/file.txt" 2>"$tmp/curl.err")
+[ "$code" = 200 ] || fail "https://$me:$port/ does not verify against wasmdev's CA: $code $(cat "$tmp/curl.err")"
 stop
-echo "OK: the Host check holds on 0.0.0.0 (own name${my_ip:+, $my_ip} and IP literals answered), --allow-host, '*', the TLS port"
+# An --allow-host name is in the certificate as well (a loopback bind, e.g. behind /etc/hosts).
+start --tls --allow-host dev.wasmdev.test
+code=$(curl -sS --max-time 20 -o /dev/null -w '%{http_code}' --cacert "$ca" \
+  --resolve "dev.wasmdev.test:$port:127.0.0.1" "https://dev.wasmdev.test:$port/file.txt" 2>"$tmp/curl.err")
+[ "$code" = 200 ] || fail "--allow-host dev.wasmdev.test over TLS does not verify: $code $(cat "$tmp/curl.err")"
+stop
+echo "OK: the Host check holds on 0.0.0.0 (own name${my_ip:+, $my_ip} and IP literals answered), --allow-host, '*', the TLS port; the certificate names them"

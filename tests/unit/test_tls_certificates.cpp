@@ -82,6 +82,31 @@ TEST_CASE(
     }
 }
 
+TEST_CASE("leaf_names: the host names the server answers to, plain DNS names only, addresses canonical") {
+    std::vector<std::string> const hosts{
+        "mylaptop",        "mylaptop.local", "dev.example.test", "[::1]", "10.0.0.7", "a,IP:1.2.3.4",
+        "bad name",        "-x.test",        "x-.test",          "a..b",  "",         "under_score.test",
+        "dev.example.test"};
+    CHECK(leaf_names("0.0.0.0", {"192.168.1.20"}, hosts) ==
+          std::vector<std::string>{"10.0.0.7", "127.0.0.1", "192.168.1.20", "::1", "dev.example.test", "localhost",
+                                   "mylaptop", "mylaptop.local"});
+}
+
+TEST_CASE("is_dns_name: LDH labels of 1-63 characters, at most 253 in all, never an address") {
+    CHECK(is_dns_name("localhost"));
+    CHECK(is_dns_name("my-laptop.local"));
+    CHECK(is_dns_name("A1.example"));
+    CHECK(is_dns_name(std::string(63, 'a') + ".test"));
+    CHECK_FALSE(is_dns_name(std::string(64, 'a') + ".test"));
+    CHECK_FALSE(is_dns_name(std::string(250, 'a').replace(60, 1, ".").replace(120, 1, ".").replace(180, 1, ".") +
+                            ".test"));  // 255 characters
+    for (auto bad : {"", ".", "a.", ".a", "a..b", "-a", "a-", "a-.b", "a b", "a,b", "a:b", "*.example", "a_b",
+                     "127.0.0.1", "::1", "caf\xc3\xa9.test"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(is_dns_name(bad));
+    }
+}
+
 TEST_CASE("certificate_dir: XDG_CACHE_HOME when absolute, else ~/.cache, else nothing") {
     CHECK(certificate_dir("/x/cache", "/home/u") == fs::path("/x/cache/wasmdev/tls"));
     CHECK(certificate_dir("relative", "/home/u") == fs::path("/home/u/.cache/wasmdev/tls"));
