@@ -19,6 +19,7 @@
 #include <optional>
 #include <thread>
 
+#include "server/sys/interrupt.hpp"
 #include "server/sys/process.hpp"
 
 namespace wasmdev::cpython {
@@ -36,29 +37,14 @@ extern "C" void forward_signal(int sig) {
     if (pg > 0) sys::signal_group(pg, sig);  // kill() alone: async-signal-safe
 }
 
-// Installs the forwarding handlers for the lifetime of one run and restores the previous
-// ones (the server installs its own for `repl`).
+// The forwarding handlers for the lifetime of one run, the previous ones restored after it
+// (the server installs its own for `repl`).
 class SignalScope {
 public:
-    SignalScope() {
-        struct sigaction sa {};
-        sa.sa_handler = forward_signal;
-        sigemptyset(&sa.sa_mask);
-        sa.sa_flags = 0;  // no SA_RESTART: poll() returns EINTR and the loop notices
-        ::sigaction(SIGINT, &sa, &old_int_);
-        ::sigaction(SIGTERM, &sa, &old_term_);
-        g_signal = 0;
-    }
-    ~SignalScope() {
-        ::sigaction(SIGINT, &old_int_, nullptr);
-        ::sigaction(SIGTERM, &old_term_, nullptr);
-    }
-    SignalScope(SignalScope const&) = delete;
-    SignalScope& operator=(SignalScope const&) = delete;
+    SignalScope() { g_signal = 0; }
 
 private:
-    struct sigaction old_int_ {};
-    struct sigaction old_term_ {};
+    sys::InterruptHandlers handlers_{forward_signal};
 };
 
 struct SpawnParts {

@@ -30,6 +30,7 @@
 #include "server/run/output.hpp"
 #include "server/run/page_script.hpp"
 #include "server/run/stdin_lines.hpp"
+#include "server/sys/interrupt.hpp"
 #include "server/sys/process.hpp"
 #include "server/text/ascii.hpp"
 #include "server/text/shell.hpp"
@@ -56,15 +57,10 @@ public:
     SignalPipe() {
         if (sys::open_pipe(fds_, true) != 0) fds_[0] = fds_[1] = -1;
         g_signal_pipe = fds_[1];
-        struct sigaction sa {};
-        sa.sa_handler = on_signal;
-        sigemptyset(&sa.sa_mask);
-        ::sigaction(SIGINT, &sa, &old_int_);
-        ::sigaction(SIGTERM, &sa, &old_term_);
+        handlers_.emplace(on_signal);
     }
     ~SignalPipe() {
-        ::sigaction(SIGINT, &old_int_, nullptr);
-        ::sigaction(SIGTERM, &old_term_, nullptr);
+        handlers_.reset();
         g_signal_pipe = -1;
         for (int fd : fds_)
             if (fd >= 0) ::close(fd);
@@ -75,8 +71,7 @@ public:
 
 private:
     int fds_[2] = {-1, -1};
-    struct sigaction old_int_ {};
-    struct sigaction old_term_ {};
+    std::optional<sys::InterruptHandlers> handlers_;  // installed once the pipe exists
 };
 
 void write_all(int fd, std::string_view s) {
