@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "server/browser/chromium.hpp"
 #include "server/check/assess.hpp"
@@ -14,6 +16,7 @@
 #include "server/check/render.hpp"
 #include "server/check/url.hpp"
 #include "server/cli/commands.hpp"
+#include "server/deploy/formats.hpp"
 
 namespace wasmdev::cli {
 namespace {
@@ -88,9 +91,11 @@ Command add_check_command(CLI::App& root) {
                   "Also load the page in headless Chromium: its crossOriginIsolated and what it blocked");
     cmd->add_option("--browser-binary", o->browser_binary,
                     "The Chromium for --browser (default: $WASMDEV_BROWSER, then /usr/bin/chromium)");
+    // The choices are deploy's table: a fix names a format `wasmdev deploy` writes.
+    std::vector<std::string> formats;
+    for (auto const& f : deploy::formats()) formats.emplace_back(f.name);
     cmd->add_option("--format", o->format, "The deploy format to name in fixes (default: guessed from the host)")
-        ->check(
-            CLI::IsMember({"netlify", "cloudflare", "vercel", "firebase", "github-pages", "apache", "nginx", "caddy"}));
+        ->check(CLI::IsMember(formats));
     cmd->add_flag("--no-isolation", o->no_isolation,
                   "The page needs no SharedArrayBuffer: missing cross-origin isolation is a note, not an error");
     cmd->add_option("--max-resources", o->max_resources, "Fetch at most N URLs, the page included (default 200)")

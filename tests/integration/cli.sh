@@ -35,10 +35,20 @@ timeout 20 "$bin" serve --help | grep -q -- '--allow-host' || fail "serve --help
 # Bad usage: exit 2 and exactly one line naming the flag or value.
 for args in "serve --bogus" "serve --port 70000" "serve --coep maybe" "serve --header NoColon" \
             "serve --header Content-Length:1" "serve --allow-host a/b" \
-            "serve /definitely/not/here" "serve --bind not-an-ip"; do
+            "serve /definitely/not/here" "serve --bind not-an-ip" \
+            "check --format bogus http://127.0.0.1:9/"; do
   set +e; out=$(timeout 20 "$bin" $args 2>&1 >/dev/null); rc=$?; set -e
   [ $rc = 2 ] || fail "'$args' exited $rc, want 2 ($out)"
   [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || fail "'$args' printed more than one line: $out"
+  set +e
+done
+# check --format takes every format deploy writes (one table): not a usage error. Port 9 refuses
+# at once, so the check itself fails fast, with its own exit code.
+formats=$(timeout 20 "$bin" deploy --help | sed -n 's/.*--format TEXT:{\([a-z,-]*\)}.*/\1/p' | head -1 | tr ',' ' ')
+[ -n "$formats" ] || fail "deploy --help names no --format choices: $(timeout 20 "$bin" deploy --help)"
+for f in $formats; do
+  set +e; out=$(timeout 60 "$bin" check --format "$f" --max-resources 1 --timeout 5 http://127.0.0.1:9/ 2>&1); rc=$?; set -e
+  [ $rc != 2 ] || fail "check --format $f is refused as usage although deploy writes it: $out"
   set +e
 done
 # --header values with control characters (CR, LF, NUL is unpassable in argv, other C0, DEL):

@@ -133,11 +133,15 @@ Entry::State read_on(Entry const& e, std::string& out) {
     return state;
 }
 
-// Reads an entry to its end by polling, as the session does.
+// Reads an entry to its end by looking at it at arbitrary moments while it grows (view() must
+// hold for any of them): a bounded poll of the entry itself. A job that never finishes fails
+// the test after two minutes instead of hanging it.
 std::string drain(Entry const& e) {
     std::string out;
+    auto const deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
     for (;;) {
         if (read_on(e, out) != Entry::State::filling) break;
+        REQUIRE(std::chrono::steady_clock::now() < deadline);
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     return out;
@@ -161,7 +165,7 @@ std::string drain_notified(Entry& e) {
             cv.notify_one();
         });
         std::unique_lock l(m);
-        REQUIRE(cv.wait_for(l, std::chrono::seconds(10), [&] { return woken; }));
+        REQUIRE(cv.wait_for(l, std::chrono::minutes(2), [&] { return woken; }));  // a bound, not a pace
     }
 }
 
