@@ -69,11 +69,6 @@ Task<bool> TcpTransport::write_file(int fd, std::uint64_t offset, std::uint64_t 
 
 void TcpTransport::cork(bool on) { sys::set_cork(socket().native_handle(), on); }
 
-char* TlsTransport::chunk() {
-    if (!chunk_) chunk_.reset(new char[chunk_bytes]);
-    return chunk_.get();
-}
-
 // Encrypts and sends n bytes. False when the client vanished, the sweeper closed the socket
 // (a stall), or TLS failed.
 Task<bool> TlsTransport::send(void const* data, std::size_t n) {
@@ -82,9 +77,20 @@ Task<bool> TlsTransport::send(void const* data, std::size_t n) {
 }
 
 Task<bool> TlsTransport::write_all(std::span<iovec> iov) {
-    char* const buf = chunk();
+    std::size_t small = 0;  // what is gathered: the parts under chunk_bytes
+    for (auto const& part : iov)
+        if (part.iov_len < chunk_bytes) small += part.iov_len;
+    std::size_t const room = std::min(small, chunk_bytes);
+    auto const owned = room > 0 ? std::make_unique_for_overwrite<char[]>(room) : nullptr;
+    char* const buf = owned.get();
     std::size_t first = 0;
     while (first < iov.size()) {
+        // An empty part (a HEAD's body) may have no pointer at all: memcpy from null is
+        // undefined even for 0 bytes.
+        if (iov[first].iov_len == 0) {
+            ++first;
+            continue;
+        }
         // A large part (a compressed body held in memory) is encrypted where it lies: no copy.
         if (iov[first].iov_len >= chunk_bytes) {
             if (!co_await send(iov[first].iov_base, iov[first].iov_len)) co_return false;
@@ -93,14 +99,12 @@ Task<bool> TlsTransport::write_all(std::span<iovec> iov) {
             continue;
         }
         std::size_t n = 0;
-        for (; first < iov.size() && n < chunk_bytes && (n == 0 || iov[first].iov_len < chunk_bytes);) {
-            // An empty part (a HEAD's body) may have no pointer at all: memcpy from null is
-            // undefined even for 0 bytes.
+        for (; first < iov.size() && n < room && (n == 0 || iov[first].iov_len < chunk_bytes);) {
             if (iov[first].iov_len == 0) {
                 ++first;
                 continue;
             }
-            auto const take = std::min(iov[first].iov_len, chunk_bytes - n);
+            auto const take = std::min(iov[first].iov_len, room - n);
             std::memcpy(buf + n, iov[first].iov_base, take);
             n += take;
             iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + take;
@@ -113,7 +117,10 @@ Task<bool> TlsTransport::write_all(std::span<iovec> iov) {
 }
 
 Task<bool> TlsTransport::write_file(int fd, std::uint64_t offset, std::uint64_t length, std::uint64_t& written) {
-    char* const buf = chunk();
+    if (length == 0) co_return true;
+    auto const owned =
+        std::make_unique_for_overwrite<char[]>(std::size_t(std::min<std::uint64_t>(length, chunk_bytes)));
+    char* const buf = owned.get();
     while (length > 0) {
         auto const n = ::pread(fd, buf, std::min<std::uint64_t>(length, chunk_bytes), off_t(offset));
         if (n < 0 && errno == EINTR) continue;

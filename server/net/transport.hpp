@@ -63,7 +63,9 @@ private:
 // TLS: OpenSSL encrypts from user memory, so there is no sendfile and no cork. Small writes
 // are gathered into one buffer of up to 64 KiB (a small response's head and body in one TLS
 // record and one send); a file is pread into it; a part of 64 KiB or more is encrypted from
-// where it lies. write_now sends nothing (0): every write goes through write_all, under the
+// where it lies. The buffer, sized to what one call writes, lives only while that call does:
+// an idle keep-alive connection holds none, as it holds none of OpenSSL's
+// (SSL_MODE_RELEASE_BUFFERS). write_now sends nothing (0): every write goes through write_all, under the
 // same write-stall deadline as TCP. The connection (tls_connection.hpp) writes each record
 // straight to the socket.
 class TlsTransport final : public Transport {
@@ -81,12 +83,10 @@ public:
 private:
     static constexpr std::size_t chunk_bytes = 64 * 1024;
     Task<bool> send(void const* data, std::size_t n);
-    char* chunk();
 
     TlsConnection& tls_;
     SessionControl& control_;
     std::chrono::seconds stall_;
-    std::unique_ptr<char[]> chunk_{};  // allocated at the first write, kept for the connection
 };
 
 }  // namespace wasmdev::net
