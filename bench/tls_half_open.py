@@ -74,10 +74,17 @@ def main():
         while time.monotonic() < deadline and stats(url)["connections"]["open"] > 1:
             time.sleep(0.2)
         after = status_kib(srv.pid, "VmRSS")
+        # The sweeper has freed memory given back every 2 s (docs/design.md#memory): wait for
+        # the next give-back, bounded, and read RSS again.
+        given = stats(url).get("memory", {}).get("give_backs")
+        deadline = time.monotonic() + 10
+        while given is not None and time.monotonic() < deadline and stats(url)["memory"]["give_backs"] == given:
+            time.sleep(0.2)
+        settled = status_kib(srv.pid, "VmRSS")
         kind = "connect-only" if a.connect_only else "whole ClientHello" if a.whole_hello else "partial ClientHello"
         print(f"{a.n} {kind} clients: RSS {base_rss} KiB before, {held} KiB while held (peak {peak} KiB), "
-              f"{after} KiB after they left; server stats while held: {json.dumps(st.get('connections'))} "
-              f"{json.dumps(st.get('tls'))}")
+              f"{after} KiB after they left, {settled} KiB after the next give-back; server stats while held: "
+              f"{json.dumps(st.get('connections'))} {json.dumps(st.get('tls'))}")
     finally:
         srv.terminate()
         srv.wait(20)
