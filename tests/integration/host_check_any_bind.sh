@@ -15,14 +15,7 @@ case $me in ''|localhost|*.localhost) echo "skipped: this machine has no name of
 my_ip=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -m1 -E '^[0-9]+(\.[0-9]+){3}$')
 
 # start ARGS...: serve ROOT with ARGS on port 0; sets port.
-start() {
-  "$bin" serve "$tmp/root" --port 0 "$@" >"$tmp/out.log" 2>"$tmp/err.log" &
-  pid=$!
-  local url
-  url=$(wait_for_match '(http|https)://127\.0\.0\.1:[0-9]+/' 60 "$tmp/out.log")
-  [ -n "$url" ] || fail "serve $*: no URL line: $(cat "$tmp/out.log" "$tmp/err.log")"
-  port=${url##*:}; port=${port%/}
-}
+start() { serve_in_background "$tmp/root" "$@"; }
 stop() { kill "$pid"; wait "$pid" 2>/dev/null; pid=; }
 
 # expect WHAT CODE HOST [ADDRESS]: GET /file.txt from ADDRESS (127.0.0.1) with that Host.

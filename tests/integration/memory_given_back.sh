@@ -14,11 +14,7 @@ mkdir "$tmp/root"
 for m in a b; do
   { printf '\0asm\1\0\0\0\1\377\377\377\377\17'; head -c $((24 << 20)) /dev/zero; } >"$tmp/root/$m.wasm"
 done
-"$bin" serve "$tmp/root" --port 0 --no-compress --quiet >"$tmp/out.log" 2>"$tmp/err.log" &
-pid=$!
-url=$(wait_for_url "$tmp/out.log")
-[ -n "$url" ] || fail "no URL line: $(cat "$tmp/out.log" "$tmp/err.log")"
-port=${url##*:}; port=${port%/}
+serve_in_background "$tmp/root" --no-compress --quiet
 
 python3 - "$port" "$pid" <<'PY' || exit 1
 import json, re, socket, sys, time, urllib.request

@@ -15,3 +15,14 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+
+# serve_in_background ROOT ARGS...: `wasmdev serve ROOT --port 0 ARGS...` with its output in
+# $tmp/out.log and $tmp/err.log; sets pid, url and port once it prints its URL line (http or
+# https), or fails with what it printed.
+serve_in_background() {
+  "$bin" serve "$1" --port 0 "${@:2}" >"$tmp/out.log" 2>"$tmp/err.log" &
+  pid=$!
+  url=$(wait_for_match 'https?://127\.0\.0\.1:[0-9]+/' 60 "$tmp/out.log") \
+    || fail "serve $*: no URL line: $(cat "$tmp/out.log" "$tmp/err.log")"
+  port=${url##*:}; port=${port%/}
+}

@@ -12,10 +12,7 @@ export XDG_CACHE_HOME="$tmp/cache"
 
 mkdir "$tmp/root"
 python3 -c 'print("<html><head></head><body>" + "x" * 2400 + "</body></html>")' >"$tmp/root/page.html"
-"$bin" serve "$tmp/root" --tls --port 0 --quiet --threads 1 >"$tmp/out.log" 2>"$tmp/err.log" &
-pid=$!
-url=$(wait_for_match 'https://127\.0\.0\.1:[0-9]+/' 60 "$tmp/out.log") || fail "no https URL line: $(cat "$tmp/out.log" "$tmp/err.log")"
-port=${url##*:}; port=${port%/}
+serve_in_background "$tmp/root" --tls --quiet --threads 1
 
 python3 - "$port" "$pid" <<'PY' || exit 1
 import re, socket, ssl, sys
