@@ -270,8 +270,29 @@ void check_host_formats(http::HeaderPolicy const& policy, std::string_view user,
                 check(again.conflicts.empty() && again.text == merged.text, "a second TOML merge changes nothing", in);
             }
         }
-        if (f == "github-pages")
-            check(text.find("__WASMDEV_POLICY__") == std::string::npos, "the policy replaced the marker", in);
+        if (f == "github-pages") {
+            // The template's marker became the line `const POLICY = <JSON>;` holding the headers
+            // given. (A --header value may hold the marker's text itself: in the comment and in
+            // the JSON it is only text.) No value holds a newline, so the line is found by its start.
+            std::string_view const line = "\n  const POLICY = ";
+            auto const at = text.find(line);
+            check(at != std::string::npos, "the policy replaced the marker", in);
+            if (at != std::string::npos) {
+                auto const start = at + line.size();
+                auto const end = text.find(";\n", start);
+                boost::system::error_code ec;
+                auto const doc = boost::json::parse(std::string_view(text).substr(start, end - start), ec);
+                check(!ec, "the worker's policy is JSON", in);
+                if (!ec) {
+                    auto const& headers = doc.at("headers").as_array();
+                    check(headers.size() == want.size(), "the worker sets every policy header", in);
+                    for (std::size_t i = 0; i < want.size() && i < headers.size(); ++i)
+                        check(headers[i].at(0).as_string() == want[i].first &&
+                                  headers[i].at(1).as_string() == want[i].second,
+                              "the worker sets the header given", in);
+                }
+            }
+        }
     }
 }
 
